@@ -397,9 +397,11 @@ public sealed partial class CircuitBreaker
 
             if (overdue)
             {
-                // A probe still running a whole break after the circuit half-opened counts as failed: reopen.
+                // A probe still running a whole break after the circuit half-opened counts as failed: reopen, and let
+                // the caller look again so its rejection reports the open circuit and when to retry.
                 _reopens++;
                 transition = Open(now, CircuitState.HalfOpen);
+                retry = true;
             }
         }
 
