@@ -18,7 +18,7 @@ internal sealed class ReferenceModel(CircuitBreakerOptions options)
     private int _consecutiveFailures;
     private int _reopens;
     private long _openUntil;
-    private long _halfOpenSince;
+    private readonly List<long> _probesRunningSince = [];
     private int _freeProbeSlots;
     private int _probeSuccesses;
 
@@ -62,10 +62,11 @@ internal sealed class ReferenceModel(CircuitBreakerOptions options)
                     continue;
                 case CircuitState.HalfOpen when _freeProbeSlots > 0:
                     _freeProbeSlots--;
+                    _probesRunningSince.Add(now);
                     Probes++;
                     return new Permit(PermitKind.Probe, _period, now);
-                case CircuitState.HalfOpen when now - _halfOpenSince >= BreakAfter(_reopens).Ticks:
-                    // Every slot is taken and a whole break has passed: a stuck probe counts as failed.
+                case CircuitState.HalfOpen when now - _probesRunningSince.Min() >= BreakAfter(_reopens).Ticks:
+                    // Every slot is taken and a probe has run for a whole break: it counts as failed.
                     Reopen(now);
                     continue;
                 default:
@@ -86,6 +87,7 @@ internal sealed class ReferenceModel(CircuitBreakerOptions options)
         }
         else if (permit.Kind == PermitKind.Probe && permit.Period == _period)
         {
+            _probesRunningSince.Remove(permit.Start);
             if (slow)
             {
                 Reopen(now);
@@ -123,6 +125,7 @@ internal sealed class ReferenceModel(CircuitBreakerOptions options)
         if (permit.Kind == PermitKind.Probe && permit.Period == _period)
         {
             _freeProbeSlots++;
+            _probesRunningSince.Remove(permit.Start);
         }
     }
 
@@ -197,7 +200,7 @@ internal sealed class ReferenceModel(CircuitBreakerOptions options)
     {
         _freeProbeSlots = options.SuccessThreshold;
         _probeSuccesses = 0;
-        _halfOpenSince = now;
+        _probesRunningSince.Clear();
         Transition(CircuitState.HalfOpen);
     }
 
