@@ -26,6 +26,7 @@ public sealed partial class CircuitBreaker
     private volatile SlidingWindow _window;
     private volatile CircuitBreakerOptions _optionsCopy;
     private volatile bool _dryRun;
+    private volatile CircuitCoordinator? _coordinator;
     private int _stateWord;
 
     // Written under the transition lock, before the state word that makes them relevant is published.
@@ -97,6 +98,13 @@ public sealed partial class CircuitBreaker
     /// <summary>A copy of the options in force; changing it changes nothing (use <see cref="Reconfigure"/>).</summary>
     public CircuitBreakerOptions Options => _optionsCopy;
 
+    /// <summary>Who else decides when this circuit may probe (fleet coordination); <see langword="null"/> for a breaker on its own.</summary>
+    public CircuitCoordinator? Coordinator
+    {
+        get => _coordinator;
+        set => _coordinator = value;
+    }
+
     /// <summary>The current state. An open circuit whose break has ended reports (and becomes) <see cref="CircuitState.HalfOpen"/>.</summary>
     public CircuitState State
     {
@@ -108,7 +116,7 @@ public sealed partial class CircuitBreaker
             }
 
             int word = Volatile.Read(ref _stateWord);
-            if (StateOf(word) == CircuitState.Open && Now() >= Volatile.Read(ref _openUntil))
+            if (StateOf(word) == CircuitState.Open && Now() >= Volatile.Read(ref _openUntil) && MayStartProbing())
             {
                 EnterHalfOpen(word);
                 word = Volatile.Read(ref _stateWord);
@@ -161,6 +169,38 @@ public sealed partial class CircuitBreaker
         }
     }
 
+    /// <summary>
+    /// Opens the circuit until <paramref name="breakEnds"/> (on this breaker's clock), as decided elsewhere: for example
+    /// by the fleet. A circuit that is already open keeps the later of the two ends; isolated and dry-run circuits are left alone.
+    /// </summary>
+    public void OpenUntil(DateTimeOffset breakEnds)
+    {
+        long now = Now();
+        TimeSpan remaining = breakEnds - _timeProvider.GetUtcNow();
+        Transition transition = default;
+        lock (_transitionLock)
+        {
+            CircuitState state = StateOf(_stateWord);
+            if (_dryRun || state == CircuitState.Isolated || remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            long until = now + _settings.ToTimestampTicks(remaining);
+            if (state == CircuitState.Open)
+            {
+                Volatile.Write(ref _openUntil, Math.Max(until, _openUntil));
+                return;
+            }
+
+            Volatile.Write(ref _openUntil, until);
+            _opens++;
+            transition = Publish(CircuitState.Open, remaining);
+        }
+
+        RaiseTransition(transition);
+    }
+
     /// <summary>Applies new options without losing the circuit's state; the window restarts only if its kind or size changes.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the breaker keeps its current options.</exception>
     public void Reconfigure(CircuitBreakerOptions options)
@@ -203,6 +243,8 @@ public sealed partial class CircuitBreaker
             CircuitCloses = Volatile.Read(ref _closes),
             HalfOpenAttempts = Volatile.Read(ref _halfOpenAttempts),
             WindowCalls = window.Calls,
+            WindowFailures = window.Failures,
+            WindowSlowCalls = window.SlowCalls,
             FailureRate = window.FailureRate,
             SlowCallRate = window.SlowCallRate,
             AverageDuration = measured == 0 ? TimeSpan.Zero : _settings.ToTimeSpan(_durations.Sum / measured),
@@ -367,6 +409,8 @@ public sealed partial class CircuitBreaker
         && _settings.UsesCoarseClock
         && (CallSucceeded is not null || CallFailed is not null || BreakerTelemetry.CallDuration.Enabled);
 
+    private bool MayStartProbing() => _coordinator is not { } coordinator || coordinator.MayStartProbing(this);
+
     private long SuccessfulCalls()
     {
         long recorded = Volatile.Read(ref _retiredRecords) + (_retiredWindow?.Recorded ?? 0) + _window.Recorded;
@@ -409,6 +453,10 @@ public sealed partial class CircuitBreaker
                     return new CircuitPermit(this, word, PermitKind.Closed, now);
 
                 case CircuitState.Open when now < Volatile.Read(ref _openUntil):
+                    return Reject(word, CircuitState.Open, now);
+
+                case CircuitState.Open when !MayStartProbing():
+                    // Another instance holds the fleet's probe: keep rejecting until its verdict arrives.
                     return Reject(word, CircuitState.Open, now);
 
                 case CircuitState.Open:
