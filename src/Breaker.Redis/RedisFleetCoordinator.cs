@@ -35,7 +35,7 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
     private CancellationTokenSource? _stopping;
     private Task? _loop;
     private bool _subscribed;
-    private bool _wasCoordinating;
+    private bool? _wasCoordinating;
     private volatile bool _connected = true;
     private volatile bool _contacted;
     private int _missedTicks;
@@ -237,7 +237,16 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
                 if (tick.IsCompleted)
                 {
                     tick = null;
-                    await GuardAsync(TickAsync(stopping)).ConfigureAwait(false);
+                    if (_connection.IsConnected)
+                    {
+                        await GuardAsync(TickAsync(stopping)).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        // Known to be cut off: count the missed publish at once rather than queue work for a dead link.
+                        Interlocked.Increment(ref _missedTicks);
+                    }
+
                     Interlocked.Increment(ref _ticks);
                     ReportReachability();
                 }
@@ -271,12 +280,13 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
             return;
         }
 
+        bool first = _wasCoordinating is null;
         _wasCoordinating = coordinating;
-        if (coordinating)
+        if (coordinating && !first)
         {
             Log.CoordinationResumed(_logger);
         }
-        else
+        else if (!coordinating)
         {
             Log.CoordinationLost(_logger);
         }
@@ -390,8 +400,9 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
     /// <summary>Applies what Redis says about a breaker, in case its announcement was missed.</summary>
     private void Reconcile(BreakerParticipant p, RedisValue open, RedisValue epochValue)
     {
-        long epoch = epochValue.TryParse(out long e) ? e : 0;
-        bool hasOpening = open.TryParse(out long endsMs);
+        long epoch = !epochValue.IsNull && epochValue.TryParse(out long e) ? e : 0;
+        long endsMs = 0;
+        bool hasOpening = !open.IsNull && open.TryParse(out endsMs);
         if (epoch != p.Epoch)
         {
             // A higher epoch with no break in force: the fleet closed while this instance missed the announcement.
