@@ -1,0 +1,150 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Breaker;
+
+// Execute and ExecuteAsync: the breaker for code that does not use the generator. Each overload takes its state as an
+// argument so that a static lambda needs no closure.
+public sealed partial class CircuitBreaker
+{
+    /// <summary>Runs <paramref name="action"/> through the breaker.</summary>
+    /// <exception cref="BrokenCircuitException">The circuit rejected the call.</exception>
+    public TResult Execute<TState, TResult>(Func<TState, TResult> action, TState state)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        CircuitPermit permit = Admit();
+        TResult result;
+        try
+        {
+            result = action(state);
+        }
+        catch (Exception exception)
+        {
+            Classify(in permit, exception, CancellationToken.None, timeoutToken: CancellationToken.None);
+            throw;
+        }
+
+        permit.RecordSuccess();
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="action"/> through the breaker.</summary>
+    /// <exception cref="BrokenCircuitException">The circuit rejected the call.</exception>
+    public void Execute<TState>(Action<TState> action, TState state)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        Execute(static s => { s.Action(s.State); return true; }, (Action: action, State: state));
+    }
+
+    /// <summary>Runs <paramref name="action"/> through the breaker.</summary>
+    /// <exception cref="BrokenCircuitException">The circuit rejected the call.</exception>
+    public TResult Execute<TResult>(Func<TResult> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return Execute(static a => a(), action);
+    }
+
+    /// <summary>Runs <paramref name="action"/> through the breaker.</summary>
+    /// <exception cref="BrokenCircuitException">The circuit rejected the call.</exception>
+    public void Execute(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        Execute(static a => { a(); return true; }, action);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> through the breaker, with <see cref="CircuitBreakerOptions.Timeout"/> applied to the
+    /// token it receives. Cancellation by <paramref name="cancellationToken"/> propagates and is not a failure.
+    /// </summary>
+    /// <exception cref="BrokenCircuitException">The circuit rejected the call.</exception>
+    /// <exception cref="TimeoutException">The call ran past the timeout.</exception>
+    public async ValueTask<TResult> ExecuteAsync<TState, TResult>(
+        Func<TState, CancellationToken, ValueTask<TResult>> action,
+        TState state,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        cancellationToken.ThrowIfCancellationRequested();
+        TimeSpan timeout = _settings.Options.Timeout;
+        CircuitPermit permit = Admit();
+        using CancellationTokenSource? timeoutSource = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout, _timeProvider) : null;
+        using CancellationTokenSource? linked = timeoutSource is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
+        TResult result;
+        try
+        {
+            result = await action(state, linked?.Token ?? cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            CancellationToken timeoutToken = timeoutSource?.Token ?? CancellationToken.None;
+            if (Classify(in permit, exception, cancellationToken, timeoutToken) == FailureKind.Timeout)
+            {
+                throw new TimeoutException($"The call through circuit '{Name}' did not finish within {timeout.TotalMilliseconds:0} ms.", exception);
+            }
+
+            throw;
+        }
+
+        permit.RecordSuccess();
+        return result;
+    }
+
+    /// <inheritdoc cref="ExecuteAsync{TState, TResult}(Func{TState, CancellationToken, ValueTask{TResult}}, TState, CancellationToken)"/>
+    public async ValueTask ExecuteAsync<TState>(
+        Func<TState, CancellationToken, ValueTask> action,
+        TState state,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        await ExecuteAsync(
+            static async (s, ct) =>
+            {
+                await s.Action(s.State, ct).ConfigureAwait(false);
+                return true;
+            },
+            (Action: action, State: state),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc cref="ExecuteAsync{TState, TResult}(Func{TState, CancellationToken, ValueTask{TResult}}, TState, CancellationToken)"/>
+    public ValueTask<TResult> ExecuteAsync<TResult>(Func<CancellationToken, ValueTask<TResult>> action, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return ExecuteAsync(static (a, ct) => a(ct), action, cancellationToken);
+    }
+
+    private CircuitPermit Admit()
+    {
+        CircuitPermit permit = TryAcquire();
+        return permit.IsGranted ? permit : throw CreateRejectedException();
+    }
+
+    /// <summary>Records what an exception means and returns the failure kind, or null when it is not a failure.</summary>
+    private FailureKind? Classify(in CircuitPermit permit, Exception exception, CancellationToken callerToken, CancellationToken timeoutToken)
+    {
+        if (exception is OperationCanceledException && callerToken.IsCancellationRequested)
+        {
+            permit.RecordIgnored();
+            return null;
+        }
+
+        if (exception is OperationCanceledException && timeoutToken.IsCancellationRequested)
+        {
+            permit.RecordFailure(exception, FailureKind.Timeout);
+            return FailureKind.Timeout;
+        }
+
+        // Like the generator's Handles: an exception the breaker does not handle propagates and counts as a success.
+        Func<Exception, bool>? shouldHandle = _settings.Options.ShouldHandle;
+        if (shouldHandle is not null && !shouldHandle(exception))
+        {
+            permit.RecordSuccess();
+            return null;
+        }
+
+        FailureKind kind = exception is TimeoutException ? FailureKind.Timeout : FailureKind.Exception;
+        permit.RecordFailure(exception, kind);
+        return kind;
+    }
+}

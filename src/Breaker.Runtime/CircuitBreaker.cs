@@ -1,0 +1,577 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using Breaker.Telemetry;
+using Breaker.Windows;
+
+namespace Breaker;
+
+/// <summary>
+/// A circuit breaker: it records the outcomes of the calls it guards and, when too many fail or are slow, rejects
+/// calls for a while so the failing dependency can recover. Thread-safe; the closed state takes no lock.
+/// </summary>
+public sealed partial class CircuitBreaker
+{
+    // The state word packs the inner state (low bits) with a generation that grows on every transition, so a permit
+    // can tell, with one comparison, whether the period it was admitted in is still the current one.
+    private const int StateBits = 3;
+    private const int StateMask = (1 << StateBits) - 1;
+
+    private readonly object _transitionLock = new();
+    private readonly TimeProvider _timeProvider;
+    private readonly bool _systemClock;
+
+    private volatile BreakerSettings _settings;
+    private volatile SlidingWindow _window;
+    private volatile CircuitBreakerOptions _optionsCopy;
+    private volatile bool _dryRun;
+    private int _stateWord;
+
+    // Written under the transition lock, before the state word that makes them relevant is published.
+    private long _openUntil;
+    private long _halfOpenSince;
+    private int _reopens;
+    private int _probeSlots;
+    private int _probeSuccesses;
+
+    private int _consecutiveFailures;
+
+    private long _successes;
+    private long _failures;
+    private long _rejections;
+    private long _ignored;
+    private long _fallbacks;
+    private long _slowCalls;
+    private long _durationTicks;
+    private long _opens;
+    private long _closes;
+    private long _halfOpenAttempts;
+
+    /// <summary>Creates a breaker.</summary>
+    /// <param name="name">The breaker's name, used in metrics, logs and exceptions.</param>
+    /// <param name="options">Its settings (copied and validated); <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>. Tests pass a fake one.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is invalid.</exception>
+    public CircuitBreaker(string name, CircuitBreakerOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Name = name;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _systemClock = ReferenceEquals(_timeProvider, TimeProvider.System);
+        _settings = new BreakerSettings(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency);
+        _optionsCopy = _settings.Options.Clone();
+        _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
+        BreakerTelemetry.Track(this);
+    }
+
+    /// <summary>Raised after the circuit changes state (outside any lock).</summary>
+    public event EventHandler<CircuitStateChangedEventArgs>? StateChanged;
+
+    /// <summary>Raised after a call is recorded as a success.</summary>
+    public event EventHandler<CallSucceededEventArgs>? CallSucceeded;
+
+    /// <summary>Raised after a call is recorded as a failure.</summary>
+    public event EventHandler<CallFailedEventArgs>? CallFailed;
+
+    /// <summary>Raised after the circuit rejects a call.</summary>
+    public event EventHandler<CallRejectedEventArgs>? CallRejected;
+
+    /// <summary>The breaker's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The clock the breaker reads.</summary>
+    public TimeProvider TimeProvider => _timeProvider;
+
+    /// <summary>A copy of the options in force; changing it changes nothing (use <see cref="Reconfigure"/>).</summary>
+    public CircuitBreakerOptions Options => _optionsCopy;
+
+    /// <summary>The current state. An open circuit whose break has ended reports (and becomes) <see cref="CircuitState.HalfOpen"/>.</summary>
+    public CircuitState State
+    {
+        get
+        {
+            if (_dryRun)
+            {
+                return CircuitState.MetricsOnly;
+            }
+
+            int word = Volatile.Read(ref _stateWord);
+            if (StateOf(word) == CircuitState.Open && Now() >= Volatile.Read(ref _openUntil))
+            {
+                EnterHalfOpen(word, Now());
+                word = Volatile.Read(ref _stateWord);
+            }
+
+            return StateOf(word);
+        }
+    }
+
+    /// <summary>Asks to run one call. Never throws or allocates; a rejection is counted before it returns.</summary>
+    public CircuitPermit TryAcquire()
+    {
+        int word = Volatile.Read(ref _stateWord);
+        if (StateOf(word) == CircuitState.Closed)
+        {
+            // Hot path: one volatile read and a timestamp. No lock, no interlocked write.
+            return new CircuitPermit(this, word, PermitKind.Closed, Now());
+        }
+
+        return AcquireSlow(word);
+    }
+
+    /// <summary>The exception a rejection throws, or passes to a fallback's exception parameter.</summary>
+    public BrokenCircuitException CreateRejectedException()
+    {
+        CircuitState state = State;
+        return new BrokenCircuitException(Name, state, RetryAfter(state, Now()));
+    }
+
+    /// <summary>Counts a call answered by a fallback (generated code calls it when it uses one).</summary>
+    public void RecordFallback() => Interlocked.Increment(ref _fallbacks);
+
+    /// <summary>Holds the circuit open until <see cref="Reset"/>; every call is rejected meanwhile.</summary>
+    public void Isolate() => ChangeByHand(CircuitState.Isolated, dryRun: false);
+
+    /// <summary>Closes the circuit and forgets the window, the consecutive failures and the back-off. Ends a dry run.</summary>
+    public void Reset() => ChangeByHand(CircuitState.Closed, dryRun: false);
+
+    /// <summary>
+    /// Starts (<see langword="true"/>) or ends a dry run: calls are measured, events raised and would-be transitions
+    /// followed, but nothing is rejected. Entering or leaving it starts again from a closed circuit and an empty window.
+    /// </summary>
+    public void SetMetricsOnly(bool enabled)
+    {
+        if (_dryRun != enabled)
+        {
+            ChangeByHand(CircuitState.Closed, enabled);
+        }
+    }
+
+    /// <summary>Applies new options without losing the circuit's state; the window restarts only if its kind or size changes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the breaker keeps its current options.</exception>
+    public void Reconfigure(CircuitBreakerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = new BreakerSettings(options, _timeProvider.TimestampFrequency);
+        lock (_transitionLock)
+        {
+            if (!settings.UsesSameWindowAs(_settings))
+            {
+                _window = SlidingWindow.Create(settings.Options, settings.TimestampFrequency);
+            }
+
+            _settings = settings;
+            _optionsCopy = settings.Options.Clone();
+        }
+    }
+
+    /// <summary>A snapshot of the breaker's counters and current window.</summary>
+    public CircuitBreakerMetrics GetMetrics()
+    {
+        CircuitState state = State;
+        long now = Now();
+        WindowCounts window = _window.GetCounts(now);
+        long successes = Volatile.Read(ref _successes);
+        long failures = Volatile.Read(ref _failures);
+        long measured = successes + failures;
+        return new CircuitBreakerMetrics
+        {
+            Name = Name,
+            State = state,
+            SuccessfulCalls = successes,
+            FailedCalls = failures,
+            RejectedCalls = Volatile.Read(ref _rejections),
+            IgnoredCalls = Volatile.Read(ref _ignored),
+            FallbackCalls = Volatile.Read(ref _fallbacks),
+            SlowCalls = Volatile.Read(ref _slowCalls),
+            CircuitOpens = Volatile.Read(ref _opens),
+            CircuitCloses = Volatile.Read(ref _closes),
+            HalfOpenAttempts = Volatile.Read(ref _halfOpenAttempts),
+            WindowCalls = window.Calls,
+            FailureRate = window.FailureRate,
+            SlowCallRate = window.SlowCallRate,
+            AverageDuration = measured == 0 ? TimeSpan.Zero : _settings.ToTimeSpan(Volatile.Read(ref _durationTicks) / measured),
+            RetryAfter = state == CircuitState.Open ? RetryAfter(state, now) : null,
+        };
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({State})";
+
+    internal void OnSuccess(in CircuitPermit permit)
+    {
+        long now = Now();
+        long elapsed = now - permit.StartTimestamp;
+        BreakerSettings settings = _settings;
+        bool slow = elapsed >= settings.SlowCallTicks;
+        Interlocked.Increment(ref _successes);
+        Measure(elapsed, slow);
+
+        if (permit.Kind == PermitKind.Closed)
+        {
+            SlidingWindow window = _window;
+            if (permit.StateWord == Volatile.Read(ref _stateWord))
+            {
+                WindowCounts counts = window.Record(failure: false, slow, now);
+
+                // Read before writing: in the common case the counter is already zero and the cache line stays shared.
+                if (Volatile.Read(ref _consecutiveFailures) != 0)
+                {
+                    Volatile.Write(ref _consecutiveFailures, 0);
+                }
+
+                if (ShouldTrip(counts, consecutiveFailures: 0, settings))
+                {
+                    Trip(permit.StateWord, now);
+                }
+            }
+        }
+        else if (permit.Kind == PermitKind.Probe)
+        {
+            // A probe that succeeds but is slow counts as a failed probe (DESIGN.md).
+            RecordProbeVerdict(permit.StateWord, success: !slow, now);
+        }
+
+        if (BreakerTelemetry.Calls.Enabled || BreakerTelemetry.CallDuration.Enabled)
+        {
+            BreakerTelemetry.RecordOutcome(this, "success", null, settings.ToTimeSpan(elapsed));
+        }
+
+        if (CallSucceeded is { } handler)
+        {
+            Raise(handler, new CallSucceededEventArgs(this, settings.ToTimeSpan(elapsed), slow));
+        }
+    }
+
+    internal void OnFailure(in CircuitPermit permit, Exception? exception, FailureKind kind)
+    {
+        long now = Now();
+        long elapsed = now - permit.StartTimestamp;
+        BreakerSettings settings = _settings;
+        bool slow = elapsed >= settings.SlowCallTicks;
+        Interlocked.Increment(ref _failures);
+        Measure(elapsed, slow);
+
+        if (permit.Kind == PermitKind.Closed)
+        {
+            SlidingWindow window = _window;
+            if (permit.StateWord == Volatile.Read(ref _stateWord))
+            {
+                WindowCounts counts = window.Record(failure: true, slow, now);
+                int consecutive = Interlocked.Increment(ref _consecutiveFailures);
+                if (ShouldTrip(counts, consecutive, settings))
+                {
+                    Trip(permit.StateWord, now);
+                }
+            }
+        }
+        else if (permit.Kind == PermitKind.Probe)
+        {
+            RecordProbeVerdict(permit.StateWord, success: false, now);
+        }
+
+        if (BreakerTelemetry.Calls.Enabled || BreakerTelemetry.CallDuration.Enabled)
+        {
+            BreakerTelemetry.RecordOutcome(this, "failure", kind, settings.ToTimeSpan(elapsed));
+        }
+
+        if (CallFailed is { } handler)
+        {
+            Raise(handler, new CallFailedEventArgs(this, kind, exception, settings.ToTimeSpan(elapsed)));
+        }
+    }
+
+    internal void OnIgnored(in CircuitPermit permit)
+    {
+        Interlocked.Increment(ref _ignored);
+        if (permit.Kind == PermitKind.Probe)
+        {
+            // A probe without a verdict gives its slot back, so the half-open state cannot run out of probes.
+            lock (_transitionLock)
+            {
+                if (permit.StateWord == _stateWord)
+                {
+                    _probeSlots++;
+                }
+            }
+        }
+
+        if (BreakerTelemetry.Calls.Enabled)
+        {
+            BreakerTelemetry.RecordOutcome(this, "ignored", null, null);
+        }
+    }
+
+    private static CircuitState StateOf(int word) => (CircuitState)(word & StateMask);
+
+    private static bool ShouldTrip(in WindowCounts counts, int consecutiveFailures, BreakerSettings settings)
+    {
+        CircuitBreakerOptions options = settings.Options;
+        if (options.ConsecutiveFailureThreshold > 0 && consecutiveFailures >= options.ConsecutiveFailureThreshold)
+        {
+            return true;
+        }
+
+        // Division rather than multiplication, so that 3 failures in 10 calls meets a ratio of exactly 0.3.
+        return counts.Calls >= options.MinimumThroughput
+            && ((double)counts.Failures / counts.Calls >= options.FailureRatio
+                || (double)counts.SlowCalls / counts.Calls >= options.SlowCallRatio);
+    }
+
+    private long Now() => _systemClock ? Stopwatch.GetTimestamp() : _timeProvider.GetTimestamp();
+
+    private void Measure(long elapsed, bool slow)
+    {
+        Interlocked.Add(ref _durationTicks, elapsed);
+        if (slow)
+        {
+            Interlocked.Increment(ref _slowCalls);
+        }
+    }
+
+    private CircuitPermit AcquireSlow(int word)
+    {
+        while (true)
+        {
+            long now = Now();
+            switch (StateOf(word))
+            {
+                case CircuitState.Closed:
+                    return new CircuitPermit(this, word, PermitKind.Closed, now);
+
+                case CircuitState.Open when now < Volatile.Read(ref _openUntil):
+                    return Reject(word, CircuitState.Open, now);
+
+                case CircuitState.Open:
+                    EnterHalfOpen(word, now);
+                    break;
+
+                case CircuitState.HalfOpen:
+                    if (TryTakeProbeSlot(word, now, out bool retry))
+                    {
+                        return new CircuitPermit(this, word, PermitKind.Probe, now);
+                    }
+
+                    if (!retry)
+                    {
+                        return Reject(word, CircuitState.HalfOpen, now);
+                    }
+
+                    break;
+
+                default:
+                    return Reject(word, CircuitState.Isolated, now);
+            }
+
+            word = Volatile.Read(ref _stateWord);
+        }
+    }
+
+    private bool TryTakeProbeSlot(int word, long now, out bool retry)
+    {
+        retry = false;
+        BreakerSettings settings = _settings;
+        bool overdue = now - Volatile.Read(ref _halfOpenSince) >= settings.ToTimestampTicks(settings.BreakDurationAfter(Volatile.Read(ref _reopens)));
+
+        // Rejections while every probe slot is taken stay lock-free, like rejections while open.
+        if (Volatile.Read(ref _probeSlots) == 0 && !overdue)
+        {
+            return false;
+        }
+
+        Transition transition = default;
+        lock (_transitionLock)
+        {
+            if (word != _stateWord)
+            {
+                retry = true;
+                return false;
+            }
+
+            if (_probeSlots > 0)
+            {
+                _probeSlots--;
+                _halfOpenAttempts++;
+                return true;
+            }
+
+            if (overdue)
+            {
+                // A probe still running a whole break after the circuit half-opened counts as failed: reopen.
+                _reopens++;
+                transition = Open(now, CircuitState.HalfOpen);
+            }
+        }
+
+        RaiseTransition(transition);
+        return false;
+    }
+
+    private CircuitPermit Reject(int word, CircuitState state, long now)
+    {
+        // A dry run counts the rejection it would have made and lets the call through, deciding nothing.
+        bool dryRun = _dryRun;
+        Interlocked.Increment(ref _rejections);
+        BreakerTelemetry.RecordRejection(this, state);
+        if (CallRejected is { } handler)
+        {
+            Raise(handler, new CallRejectedEventArgs(this, state, RetryAfter(state, now), dryRun));
+        }
+
+        return new CircuitPermit(this, word, dryRun ? PermitKind.Observer : PermitKind.Rejected, now);
+    }
+
+    private TimeSpan? RetryAfter(CircuitState state, long now)
+    {
+        if (state != CircuitState.Open)
+        {
+            return null;
+        }
+
+        long remaining = Volatile.Read(ref _openUntil) - now;
+        return remaining > 0 ? _settings.ToTimeSpan(remaining) : TimeSpan.Zero;
+    }
+
+    private void Trip(int word, long now)
+    {
+        Transition transition = default;
+        lock (_transitionLock)
+        {
+            if (word == _stateWord)
+            {
+                transition = Open(now, CircuitState.Closed);
+            }
+        }
+
+        RaiseTransition(transition);
+    }
+
+    private void EnterHalfOpen(int word, long now)
+    {
+        Transition transition = default;
+        lock (_transitionLock)
+        {
+            if (word == _stateWord)
+            {
+                _probeSlots = _settings.Options.SuccessThreshold;
+                _probeSuccesses = 0;
+                _halfOpenSince = now;
+                transition = Publish(CircuitState.HalfOpen, null);
+            }
+        }
+
+        RaiseTransition(transition);
+    }
+
+    private void RecordProbeVerdict(int word, bool success, long now)
+    {
+        Transition transition = default;
+        lock (_transitionLock)
+        {
+            if (word != _stateWord)
+            {
+                return;
+            }
+
+            if (!success)
+            {
+                _reopens++;
+                transition = Open(now, CircuitState.HalfOpen);
+            }
+            else if (++_probeSuccesses >= _settings.Options.SuccessThreshold)
+            {
+                transition = CloseAfterRecovery();
+            }
+        }
+
+        RaiseTransition(transition);
+    }
+
+    private void ChangeByHand(CircuitState target, bool dryRun)
+    {
+        Transition transition;
+        lock (_transitionLock)
+        {
+            CircuitState before = _dryRun ? CircuitState.MetricsOnly : StateOf(_stateWord);
+            if (target == CircuitState.Closed)
+            {
+                ForgetHistory();
+            }
+
+            _dryRun = dryRun;
+            transition = Publish(target, null);
+            CircuitState after = dryRun ? CircuitState.MetricsOnly : target;
+            transition = before == after ? default : transition with { From = before, To = after, IsDryRun = false };
+        }
+
+        RaiseTransition(transition);
+    }
+
+    /// <summary>Under the lock: opens the circuit for the current (backed-off) break.</summary>
+    private Transition Open(long now, CircuitState from)
+    {
+        TimeSpan breakDuration = _settings.BreakDurationAfter(_reopens);
+        Volatile.Write(ref _openUntil, now + _settings.ToTimestampTicks(breakDuration));
+        _opens++;
+        Transition transition = Publish(CircuitState.Open, breakDuration);
+        return transition with { From = from };
+    }
+
+    /// <summary>Under the lock: closes a half-open circuit whose probes all succeeded.</summary>
+    private Transition CloseAfterRecovery()
+    {
+        ForgetHistory();
+        _closes++;
+        return Publish(CircuitState.Closed, null);
+    }
+
+    /// <summary>Under the lock: a fresh window, no consecutive failures, no back-off.</summary>
+    private void ForgetHistory()
+    {
+        // The new state word is published after the new window, so a call admitted in the old period that reads the
+        // new window also reads the new word, sees the mismatch, and records nothing.
+        _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
+        Volatile.Write(ref _consecutiveFailures, 0);
+        _reopens = 0;
+    }
+
+    /// <summary>Under the lock: publishes <paramref name="to"/> with the next generation.</summary>
+    private Transition Publish(CircuitState to, TimeSpan? breakDuration)
+    {
+        int word = _stateWord;
+        int next = (((word >> StateBits) + 1) << StateBits) | (int)to;
+        Volatile.Write(ref _stateWord, next);
+        return new Transition(true, StateOf(word), to, breakDuration, _dryRun);
+    }
+
+    private void RaiseTransition(in Transition transition)
+    {
+        if (!transition.Happened)
+        {
+            return;
+        }
+
+        BreakerTelemetry.RecordTransition(this, transition.From, transition.To);
+        if (StateChanged is { } handler)
+        {
+            Raise(handler, new CircuitStateChangedEventArgs(this, transition.From, transition.To, transition.BreakDuration, transition.IsDryRun));
+        }
+    }
+
+    private void Raise<TEventArgs>(EventHandler<TEventArgs> handlers, TEventArgs args)
+    {
+        foreach (EventHandler<TEventArgs> handler in Delegate.EnumerateInvocationList(handlers))
+        {
+            try
+            {
+                handler(this, args);
+            }
+            catch (Exception)
+            {
+                // A listener's failure is the listener's: it must never fail the guarded call or stop the others.
+            }
+        }
+    }
+
+    private readonly record struct Transition(bool Happened, CircuitState From, CircuitState To, TimeSpan? BreakDuration, bool IsDryRun);
+}

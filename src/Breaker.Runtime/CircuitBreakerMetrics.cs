@@ -1,0 +1,58 @@
+using System;
+
+namespace Breaker;
+
+/// <summary>A snapshot of one breaker's counters: lifetime totals, plus the current window's rates.</summary>
+public sealed record CircuitBreakerMetrics
+{
+    /// <summary>The breaker's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The state when the snapshot was taken.</summary>
+    public CircuitState State { get; init; }
+
+    /// <summary>Every call that reached the breaker: successful, failed, rejected and ignored.</summary>
+    public long TotalCalls => SuccessfulCalls + FailedCalls + RejectedCalls + IgnoredCalls;
+
+    /// <summary>Calls recorded as successes (slow ones included).</summary>
+    public long SuccessfulCalls { get; init; }
+
+    /// <summary>Calls recorded as failures.</summary>
+    public long FailedCalls { get; init; }
+
+    /// <summary>Calls rejected without running (in <see cref="CircuitState.MetricsOnly"/>: calls that would have been).</summary>
+    public long RejectedCalls { get; init; }
+
+    /// <summary>Calls that ended neither as a success nor as a failure (the caller's cancellation, ignored exceptions).</summary>
+    public long IgnoredCalls { get; init; }
+
+    /// <summary>Calls answered by a fallback, after a failure or a rejection.</summary>
+    public long FallbackCalls { get; init; }
+
+    /// <summary>Calls, successful or not, that took at least the slow-call duration.</summary>
+    public long SlowCalls { get; init; }
+
+    /// <summary>How many times the circuit opened.</summary>
+    public long CircuitOpens { get; init; }
+
+    /// <summary>How many times the circuit closed again after opening.</summary>
+    public long CircuitCloses { get; init; }
+
+    /// <summary>Probe calls admitted while half-open.</summary>
+    public long HalfOpenAttempts { get; init; }
+
+    /// <summary>Calls in the current sliding window.</summary>
+    public long WindowCalls { get; init; }
+
+    /// <summary>The failure ratio of the current window, from 0 to 1: what the breaker judges by.</summary>
+    public double FailureRate { get; init; }
+
+    /// <summary>The slow-call ratio of the current window, from 0 to 1.</summary>
+    public double SlowCallRate { get; init; }
+
+    /// <summary>The mean duration of the calls that ran (successes and failures).</summary>
+    public TimeSpan AverageDuration { get; init; }
+
+    /// <summary>How long until an open circuit admits probes; <see langword="null"/> unless open.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+}

@@ -1,0 +1,59 @@
+using System.Threading;
+
+namespace Breaker.Windows;
+
+/// <summary>The last N outcomes, in a ring of slots, with running totals packed into one 64-bit word.</summary>
+/// <remarks>
+/// Each slot holds a small code (call, failure and slow bits). Recording claims the next slot with one increment,
+/// swaps the new code in, and adds the difference between the two codes to the packed totals. The totals therefore
+/// always converge to the exact sum of the slots, and the common case (a success replacing a success) touches the
+/// totals not at all. Three signed 21-bit fields (calls, failures, slow calls) share the word, so a transiently
+/// negative field during a race decodes correctly instead of corrupting its neighbour.
+/// </remarks>
+internal sealed class CountSlidingWindow : SlidingWindow
+{
+    private const int FieldBits = 21;
+    private const long FieldMask = (1L << FieldBits) - 1;
+    private const int CallBit = 1;
+    private const int FailureBit = 2;
+    private const int SlowBit = 4;
+
+    private readonly int[] _slots;
+    private long _cursor = -1;
+    private long _totals;
+
+    public CountSlidingWindow(int size) => _slots = new int[size];
+
+    public int Size => _slots.Length;
+
+    public override WindowCounts Record(bool failure, bool slow, long timestamp)
+    {
+        int code = CallBit | (failure ? FailureBit : 0) | (slow ? SlowBit : 0);
+        long index = Interlocked.Increment(ref _cursor) % _slots.Length;
+        int evicted = Interlocked.Exchange(ref _slots[index], code);
+        if (evicted == code)
+        {
+            // Same outcome in, same outcome out: the totals are unchanged, so skip the second interlocked write.
+            return Decode(Volatile.Read(ref _totals));
+        }
+
+        return Decode(Interlocked.Add(ref _totals, Pack(code) - Pack(evicted)));
+    }
+
+    public override WindowCounts GetCounts(long timestamp) => Decode(Volatile.Read(ref _totals));
+
+    private static long Pack(int code) =>
+        (long)(code & CallBit) + ((long)((code & FailureBit) >> 1) << FieldBits) + ((long)((code & SlowBit) >> 2) << (2 * FieldBits));
+
+    private static WindowCounts Decode(long packed)
+    {
+        long calls = SignExtend(packed & FieldMask);
+        packed = (packed - calls) >> FieldBits;
+        long failures = SignExtend(packed & FieldMask);
+        packed = (packed - failures) >> FieldBits;
+        long slow = SignExtend(packed & FieldMask);
+        return new WindowCounts(calls < 0 ? 0 : calls, failures < 0 ? 0 : failures, slow < 0 ? 0 : slow);
+    }
+
+    private static long SignExtend(long field) => (field << (64 - FieldBits)) >> (64 - FieldBits);
+}
