@@ -291,20 +291,31 @@ namespace Breaker.Generator.Emitting
         private void WriteTokenTimeoutClause(string receiver)
         {
             _writer.Line("catch (global::System.OperationCanceledException " + _exception + ") when (" + _timeoutSource + " is not null && " + _timeoutSource + ".IsCancellationRequested)").Open();
-            _writer.Line(Exception + " " + _timeoutException + " = new global::System.TimeoutException(\"The call through circuit breaker '\" + "
+            _writer.Line("var " + _timeoutException + " = new global::System.TimeoutException(\"The call through circuit breaker '\" + "
                 + _breaker + ".Name + \"' timed out.\", " + _exception + ");");
             _writer.Line(_permit + ".RecordFailure(" + _timeoutException + ", global::Breaker.FailureKind.Timeout);");
-            WriteFallbackChain(_timeoutException, "throw " + _timeoutException + ";", receiver);
+            WriteTimeoutFallback(_timeoutException, "throw " + _timeoutException + ";", receiver);
             _writer.Close();
         }
 
         private void WriteWaitTimeoutClause(string receiver)
         {
-            _writer.Line("catch (" + Exception + " " + _exception + ") when (" + _exception + " is global::System.TimeoutException && "
-                + _exception + " != " + _task + ".Exception?.InnerException)").Open();
+            _writer.Line("catch (global::System.TimeoutException " + _exception + ") when (" + _exception + " != " + _task + ".Exception?.InnerException)").Open();
             _writer.Line(_permit + ".RecordFailure(" + _exception + ", global::Breaker.FailureKind.Timeout);");
-            WriteFallbackChain(_exception, "throw;", receiver);
+            WriteTimeoutFallback(_exception, "throw;", receiver);
             _writer.Close();
+        }
+
+        private void WriteTimeoutFallback(string error, string otherwise, string receiver)
+        {
+            if (_model.Fallback?.TimeoutCase is { } fallback)
+            {
+                WriteFallbackUse(fallback, error, receiver);
+            }
+            else
+            {
+                _writer.Line(otherwise);
+            }
         }
 
         /// <summary>The catch clauses: caller cancellation, timeout, <c>Ignores</c>, <c>Handles</c>, then failures.</summary>
@@ -443,7 +454,13 @@ namespace Breaker.Generator.Emitting
             }
 
             name = name.Substring(name.LastIndexOfAny(new[] { '.', ':' }) + 1).TrimStart('@');
-            return char.ToLowerInvariant(name[0]) + name.Substring(1);
+            var upper = 1;
+            while (upper < name.Length - 1 && char.IsUpper(name[upper]) && char.IsUpper(name[upper + 1]))
+            {
+                upper++;
+            }
+
+            return name.Substring(0, upper).ToLowerInvariant() + name.Substring(upper);
         }
     }
 }

@@ -121,7 +121,8 @@ namespace Breaker.Generator.Model
     /// (no exception parameter, or a <c>System.Exception</c> one). An exception no case takes propagates.
     /// </param>
     /// <param name="RejectionCase">The overload used when the circuit rejects the call, or <see langword="null"/> to throw.</param>
-    internal sealed record FallbackModel(EquatableArray<FallbackCaseModel> FailureCases, FallbackCaseModel? RejectionCase);
+    /// <param name="TimeoutCase">The overload used when an async call times out, or <see langword="null"/> to throw.</param>
+    internal sealed record FallbackModel(EquatableArray<FallbackCaseModel> FailureCases, FallbackCaseModel? RejectionCase, FallbackCaseModel? TimeoutCase);
 
     /// <summary>One fallback overload.</summary>
     /// <param name="Method">The overload.</param>

@@ -17,6 +17,7 @@ namespace Breaker.Generator.Parsing
             AsyncEnumerable = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
             AsyncEnumerator = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerator`1");
             BrokenCircuitException = compilation.GetTypeByMetadataName("Breaker.BrokenCircuitException");
+            TimeoutException = compilation.GetTypeByMetadataName("System.TimeoutException");
         }
 
         public Compilation Compilation { get; }
@@ -38,6 +39,8 @@ namespace Breaker.Generator.Parsing
         public INamedTypeSymbol? AsyncEnumerator { get; }
 
         public INamedTypeSymbol? BrokenCircuitException { get; }
+
+        public INamedTypeSymbol? TimeoutException { get; }
 
         /// <summary>Whether <paramref name="type"/> is <see cref="System.Exception"/> or derives from it.</summary>
         public bool IsException(ITypeSymbol? type)

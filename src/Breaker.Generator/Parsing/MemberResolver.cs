@@ -104,10 +104,12 @@ namespace Breaker.Generator.Parsing
             }
 
             var failureCases = OrderForFailures(usable, known);
-            var rejection = failureCases.FirstOrDefault(c => c.ExceptionType is null || AcceptsRejection(c.ExceptionType, known));
+            var rejection = failureCases.FirstOrDefault(c => c.ExceptionType is null || Accepts(c.ExceptionType, known.BrokenCircuitException, known));
+            var timeout = failureCases.FirstOrDefault(c => c.ExceptionType is null || Accepts(c.ExceptionType, known.TimeoutException, known));
             return Resolution<FallbackModel>.Success(new FallbackModel(
                 EquatableArray.From(failureCases.Select(c => c.Model)),
-                rejection?.Model));
+                rejection?.Model,
+                timeout?.Model));
         }
 
         private static List<ShapedFallback> OrderForFailures(List<ShapedFallback> fallbacks, KnownTypes known)
@@ -272,15 +274,28 @@ namespace Breaker.Generator.Parsing
                 return false;
             }
 
-            var expected = required.ConstraintTypes.Select(t => SubstituteType(t, candidate, arguments));
-            return expected.All(e => given.ConstraintTypes.Any(g => SameType(g, e)));
+            return required.ConstraintTypes.All(r => given.ConstraintTypes.Any(g => SameTypeMapped(r, g, candidate, arguments)));
         }
 
-        private static ITypeSymbol SubstituteType(ITypeSymbol type, IMethodSymbol candidate, ImmutableArray<ITypeSymbol> arguments) =>
-            type is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } parameter
-                && SymbolEqualityComparer.Default.Equals(parameter.DeclaringMethod, candidate)
-                ? arguments[parameter.Ordinal]
-                : type;
+        /// <summary>Compares a type written in the candidate with one written in the guarded method, mapping the candidate's type parameters.</summary>
+        private static bool SameTypeMapped(ITypeSymbol candidateType, ITypeSymbol methodType, IMethodSymbol candidate, ImmutableArray<ITypeSymbol> arguments)
+        {
+            switch (candidateType)
+            {
+                case ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } parameter
+                    when SymbolEqualityComparer.Default.Equals(parameter.DeclaringMethod, candidate):
+                    return SameType(arguments[parameter.Ordinal], methodType);
+                case IArrayTypeSymbol array:
+                    return methodType is IArrayTypeSymbol other && array.Rank == other.Rank
+                        && SameTypeMapped(array.ElementType, other.ElementType, candidate, arguments);
+                case INamedTypeSymbol { IsGenericType: true } named:
+                    return methodType is INamedTypeSymbol { IsGenericType: true } otherNamed
+                        && SameType(named.OriginalDefinition, otherNamed.OriginalDefinition)
+                        && named.TypeArguments.Zip(otherNamed.TypeArguments, (c, m) => SameTypeMapped(c, m, candidate, arguments)).All(same => same);
+                default:
+                    return SameType(candidateType, methodType);
+            }
+        }
 
         private static bool SameParameters(ImmutableArray<IParameterSymbol> candidate, ImmutableArray<IParameterSymbol> own) =>
             candidate.Length == own.Length
@@ -296,10 +311,10 @@ namespace Breaker.Generator.Parsing
             return conversion.Exists && conversion.IsImplicit && !conversion.IsUserDefined;
         }
 
-        /// <summary>Whether an exception parameter of type <paramref name="parameterType"/> can take the exception a rejection creates.</summary>
-        private static bool AcceptsRejection(INamedTypeSymbol parameterType, KnownTypes known)
+        /// <summary>Whether an exception parameter of type <paramref name="parameterType"/> can take an <paramref name="exception"/>.</summary>
+        private static bool Accepts(INamedTypeSymbol parameterType, INamedTypeSymbol? exception, KnownTypes known)
         {
-            for (var type = known.BrokenCircuitException ?? known.Exception; type is not null; type = type.BaseType)
+            for (var type = exception ?? known.Exception; type is not null; type = type.BaseType)
             {
                 if (SameType(type, parameterType))
                 {
