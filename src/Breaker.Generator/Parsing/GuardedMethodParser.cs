@@ -35,6 +35,13 @@ namespace Breaker.Generator.Parsing
                 return Resolution<GuardedMethodModel>.Fail(failure);
             }
 
+            var declaration = (MethodDeclarationSyntax)method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+            failure = SignatureReader.CheckDeclaration(method, declaration);
+            if (failure is not null)
+            {
+                return Resolution<GuardedMethodModel>.Fail(failure);
+            }
+
             var containingTypes = SignatureReader.ReadContainingTypes(method);
             if (containingTypes.Failure is not null)
             {
@@ -97,11 +104,10 @@ namespace Breaker.Generator.Parsing
                 return Resolution<GuardedMethodModel>.Fail(ignores.Failure);
             }
 
-            var declaration = (MethodDeclarationSyntax)method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
             var overload = OverloadSuffix(method);
             return Resolution<GuardedMethodModel>.Success(new GuardedMethodModel(
                 HintName(method, overload),
-                method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
+                SignatureReader.ReadNamespace(method),
                 containingTypes.Value,
                 SymbolNames.Type(method.ContainingType),
                 SignatureReader.ReadSignature(method, declaration, known),

@@ -27,7 +27,7 @@ namespace Breaker.Generator.Parsing
             var matches = candidates
                 .Select(c => Substitute(c, method))
                 .Where(c => c is not null && !c.ReturnsByRef && !c.ReturnsByRefReadonly
-                    && SameType(c.ReturnType, method.ReturnType) && SameParameters(c.Parameters, method.Parameters))
+                    && SameType(c.ReturnType, method.ReturnType) && Returns(c.ReturnType, method.ReturnType) && SameParameters(c.Parameters, method.Parameters))
                 .ToList();
             if (matches.Count == 0)
             {
@@ -60,7 +60,8 @@ namespace Breaker.Generator.Parsing
                     && c.ReturnType.SpecialType == SpecialType.System_Boolean
                     && c.Parameters.Length == 1
                     && c.Parameters[0].RefKind is RefKind.None or RefKind.In
-                    && Converts(resultType, c.Parameters[0].Type, known))
+                    && Converts(resultType, c.Parameters[0].Type, known)
+                    && Nullability.IsAssignable(resultType, c.Parameters[0].Type))
                 .ToList();
             if (matches.Count == 0)
             {
@@ -192,7 +193,7 @@ namespace Breaker.Generator.Parsing
                 case ReturnShape.Void:
                     return candidate.ReturnsVoid ? FallbackReturn.SameType : null;
                 case ReturnShape.Value:
-                    return SameType(type, method.ReturnType) ? FallbackReturn.SameType : null;
+                    return SameType(type, method.ReturnType) && Returns(type, method.ReturnType) ? FallbackReturn.SameType : null;
                 case ReturnShape.Task:
                 case ReturnShape.ValueTask:
                     return candidate.ReturnsVoid ? FallbackReturn.Void
@@ -201,12 +202,12 @@ namespace Breaker.Generator.Parsing
                         : null;
                 default:
                     var result = ((INamedTypeSymbol)method.ReturnType).TypeArguments[0];
-                    if (SameType(type, result))
+                    if (SameType(type, result) && Nullability.IsAssignable(type, result))
                     {
                         return FallbackReturn.Result;
                     }
 
-                    if (type is INamedTypeSymbol { TypeArguments.Length: 1 } named && SameType(named.TypeArguments[0], result))
+                    if (type is INamedTypeSymbol { TypeArguments.Length: 1 } named && SameType(named.TypeArguments[0], result) && Nullability.IsSame(named.TypeArguments[0], result))
                     {
                         return SameType(named.OriginalDefinition, known.TaskOfT) ? FallbackReturn.Task
                             : SameType(named.OriginalDefinition, known.ValueTaskOfT) ? FallbackReturn.ValueTask
@@ -297,9 +298,20 @@ namespace Breaker.Generator.Parsing
             }
         }
 
+        /// <summary>Same count, ref kinds and types, and the guarded method's arguments pass without a nullable warning.</summary>
         private static bool SameParameters(ImmutableArray<IParameterSymbol> candidate, ImmutableArray<IParameterSymbol> own) =>
             candidate.Length == own.Length
-            && candidate.Zip(own, (c, o) => NormalizedRefKind(c.RefKind) == NormalizedRefKind(o.RefKind) && SameType(c.Type, o.Type)).All(same => same);
+            && candidate.Zip(own, (c, o) => NormalizedRefKind(c.RefKind) == NormalizedRefKind(o.RefKind) && SameType(c.Type, o.Type) && Passes(o, c)).All(same => same);
+
+        private static bool Passes(IParameterSymbol argument, IParameterSymbol parameter) => parameter.RefKind switch
+        {
+            RefKind.Out => Nullability.IsAssignable(parameter.Type, argument.Type),
+            RefKind.Ref => Nullability.IsSame(parameter.Type, argument.Type),
+            _ => Nullability.IsAssignable(argument.Type, parameter.Type),
+        };
+
+        /// <summary>Whether a callee's return value can be returned from the guarded method without a nullable warning.</summary>
+        private static bool Returns(ITypeSymbol callee, ITypeSymbol guarded) => Nullability.IsAssignable(callee, guarded);
 
         private static RefKind NormalizedRefKind(RefKind kind) => kind == RefKind.RefReadOnlyParameter ? RefKind.In : kind;
 

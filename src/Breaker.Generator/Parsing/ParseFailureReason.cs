@@ -9,6 +9,9 @@ namespace Breaker.Generator.Parsing
         /// <summary>The breaker name is <see langword="null"/>, empty or white space.</summary>
         MissingBreakerName,
 
+        /// <summary>The declaration has syntax errors, a nameless containing type, or types that do not exist; the compiler already reports them.</summary>
+        InvalidDeclaration,
+
         /// <summary>The method is not a <c>partial</c> definition without an implementation.</summary>
         NotPartialDefinition,
 

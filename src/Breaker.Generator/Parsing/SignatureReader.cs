@@ -26,6 +26,39 @@ namespace Breaker.Generator.Parsing
             return null;
         }
 
+        /// <summary>Checks that the declaration is complete: no syntax errors, named types, no type that fails to bind.</summary>
+        public static ParseFailure? CheckDeclaration(IMethodSymbol method, MethodDeclarationSyntax declaration)
+        {
+            var incomplete = declaration.ContainsDiagnostics
+                || method.Name.Length == 0
+                || HasError(method.ReturnType)
+                || method.Parameters.Any(p => p.Name.Length == 0 || HasError(p.Type))
+                || method.TypeParameters.Any(p => p.Name.Length == 0 || p.ConstraintTypes.Any(HasError));
+            for (var type = method.ContainingType; type is not null && !incomplete; type = type.ContainingType)
+            {
+                incomplete = type.Name.Length == 0 || type.TypeParameters.Any(p => p.Name.Length == 0);
+            }
+
+            for (var space = method.ContainingType?.ContainingNamespace; space is { IsGlobalNamespace: false } && !incomplete; space = space.ContainingNamespace)
+            {
+                incomplete = space.Name.Length == 0;
+            }
+
+            return incomplete ? new ParseFailure(ParseFailureReason.InvalidDeclaration, method.Name) : null;
+        }
+
+        /// <summary>The containing namespace with keyword parts escaped, or <see langword="null"/> for the global namespace.</summary>
+        public static string? ReadNamespace(IMethodSymbol method)
+        {
+            var parts = new List<string>();
+            for (var space = method.ContainingType.ContainingNamespace; space is { IsGlobalNamespace: false }; space = space.ContainingNamespace)
+            {
+                parts.Insert(0, SymbolNames.Identifier(space.Name));
+            }
+
+            return parts.Count == 0 ? null : string.Join(".", parts);
+        }
+
         /// <summary>Reads the containing types, outermost first.</summary>
         public static Resolution<EquatableArray<ContainingTypeModel>> ReadContainingTypes(IMethodSymbol method)
         {
@@ -211,6 +244,15 @@ namespace Breaker.Generator.Parsing
             TypeKind.Class => type.IsRecord ? "record" : "class",
             TypeKind.Struct => type.IsRecord ? "record struct" : "struct",
             _ => null,
+        };
+
+        private static bool HasError(ITypeSymbol type) => type switch
+        {
+            IErrorTypeSymbol => true,
+            IArrayTypeSymbol array => HasError(array.ElementType),
+            IPointerTypeSymbol pointer => HasError(pointer.PointedAtType),
+            INamedTypeSymbol named => named.TypeArguments.Any(HasError) || (named.ContainingType is { } outer && HasError(outer)),
+            _ => false,
         };
 
         private static bool IsPointer(ITypeSymbol type) => type switch
