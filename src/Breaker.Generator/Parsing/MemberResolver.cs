@@ -178,7 +178,11 @@ namespace Breaker.Generator.Parsing
             new ShapedFallback(
                 candidate,
                 exceptionType,
-                new FallbackCaseModel(Call(candidate), exceptionType is null ? null : SymbolNames.Type(exceptionType), passesArguments, returns));
+                new FallbackCaseModel(
+                    Call(candidate),
+                    exceptionType is null ? null : SymbolNames.Type(exceptionType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)),
+                    passesArguments,
+                    returns));
 
         private static FallbackReturn? FallbackReturnOf(IMethodSymbol candidate, IMethodSymbol method, ReturnShape shape, KnownTypes known)
         {

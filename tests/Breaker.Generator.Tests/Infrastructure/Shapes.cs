@@ -155,7 +155,7 @@ public static class Shapes
 
                 private Task<int> PollAsyncCore(string source, CancellationToken cancellationToken) => Task.FromResult(source.Length);
 
-                private Task<int> Fallback(string source, CancellationToken cancellationToken, Exception error) => Task.FromResult(_default);
+                private Task<int> Fallback(string source, CancellationToken cancellationToken, Exception? error) => Task.FromResult(_default);
 
                 private bool IsBad(int value) => value == _default;
             }
