@@ -27,5 +27,14 @@ public class SnapshotTests
         Assert.Equal(Shapes.Supported.Keys.OrderBy(k => k, System.StringComparer.Ordinal), files.OrderBy(f => f, System.StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void The_documentation_shows_the_code_the_generator_writes_today()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.CompileShape(Shapes.Supported["TaskOfTWithTokenAndTimeout"]));
+        var documentation = System.IO.File.ReadAllText(System.IO.Path.Combine(SourceDirectory(), "..", "..", "docs", "generated-code.md")).Replace("\r\n", "\n");
+
+        Assert.Contains(run.Result.GeneratedSources.Single().SourceText.ToString().Replace("\r\n", "\n").TrimEnd(), documentation);
+    }
+
     private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => System.IO.Path.GetDirectoryName(path)!;
 }
