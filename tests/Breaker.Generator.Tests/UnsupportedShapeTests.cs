@@ -111,6 +111,20 @@ public class UnsupportedShapeTests
                 private int GetCore(int key) => key;
             }
             """ },
+        { "ImplementationWithStricterConstraint", nameof(ParseFailureReason.ImplementationSignatureMismatch), """
+            public partial class C
+            {
+                [CircuitBreaker("b")] public partial T? Get<T>() where T : class?;
+                private T? GetCore<T>() where T : class, new() => new T();
+            }
+            """ },
+        { "ImplementationWithNonNullConstraint", nameof(ParseFailureReason.ImplementationSignatureMismatch), """
+            public partial class C
+            {
+                [CircuitBreaker("b")] public partial T? Get<T>() where T : class?;
+                private T? GetCore<T>() where T : class => null;
+            }
+            """ },
         { "StaticWithInstanceImplementation", nameof(ParseFailureReason.ImplementationNotStatic), """
             public partial class C
             {

@@ -269,7 +269,11 @@ namespace Breaker.Generator.Parsing
 
         private static bool ConstraintsImplied(ITypeParameterSymbol required, ITypeParameterSymbol given, IMethodSymbol candidate, ImmutableArray<ITypeSymbol> arguments)
         {
+            var nullableGiven = given.HasReferenceTypeConstraint && given.ReferenceTypeConstraintNullableAnnotation == NullableAnnotation.Annotated;
+            var nonNullRequired = required.HasNotNullConstraint
+                || (required.HasReferenceTypeConstraint && required.ReferenceTypeConstraintNullableAnnotation == NullableAnnotation.NotAnnotated);
             if ((required.HasReferenceTypeConstraint && !given.HasReferenceTypeConstraint)
+                || (nonNullRequired && nullableGiven)
                 || (required.HasValueTypeConstraint && !given.HasValueTypeConstraint)
                 || (required.HasUnmanagedTypeConstraint && !given.HasUnmanagedTypeConstraint)
                 || (required.HasNotNullConstraint && !(given.HasNotNullConstraint || given.HasValueTypeConstraint || given.HasReferenceTypeConstraint))
