@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Linq;
 using Breaker.Generator.Model;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -83,12 +82,5 @@ namespace Breaker.Generator.Emitting
             : double.IsPositiveInfinity(value) ? "global::System.Double.PositiveInfinity"
             : double.IsNegativeInfinity(value) ? "global::System.Double.NegativeInfinity"
             : value.ToString("R", CultureInfo.InvariantCulture);
-
-        /// <summary>Parameter names of the guarded method, which generated locals must not reuse.</summary>
-        internal static NameScope ScopeFor(GuardedMethodModel model) =>
-            new NameScope(model.Signature.Parameters.Select(p => p.Name)
-                .Concat(model.Signature.TypeParameters)
-                .Concat(model.ContainingTypes.SelectMany(t => t.TypeParameters))
-                .Concat(new[] { model.Signature.Name }));
     }
 }

@@ -35,7 +35,7 @@ namespace Breaker.Generator.Emitting
             _model = model;
             _writer = writer;
             _breaker = model.BreakerField;
-            var names = GuardedMethodEmitter.ScopeFor(model);
+            var names = ScopeFor(model);
             _permit = names.Take("permit");
             _result = names.Take("result");
             _task = names.Take("task");
@@ -462,5 +462,12 @@ namespace Breaker.Generator.Emitting
 
             return name.Substring(0, upper).ToLowerInvariant() + name.Substring(upper);
         }
+
+        /// <summary>The names generated locals must not reuse: parameters, type parameters and the method itself.</summary>
+        private static NameScope ScopeFor(GuardedMethodModel model) =>
+            new NameScope(model.Signature.Parameters.Select(p => p.Name)
+                .Concat(model.Signature.TypeParameters)
+                .Concat(model.ContainingTypes.SelectMany(t => t.TypeParameters))
+                .Concat(new[] { model.Signature.Name }));
     }
 }

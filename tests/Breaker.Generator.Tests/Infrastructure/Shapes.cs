@@ -247,6 +247,13 @@ public static class Shapes
                             public static partial Task<V> GetAsync(V value);
 
                             private static Task<V> GetAsyncCore(V value) => Task.FromResult(value);
+
+                            [CircuitBreaker("leaf", Fallback = nameof(Fallback))]
+                            public partial Task<V> LoadAsync(CancellationToken cancellationToken);
+
+                            private Task<V> LoadAsyncCore(CancellationToken cancellationToken) => Task.FromResult(Value);
+
+                            private V Fallback(Exception error) => Value;
                         }
                     }
                 }
@@ -327,6 +334,23 @@ public static class Shapes
                 private int PrivateProtectedCallCore() => 1;
                 private int PrivateCallCore() => 1;
                 private void ImplicitlyPrivateCore() { }
+            }
+            """,
+
+        ["ParameterNamesLikeGeneratedLocals"] = """
+            namespace Naming;
+
+            public partial class Collisions
+            {
+                [CircuitBreaker("collisions", Fallback = nameof(Fallback))]
+                public partial Task<int> RunAsync(int permit, int result, int task, string exception, TimeSpan timeout, CancellationToken token);
+
+                private Task<int> RunAsyncCore(int permit, int result, int task, string exception, TimeSpan timeout, CancellationToken token) =>
+                    Task.FromResult(permit + result + task);
+
+                private int Fallback(int permit, int result, int task, string exception, TimeSpan timeout, CancellationToken token, IOException ioException) => permit;
+
+                private int Fallback(int permit, int result, int task, string exception, TimeSpan timeout, CancellationToken token) => result;
             }
             """,
 
