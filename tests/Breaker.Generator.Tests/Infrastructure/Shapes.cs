@@ -224,6 +224,11 @@ public static class Shapes
                 }
 
                 private static int Zero(ReadOnlySpan<byte> data, Span<byte> scratch) => 0;
+
+                [CircuitBreaker("checksum")]
+                public static partial int Peek(ref readonly int value, scoped Span<int> buffer);
+
+                private static int PeekCore(ref readonly int value, scoped Span<int> buffer) => value + buffer.Length;
             }
             """,
 
