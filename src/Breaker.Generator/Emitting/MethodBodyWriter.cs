@@ -79,7 +79,9 @@ namespace Breaker.Generator.Emitting
             }
 
             _writer.Open();
-            _writer.Line("var " + _permit + " = " + _breaker + ".TryAcquire();");
+            // With a fallback for rejections, the breaker counts the fallback in the same write as the rejection.
+            _writer.Line("var " + _permit + " = " + _breaker
+                + (_model.Fallback?.RejectionCase is null ? ".TryAcquire();" : ".TryAcquire(rejectionUsesFallback: true);"));
             _writer.Line("if (!" + _permit + ".IsGranted)").Open();
             if (IsAsync)
             {
@@ -112,7 +114,6 @@ namespace Breaker.Generator.Emitting
                 return;
             }
 
-            _writer.Line(_breaker + ".RecordFallback();");
             var call = FallbackCall(fallback, _breaker + ".CreateRejectedException()", receiver: string.Empty);
             if (_model.Shape == ReturnShape.Void)
             {
@@ -155,7 +156,6 @@ namespace Breaker.Generator.Emitting
                 return;
             }
 
-            _writer.Line(_breaker + ".RecordFallback();");
             var call = FallbackCall(fallback, _breaker + ".CreateRejectedException()", receiver: string.Empty);
             var returnType = _model.Signature.ReturnType;
             switch (fallback.Returns)

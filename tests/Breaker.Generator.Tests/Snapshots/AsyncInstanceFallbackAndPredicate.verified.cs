@@ -13,10 +13,9 @@ namespace Net
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.Task<int> PollAsync(string source, global::System.Threading.CancellationToken cancellationToken)
         {
-            var permit = __breaker_PollAsync.TryAcquire();
+            var permit = __breaker_PollAsync.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                __breaker_PollAsync.RecordFallback();
                 return Fallback(source, cancellationToken, __breaker_PollAsync.CreateRejectedException());
             }
 

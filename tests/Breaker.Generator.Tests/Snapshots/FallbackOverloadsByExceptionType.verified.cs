@@ -13,10 +13,9 @@ namespace Net
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.Task<string> DownloadAsync(global::System.Uri uri)
         {
-            var permit = __breaker_DownloadAsync.TryAcquire();
+            var permit = __breaker_DownloadAsync.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                __breaker_DownloadAsync.RecordFallback();
                 return global::System.Threading.Tasks.Task.FromResult<string>(Fallback(uri, __breaker_DownloadAsync.CreateRejectedException()));
             }
 

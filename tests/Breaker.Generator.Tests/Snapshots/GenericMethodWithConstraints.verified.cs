@@ -15,10 +15,9 @@ namespace Data
             where TItem : class, new()
             where TKey : struct, global::System.IComparable<TKey>
         {
-            var permit = __breaker_Find.TryAcquire();
+            var permit = __breaker_Find.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                __breaker_Find.RecordFallback();
                 return Empty<TItem, TKey>(key, __breaker_Find.CreateRejectedException());
             }
 

@@ -178,10 +178,9 @@ namespace Deep
                     [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
                     public partial global::System.Threading.Tasks.Task<V> LoadAsync(global::System.Threading.CancellationToken cancellationToken)
                     {
-                        var permit = __breaker_LoadAsync.TryAcquire();
+                        var permit = __breaker_LoadAsync.TryAcquire(rejectionUsesFallback: true);
                         if (!permit.IsGranted)
                         {
-                            __breaker_LoadAsync.RecordFallback();
                             return global::System.Threading.Tasks.Task.FromResult<V>(Fallback(__breaker_LoadAsync.CreateRejectedException()));
                         }
 

@@ -14,10 +14,9 @@ partial class Lookup
     [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
     public partial string? Find(string? @class, global::System.Collections.Generic.List<string?> items, global::System.Collections.Generic.Dictionary<string, int?>? result)
     {
-        var permit = __breaker_Find.TryAcquire();
+        var permit = __breaker_Find.TryAcquire(rejectionUsesFallback: true);
         if (!permit.IsGranted)
         {
-            __breaker_Find.RecordFallback();
             return Missing();
         }
 

@@ -13,10 +13,9 @@ namespace Naming
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.Task<int> RunAsync(int permit, int result, int task, string exception, global::System.TimeSpan timeout, global::System.Threading.CancellationToken token)
         {
-            var permit_ = __breaker_RunAsync.TryAcquire();
+            var permit_ = __breaker_RunAsync.TryAcquire(rejectionUsesFallback: true);
             if (!permit_.IsGranted)
             {
-                __breaker_RunAsync.RecordFallback();
                 return global::System.Threading.Tasks.Task.FromResult<int>(Fallback(permit, result, task, exception, timeout, token));
             }
 

@@ -13,10 +13,9 @@ namespace Parsing
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial bool TryRead(ref int position, out string token, in long limit, int retries, params string[] separators)
         {
-            var permit = __breaker_TryRead.TryAcquire();
+            var permit = __breaker_TryRead.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                __breaker_TryRead.RecordFallback();
                 return NoToken(ref position, out token, in limit, retries, separators, __breaker_TryRead.CreateRejectedException());
             }
 

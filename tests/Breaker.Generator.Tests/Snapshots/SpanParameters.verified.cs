@@ -13,10 +13,9 @@ namespace Parsing
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public static partial int Compute(global::System.ReadOnlySpan<byte> data, global::System.Span<byte> scratch)
         {
-            var permit = __breaker_Compute.TryAcquire();
+            var permit = __breaker_Compute.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                __breaker_Compute.RecordFallback();
                 return Zero(data, scratch);
             }
 

@@ -17,10 +17,9 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::Shop.Quote GetQuote(string sku)
         {
-            var permit = __breaker_GetQuote.TryAcquire();
+            var permit = __breaker_GetQuote.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                __breaker_GetQuote.RecordFallback();
                 return CachedQuote(sku, __breaker_GetQuote.CreateRejectedException());
             }
 

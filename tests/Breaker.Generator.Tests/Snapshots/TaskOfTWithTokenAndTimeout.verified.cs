@@ -17,10 +17,9 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.Task<global::Shop.Quote> GetQuoteAsync(string sku, global::System.Threading.CancellationToken cancellationToken)
         {
-            var permit = __breaker_GetQuoteAsync.TryAcquire();
+            var permit = __breaker_GetQuoteAsync.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                __breaker_GetQuoteAsync.RecordFallback();
                 return global::System.Threading.Tasks.Task.FromResult<global::Shop.Quote>(CachedQuote(sku, cancellationToken, __breaker_GetQuoteAsync.CreateRejectedException()));
             }
 

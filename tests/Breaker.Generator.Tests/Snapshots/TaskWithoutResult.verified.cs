@@ -13,10 +13,9 @@ namespace Mail
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.Task SendAsync(string to, global::System.Threading.CancellationToken cancellationToken)
         {
-            var permit = __breaker_SendAsync.TryAcquire();
+            var permit = __breaker_SendAsync.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                __breaker_SendAsync.RecordFallback();
                 return Queue(to, cancellationToken);
             }
 

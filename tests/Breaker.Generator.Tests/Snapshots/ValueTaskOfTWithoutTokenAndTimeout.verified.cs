@@ -18,10 +18,9 @@ namespace Cache
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.ValueTask<int> ReadAsync(string key)
         {
-            var permit = __breaker_ReadAsync.TryAcquire();
+            var permit = __breaker_ReadAsync.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                __breaker_ReadAsync.RecordFallback();
                 return ReadFallback(key);
             }
 

@@ -16,10 +16,9 @@ namespace Cache
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.ValueTask WarmAsync(int region)
         {
-            var permit = __breaker_WarmAsync.TryAcquire();
+            var permit = __breaker_WarmAsync.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                __breaker_WarmAsync.RecordFallback();
                 Skip();
                 return default;
             }
