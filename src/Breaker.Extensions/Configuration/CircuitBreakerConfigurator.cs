@@ -53,17 +53,18 @@ internal sealed class CircuitBreakerConfigurator(
         lock (_applyLock)
         {
             var failures = new List<string>(options.BindingErrors.Values);
-            var configured = new HashSet<string>(options.BindingErrors.Keys, StringComparer.Ordinal);
             IReadOnlySet<string> names = options.Names;
+            var configured = new HashSet<string>(names, StringComparer.Ordinal);
+            configured.UnionWith(options.BindingErrors.Keys);
             foreach (string name in names)
             {
-                if (!options.BindingErrors.ContainsKey(name) && TryApply(name, o => options.ApplyTo(name, o), names, failures))
+                if (!options.BindingErrors.ContainsKey(name))
                 {
-                    configured.Add(name);
+                    TryApply(name, o => options.ApplyTo(name, o), names, failures);
                 }
             }
 
-            // A breaker whose section was removed goes back to what its code says.
+            // A breaker whose section was removed goes back to what its code says (one that failed keeps what it had).
             foreach (string name in _configured)
             {
                 if (!configured.Contains(name) && !TryApply(name, static _ => { }, names, failures))
