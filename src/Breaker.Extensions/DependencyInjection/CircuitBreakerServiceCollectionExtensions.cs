@@ -53,8 +53,7 @@ public static class CircuitBreakerServiceCollectionExtensions
             sp.GetService<TimeProvider>()));
         services.TryAddSingleton(static sp => new CircuitBreakerStateLogger(
             sp.GetRequiredService<CircuitBreakerRegistry>(),
-            CreateLogger(sp, "Breaker.CircuitBreaker"),
-            sp.GetService<TimeProvider>() ?? TimeProvider.System));
+            CreateLogger(sp, "Breaker.CircuitBreaker")));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CircuitBreakerStartup>());
         if (configure is not null)
         {

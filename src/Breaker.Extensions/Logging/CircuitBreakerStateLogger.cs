@@ -8,7 +8,7 @@ namespace Breaker.Logging;
 /// <summary>
 /// Logs the state changes of every breaker in a registry. Breakers created later (generated code creates them on first
 /// use) are found by a scan of the registry every <see cref="ScanInterval"/>, which costs one count comparison when
-/// nothing was added.
+/// nothing was added. The scan runs on the registry's clock.
 /// </summary>
 internal sealed class CircuitBreakerStateLogger : IDisposable
 {
@@ -16,18 +16,16 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
 
     private readonly CircuitBreakerRegistry _registry;
     private readonly ILogger _logger;
-    private readonly TimeProvider _timeProvider;
     private readonly ConcurrentDictionary<CircuitBreaker, byte> _attached = new();
     private readonly EventHandler<CircuitStateChangedEventArgs> _onStateChanged;
     private readonly object _startLock = new();
     private ITimer? _timer;
     private bool _disposed;
 
-    public CircuitBreakerStateLogger(CircuitBreakerRegistry registry, ILogger logger, TimeProvider timeProvider)
+    public CircuitBreakerStateLogger(CircuitBreakerRegistry registry, ILogger logger)
     {
         _registry = registry;
         _logger = logger;
-        _timeProvider = timeProvider;
         _onStateChanged = OnStateChanged;
     }
 
@@ -42,7 +40,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
             }
 
             AttachNew();
-            _timer = _timeProvider.CreateTimer(static state => ((CircuitBreakerStateLogger)state!).AttachNew(), this, ScanInterval, ScanInterval);
+            _timer = _registry.TimeProvider.CreateTimer(static state => ((CircuitBreakerStateLogger)state!).AttachNew(), this, ScanInterval, ScanInterval);
         }
     }
 
