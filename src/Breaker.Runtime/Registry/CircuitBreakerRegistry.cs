@@ -35,6 +35,9 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     /// <summary>How many breakers the registry holds.</summary>
     public int Count => _entries.Count;
 
+    /// <summary>Raised once for each breaker the registry creates, after it is stored (so logging and telemetry can attach).</summary>
+    public event EventHandler<CircuitBreaker>? BreakerAdded;
+
     /// <summary>
     /// Returns the breaker called <paramref name="name"/>, creating it on first use. Its options are the library
     /// defaults, then <paramref name="defaults"/> (for generated code, the attribute's values), then what was
@@ -49,16 +52,35 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             return existing.Breaker;
         }
 
+        Entry entry;
         lock (_configureLock)
         {
             // Under the lock so that two racing callers get one instance, and Configure cannot slip in between.
-            Entry entry = _entries.GetOrAdd(name, static (n, state) =>
+            if (_entries.TryGetValue(name, out Entry? raced))
             {
-                CircuitBreakerOptions options = state.Registry.BuildOptions(n, state.Defaults);
-                return new Entry(new CircuitBreaker(n, options, state.Registry._timeProvider), state.Defaults);
-            }, (Registry: this, Defaults: defaults));
-            return entry.Breaker;
+                return raced.Breaker;
+            }
+
+            entry = new Entry(new CircuitBreaker(name, BuildOptions(name, defaults), _timeProvider), defaults);
+            _entries[name] = entry;
         }
+
+        if (BreakerAdded is { } handlers)
+        {
+            foreach (EventHandler<CircuitBreaker> handler in Delegate.EnumerateInvocationList(handlers))
+            {
+                try
+                {
+                    handler(this, entry.Breaker);
+                }
+                catch (Exception)
+                {
+                    // A listener's failure must not fail the call that happened to create the breaker.
+                }
+            }
+        }
+
+        return entry.Breaker;
     }
 
     /// <summary>
