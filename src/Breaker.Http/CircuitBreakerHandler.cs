@@ -15,6 +15,9 @@ namespace Breaker;
 /// </summary>
 public sealed class CircuitBreakerHandler : DelegatingHandler
 {
+    /// <summary>Where the handler leaves the breaker that guarded a request, so a caller answering with a fallback can count it.</summary>
+    internal static readonly HttpRequestOptionsKey<CircuitBreaker> BreakerOption = new("Breaker.CircuitBreaker");
+
     private readonly Func<HttpRequestMessage, CircuitBreaker> _selectBreaker;
     private readonly Func<HttpResponseMessage, bool> _isFailureResponse;
     private readonly Func<HttpRequestMessage, BrokenCircuitException, HttpResponseMessage>? _fallbackResponse;
@@ -52,6 +55,7 @@ public sealed class CircuitBreakerHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         CircuitBreaker breaker = _selectBreaker(request);
+        request.Options.Set(BreakerOption, breaker);
         CircuitPermit permit = breaker.TryAcquire();
         if (!permit.IsGranted)
         {

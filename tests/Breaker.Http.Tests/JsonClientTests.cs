@@ -49,6 +49,7 @@ public sealed class JsonClientTests(FaultServer server) : IClassFixture<FaultSer
 
         Assert.Equal(0, server.Hits(key));
         Assert.Equal(4, breaker.GetMetrics().RejectedCalls);
+        Assert.Equal(4, breaker.GetMetrics().FallbackCalls);
     }
 
     [Fact]
@@ -104,6 +105,7 @@ public sealed class JsonClientTests(FaultServer server) : IClassFixture<FaultSer
 
         Assert.Equal(Fallback, await client.GetAsync("items/1", TestJson.Default.Item, Fallback));
         Assert.Equal(1, breaker.GetMetrics().FailedCalls);
+        Assert.Equal(1, breaker.GetMetrics().FallbackCalls);
     }
 
     private CircuitBreaker Breaker(string name, TimeSpan timeout = default) =>

@@ -64,9 +64,9 @@ public sealed class CircuitBreakerJsonClient(HttpClient httpClient)
     {
         ArgumentNullException.ThrowIfNull(requestUri);
         ArgumentNullException.ThrowIfNull(responseType);
+        using var request = new HttpRequestMessage(method, requestUri) { Content = content };
         try
         {
-            using var request = new HttpRequestMessage(method, requestUri) { Content = content };
             using HttpResponseMessage response = await HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             response.EnsureSuccessStatusCode();
             if (response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0)
@@ -78,6 +78,11 @@ public sealed class CircuitBreakerJsonClient(HttpClient httpClient)
         }
         catch (Exception ex) when (fallback.HasValue && IsDownstreamFailure(ex, cancellationToken))
         {
+            if (request.Options.TryGetValue(CircuitBreakerHandler.BreakerOption, out CircuitBreaker? breaker))
+            {
+                breaker.RecordFallback();
+            }
+
             return fallback.Value;
         }
     }
