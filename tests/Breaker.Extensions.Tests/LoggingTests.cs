@@ -55,6 +55,20 @@ public sealed class LoggingTests
     }
 
     [Fact]
+    public async Task A_breaker_that_opened_before_the_scan_found_it_has_its_state_logged_when_found()
+    {
+        await using TestHost host = await TestHost.StartAsync(Settings);
+        CircuitBreaker breaker = host.Registry.GetOrAdd("later");
+        breaker.TryAcquire().RecordFailure(new InvalidOperationException());
+
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+
+        FakeLogRecord found = Assert.Single(StateChanges(host, "later"));
+        Assert.Equal(LogLevel.Warning, found.Level);
+        Assert.Equal("Circuit breaker 'later' is Open; calls are rejected.", found.Message);
+    }
+
+    [Fact]
     public async Task Nothing_is_logged_after_the_host_is_disposed()
     {
         TestHost host = await TestHost.StartAsync(Settings);

@@ -8,7 +8,8 @@ namespace Breaker.Logging;
 /// <summary>
 /// Logs the state changes of every breaker in a registry. Breakers created later (generated code creates them on first
 /// use) are found by a scan of the registry every <see cref="ScanInterval"/>, which costs one count comparison when
-/// nothing was added. The scan runs on the registry's clock.
+/// nothing was added. The scan runs on the registry's clock. A breaker found already open, half-open or isolated has its
+/// state logged, since the change itself happened before anyone listened.
 /// </summary>
 internal sealed class CircuitBreakerStateLogger : IDisposable
 {
@@ -70,7 +71,21 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
             if (_attached.TryAdd(breaker, 0))
             {
                 breaker.StateChanged += _onStateChanged;
+                LogCurrentState(breaker);
             }
+        }
+    }
+
+    private void LogCurrentState(CircuitBreaker breaker)
+    {
+        CircuitState state = breaker.State;
+        if (state is CircuitState.Open or CircuitState.Isolated)
+        {
+            Log.FoundRejecting(_logger, breaker.Name, state);
+        }
+        else if (state is CircuitState.HalfOpen or CircuitState.MetricsOnly)
+        {
+            Log.FoundNotClosed(_logger, breaker.Name, state);
         }
     }
 

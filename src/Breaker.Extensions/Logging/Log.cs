@@ -24,6 +24,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Circuit breaker '{BreakerName}' would have opened for {BreakDuration} (dry run; calls still flow).")]
     public static partial void WouldHaveOpened(ILogger logger, string breakerName, TimeSpan breakDuration);
 
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Circuit breaker '{BreakerName}' is {State}; calls are rejected.")]
+    public static partial void FoundRejecting(ILogger logger, string breakerName, CircuitState state);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Circuit breaker '{BreakerName}' is {State}.")]
+    public static partial void FoundNotClosed(ILogger logger, string breakerName, CircuitState state);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Debug, Message = "Applied configuration to circuit breaker '{BreakerName}'.")]
     public static partial void ConfigurationApplied(ILogger logger, string breakerName);
 
