@@ -5,6 +5,8 @@ namespace Breaker;
 /// <summary>A breaker's validated options with durations converted to timestamp ticks, swapped whole on reconfiguration.</summary>
 internal sealed class BreakerSettings
 {
+    private const long MaxTimestampTicks = long.MaxValue / 4;
+
     public BreakerSettings(CircuitBreakerOptions options, long timestampFrequency)
     {
         options.Validate();
@@ -20,9 +22,16 @@ internal sealed class BreakerSettings
 
     public long SlowCallTicks { get; }
 
-    public long ToTimestampTicks(TimeSpan duration) => (long)Math.Min(duration.TotalSeconds * TimestampFrequency, long.MaxValue / 4);
+    // Integer arithmetic, not floating-point seconds: through a double, 43 ms became 429,999 ticks, so a break ended
+    // (and a call turned slow) one tick early. The cap keeps "now + duration" far from overflow.
+    public long ToTimestampTicks(TimeSpan duration)
+    {
+        Int128 ticks = (Int128)duration.Ticks * TimestampFrequency / TimeSpan.TicksPerSecond;
+        return ticks > MaxTimestampTicks ? MaxTimestampTicks : (long)ticks;
+    }
 
-    public TimeSpan ToTimeSpan(long timestampTicks) => TimeSpan.FromSeconds((double)timestampTicks / TimestampFrequency);
+    public TimeSpan ToTimeSpan(long timestampTicks) =>
+        TimeSpan.FromTicks((long)((Int128)timestampTicks * TimeSpan.TicksPerSecond / TimestampFrequency));
 
     /// <summary>The break after <paramref name="reopens"/> failed half-open verdicts in a row: multiplied, then capped.</summary>
     public TimeSpan BreakDurationAfter(int reopens)

@@ -29,11 +29,12 @@ public sealed partial class CircuitBreaker
 
     // Written under the transition lock, before the state word that makes them relevant is published.
     private long _openUntil;
-    private long _halfOpenSince;
+    private long _oldestProbeStart = long.MaxValue;
     private int _reopens;
     private int _probeSlots;
     private int _probeSuccesses;
 
+    private readonly ProbeStarts _probeStarts = new();
     private int _consecutiveFailures;
 
     private long _successes;
@@ -98,7 +99,7 @@ public sealed partial class CircuitBreaker
             int word = Volatile.Read(ref _stateWord);
             if (StateOf(word) == CircuitState.Open && Now() >= Volatile.Read(ref _openUntil))
             {
-                EnterHalfOpen(word, Now());
+                EnterHalfOpen(word);
                 word = Volatile.Read(ref _stateWord);
             }
 
@@ -229,7 +230,7 @@ public sealed partial class CircuitBreaker
         else if (permit.Kind == PermitKind.Probe)
         {
             // A probe that succeeds but is slow counts as a failed probe (DESIGN.md).
-            RecordProbeVerdict(permit.StateWord, success: !slow, now);
+            RecordProbeVerdict(in permit, success: !slow, now);
         }
 
         if (BreakerTelemetry.Calls.Enabled || BreakerTelemetry.CallDuration.Enabled)
@@ -267,7 +268,7 @@ public sealed partial class CircuitBreaker
         }
         else if (permit.Kind == PermitKind.Probe)
         {
-            RecordProbeVerdict(permit.StateWord, success: false, now);
+            RecordProbeVerdict(in permit, success: false, now);
         }
 
         if (BreakerTelemetry.Calls.Enabled || BreakerTelemetry.CallDuration.Enabled)
@@ -292,6 +293,7 @@ public sealed partial class CircuitBreaker
                 if (permit.StateWord == _stateWord)
                 {
                     _probeSlots++;
+                    FinishProbe(permit.StartTimestamp);
                 }
             }
         }
@@ -343,7 +345,7 @@ public sealed partial class CircuitBreaker
                     return Reject(word, CircuitState.Open, now);
 
                 case CircuitState.Open:
-                    EnterHalfOpen(word, now);
+                    EnterHalfOpen(word);
                     break;
 
                 case CircuitState.HalfOpen:
@@ -371,10 +373,10 @@ public sealed partial class CircuitBreaker
     {
         retry = false;
         BreakerSettings settings = _settings;
-        bool overdue = now - Volatile.Read(ref _halfOpenSince) >= settings.ToTimestampTicks(settings.BreakDurationAfter(Volatile.Read(ref _reopens)));
+        long breakTicks = settings.ToTimestampTicks(settings.BreakDurationAfter(Volatile.Read(ref _reopens)));
 
         // Rejections while every probe slot is taken stay lock-free, like rejections while open.
-        if (Volatile.Read(ref _probeSlots) == 0 && !overdue)
+        if (Volatile.Read(ref _probeSlots) == 0 && now - Volatile.Read(ref _oldestProbeStart) < breakTicks)
         {
             return false;
         }
@@ -392,14 +394,18 @@ public sealed partial class CircuitBreaker
             {
                 _probeSlots--;
                 _halfOpenAttempts++;
+                _probeStarts.Add(now);
+                Volatile.Write(ref _oldestProbeStart, _probeStarts.Oldest);
                 return true;
             }
 
-            if (overdue)
+            if (now - _oldestProbeStart >= breakTicks)
             {
-                // A probe still running a whole break after the circuit half-opened counts as failed: reopen.
+                // A probe still running a whole break after it started counts as failed (DESIGN.md): reopen, and let
+                // the caller look again so its rejection reports the open circuit and when to retry.
                 _reopens++;
                 transition = Open(now, CircuitState.HalfOpen);
+                retry = true;
             }
         }
 
@@ -446,7 +452,7 @@ public sealed partial class CircuitBreaker
         RaiseTransition(transition);
     }
 
-    private void EnterHalfOpen(int word, long now)
+    private void EnterHalfOpen(int word)
     {
         Transition transition = default;
         lock (_transitionLock)
@@ -455,7 +461,8 @@ public sealed partial class CircuitBreaker
             {
                 _probeSlots = _settings.Options.SuccessThreshold;
                 _probeSuccesses = 0;
-                _halfOpenSince = now;
+                _probeStarts.Clear(_probeSlots);
+                Volatile.Write(ref _oldestProbeStart, long.MaxValue);
                 transition = Publish(CircuitState.HalfOpen, null);
             }
         }
@@ -463,16 +470,17 @@ public sealed partial class CircuitBreaker
         RaiseTransition(transition);
     }
 
-    private void RecordProbeVerdict(int word, bool success, long now)
+    private void RecordProbeVerdict(in CircuitPermit permit, bool success, long now)
     {
         Transition transition = default;
         lock (_transitionLock)
         {
-            if (word != _stateWord)
+            if (permit.StateWord != _stateWord)
             {
                 return;
             }
 
+            FinishProbe(permit.StartTimestamp);
             if (!success)
             {
                 _reopens++;
@@ -485,6 +493,13 @@ public sealed partial class CircuitBreaker
         }
 
         RaiseTransition(transition);
+    }
+
+    /// <summary>Under the lock: a probe of the current period is no longer running.</summary>
+    private void FinishProbe(long start)
+    {
+        _probeStarts.Remove(start);
+        Volatile.Write(ref _oldestProbeStart, _probeStarts.Oldest);
     }
 
     private void ChangeByHand(CircuitState target, bool dryRun)

@@ -24,8 +24,10 @@ internal sealed class TimeSlidingWindow : SlidingWindow
 
     public TimeSlidingWindow(TimeSpan samplingDuration, long timestampFrequency)
     {
-        double ticks = samplingDuration.TotalSeconds * timestampFrequency / BucketCount;
-        _bucketWidth = Math.Max(1, (long)Math.Ceiling(ticks));
+        // Integer arithmetic: through floating-point seconds, 1.497 s made buckets one tick too wide, so calls aged out late.
+        Int128 units = (Int128)samplingDuration.Ticks * timestampFrequency;
+        Int128 perBucket = (Int128)TimeSpan.TicksPerSecond * BucketCount;
+        _bucketWidth = (long)Int128.Max(1, (units + perBucket - 1) / perBucket);
     }
 
     public override WindowCounts Record(bool failure, bool slow, long timestamp)
