@@ -22,6 +22,12 @@ internal sealed class BreakerSettings
 
     public long SlowCallTicks { get; }
 
+    /// <summary>
+    /// Whether a clock cached to the millisecond is precise enough: true unless a slow call is under a second, where a
+    /// millisecond would be a visible error. (Windows and breaks are judged in far coarser units.)
+    /// </summary>
+    public bool UsesCoarseClock => Options.SlowCallDuration >= TimeSpan.FromSeconds(1);
+
     // Integer arithmetic, not floating-point seconds: through a double, 43 ms became 429,999 ticks, so a break ended
     // (and a call turned slow) one tick early. The cap keeps "now + duration" far from overflow.
     public long ToTimestampTicks(TimeSpan duration)
