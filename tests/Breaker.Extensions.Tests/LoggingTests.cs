@@ -40,32 +40,34 @@ public sealed class LoggingTests
     }
 
     [Fact]
-    public async Task Breakers_created_after_start_are_found_by_the_next_scan_and_logged()
+    public async Task Breakers_created_after_start_are_logged_from_their_first_change()
     {
         await using TestHost host = await TestHost.StartAsync(Settings);
         CircuitBreaker breaker = host.Registry.GetOrAdd("later");
 
-        host.Time.Advance(TimeSpan.FromSeconds(1));
+        breaker.TryAcquire().RecordFailure(new InvalidOperationException());
         breaker.Isolate();
         breaker.Reset();
 
         FakeLogRecord[] records = StateChanges(host, "later");
-        Assert.Equal(["Isolated", "Closed"], records.Select(r => r.Id.Name));
-        Assert.Equal(LogLevel.Warning, records[0].Level);
+        Assert.Equal(["Opened", "Isolated", "Closed"], records.Select(r => r.Id.Name));
+        Assert.Equal([LogLevel.Warning, LogLevel.Warning, LogLevel.Information], records.Select(r => r.Level));
     }
 
     [Fact]
-    public async Task A_breaker_that_opened_before_the_scan_found_it_has_its_state_logged_when_found()
+    public async Task A_breaker_already_open_when_the_host_starts_has_its_state_logged()
     {
-        await using TestHost host = await TestHost.StartAsync(Settings);
-        CircuitBreaker breaker = host.Registry.GetOrAdd("later");
-        breaker.TryAcquire().RecordFailure(new InvalidOperationException());
+        TestHost host = TestHost.Create(Settings);
+        await using (host)
+        {
+            host.Registry.GetOrAdd("opened-early", static o => o.ConsecutiveFailureThreshold = 1).TryAcquire().RecordFailure(new InvalidOperationException());
 
-        host.Time.Advance(TimeSpan.FromSeconds(1));
+            await host.Host.StartAsync();
 
-        FakeLogRecord found = Assert.Single(StateChanges(host, "later"));
-        Assert.Equal(LogLevel.Warning, found.Level);
-        Assert.Equal("Circuit breaker 'later' is Open; calls are rejected.", found.Message);
+            FakeLogRecord found = Assert.Single(StateChanges(host, "opened-early"));
+            Assert.Equal(LogLevel.Warning, found.Level);
+            Assert.Equal("Circuit breaker 'opened-early' is Open; calls are rejected.", found.Message);
+        }
     }
 
     [Fact]
@@ -73,11 +75,14 @@ public sealed class LoggingTests
     {
         TestHost host = await TestHost.StartAsync(Settings);
         CircuitBreaker breaker = host.Registry.GetOrAdd("logged");
-        host.Time.Advance(TimeSpan.FromSeconds(1));
+        CircuitBreaker later = host.Registry.GetOrAdd("later");
         FakeLogCollector logs = host.Logs;
+        CircuitBreakerRegistry registry = host.Registry;
         await host.DisposeAsync();
 
         breaker.Isolate();
+        later.Isolate();
+        registry.GetOrAdd("added-after-dispose").Isolate();
 
         Assert.DoesNotContain(logs.GetSnapshot(), r => r.Category == "Breaker.CircuitBreaker");
     }

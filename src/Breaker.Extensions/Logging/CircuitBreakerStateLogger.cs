@@ -1,26 +1,23 @@
 using System;
 using System.Collections.Concurrent;
-using System.Threading;
 using Microsoft.Extensions.Logging;
 
 namespace Breaker.Logging;
 
 /// <summary>
-/// Logs the state changes of every breaker in a registry. Breakers created later (generated code creates them on first
-/// use) are found by a scan of the registry every <see cref="ScanInterval"/>, which costs one count comparison when
-/// nothing was added. The scan runs on the registry's clock. A breaker found already open, half-open or isolated has its
-/// state logged, since the change itself happened before anyone listened.
+/// Logs the state changes of every breaker in a registry: those that exist when it starts, and those created later (generated
+/// code creates them on first use), which it attaches to as the registry adds them. A breaker already open, half-open or
+/// isolated when it starts has its current state logged, since that change happened before anyone listened.
 /// </summary>
 internal sealed class CircuitBreakerStateLogger : IDisposable
 {
-    internal static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(1);
-
     private readonly CircuitBreakerRegistry _registry;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<CircuitBreaker, byte> _attached = new();
     private readonly EventHandler<CircuitStateChangedEventArgs> _onStateChanged;
+    private readonly EventHandler<CircuitBreaker> _onBreakerAdded;
     private readonly object _startLock = new();
-    private ITimer? _timer;
+    private bool _started;
     private bool _disposed;
 
     public CircuitBreakerStateLogger(CircuitBreakerRegistry registry, ILogger logger)
@@ -28,20 +25,27 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
         _registry = registry;
         _logger = logger;
         _onStateChanged = OnStateChanged;
+        _onBreakerAdded = (_, breaker) => Attach(breaker, logCurrentState: false);
     }
 
-    /// <summary>Attaches to the breakers that exist now and starts looking for new ones.</summary>
+    /// <summary>Attaches to the breakers that exist now and to every one the registry adds from now on.</summary>
     public void Start()
     {
         lock (_startLock)
         {
-            if (_disposed || _timer is not null)
+            if (_disposed || _started)
             {
                 return;
             }
 
-            AttachNew();
-            _timer = _registry.TimeProvider.CreateTimer(static state => ((CircuitBreakerStateLogger)state!).AttachNew(), this, ScanInterval, ScanInterval);
+            _started = true;
+
+            // Subscribe first, then enumerate: a breaker added in between is seen twice and attached once.
+            _registry.BreakerAdded += _onBreakerAdded;
+            foreach (CircuitBreaker breaker in _registry)
+            {
+                Attach(breaker, logCurrentState: true);
+            }
         }
     }
 
@@ -50,7 +54,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
         lock (_startLock)
         {
             _disposed = true;
-            _timer?.Dispose();
+            _registry.BreakerAdded -= _onBreakerAdded;
         }
 
         foreach (CircuitBreaker breaker in _attached.Keys)
@@ -59,25 +63,19 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
         }
     }
 
-    private void AttachNew()
+    private void Attach(CircuitBreaker breaker, bool logCurrentState)
     {
-        if (_registry.Count == _attached.Count)
+        if (!_attached.TryAdd(breaker, 0))
         {
             return;
         }
 
-        foreach (CircuitBreaker breaker in _registry)
+        breaker.StateChanged += _onStateChanged;
+        if (!logCurrentState)
         {
-            if (_attached.TryAdd(breaker, 0))
-            {
-                breaker.StateChanged += _onStateChanged;
-                LogCurrentState(breaker);
-            }
+            return;
         }
-    }
 
-    private void LogCurrentState(CircuitBreaker breaker)
-    {
         CircuitState state = breaker.State;
         if (state is CircuitState.Open or CircuitState.Isolated)
         {
