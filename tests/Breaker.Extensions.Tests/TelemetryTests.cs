@@ -65,13 +65,14 @@ public sealed class TelemetryTests
     }
 
     [Fact]
-    public void Rejections_and_state_changes_become_events_on_the_current_activity()
+    public void Rejections_and_state_changes_become_events_on_the_current_activity_when_the_Breaker_source_is_traced()
     {
         string name = "activity-" + Guid.NewGuid().ToString("N");
         using var source = new ActivitySource("Breaker.Tests." + name);
         using var listener = new ActivityListener
         {
-            ShouldListenTo = s => s == source,
+            // What AddSource("Breaker") does in OpenTelemetry: the runtime adds events only while its source is traced.
+            ShouldListenTo = s => s == source || s.Name == "Breaker",
             Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
         };
         ActivitySource.AddActivityListener(listener);
