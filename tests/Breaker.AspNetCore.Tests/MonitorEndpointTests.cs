@@ -96,6 +96,7 @@ public sealed class MonitorEndpointTests
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(404, (int)problem["status"]!);
+        Assert.Equal("https://tools.ietf.org/html/rfc9110#section-15.5.5", (string)problem["type"]!);
         Assert.Equal("Circuit breaker not found", (string)problem["title"]!);
         Assert.Contains("'nope'", (string)problem["detail"]!, StringComparison.Ordinal);
     }

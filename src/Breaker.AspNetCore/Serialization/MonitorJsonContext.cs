@@ -12,4 +12,5 @@ namespace Breaker.AspNetCore.Serialization;
 [JsonSerializable(typeof(BreakerDetails))]
 [JsonSerializable(typeof(MonitorTotals))]
 [JsonSerializable(typeof(MonitorHealth))]
+[JsonSerializable(typeof(MonitorProblem))]
 internal sealed partial class MonitorJsonContext : JsonSerializerContext;

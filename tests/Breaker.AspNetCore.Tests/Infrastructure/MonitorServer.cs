@@ -38,6 +38,10 @@ internal sealed class MonitorServer : IAsyncDisposable
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+
+        // As in a NativeAOT application built with CreateSlimBuilder, the application's JSON options know no types: anything
+        // the monitor wrote through them (rather than through its own source-generated context) fails here too.
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Clear());
         if (registry is not null)
         {
             builder.Services.AddSingleton(registry);
