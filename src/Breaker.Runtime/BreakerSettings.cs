@@ -5,6 +5,8 @@ namespace Breaker;
 /// <summary>A breaker's validated options with durations converted to timestamp ticks, swapped whole on reconfiguration.</summary>
 internal sealed class BreakerSettings
 {
+    private const long MaxTimestampTicks = long.MaxValue / 4;
+
     public BreakerSettings(CircuitBreakerOptions options, long timestampFrequency)
     {
         options.Validate();
@@ -20,9 +22,22 @@ internal sealed class BreakerSettings
 
     public long SlowCallTicks { get; }
 
-    public long ToTimestampTicks(TimeSpan duration) => (long)Math.Min(duration.TotalSeconds * TimestampFrequency, long.MaxValue / 4);
+    /// <summary>
+    /// Whether a clock cached to the millisecond is precise enough: true unless a slow call is under a second, where a
+    /// millisecond would be a visible error. (Windows and breaks are judged in far coarser units.)
+    /// </summary>
+    public bool UsesCoarseClock => Options.SlowCallDuration >= TimeSpan.FromSeconds(1);
 
-    public TimeSpan ToTimeSpan(long timestampTicks) => TimeSpan.FromSeconds((double)timestampTicks / TimestampFrequency);
+    // Integer arithmetic, not floating-point seconds: through a double, 43 ms became 429,999 ticks, so a break ended
+    // (and a call turned slow) one tick early. The cap keeps "now + duration" far from overflow.
+    public long ToTimestampTicks(TimeSpan duration)
+    {
+        Int128 ticks = (Int128)duration.Ticks * TimestampFrequency / TimeSpan.TicksPerSecond;
+        return ticks > MaxTimestampTicks ? MaxTimestampTicks : (long)ticks;
+    }
+
+    public TimeSpan ToTimeSpan(long timestampTicks) =>
+        TimeSpan.FromTicks((long)((Int128)timestampTicks * TimeSpan.TicksPerSecond / TimestampFrequency));
 
     /// <summary>The break after <paramref name="reopens"/> failed half-open verdicts in a row: multiplied, then capped.</summary>
     public TimeSpan BreakDurationAfter(int reopens)

@@ -78,7 +78,10 @@ public sealed partial class CircuitBreaker
         catch (Exception exception)
         {
             CancellationToken timeoutToken = timeoutSource?.Token ?? CancellationToken.None;
-            if (Classify(in permit, exception, cancellationToken, timeoutToken) == FailureKind.Timeout)
+            FailureKind? kind = Classify(in permit, exception, cancellationToken, timeoutToken);
+
+            // Only our own timeout becomes a TimeoutException; a TimeoutException the call threw itself propagates as is.
+            if (kind == FailureKind.Timeout && exception is OperationCanceledException)
             {
                 throw new TimeoutException($"The call through circuit '{Name}' did not finish within {timeout.TotalMilliseconds:0} ms.", exception);
             }

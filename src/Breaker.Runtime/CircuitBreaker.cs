@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 using Breaker.Telemetry;
+using Breaker.Timing;
 using Breaker.Windows;
 
 namespace Breaker;
@@ -29,20 +30,31 @@ public sealed partial class CircuitBreaker
 
     // Written under the transition lock, before the state word that makes them relevant is published.
     private long _openUntil;
-    private long _halfOpenSince;
+    private long _oldestProbeStart = long.MaxValue;
     private int _reopens;
     private int _probeSlots;
     private int _probeSuccesses;
 
+    private readonly ProbeStarts _probeStarts = new();
     private int _consecutiveFailures;
 
-    private long _successes;
+    // Set when the window's ratio is over a threshold but it holds fewer than MinimumThroughput calls: the next success
+    // must then look at the counts, since it may be the call that reaches the minimum.
+    private volatile bool _armed;
+
+    // Successes are not counted one by one: the windows already count what they record, so the closed path pays no
+    // extra interlocked write. Successful calls = calls recorded in windows - failures recorded there + the others.
+    private SlidingWindow? _retiredWindow;
+    private long _retiredRecords;
+    private long _windowFailures;
+    private long _otherSuccesses;
+
+    private readonly StripedCounter _durations = new();
     private long _failures;
     private long _rejections;
     private long _ignored;
     private long _fallbacks;
     private long _slowCalls;
-    private long _durationTicks;
     private long _opens;
     private long _closes;
     private long _halfOpenAttempts;
@@ -98,7 +110,7 @@ public sealed partial class CircuitBreaker
             int word = Volatile.Read(ref _stateWord);
             if (StateOf(word) == CircuitState.Open && Now() >= Volatile.Read(ref _openUntil))
             {
-                EnterHalfOpen(word, Now());
+                EnterHalfOpen(word);
                 word = Volatile.Read(ref _stateWord);
             }
 
@@ -112,8 +124,10 @@ public sealed partial class CircuitBreaker
         int word = Volatile.Read(ref _stateWord);
         if (StateOf(word) == CircuitState.Closed)
         {
-            // Hot path: one volatile read and a timestamp. No lock, no interlocked write.
-            return new CircuitPermit(this, word, PermitKind.Closed, Now());
+            // Hot path: one volatile read and a (usually cached) timestamp. No lock, no interlocked write.
+            return NeedsPreciseDurations()
+                ? new CircuitPermit(this, word, PermitKind.Closed, Stopwatch.GetTimestamp(), precise: true)
+                : new CircuitPermit(this, word, PermitKind.Closed, Now(), precise: false);
         }
 
         return AcquireSlow(word);
@@ -155,12 +169,13 @@ public sealed partial class CircuitBreaker
         var settings = new BreakerSettings(options, _timeProvider.TimestampFrequency);
         lock (_transitionLock)
         {
-            if (!settings.UsesSameWindowAs(_settings))
+            bool newWindow = !settings.UsesSameWindowAs(_settings);
+            _settings = settings;
+            if (newWindow)
             {
-                _window = SlidingWindow.Create(settings.Options, settings.TimestampFrequency);
+                ReplaceWindow();
             }
 
-            _settings = settings;
             _optionsCopy = settings.Options.Clone();
         }
     }
@@ -171,7 +186,7 @@ public sealed partial class CircuitBreaker
         CircuitState state = State;
         long now = Now();
         WindowCounts window = _window.GetCounts(now);
-        long successes = Volatile.Read(ref _successes);
+        long successes = SuccessfulCalls();
         long failures = Volatile.Read(ref _failures);
         long measured = successes + failures;
         return new CircuitBreakerMetrics
@@ -190,7 +205,7 @@ public sealed partial class CircuitBreaker
             WindowCalls = window.Calls,
             FailureRate = window.FailureRate,
             SlowCallRate = window.SlowCallRate,
-            AverageDuration = measured == 0 ? TimeSpan.Zero : _settings.ToTimeSpan(Volatile.Read(ref _durationTicks) / measured),
+            AverageDuration = measured == 0 ? TimeSpan.Zero : _settings.ToTimeSpan(_durations.Sum / measured),
             RetryAfter = state == CircuitState.Open ? RetryAfter(state, now) : null,
         };
     }
@@ -200,19 +215,20 @@ public sealed partial class CircuitBreaker
 
     internal void OnSuccess(in CircuitPermit permit)
     {
-        long now = Now();
+        long now = End(in permit);
         long elapsed = now - permit.StartTimestamp;
         BreakerSettings settings = _settings;
         bool slow = elapsed >= settings.SlowCallTicks;
-        Interlocked.Increment(ref _successes);
         Measure(elapsed, slow);
 
+        bool recorded = false;
         if (permit.Kind == PermitKind.Closed)
         {
             SlidingWindow window = _window;
             if (permit.StateWord == Volatile.Read(ref _stateWord))
             {
-                WindowCounts counts = window.Record(failure: false, slow, now);
+                recorded = true;
+                bool mayTrip = window.Record(failure: false, slow, now);
 
                 // Read before writing: in the common case the counter is already zero and the cache line stays shared.
                 if (Volatile.Read(ref _consecutiveFailures) != 0)
@@ -220,16 +236,23 @@ public sealed partial class CircuitBreaker
                     Volatile.Write(ref _consecutiveFailures, 0);
                 }
 
-                if (ShouldTrip(counts, consecutiveFailures: 0, settings))
+                // A plain success cannot raise a ratio: look at the counts only when the window says they may have
+                // crossed a threshold, or when this call may be the one that reaches the minimum throughput.
+                if (mayTrip || _armed)
                 {
-                    Trip(permit.StateWord, now);
+                    Evaluate(permit.StateWord, window, consecutiveFailures: 0, settings, now);
                 }
             }
         }
         else if (permit.Kind == PermitKind.Probe)
         {
             // A probe that succeeds but is slow counts as a failed probe (DESIGN.md).
-            RecordProbeVerdict(permit.StateWord, success: !slow, now);
+            RecordProbeVerdict(in permit, success: !slow, now);
+        }
+
+        if (!recorded)
+        {
+            Interlocked.Increment(ref _otherSuccesses);
         }
 
         if (BreakerTelemetry.Calls.Enabled || BreakerTelemetry.CallDuration.Enabled)
@@ -245,7 +268,7 @@ public sealed partial class CircuitBreaker
 
     internal void OnFailure(in CircuitPermit permit, Exception? exception, FailureKind kind)
     {
-        long now = Now();
+        long now = End(in permit);
         long elapsed = now - permit.StartTimestamp;
         BreakerSettings settings = _settings;
         bool slow = elapsed >= settings.SlowCallTicks;
@@ -257,17 +280,15 @@ public sealed partial class CircuitBreaker
             SlidingWindow window = _window;
             if (permit.StateWord == Volatile.Read(ref _stateWord))
             {
-                WindowCounts counts = window.Record(failure: true, slow, now);
+                window.Record(failure: true, slow, now);
+                Interlocked.Increment(ref _windowFailures);
                 int consecutive = Interlocked.Increment(ref _consecutiveFailures);
-                if (ShouldTrip(counts, consecutive, settings))
-                {
-                    Trip(permit.StateWord, now);
-                }
+                Evaluate(permit.StateWord, window, consecutive, settings, now);
             }
         }
         else if (permit.Kind == PermitKind.Probe)
         {
-            RecordProbeVerdict(permit.StateWord, success: false, now);
+            RecordProbeVerdict(in permit, success: false, now);
         }
 
         if (BreakerTelemetry.Calls.Enabled || BreakerTelemetry.CallDuration.Enabled)
@@ -292,6 +313,7 @@ public sealed partial class CircuitBreaker
                 if (permit.StateWord == _stateWord)
                 {
                     _probeSlots++;
+                    FinishProbe(permit.StartTimestamp);
                 }
             }
         }
@@ -304,25 +326,72 @@ public sealed partial class CircuitBreaker
 
     private static CircuitState StateOf(int word) => (CircuitState)(word & StateMask);
 
-    private static bool ShouldTrip(in WindowCounts counts, int consecutiveFailures, BreakerSettings settings)
+    /// <summary>Checks the thresholds after an outcome admitted while closed, and opens the circuit if one is met.</summary>
+    private void Evaluate(int word, SlidingWindow window, int consecutiveFailures, BreakerSettings settings, long now)
     {
         CircuitBreakerOptions options = settings.Options;
-        if (options.ConsecutiveFailureThreshold > 0 && consecutiveFailures >= options.ConsecutiveFailureThreshold)
-        {
-            return true;
-        }
+        WindowCounts counts = window.GetCounts(now);
 
         // Division rather than multiplication, so that 3 failures in 10 calls meets a ratio of exactly 0.3.
-        return counts.Calls >= options.MinimumThroughput
+        bool overRatio = counts.Calls > 0
             && ((double)counts.Failures / counts.Calls >= options.FailureRatio
                 || (double)counts.SlowCalls / counts.Calls >= options.SlowCallRatio);
+        bool armed = overRatio && counts.Calls < options.MinimumThroughput;
+        if (_armed != armed)
+        {
+            _armed = armed;
+        }
+
+        if ((overRatio && !armed)
+            || (options.ConsecutiveFailureThreshold > 0 && consecutiveFailures >= options.ConsecutiveFailureThreshold))
+        {
+            Trip(word, now);
+        }
     }
 
-    private long Now() => _systemClock ? Stopwatch.GetTimestamp() : _timeProvider.GetTimestamp();
+    /// <summary>
+    /// The breaker's clock. On the system clock, when no decision needs better than a millisecond, the cached timestamp
+    /// (one memory read) rather than the high-resolution one (about 20 ns).
+    /// </summary>
+    private long Now() =>
+        !_systemClock ? _timeProvider.GetTimestamp()
+        : _settings.UsesCoarseClock ? CoarseClock.Timestamp
+        : Stopwatch.GetTimestamp();
+
+    /// <summary>When a permit's call ended, on the clock its start was read from.</summary>
+    private long End(in CircuitPermit permit) => permit.Precise ? Stopwatch.GetTimestamp() : Now();
+
+    /// <summary>Whether someone will see this call's own duration (an event handler, a duration histogram), so a cached clock won't do.</summary>
+    private bool NeedsPreciseDurations() =>
+        _systemClock
+        && _settings.UsesCoarseClock
+        && (CallSucceeded is not null || CallFailed is not null || BreakerTelemetry.CallDuration.Enabled);
+
+    private long SuccessfulCalls()
+    {
+        long recorded = Volatile.Read(ref _retiredRecords) + (_retiredWindow?.Recorded ?? 0) + _window.Recorded;
+        return recorded - Volatile.Read(ref _windowFailures) + Volatile.Read(ref _otherSuccesses);
+    }
+
+    /// <summary>
+    /// Under the lock: starts a fresh window. The old one is kept until the next replacement, so that a call still
+    /// recording into it (it read the window just before the swap) is counted all the same.
+    /// </summary>
+    private void ReplaceWindow()
+    {
+        if (_retiredWindow is { } older)
+        {
+            _retiredRecords += older.Recorded;
+        }
+
+        _retiredWindow = _window;
+        _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
+        _armed = false;
+    }
 
     private void Measure(long elapsed, bool slow)
     {
-        Interlocked.Add(ref _durationTicks, elapsed);
+        _durations.Add(elapsed);
         if (slow)
         {
             Interlocked.Increment(ref _slowCalls);
@@ -343,7 +412,7 @@ public sealed partial class CircuitBreaker
                     return Reject(word, CircuitState.Open, now);
 
                 case CircuitState.Open:
-                    EnterHalfOpen(word, now);
+                    EnterHalfOpen(word);
                     break;
 
                 case CircuitState.HalfOpen:
@@ -371,10 +440,10 @@ public sealed partial class CircuitBreaker
     {
         retry = false;
         BreakerSettings settings = _settings;
-        bool overdue = now - Volatile.Read(ref _halfOpenSince) >= settings.ToTimestampTicks(settings.BreakDurationAfter(Volatile.Read(ref _reopens)));
+        long breakTicks = settings.ToTimestampTicks(settings.BreakDurationAfter(Volatile.Read(ref _reopens)));
 
         // Rejections while every probe slot is taken stay lock-free, like rejections while open.
-        if (Volatile.Read(ref _probeSlots) == 0 && !overdue)
+        if (Volatile.Read(ref _probeSlots) == 0 && now - Volatile.Read(ref _oldestProbeStart) < breakTicks)
         {
             return false;
         }
@@ -392,14 +461,18 @@ public sealed partial class CircuitBreaker
             {
                 _probeSlots--;
                 _halfOpenAttempts++;
+                _probeStarts.Add(now);
+                Volatile.Write(ref _oldestProbeStart, _probeStarts.Oldest);
                 return true;
             }
 
-            if (overdue)
+            if (now - _oldestProbeStart >= breakTicks)
             {
-                // A probe still running a whole break after the circuit half-opened counts as failed: reopen.
+                // A probe still running a whole break after it started counts as failed (DESIGN.md): reopen, and let
+                // the caller look again so its rejection reports the open circuit and when to retry.
                 _reopens++;
                 transition = Open(now, CircuitState.HalfOpen);
+                retry = true;
             }
         }
 
@@ -446,7 +519,7 @@ public sealed partial class CircuitBreaker
         RaiseTransition(transition);
     }
 
-    private void EnterHalfOpen(int word, long now)
+    private void EnterHalfOpen(int word)
     {
         Transition transition = default;
         lock (_transitionLock)
@@ -455,7 +528,8 @@ public sealed partial class CircuitBreaker
             {
                 _probeSlots = _settings.Options.SuccessThreshold;
                 _probeSuccesses = 0;
-                _halfOpenSince = now;
+                _probeStarts.Clear(_probeSlots);
+                Volatile.Write(ref _oldestProbeStart, long.MaxValue);
                 transition = Publish(CircuitState.HalfOpen, null);
             }
         }
@@ -463,16 +537,17 @@ public sealed partial class CircuitBreaker
         RaiseTransition(transition);
     }
 
-    private void RecordProbeVerdict(int word, bool success, long now)
+    private void RecordProbeVerdict(in CircuitPermit permit, bool success, long now)
     {
         Transition transition = default;
         lock (_transitionLock)
         {
-            if (word != _stateWord)
+            if (permit.StateWord != _stateWord)
             {
                 return;
             }
 
+            FinishProbe(permit.StartTimestamp);
             if (!success)
             {
                 _reopens++;
@@ -485,6 +560,13 @@ public sealed partial class CircuitBreaker
         }
 
         RaiseTransition(transition);
+    }
+
+    /// <summary>Under the lock: a probe of the current period is no longer running.</summary>
+    private void FinishProbe(long start)
+    {
+        _probeStarts.Remove(start);
+        Volatile.Write(ref _oldestProbeStart, _probeStarts.Oldest);
     }
 
     private void ChangeByHand(CircuitState target, bool dryRun)
@@ -530,7 +612,7 @@ public sealed partial class CircuitBreaker
     {
         // The new state word is published after the new window, so a call admitted in the old period that reads the
         // new window also reads the new word, sees the mismatch, and records nothing.
-        _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
+        ReplaceWindow();
         Volatile.Write(ref _consecutiveFailures, 0);
         _reopens = 0;
     }

@@ -13,12 +13,13 @@ public readonly struct CircuitPermit
 {
     private readonly CircuitBreaker? _breaker;
 
-    internal CircuitPermit(CircuitBreaker breaker, int stateWord, PermitKind kind, long startTimestamp)
+    internal CircuitPermit(CircuitBreaker breaker, int stateWord, PermitKind kind, long startTimestamp, bool precise = false)
     {
         _breaker = breaker;
         StateWord = stateWord;
         Kind = kind;
         StartTimestamp = startTimestamp;
+        Precise = precise;
     }
 
     /// <summary>True when the call may run; false when the circuit rejected it (the rejection is already counted).</summary>
@@ -29,6 +30,9 @@ public readonly struct CircuitPermit
     internal PermitKind Kind { get; }
 
     internal long StartTimestamp { get; }
+
+    /// <summary>True when the start was read from the high-resolution clock, so the end must be too.</summary>
+    internal bool Precise { get; }
 
     /// <summary>Reports that the call succeeded; its duration decides whether it was slow.</summary>
     public void RecordSuccess() => Granted().OnSuccess(in this);

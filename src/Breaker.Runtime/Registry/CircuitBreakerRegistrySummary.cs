@@ -46,7 +46,7 @@ public sealed class CircuitBreakerRegistrySummary
             string stem = last ? "   " : "│  ";
             text.Append(branch).Append(m.Name).Append(" [").Append(m.State).AppendLine("]");
             text.Append(stem).Append(CultureInfo.InvariantCulture, $"├─ calls {m.TotalCalls}: {m.SuccessfulCalls} ok, {m.FailedCalls} failed, {m.RejectedCalls} rejected, {m.FallbackCalls} fallbacks").AppendLine();
-            text.Append(stem).Append(CultureInfo.InvariantCulture, $"└─ window {m.WindowCalls} calls, failure rate {m.FailureRate:P1}, opened {m.CircuitOpens}×, average {m.AverageDuration.TotalMilliseconds:0.###} ms").AppendLine();
+            text.Append(stem).Append(CultureInfo.InvariantCulture, $"└─ window {m.WindowCalls} calls, failure rate {m.FailureRate * 100:0.0}%, opened {m.CircuitOpens}×, average {m.AverageDuration.TotalMilliseconds:0.###} ms").AppendLine();
         }
 
         return text.ToString();

@@ -3,10 +3,16 @@ namespace Breaker.Windows;
 /// <summary>The recent outcomes a closed circuit judges by. Implementations are lock-free and allocate nothing per call.</summary>
 internal abstract class SlidingWindow
 {
-    /// <summary>Records one outcome and returns the counts right after it.</summary>
-    public abstract WindowCounts Record(bool failure, bool slow, long timestamp);
+    /// <summary>Every outcome ever recorded in this window, evicted ones included.</summary>
+    public abstract long Recorded { get; }
 
-    /// <summary>The counts at <paramref name="timestamp"/> (a time-based window first drops what has aged out).</summary>
+    /// <summary>
+    /// Records one outcome. Returns true when the counts may now cross a threshold (a failure, a slow call, or older
+    /// outcomes aged out); a plain success cannot raise a ratio, so the caller need not look at the counts.
+    /// </summary>
+    public abstract bool Record(bool failure, bool slow, long timestamp);
+
+    /// <summary>The counts at <paramref name="timestamp"/>, without what has aged out by then.</summary>
     public abstract WindowCounts GetCounts(long timestamp);
 
     public static SlidingWindow Create(CircuitBreakerOptions options, long timestampFrequency) =>

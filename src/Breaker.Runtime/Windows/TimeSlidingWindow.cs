@@ -1,73 +1,123 @@
 using System;
 using System.Threading;
+using Breaker.Timing;
 
 namespace Breaker.Windows;
 
 /// <summary>The outcomes of the last <c>SamplingDuration</c>, kept in buckets that age out one at a time.</summary>
 /// <remarks>
-/// The window is split into <see cref="BucketCount"/> buckets. Recording adds to the bucket of the newest epoch and to
-/// running totals, so reading the counts is O(1). When time enters a new epoch, one thread claims the advance (a
-/// compare-and-swap on the head epoch), subtracts the buckets that aged out from the totals and publishes the new head;
-/// other threads wait for that short step only, which happens once per bucket width, never per call.
+/// The window is split into <see cref="BucketCount"/> buckets by time, and each bucket into one stripe per processor,
+/// so threads on different cores count on different cache lines: recording a success is one uncontended interlocked
+/// increment. Counts are summed only when someone needs them (a failure, an eviction, a snapshot). When time enters a
+/// new epoch, one thread claims the advance (a compare-and-swap on the head epoch), empties the buckets that aged out
+/// and publishes the new head; other threads wait for that short step only, once per bucket width, never per call.
 /// </remarks>
 internal sealed class TimeSlidingWindow : SlidingWindow
 {
     public const int BucketCount = 10;
     private const long Advancing = -1;
 
-    private readonly Bucket[] _buckets = new Bucket[BucketCount];
+    private readonly Bucket[] _buckets = new Bucket[Stripes.Count * BucketCount];
     private readonly long _bucketWidth;
     private long _head;
-    private long _calls;
-    private long _failures;
-    private long _slow;
+    private long _headEnds;
+    private long _evicted;
 
     public TimeSlidingWindow(TimeSpan samplingDuration, long timestampFrequency)
     {
-        double ticks = samplingDuration.TotalSeconds * timestampFrequency / BucketCount;
-        _bucketWidth = Math.Max(1, (long)Math.Ceiling(ticks));
+        // Integer arithmetic: through floating-point seconds, 1.497 s made buckets one tick too wide, so calls aged out late.
+        Int128 units = (Int128)samplingDuration.Ticks * timestampFrequency;
+        Int128 perBucket = (Int128)TimeSpan.TicksPerSecond * BucketCount;
+        _bucketWidth = (long)Int128.Max(1, (units + perBucket - 1) / perBucket);
     }
 
-    public override WindowCounts Record(bool failure, bool slow, long timestamp)
+    public override long Recorded
     {
-        ref Bucket bucket = ref _buckets[Advance(timestamp) % BucketCount];
+        get
+        {
+            long recorded = Volatile.Read(ref _evicted);
+            for (int i = 0; i < _buckets.Length; i++)
+            {
+                recorded += Volatile.Read(ref _buckets[i].Calls);
+            }
+
+            return recorded;
+        }
+    }
+
+    public override bool Record(bool failure, bool slow, long timestamp)
+    {
+        bool advanced = Advance(timestamp, out long head);
+        ref Bucket bucket = ref _buckets[(Stripes.Current * BucketCount) + (int)(head % BucketCount)];
         Interlocked.Increment(ref bucket.Calls);
-        long calls = Interlocked.Increment(ref _calls);
-        long failures = failure ? AddTo(ref bucket.Failures, ref _failures) : Volatile.Read(ref _failures);
-        long slowCalls = slow ? AddTo(ref bucket.Slow, ref _slow) : Volatile.Read(ref _slow);
-        return new WindowCounts(calls, failures, slowCalls);
+        if (failure)
+        {
+            Interlocked.Increment(ref bucket.Failures);
+        }
+
+        if (slow)
+        {
+            Interlocked.Increment(ref bucket.Slow);
+        }
+
+        return failure || slow || advanced;
     }
 
     public override WindowCounts GetCounts(long timestamp)
     {
-        Advance(timestamp);
-        return new WindowCounts(Volatile.Read(ref _calls), Volatile.Read(ref _failures), Volatile.Read(ref _slow));
-    }
-
-    private static long AddTo(ref long bucketCount, ref long total)
-    {
-        Interlocked.Increment(ref bucketCount);
-        return Interlocked.Increment(ref total);
-    }
-
-    /// <summary>Moves the head to the epoch of <paramref name="timestamp"/> if it is newer, and returns the head.</summary>
-    private long Advance(long timestamp)
-    {
-        long epoch = timestamp / _bucketWidth;
-        var spinner = default(SpinWait);
-        while (true)
+        long head = ReadHead();
+        long oldestLive = Math.Max(head, timestamp / _bucketWidth) - (BucketCount - 1);
+        long calls = 0, failures = 0, slow = 0;
+        for (int index = 0; index < BucketCount; index++)
         {
-            long head = Volatile.Read(ref _head);
-            if (head == Advancing)
+            // The epoch this bucket index holds: the one in (head - BucketCount, head] congruent to it.
+            long epoch = head - ((((head - index) % BucketCount) + BucketCount) % BucketCount);
+            if (epoch < oldestLive)
             {
-                spinner.SpinOnce();
                 continue;
             }
 
-            // A timestamp older than the head (a thread that was descheduled) counts in the newest bucket.
+            for (int stripe = index; stripe < _buckets.Length; stripe += BucketCount)
+            {
+                calls += Volatile.Read(ref _buckets[stripe].Calls);
+                failures += Volatile.Read(ref _buckets[stripe].Failures);
+                slow += Volatile.Read(ref _buckets[stripe].Slow);
+            }
+        }
+
+        return new WindowCounts(calls, failures, slow);
+    }
+
+    private long ReadHead()
+    {
+        var spinner = default(SpinWait);
+        long head;
+        while ((head = Volatile.Read(ref _head)) == Advancing)
+        {
+            spinner.SpinOnce();
+        }
+
+        return head;
+    }
+
+    /// <summary>Moves the head to the epoch of <paramref name="timestamp"/> if it is newer; true when this call moved it.</summary>
+    private bool Advance(long timestamp, out long head)
+    {
+        while (true)
+        {
+            head = ReadHead();
+
+            // Hot path: still inside the head's bucket, known without dividing. A timestamp older than the head (a thread
+            // that was descheduled) counts in the newest bucket.
+            if (timestamp < Volatile.Read(ref _headEnds))
+            {
+                return false;
+            }
+
+            long epoch = timestamp / _bucketWidth;
             if (epoch <= head)
             {
-                return head;
+                return false;
             }
 
             if (Interlocked.CompareExchange(ref _head, Advancing, head) != head)
@@ -78,14 +128,19 @@ internal sealed class TimeSlidingWindow : SlidingWindow
             long stale = Math.Min(epoch - head, BucketCount);
             for (long e = head + 1; e <= head + stale; e++)
             {
-                ref Bucket old = ref _buckets[e % BucketCount];
-                Interlocked.Add(ref _calls, -Interlocked.Exchange(ref old.Calls, 0));
-                Interlocked.Add(ref _failures, -Interlocked.Exchange(ref old.Failures, 0));
-                Interlocked.Add(ref _slow, -Interlocked.Exchange(ref old.Slow, 0));
+                for (int i = (int)(e % BucketCount); i < _buckets.Length; i += BucketCount)
+                {
+                    ref Bucket old = ref _buckets[i];
+                    Interlocked.Add(ref _evicted, Interlocked.Exchange(ref old.Calls, 0));
+                    Interlocked.Exchange(ref old.Failures, 0);
+                    Interlocked.Exchange(ref old.Slow, 0);
+                }
             }
 
+            Volatile.Write(ref _headEnds, (epoch + 1) * _bucketWidth);
             Volatile.Write(ref _head, epoch);
-            return epoch;
+            head = epoch;
+            return true;
         }
     }
 

@@ -1,0 +1,43 @@
+using System;
+using System.Globalization;
+using Breaker;
+using Breaker.Samples.Console;
+using Breaker.Samples.Console.Infrastructure;
+
+// Breaker's demo, end to end. `--seed N` makes every random choice repeatable.
+int seed = ParseSeed(args);
+var clock = new DemoClock();
+var registry = new CircuitBreakerRegistry(clock);
+var random = new Random(seed);
+System.Console.OutputEncoding = System.Text.Encoding.UTF8;
+System.Console.WriteLine($"Breaker demo (seed {seed})");
+
+var runtime = new RuntimeDemo(registry, clock, random);
+runtime.CustomConfiguration();
+runtime.SuccessfulCalls();
+runtime.FailuresTripTheBreaker();
+runtime.Protection();
+runtime.RecoveryAfterTheBreak();
+runtime.HalfOpenRecovery();
+runtime.RegistrySummary();
+runtime.ListenerAndReset();
+runtime.FinalMetrics();
+return 0;
+
+static int ParseSeed(string[] args)
+{
+    int index = Array.IndexOf(args, "--seed");
+    if (index < 0)
+    {
+        return 42;
+    }
+
+    if (index + 1 < args.Length && int.TryParse(args[index + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed))
+    {
+        return seed;
+    }
+
+    System.Console.Error.WriteLine("usage: Breaker.Samples.Console [--seed N]");
+    Environment.Exit(2);
+    return 0;
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every test of the solution on a fresh machine: installs what the tests need when it is missing,
+# runs `dotnet test Generator.sln`, and ends with "N passed, N failed[, N skipped]" read from the TRX files.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages the tests use: Chromium for the dashboard's browser test.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]} (apt-get)..."
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || { echo "Could not install ${missing[*]}: the tests that need them will fail." >&2; }
+fi
+
+results="$(pwd)/artifacts/test-results"
+rm -rf "$results"
+dotnet test Generator.sln -c Release --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+shopt -s nullglob
+trx=("$results"/*.trx)
+if [ ${#trx[@]} -eq 0 ]; then
+  echo "No test results were written (the build probably failed)." >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+# Sum the <Counters> element of every TRX file.
+read -r passed failed skipped < <(
+  for f in "${trx[@]}"; do grep -o '<Counters [^>]*>' "$f"; done | awk '
+    { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/[">\/]/, "", kv[2]); c[kv[1]] += kv[2] } }
+    END { printf "%d %d %d\n", c["passed"], c["failed"] + c["error"] + c["timeout"] + c["aborted"], c["notExecuted"] + c["inconclusive"] }')
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

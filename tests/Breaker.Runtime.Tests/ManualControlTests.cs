@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Breaker.Runtime.Tests;
+
+public sealed class ManualControlTests
+{
+    private readonly FakeTimeProvider _time = new();
+
+    [Fact]
+    public void Isolate_rejects_every_call_until_Reset()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+
+        breaker.Isolate();
+        _time.Advance(TimeSpan.FromDays(1));
+
+        Assert.Equal(CircuitState.Isolated, breaker.State);
+        Assert.False(breaker.TryAcquire().IsGranted);
+        BrokenCircuitException error = breaker.CreateRejectedException();
+        Assert.Equal(CircuitState.Isolated, error.State);
+        Assert.Null(error.RetryAfter);
+
+        breaker.Reset();
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        Assert.True(breaker.TryAcquire().IsGranted);
+    }
+
+    [Fact]
+    public void Isolate_from_half_open_holds_the_circuit_whatever_the_probes_say()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        breaker.Trip();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        CircuitPermit probe = breaker.TryAcquire();
+
+        breaker.Isolate();
+        probe.RecordSuccess(); // the verdict of a period that is over
+
+        Assert.Equal(CircuitState.Isolated, breaker.State);
+        Assert.False(breaker.TryAcquire().IsGranted);
+    }
+
+    [Fact]
+    public void Reset_closes_and_forgets_the_window_and_the_consecutive_failures()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time, o => { o.ConsecutiveFailureThreshold = 3; o.MinimumThroughput = 10; });
+        breaker.Fail(2);
+
+        breaker.Reset();
+        breaker.Fail(2);
+
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        Assert.Equal(2, breaker.GetMetrics().WindowCalls);
+        Assert.Equal(4, breaker.GetMetrics().FailedCalls); // lifetime counters survive a reset
+    }
+
+    [Fact]
+    public void Reset_from_open_closes_at_once()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        breaker.Trip();
+
+        breaker.Reset();
+
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        Assert.Equal(0, breaker.GetMetrics().WindowCalls);
+        breaker.Succeed(3);
+    }
+
+    [Fact]
+    public void A_call_admitted_before_Reset_does_not_count_in_the_new_window()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        CircuitPermit before = breaker.TryAcquire();
+
+        breaker.Reset();
+        before.RecordFailure(null);
+
+        Assert.Equal(0, breaker.GetMetrics().WindowCalls);
+        Assert.Equal(1, breaker.GetMetrics().FailedCalls);
+    }
+
+    [Fact]
+    public void MetricsOnly_never_rejects_but_follows_the_machine_as_a_dry_run()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        var changes = new List<CircuitStateChangedEventArgs>();
+        var rejections = new List<CallRejectedEventArgs>();
+        breaker.StateChanged += (_, e) => changes.Add(e);
+        breaker.CallRejected += (_, e) => rejections.Add(e);
+
+        breaker.SetMetricsOnly(true);
+        Assert.Equal(CircuitState.MetricsOnly, breaker.State);
+        Assert.Equal((CircuitState.Closed, CircuitState.MetricsOnly, false), (changes[0].From, changes[0].To, changes[0].IsDryRun));
+
+        breaker.Fail(4); // would have opened
+        Assert.Equal((CircuitState.Closed, CircuitState.Open, true), (changes[1].From, changes[1].To, changes[1].IsDryRun));
+        Assert.Equal(TimeSpan.FromSeconds(30), changes[1].BreakDuration);
+
+        CircuitPermit wouldBeRejected = breaker.TryAcquire();
+        Assert.True(wouldBeRejected.IsGranted);
+        wouldBeRejected.RecordFailure(null);
+        CallRejectedEventArgs rejection = Assert.Single(rejections);
+        Assert.True(rejection.IsDryRun);
+        Assert.Equal(CircuitState.Open, rejection.State);
+        Assert.Equal(TimeSpan.FromSeconds(30), rejection.RetryAfter);
+
+        CircuitBreakerMetrics metrics = breaker.GetMetrics();
+        Assert.Equal(CircuitState.MetricsOnly, metrics.State);
+        Assert.Equal(1, metrics.RejectedCalls);
+        Assert.Equal(5, metrics.FailedCalls);
+        Assert.Equal(1, metrics.CircuitOpens);
+        Assert.Equal(CircuitState.MetricsOnly, breaker.State);
+    }
+
+    [Fact]
+    public void MetricsOnly_follows_half_open_and_recovery_too()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time, o => o.SuccessThreshold = 1);
+        var changes = new List<(CircuitState, CircuitState, bool)>();
+        breaker.StateChanged += (_, e) => changes.Add((e.From, e.To, e.IsDryRun));
+        breaker.SetMetricsOnly(true);
+        breaker.Fail(4);
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        breaker.Succeed(1);
+
+        Assert.Equal(
+            new[]
+            {
+                (CircuitState.Closed, CircuitState.MetricsOnly, false),
+                (CircuitState.Closed, CircuitState.Open, true),
+                (CircuitState.Open, CircuitState.HalfOpen, true),
+                (CircuitState.HalfOpen, CircuitState.Closed, true),
+            },
+            changes);
+        Assert.Equal(CircuitState.MetricsOnly, breaker.State);
+    }
+
+    [Fact]
+    public void Entering_and_leaving_MetricsOnly_starts_from_a_closed_circuit_and_an_empty_window()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        breaker.Trip();
+
+        breaker.SetMetricsOnly(true);
+        Assert.Equal(0, breaker.GetMetrics().WindowCalls);
+        breaker.Fail(4); // opens the dry-run circuit
+        breaker.SetMetricsOnly(false);
+
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        Assert.Equal(0, breaker.GetMetrics().WindowCalls);
+        breaker.Succeed(1);
+    }
+
+    [Fact]
+    public void SetMetricsOnly_with_the_current_value_changes_nothing()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        int changes = 0;
+        breaker.StateChanged += (_, _) => changes++;
+        breaker.Fail(2);
+
+        breaker.SetMetricsOnly(false);
+
+        Assert.Equal(0, changes);
+        Assert.Equal(2, breaker.GetMetrics().WindowCalls);
+    }
+
+    [Fact]
+    public void Reset_and_Isolate_end_a_dry_run()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+
+        breaker.SetMetricsOnly(true);
+        breaker.Reset();
+        Assert.Equal(CircuitState.Closed, breaker.State);
+
+        breaker.SetMetricsOnly(true);
+        breaker.Isolate();
+        Assert.Equal(CircuitState.Isolated, breaker.State);
+        Assert.False(breaker.TryAcquire().IsGranted);
+    }
+}

@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Breaker.Runtime.Tests;
+
+public sealed class OptionsTests
+{
+    public static TheoryData<string, Action<CircuitBreakerOptions>> InvalidOptions => new()
+    {
+        { "FailureRatio", o => o.FailureRatio = 0 },
+        { "FailureRatio", o => o.FailureRatio = -0.1 },
+        { "FailureRatio", o => o.FailureRatio = 1.01 },
+        { "FailureRatio", o => o.FailureRatio = double.NaN },
+        { "SlowCallRatio", o => o.SlowCallRatio = 0 },
+        { "SlowCallRatio", o => o.SlowCallRatio = 1.5 },
+        { "SlowCallRatio", o => o.SlowCallRatio = double.NaN },
+        { "MinimumThroughput", o => o.MinimumThroughput = 0 },
+        { "MinimumThroughput", o => o.MinimumThroughput = -1 },
+        { "SamplingDuration", o => o.SamplingDuration = TimeSpan.FromTicks(-1) },
+        { "SlidingWindowSize", o => { o.SlidingWindowSize = 0; o.MinimumThroughput = 1; } },
+        { "SlidingWindowSize", o => o.SlidingWindowSize = CircuitBreakerOptions.MaxSlidingWindowSize + 1 },
+        { "SlidingWindowSize", o => { o.SlidingWindowSize = 5; o.MinimumThroughput = 6; } },
+        { "ConsecutiveFailureThreshold", o => o.ConsecutiveFailureThreshold = -1 },
+        { "BreakDuration", o => o.BreakDuration = TimeSpan.Zero },
+        { "BreakDuration", o => o.BreakDuration = TimeSpan.FromSeconds(-1) },
+        { "SuccessThreshold", o => o.SuccessThreshold = 0 },
+        { "Timeout", o => o.Timeout = TimeSpan.FromMilliseconds(-1) },
+        { "SlowCallDuration", o => o.SlowCallDuration = TimeSpan.Zero },
+        { "BreakDurationMultiplier", o => o.BreakDurationMultiplier = 0.5 },
+        { "BreakDurationMultiplier", o => o.BreakDurationMultiplier = double.NaN },
+        { "BreakDurationMultiplier", o => o.BreakDurationMultiplier = double.PositiveInfinity },
+        { "MaxBreakDuration", o => o.MaxBreakDuration = TimeSpan.Zero },
+        { "MaxBreakDuration", o => { o.BreakDurationMultiplier = 2; o.MaxBreakDuration = TimeSpan.FromSeconds(59); } },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public void Each_invalid_option_is_rejected_by_name(string option, Action<CircuitBreakerOptions> makeInvalid)
+    {
+        var options = new CircuitBreakerOptions();
+        makeInvalid(options);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+
+        Assert.Equal(option, error.ParamName);
+        Assert.StartsWith(option + " ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("must be", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidOptions))]
+    public void The_breaker_name_leads_the_message_when_given(string option, Action<CircuitBreakerOptions> makeInvalid)
+    {
+        var options = new CircuitBreakerOptions();
+        makeInvalid(options);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => options.Validate("quotes"));
+
+        Assert.Equal(option, error.ParamName);
+        Assert.StartsWith($"Circuit breaker 'quotes': {option} ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_message_states_the_allowed_range_and_the_value()
+    {
+        var options = new CircuitBreakerOptions { SlidingWindowSize = 5, MinimumThroughput = 6 };
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+
+        Assert.Contains("at least MinimumThroughput (6)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(was 5)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_defaults_are_the_documented_ones_and_valid()
+    {
+        var options = new CircuitBreakerOptions();
+
+        options.Validate();
+        Assert.Equal(0.5, options.FailureRatio);
+        Assert.Equal(10, options.MinimumThroughput);
+        Assert.Equal(100, options.SlidingWindowSize);
+        Assert.Equal(TimeSpan.Zero, options.SamplingDuration);
+        Assert.False(options.IsTimeBased);
+        Assert.Equal(0, options.ConsecutiveFailureThreshold);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.BreakDuration);
+        Assert.Equal(3, options.SuccessThreshold);
+        Assert.Equal(TimeSpan.Zero, options.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.SlowCallDuration);
+        Assert.Equal(0.5, options.SlowCallRatio);
+        Assert.Equal(1.0, options.BreakDurationMultiplier);
+        Assert.Equal(TimeSpan.FromMinutes(30), options.MaxBreakDuration);
+        Assert.Null(options.ShouldHandle);
+    }
+
+    [Fact]
+    public void Edge_values_inside_the_ranges_are_valid()
+    {
+        var options = new CircuitBreakerOptions
+        {
+            FailureRatio = 1,
+            SlowCallRatio = 1,
+            MinimumThroughput = 1,
+            SlidingWindowSize = 1,
+            SuccessThreshold = 1,
+            BreakDuration = TimeSpan.FromTicks(1),
+            SlowCallDuration = TimeSpan.FromTicks(1),
+            BreakDurationMultiplier = 1,
+            MaxBreakDuration = TimeSpan.FromTicks(1),
+        };
+
+        options.Validate();
+        options.SlidingWindowSize = CircuitBreakerOptions.MaxSlidingWindowSize;
+        options.Validate();
+        options.SlidingWindowSize = 0; // a time-based window has no size to check
+        options.SamplingDuration = TimeSpan.FromSeconds(1);
+        options.Validate();
+    }
+
+    [Fact]
+    public void A_small_cap_is_fine_without_back_off()
+    {
+        var options = new CircuitBreakerOptions { MaxBreakDuration = TimeSpan.FromSeconds(1) };
+
+        options.Validate();
+    }
+
+    [Fact]
+    public void Clone_copies_every_setting_independently()
+    {
+        Func<Exception, bool> handle = static _ => true;
+        var options = new CircuitBreakerOptions { FailureRatio = 0.25, Timeout = TimeSpan.FromSeconds(2), ShouldHandle = handle };
+
+        CircuitBreakerOptions copy = options.Clone();
+        options.FailureRatio = 0.75;
+
+        Assert.Equal(0.25, copy.FailureRatio);
+        Assert.Equal(TimeSpan.FromSeconds(2), copy.Timeout);
+        Assert.Same(handle, copy.ShouldHandle);
+        Assert.NotSame(options, copy);
+    }
+
+    [Fact]
+    public void Every_numeric_or_duration_setting_has_an_invalid_case()
+    {
+        var covered = new HashSet<string>();
+        foreach (object[] row in InvalidOptions)
+        {
+            covered.Add((string)row[0]);
+        }
+
+        var settings = new HashSet<string>();
+        foreach (System.Reflection.PropertyInfo property in typeof(CircuitBreakerOptions).GetProperties())
+        {
+            if (property.CanWrite && property.PropertyType != typeof(Func<Exception, bool>))
+            {
+                settings.Add(property.Name);
+            }
+        }
+
+        Assert.Equal(settings.Order(), covered.Order());
+    }
+}
