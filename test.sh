@@ -4,9 +4,10 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the tests use: Chromium for the dashboard's browser test.
+# Debian packages the tests use: Chromium for the dashboard's browser test, redis-server for fleet coordination.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} (apt-get)..."
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

@@ -26,6 +26,7 @@ public sealed partial class CircuitBreaker
     private volatile SlidingWindow _window;
     private volatile CircuitBreakerOptions _optionsCopy;
     private volatile bool _dryRun;
+    private volatile CircuitCoordinator? _coordinator;
     private int _stateWord;
 
     // Written under the transition lock, before the state word that makes them relevant is published.
@@ -52,6 +53,7 @@ public sealed partial class CircuitBreaker
     private readonly StripedCounter _durations = new();
     private long _failures;
     private long _rejections;
+    private long _rejectionsAnsweredByFallback;
     private long _ignored;
     private long _fallbacks;
     private long _slowCalls;
@@ -97,6 +99,13 @@ public sealed partial class CircuitBreaker
     /// <summary>A copy of the options in force; changing it changes nothing (use <see cref="Reconfigure"/>).</summary>
     public CircuitBreakerOptions Options => _optionsCopy;
 
+    /// <summary>Who else decides when this circuit may probe (fleet coordination); <see langword="null"/> for a breaker on its own.</summary>
+    public CircuitCoordinator? Coordinator
+    {
+        get => _coordinator;
+        set => _coordinator = value;
+    }
+
     /// <summary>The current state. An open circuit whose break has ended reports (and becomes) <see cref="CircuitState.HalfOpen"/>.</summary>
     public CircuitState State
     {
@@ -108,7 +117,7 @@ public sealed partial class CircuitBreaker
             }
 
             int word = Volatile.Read(ref _stateWord);
-            if (StateOf(word) == CircuitState.Open && Now() >= Volatile.Read(ref _openUntil))
+            if (StateOf(word) == CircuitState.Open && Now() >= Volatile.Read(ref _openUntil) && MayStartProbing())
             {
                 EnterHalfOpen(word);
                 word = Volatile.Read(ref _stateWord);
@@ -119,7 +128,14 @@ public sealed partial class CircuitBreaker
     }
 
     /// <summary>Asks to run one call. Never throws or allocates; a rejection is counted before it returns.</summary>
-    public CircuitPermit TryAcquire()
+    public CircuitPermit TryAcquire() => TryAcquire(rejectionUsesFallback: false);
+
+    /// <summary>
+    /// Asks to run one call whose rejection, if any, the caller answers with a fallback: the breaker then counts that
+    /// rejection in <see cref="CircuitBreakerMetrics.FallbackCalls"/> too, in the same write (generated code uses this).
+    /// </summary>
+    /// <param name="rejectionUsesFallback">True when a rejected call will be answered by a fallback.</param>
+    public CircuitPermit TryAcquire(bool rejectionUsesFallback)
     {
         int word = Volatile.Read(ref _stateWord);
         if (StateOf(word) == CircuitState.Closed)
@@ -130,7 +146,7 @@ public sealed partial class CircuitBreaker
                 : new CircuitPermit(this, word, PermitKind.Closed, Now(), precise: false);
         }
 
-        return AcquireSlow(word);
+        return AcquireSlow(word, rejectionUsesFallback);
     }
 
     /// <summary>The exception a rejection throws, or passes to a fallback's exception parameter.</summary>
@@ -159,6 +175,38 @@ public sealed partial class CircuitBreaker
         {
             ChangeByHand(CircuitState.Closed, enabled);
         }
+    }
+
+    /// <summary>
+    /// Opens the circuit until <paramref name="breakEnds"/> (on this breaker's clock), as decided elsewhere: for example
+    /// by the fleet. A circuit that is already open keeps the later of the two ends; isolated and dry-run circuits are left alone.
+    /// </summary>
+    public void OpenUntil(DateTimeOffset breakEnds)
+    {
+        long now = Now();
+        TimeSpan remaining = breakEnds - _timeProvider.GetUtcNow();
+        Transition transition = default;
+        lock (_transitionLock)
+        {
+            CircuitState state = StateOf(_stateWord);
+            if (_dryRun || state == CircuitState.Isolated || remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            long until = now + _settings.ToTimestampTicks(remaining);
+            if (state == CircuitState.Open)
+            {
+                Volatile.Write(ref _openUntil, Math.Max(until, _openUntil));
+                return;
+            }
+
+            Volatile.Write(ref _openUntil, until);
+            _opens++;
+            transition = Publish(CircuitState.Open, remaining);
+        }
+
+        RaiseTransition(transition);
     }
 
     /// <summary>Applies new options without losing the circuit's state; the window restarts only if its kind or size changes.</summary>
@@ -195,14 +243,16 @@ public sealed partial class CircuitBreaker
             State = state,
             SuccessfulCalls = successes,
             FailedCalls = failures,
-            RejectedCalls = Volatile.Read(ref _rejections),
+            RejectedCalls = Volatile.Read(ref _rejections) + Volatile.Read(ref _rejectionsAnsweredByFallback),
             IgnoredCalls = Volatile.Read(ref _ignored),
-            FallbackCalls = Volatile.Read(ref _fallbacks),
+            FallbackCalls = Volatile.Read(ref _fallbacks) + Volatile.Read(ref _rejectionsAnsweredByFallback),
             SlowCalls = Volatile.Read(ref _slowCalls),
             CircuitOpens = Volatile.Read(ref _opens),
             CircuitCloses = Volatile.Read(ref _closes),
             HalfOpenAttempts = Volatile.Read(ref _halfOpenAttempts),
             WindowCalls = window.Calls,
+            WindowFailures = window.Failures,
+            WindowSlowCalls = window.SlowCalls,
             FailureRate = window.FailureRate,
             SlowCallRate = window.SlowCallRate,
             AverageDuration = measured == 0 ? TimeSpan.Zero : _settings.ToTimeSpan(_durations.Sum / measured),
@@ -367,6 +417,8 @@ public sealed partial class CircuitBreaker
         && _settings.UsesCoarseClock
         && (CallSucceeded is not null || CallFailed is not null || BreakerTelemetry.CallDuration.Enabled);
 
+    private bool MayStartProbing() => _coordinator is not { } coordinator || coordinator.MayStartProbing(this);
+
     private long SuccessfulCalls()
     {
         long recorded = Volatile.Read(ref _retiredRecords) + (_retiredWindow?.Recorded ?? 0) + _window.Recorded;
@@ -398,7 +450,7 @@ public sealed partial class CircuitBreaker
         }
     }
 
-    private CircuitPermit AcquireSlow(int word)
+    private CircuitPermit AcquireSlow(int word, bool rejectionUsesFallback)
     {
         while (true)
         {
@@ -409,7 +461,11 @@ public sealed partial class CircuitBreaker
                     return new CircuitPermit(this, word, PermitKind.Closed, now);
 
                 case CircuitState.Open when now < Volatile.Read(ref _openUntil):
-                    return Reject(word, CircuitState.Open, now);
+                    return Reject(word, CircuitState.Open, now, rejectionUsesFallback);
+
+                case CircuitState.Open when !MayStartProbing():
+                    // Another instance holds the fleet's probe: keep rejecting until its verdict arrives.
+                    return Reject(word, CircuitState.Open, now, rejectionUsesFallback);
 
                 case CircuitState.Open:
                     EnterHalfOpen(word);
@@ -423,13 +479,13 @@ public sealed partial class CircuitBreaker
 
                     if (!retry)
                     {
-                        return Reject(word, CircuitState.HalfOpen, now);
+                        return Reject(word, CircuitState.HalfOpen, now, rejectionUsesFallback);
                     }
 
                     break;
 
                 default:
-                    return Reject(word, CircuitState.Isolated, now);
+                    return Reject(word, CircuitState.Isolated, now, rejectionUsesFallback);
             }
 
             word = Volatile.Read(ref _stateWord);
@@ -480,11 +536,20 @@ public sealed partial class CircuitBreaker
         return false;
     }
 
-    private CircuitPermit Reject(int word, CircuitState state, long now)
+    private CircuitPermit Reject(int word, CircuitState state, long now, bool usesFallback)
     {
         // A dry run counts the rejection it would have made and lets the call through, deciding nothing.
         bool dryRun = _dryRun;
-        Interlocked.Increment(ref _rejections);
+        if (usesFallback && !dryRun)
+        {
+            // One interlocked write for what is both a rejection and a fallback: this path must stay cheap.
+            Interlocked.Increment(ref _rejectionsAnsweredByFallback);
+        }
+        else
+        {
+            Interlocked.Increment(ref _rejections);
+        }
+
         BreakerTelemetry.RecordRejection(this, state);
         if (CallRejected is { } handler)
         {

@@ -44,6 +44,12 @@ public sealed record CircuitBreakerMetrics
     /// <summary>Calls in the current sliding window.</summary>
     public long WindowCalls { get; init; }
 
+    /// <summary>Failed calls in the current sliding window.</summary>
+    public long WindowFailures { get; init; }
+
+    /// <summary>Slow calls in the current sliding window.</summary>
+    public long WindowSlowCalls { get; init; }
+
     /// <summary>The failure ratio of the current window, from 0 to 1: what the breaker judges by.</summary>
     public double FailureRate { get; init; }
 
