@@ -53,6 +53,7 @@ public sealed partial class CircuitBreaker
     private readonly StripedCounter _durations = new();
     private long _failures;
     private long _rejections;
+    private long _rejectionsAnsweredByFallback;
     private long _ignored;
     private long _fallbacks;
     private long _slowCalls;
@@ -127,7 +128,14 @@ public sealed partial class CircuitBreaker
     }
 
     /// <summary>Asks to run one call. Never throws or allocates; a rejection is counted before it returns.</summary>
-    public CircuitPermit TryAcquire()
+    public CircuitPermit TryAcquire() => TryAcquire(rejectionUsesFallback: false);
+
+    /// <summary>
+    /// Asks to run one call whose rejection, if any, the caller answers with a fallback: the breaker then counts that
+    /// rejection in <see cref="CircuitBreakerMetrics.FallbackCalls"/> too, in the same write (generated code uses this).
+    /// </summary>
+    /// <param name="rejectionUsesFallback">True when a rejected call will be answered by a fallback.</param>
+    public CircuitPermit TryAcquire(bool rejectionUsesFallback)
     {
         int word = Volatile.Read(ref _stateWord);
         if (StateOf(word) == CircuitState.Closed)
@@ -138,7 +146,7 @@ public sealed partial class CircuitBreaker
                 : new CircuitPermit(this, word, PermitKind.Closed, Now(), precise: false);
         }
 
-        return AcquireSlow(word);
+        return AcquireSlow(word, rejectionUsesFallback);
     }
 
     /// <summary>The exception a rejection throws, or passes to a fallback's exception parameter.</summary>
@@ -235,9 +243,9 @@ public sealed partial class CircuitBreaker
             State = state,
             SuccessfulCalls = successes,
             FailedCalls = failures,
-            RejectedCalls = Volatile.Read(ref _rejections),
+            RejectedCalls = Volatile.Read(ref _rejections) + Volatile.Read(ref _rejectionsAnsweredByFallback),
             IgnoredCalls = Volatile.Read(ref _ignored),
-            FallbackCalls = Volatile.Read(ref _fallbacks),
+            FallbackCalls = Volatile.Read(ref _fallbacks) + Volatile.Read(ref _rejectionsAnsweredByFallback),
             SlowCalls = Volatile.Read(ref _slowCalls),
             CircuitOpens = Volatile.Read(ref _opens),
             CircuitCloses = Volatile.Read(ref _closes),
@@ -442,7 +450,7 @@ public sealed partial class CircuitBreaker
         }
     }
 
-    private CircuitPermit AcquireSlow(int word)
+    private CircuitPermit AcquireSlow(int word, bool rejectionUsesFallback)
     {
         while (true)
         {
@@ -453,11 +461,11 @@ public sealed partial class CircuitBreaker
                     return new CircuitPermit(this, word, PermitKind.Closed, now);
 
                 case CircuitState.Open when now < Volatile.Read(ref _openUntil):
-                    return Reject(word, CircuitState.Open, now);
+                    return Reject(word, CircuitState.Open, now, rejectionUsesFallback);
 
                 case CircuitState.Open when !MayStartProbing():
                     // Another instance holds the fleet's probe: keep rejecting until its verdict arrives.
-                    return Reject(word, CircuitState.Open, now);
+                    return Reject(word, CircuitState.Open, now, rejectionUsesFallback);
 
                 case CircuitState.Open:
                     EnterHalfOpen(word);
@@ -471,13 +479,13 @@ public sealed partial class CircuitBreaker
 
                     if (!retry)
                     {
-                        return Reject(word, CircuitState.HalfOpen, now);
+                        return Reject(word, CircuitState.HalfOpen, now, rejectionUsesFallback);
                     }
 
                     break;
 
                 default:
-                    return Reject(word, CircuitState.Isolated, now);
+                    return Reject(word, CircuitState.Isolated, now, rejectionUsesFallback);
             }
 
             word = Volatile.Read(ref _stateWord);
@@ -528,11 +536,20 @@ public sealed partial class CircuitBreaker
         return false;
     }
 
-    private CircuitPermit Reject(int word, CircuitState state, long now)
+    private CircuitPermit Reject(int word, CircuitState state, long now, bool usesFallback)
     {
         // A dry run counts the rejection it would have made and lets the call through, deciding nothing.
         bool dryRun = _dryRun;
-        Interlocked.Increment(ref _rejections);
+        if (usesFallback && !dryRun)
+        {
+            // One interlocked write for what is both a rejection and a fallback: this path must stay cheap.
+            Interlocked.Increment(ref _rejectionsAnsweredByFallback);
+        }
+        else
+        {
+            Interlocked.Increment(ref _rejections);
+        }
+
         BreakerTelemetry.RecordRejection(this, state);
         if (CallRejected is { } handler)
         {

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Breaker;
 
 /// <summary>
-/// The breaker's answer to <see cref="CircuitBreaker.TryAcquire"/>. When granted, report exactly one outcome on it:
+/// The breaker's answer to <see cref="CircuitBreaker.TryAcquire()"/>. When granted, report exactly one outcome on it:
 /// <see cref="RecordSuccess"/>, <see cref="RecordFailure"/> or <see cref="RecordIgnored"/>.
 /// </summary>
 /// <remarks>A small struct so that asking for permission allocates nothing; generated code uses it directly.</remarks>

@@ -311,6 +311,36 @@ public sealed class StateMachineTests
     }
 
     [Fact]
+    public void A_rejection_answered_by_a_fallback_counts_as_both_a_rejection_and_a_fallback()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        breaker.Trip();
+
+        Assert.False(breaker.TryAcquire(rejectionUsesFallback: true).IsGranted);
+        Assert.False(breaker.TryAcquire(rejectionUsesFallback: false).IsGranted);
+
+        CircuitBreakerMetrics metrics = breaker.GetMetrics();
+        Assert.Equal(2, metrics.RejectedCalls);
+        Assert.Equal(1, metrics.FallbackCalls);
+    }
+
+    [Fact]
+    public void A_dry_run_that_would_reject_counts_no_fallback_since_the_call_runs()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        breaker.SetMetricsOnly(true);
+        breaker.Fail(4); // would have opened
+
+        CircuitPermit permit = breaker.TryAcquire(rejectionUsesFallback: true);
+        Assert.True(permit.IsGranted);
+        permit.RecordSuccess();
+
+        CircuitBreakerMetrics metrics = breaker.GetMetrics();
+        Assert.Equal(1, metrics.RejectedCalls);
+        Assert.Equal(0, metrics.FallbackCalls);
+    }
+
+    [Fact]
     public void Recording_on_a_rejected_or_default_permit_throws()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time);

@@ -76,7 +76,8 @@ internal static class BreakerTelemetry
             Calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>(OutcomeTag, "rejected"));
         }
 
-        if (Activity.Current is { IsAllDataRequested: true } activity)
+        // Reading Activity.Current is an async-local lookup: pay it only when someone traces the Breaker source.
+        if (ActivitySource.HasListeners() && Activity.Current is { IsAllDataRequested: true } activity)
         {
             activity.AddEvent(new ActivityEvent("breaker.rejected", tags: new ActivityTagsCollection
             {
@@ -97,7 +98,8 @@ internal static class BreakerTelemetry
                 new KeyValuePair<string, object?>(ToStateTag, StateName(to)));
         }
 
-        if (Activity.Current is { IsAllDataRequested: true } activity)
+        // Reading Activity.Current is an async-local lookup: pay it only when someone traces the Breaker source.
+        if (ActivitySource.HasListeners() && Activity.Current is { IsAllDataRequested: true } activity)
         {
             activity.AddEvent(new ActivityEvent("breaker.state_changed", tags: new ActivityTagsCollection
             {

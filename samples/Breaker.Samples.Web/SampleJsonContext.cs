@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using Breaker.Samples.Web.Downstream;
+using Breaker.Samples.Web.Quotes;
+
+namespace Breaker.Samples.Web;
+
+/// <summary>Every type the sample reads or writes as JSON, serialized by generated code (NativeAOT has no reflection-based JSON).</summary>
+[JsonSerializable(typeof(Quote))]
+[JsonSerializable(typeof(OutageStatus))]
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+internal sealed partial class SampleJsonContext : JsonSerializerContext;

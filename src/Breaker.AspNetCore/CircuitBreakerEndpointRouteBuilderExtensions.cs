@@ -1,0 +1,76 @@
+using System;
+using Breaker.AspNetCore.Dashboard;
+using Breaker.AspNetCore.Endpoints;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Breaker;
+
+/// <summary>
+/// Maps the circuit breaker monitor (read-only JSON endpoints and a live dashboard page) and, separately, the endpoints
+/// that change breakers, so each set can get its own authorization. Both use the <see cref="CircuitBreakerRegistry"/>
+/// registered in dependency injection, or <see cref="CircuitBreakerRegistry.Default"/> when none is.
+/// </summary>
+public static class CircuitBreakerEndpointRouteBuilderExtensions
+{
+    /// <summary>The path both sets of endpoints are mapped under unless told otherwise.</summary>
+    public const string DefaultPrefix = "/circuit-breakers";
+
+    /// <summary>
+    /// Maps the read-only monitor under <paramref name="prefix"/>:
+    /// <list type="bullet">
+    /// <item><description><c>GET {prefix}</c>: every breaker (state, options, metrics), sorted by name, with counts by state;</description></item>
+    /// <item><description><c>GET {prefix}/{name}</c>: one breaker, or 404 problem details;</description></item>
+    /// <item><description><c>GET {prefix}/metrics</c>: totals over every breaker, the breakers not closed, the overall failure rate;</description></item>
+    /// <item><description><c>GET {prefix}/health</c>: Healthy, Degraded, or Unhealthy (503) when every breaker rejects calls;</description></item>
+    /// <item><description><c>GET {prefix}/dashboard</c>: a live HTML page.</description></item>
+    /// </list>
+    /// </summary>
+    /// <param name="endpoints">The application or a route group.</param>
+    /// <param name="prefix">The path to map under, such as <c>/circuit-breakers</c>.</param>
+    /// <returns>The group of read-only endpoints, to add conventions to (for example <c>RequireAuthorization</c>).</returns>
+    public static RouteGroupBuilder MapCircuitBreakerMonitor(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(prefix);
+        var monitor = new MonitorEndpoints(ResolveRegistry(endpoints));
+        RouteGroupBuilder group = endpoints.MapGroup(prefix);
+        group.MapGet(string.Empty, new RequestDelegate(monitor.GetSummaryAsync));
+        group.MapGet("metrics", new RequestDelegate(monitor.GetTotalsAsync));
+        group.MapGet("health", new RequestDelegate(monitor.GetHealthAsync));
+        group.MapGet("dashboard", new RequestDelegate(static context => DashboardPage.Instance.ServeAsync(context)));
+        group.MapGet("{name}", new RequestDelegate(monitor.GetBreakerAsync));
+        return group;
+    }
+
+    /// <summary>
+    /// Maps the endpoints that change breakers under <paramref name="prefix"/>, each answering with the breaker's details
+    /// (404 problem details for an unknown name):
+    /// <list type="bullet">
+    /// <item><description><c>POST {prefix}/{name}/reset</c>: closes the circuit and clears its window;</description></item>
+    /// <item><description><c>POST {prefix}/{name}/isolate</c>: holds it open until a reset;</description></item>
+    /// <item><description><c>POST {prefix}/{name}/metrics-only?enabled=true|false</c>: starts or ends a dry run.</description></item>
+    /// </list>
+    /// They are open to anyone who can reach them until you chain <c>RequireAuthorization(...)</c> on the result. Requests that a
+    /// browser marks as coming from another site are refused. When mapped, the dashboard shows reset and isolate buttons.
+    /// </summary>
+    /// <param name="endpoints">The application or a route group.</param>
+    /// <param name="prefix">The path to map under; the dashboard finds them under any prefix without route parameters.</param>
+    /// <returns>The group of management endpoints, to add conventions to (for example <c>RequireAuthorization</c>).</returns>
+    public static RouteGroupBuilder MapCircuitBreakerManagement(this IEndpointRouteBuilder endpoints, string prefix = DefaultPrefix)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(prefix);
+        var management = new ManagementEndpoints(ResolveRegistry(endpoints));
+        RouteGroupBuilder group = endpoints.MapGroup(prefix);
+        group.MapPost("{name}/reset", new RequestDelegate(management.ResetAsync)).WithMetadata(ManagementEndpointMetadata.Instance);
+        group.MapPost("{name}/isolate", new RequestDelegate(management.IsolateAsync));
+        group.MapPost("{name}/metrics-only", new RequestDelegate(management.SetMetricsOnlyAsync));
+        return group;
+    }
+
+    private static CircuitBreakerRegistry ResolveRegistry(IEndpointRouteBuilder endpoints) =>
+        endpoints.ServiceProvider.GetService<CircuitBreakerRegistry>() ?? CircuitBreakerRegistry.Default;
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Breaker.AspNetCore.Contracts;
+
+namespace Breaker.AspNetCore.Serialization;
+
+/// <summary>Source-generated JSON for the monitor's answers: camelCase names, enums as their names, no reflection.</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    Converters = [typeof(JsonStringEnumConverter<CircuitState>), typeof(JsonStringEnumConverter<MonitorHealthStatus>)])]
+[JsonSerializable(typeof(MonitorSummary))]
+[JsonSerializable(typeof(BreakerDetails))]
+[JsonSerializable(typeof(MonitorTotals))]
+[JsonSerializable(typeof(MonitorHealth))]
+[JsonSerializable(typeof(MonitorProblem))]
+internal sealed partial class MonitorJsonContext : JsonSerializerContext;

@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Breaker.Logging;
+
+/// <summary>
+/// Logs the state changes of every breaker in a registry: those that exist when it starts, and those created later (generated
+/// code creates them on first use), which it attaches to as the registry adds them. A breaker already open, half-open or
+/// isolated when it starts has its current state logged, since that change happened before anyone listened.
+/// </summary>
+internal sealed class CircuitBreakerStateLogger : IDisposable
+{
+    private readonly CircuitBreakerRegistry _registry;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<CircuitBreaker, byte> _attached = new();
+    private readonly EventHandler<CircuitStateChangedEventArgs> _onStateChanged;
+    private readonly EventHandler<CircuitBreaker> _onBreakerAdded;
+    private readonly object _startLock = new();
+    private bool _started;
+    private bool _disposed;
+
+    public CircuitBreakerStateLogger(CircuitBreakerRegistry registry, ILogger logger)
+    {
+        _registry = registry;
+        _logger = logger;
+        _onStateChanged = OnStateChanged;
+        _onBreakerAdded = (_, breaker) => Attach(breaker, logCurrentState: false);
+    }
+
+    /// <summary>Attaches to the breakers that exist now and to every one the registry adds from now on.</summary>
+    public void Start()
+    {
+        lock (_startLock)
+        {
+            if (_disposed || _started)
+            {
+                return;
+            }
+
+            _started = true;
+
+            // Subscribe first, then enumerate: a breaker added in between is seen twice and attached once.
+            _registry.BreakerAdded += _onBreakerAdded;
+            foreach (CircuitBreaker breaker in _registry)
+            {
+                Attach(breaker, logCurrentState: true);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_startLock)
+        {
+            _disposed = true;
+            _registry.BreakerAdded -= _onBreakerAdded;
+        }
+
+        foreach (CircuitBreaker breaker in _attached.Keys)
+        {
+            breaker.StateChanged -= _onStateChanged;
+        }
+    }
+
+    private void Attach(CircuitBreaker breaker, bool logCurrentState)
+    {
+        if (!_attached.TryAdd(breaker, 0))
+        {
+            return;
+        }
+
+        breaker.StateChanged += _onStateChanged;
+        if (!logCurrentState)
+        {
+            return;
+        }
+
+        CircuitState state = breaker.State;
+        if (state is CircuitState.Open or CircuitState.Isolated)
+        {
+            Log.FoundRejecting(_logger, breaker.Name, state);
+        }
+        else if (state is CircuitState.HalfOpen or CircuitState.MetricsOnly)
+        {
+            Log.FoundNotClosed(_logger, breaker.Name, state);
+        }
+    }
+
+    private void OnStateChanged(object? sender, CircuitStateChangedEventArgs e)
+    {
+        string name = e.Breaker.Name;
+        switch (e.To)
+        {
+            case CircuitState.Open when e.IsDryRun:
+                Log.WouldHaveOpened(_logger, name, e.BreakDuration ?? TimeSpan.Zero);
+                break;
+            case CircuitState.Open:
+                Log.Opened(_logger, name, e.From, e.BreakDuration ?? TimeSpan.Zero);
+                break;
+            case CircuitState.HalfOpen:
+                Log.HalfOpened(_logger, name, e.From, e.Breaker.Options.SuccessThreshold);
+                break;
+            case CircuitState.Closed:
+                Log.Closed(_logger, name, e.From);
+                break;
+            case CircuitState.Isolated:
+                Log.Isolated(_logger, name, e.From);
+                break;
+            case CircuitState.MetricsOnly:
+                Log.DryRunStarted(_logger, name, e.From);
+                break;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using Breaker.Generator.Emitting;
+using Breaker.Generator.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Breaker.Generator
+{
+    /// <summary>Writes the body of every <c>partial</c> method that carries <c>[CircuitBreaker]</c>.</summary>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class CircuitBreakerGenerator : IIncrementalGenerator
+    {
+        /// <inheritdoc />
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var methods = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    GuardedMethodParser.AttributeMetadataName,
+                    static (node, _) => node is MethodDeclarationSyntax,
+                    GuardedMethodParser.Parse)
+                .WithTrackingName(TrackingNames.ParsedMethods)
+                .Where(static model => model is not null)
+                .Select(static (model, _) => model!)
+                .WithTrackingName(TrackingNames.SupportedMethods);
+
+            context.RegisterSourceOutput(methods, static (output, model) =>
+                output.AddSource(model.HintName, SourceText.From(GuardedMethodEmitter.Emit(model), System.Text.Encoding.UTF8)));
+        }
+    }
+}

@@ -1,0 +1,229 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading.Tasks;
+using Breaker.AspNetCore.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Breaker.AspNetCore.Tests;
+
+/// <summary>The dashboard in real headless Chromium, against a real server.</summary>
+public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
+{
+    private readonly ChromiumFixture _chromium;
+
+    private const string Dashboard = "circuit-breakers/dashboard?refresh=250";
+
+    /// <summary>Set to a file path to save the screenshot of <see cref="Every_state_shows_as_its_own_colour_and_word"/> (docs/dashboard.png).</summary>
+    private const string ScreenshotVariable = "BREAKER_DASHBOARD_SCREENSHOT";
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly CircuitBreakerRegistry _registry;
+
+    public DashboardBrowserTests(ChromiumFixture chromium)
+    {
+        _chromium = chromium;
+        _registry = new CircuitBreakerRegistry(_time);
+    }
+
+    [Fact]
+    public async Task A_failing_breaker_turns_open_and_the_reset_button_closes_it()
+    {
+        CircuitBreaker payments = _registry.GetOrAdd("payments", Calls.Sensitive());
+        Calls.Succeed(payments, 1);
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
+        {
+            app.MapCircuitBreakerMonitor();
+            app.MapCircuitBreakerManagement();
+        });
+        IPage page = await _chromium.OpenAsync(server, Dashboard);
+        ILocator card = page.GetByRole(AriaRole.Article, new() { Name = "payments" });
+        await Expect(card.Locator(".state")).ToHaveTextAsync("Closed");
+        await Expect(card.Locator(".calls")).ToHaveTextAsync("1");
+
+        Calls.Fail(payments, 1);
+
+        await Expect(card.Locator(".state")).ToHaveTextAsync("Open");
+        await Expect(card.Locator(".failureRate")).ToHaveTextAsync("50%");
+        await Expect(card.Locator(".opens")).ToHaveTextAsync("1");
+        await Expect(card).ToHaveClassAsync("card state-open");
+        await Expect(page.Locator(".chip.state-open .n")).ToHaveTextAsync("1");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Reset" }).ClickAsync();
+
+        await Expect(card.Locator(".state")).ToHaveTextAsync("Closed");
+        await Expect(card).ToHaveClassAsync("card state-closed");
+        Assert.Equal(CircuitState.Closed, payments.State);
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Isolate" }).ClickAsync();
+
+        await Expect(card.Locator(".state")).ToHaveTextAsync("Isolated");
+        Assert.Equal(CircuitState.Isolated, payments.State);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_hostile_breaker_name_shows_as_inert_text()
+    {
+        const string Hostile = "<img src=x onerror=alert(1)>";
+        _registry.GetOrAdd(Hostile);
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
+        {
+            app.MapCircuitBreakerMonitor();
+            app.MapCircuitBreakerManagement();
+        });
+        var dialogs = new ConcurrentQueue<string>();
+        var requests = new ConcurrentQueue<string>();
+        IPage page = await _chromium.OpenAsync(server, Dashboard, page =>
+        {
+            page.Dialog += (_, dialog) =>
+            {
+                dialogs.Enqueue(dialog.Message);
+                _ = dialog.DismissAsync();
+            };
+            page.Request += (_, request) => requests.Enqueue(request.Url);
+        });
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = Hostile, Exact = true })).ToHaveTextAsync(Hostile);
+        await Expect(page.GetByRole(AriaRole.Article, new() { Name = Hostile }).Locator(".state")).ToHaveTextAsync("Closed");
+        await DashboardUpdates.WaitForMoreAsync(page, 3);
+
+        Assert.Equal(0, await page.Locator("img").CountAsync());
+        Assert.Empty(dialogs);
+        Assert.All(requests, url => Assert.StartsWith(server.BaseAddress.ToString(), url, StringComparison.Ordinal));
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Without_management_endpoints_there_are_no_buttons()
+    {
+        _registry.GetOrAdd("search");
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, app => app.MapCircuitBreakerMonitor());
+        IPage page = await _chromium.OpenAsync(server, Dashboard);
+        ILocator card = page.GetByRole(AriaRole.Article, new() { Name = "search" });
+
+        await Expect(card.Locator(".state")).ToHaveTextAsync("Closed");
+
+        await Expect(card.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_refused_reset_is_reported_and_leaves_the_breaker_open()
+    {
+        CircuitBreaker payments = _registry.GetOrAdd("payments", Calls.Sensitive());
+        Calls.Fail(payments, 2);
+        await using MonitorServer server = await MonitorServer.StartAsync(
+            _registry,
+            app =>
+            {
+                app.MapCircuitBreakerMonitor();
+                app.MapCircuitBreakerManagement().RequireAuthorization("breaker-admin");
+            },
+            services =>
+            {
+                services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
+                    .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, configureOptions: null);
+                services.AddAuthorization(options => options.AddPolicy("breaker-admin", policy => policy.RequireRole("ops")));
+            });
+        IPage page = await _chromium.OpenAsync(server, Dashboard);
+        ILocator card = page.GetByRole(AriaRole.Article, new() { Name = "payments" });
+        await Expect(card.Locator(".state")).ToHaveTextAsync("Open");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Reset" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Reset \"payments\" failed (HTTP 401)");
+        await DashboardUpdates.WaitForMoreAsync(page, 2);
+        await Expect(card.Locator(".state")).ToHaveTextAsync("Open");
+        Assert.Equal(CircuitState.Open, payments.State);
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Every_state_shows_as_its_own_colour_and_word()
+    {
+        var random = new Random(7);
+        CircuitBreaker checkout = _registry.GetOrAdd("checkout-api", options =>
+        {
+            options.SlidingWindowSize = 60;
+            options.MinimumThroughput = 20;
+            options.SlowCallDuration = TimeSpan.FromMilliseconds(400);
+        });
+        CircuitBreaker payments = _registry.GetOrAdd("payments-gateway", options =>
+        {
+            options.SlidingWindowSize = 40;
+            options.MinimumThroughput = 20;
+            options.BreakDuration = TimeSpan.FromMinutes(5);
+        });
+        CircuitBreaker inventory = _registry.GetOrAdd("inventory", options =>
+        {
+            options.SlidingWindowSize = 20;
+            options.MinimumThroughput = 10;
+            options.BreakDuration = TimeSpan.FromSeconds(10);
+        });
+        CircuitBreaker legacy = _registry.GetOrAdd("legacy-soap");
+        CircuitBreaker recommendations = _registry.GetOrAdd("recommendations", options => options.MinimumThroughput = 20);
+        recommendations.SetMetricsOnly(true);
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
+        {
+            app.MapCircuitBreakerMonitor();
+            app.MapCircuitBreakerManagement();
+        });
+        IPage page = await _chromium.OpenAsync(server, Dashboard);
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+        await page.SetViewportSizeAsync(1280, 760);
+
+        const int Rounds = 30;
+        for (int round = 0; round < Rounds; round++)
+        {
+            CallMany(checkout, random, calls: 8, failureChance: 0.06 + (0.05 * Math.Sin(round / 3.0)), slowest: 420);
+            CallMany(payments, random, calls: 5, failureChance: (double)round / Rounds * 1.3, slowest: 900);
+            CallMany(inventory, random, calls: 3, failureChance: 0.25, slowest: 250);
+            CallMany(recommendations, random, calls: 4, failureChance: 0.2 + (0.15 * Math.Cos(round / 4.0)), slowest: 260);
+            CallMany(legacy, random, calls: round < Rounds / 2 ? 2 : 0, failureChance: 0.1, slowest: 1800);
+            await DashboardUpdates.WaitForMoreAsync(page, 1);
+        }
+
+        Calls.Fail(payments, 40);
+        legacy.Isolate();
+        while (inventory.State != CircuitState.Open)
+        {
+            Calls.Fail(inventory, 1);
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(11));
+        await DashboardUpdates.WaitForMoreAsync(page, 2);
+
+        await ExpectState(page, "checkout-api", "Closed", "rgb(34, 197, 94)");
+        await ExpectState(page, "payments-gateway", "Open", "rgb(239, 68, 68)");
+        await ExpectState(page, "inventory", "Half-open", "rgb(245, 158, 11)");
+        await ExpectState(page, "legacy-soap", "Isolated", "rgb(167, 139, 250)");
+        await ExpectState(page, "recommendations", "Metrics only", "rgb(56, 189, 248)");
+        if (Environment.GetEnvironmentVariable(ScreenshotVariable) is { Length: > 0 } path)
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        }
+
+        await page.CloseAsync();
+    }
+
+    private static async Task ExpectState(IPage page, string name, string word, string colour)
+    {
+        ILocator badge = page.GetByRole(AriaRole.Article, new() { Name = name }).Locator(".badge");
+        await Expect(badge).ToHaveTextAsync(word);
+        await Expect(badge).ToHaveCSSAsync("color", colour);
+    }
+
+    private void CallMany(CircuitBreaker breaker, Random random, int calls, double failureChance, int slowest)
+    {
+        for (int i = 0; i < calls; i++)
+        {
+            TimeSpan duration = TimeSpan.FromMilliseconds(random.Next(slowest / 6, slowest));
+            Calls.Timed(breaker, _time, duration, fails: random.NextDouble() < failureChance);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using System.Net;
+using System.Net.Http;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using Breaker.AspNetCore.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Breaker.AspNetCore.Tests;
+
+public sealed class ManagementEndpointTests
+{
+    private const string AdminPolicy = "breaker-admin";
+
+    private readonly CircuitBreakerRegistry _registry = new(new FakeTimeProvider());
+
+    [Fact]
+    public async Task Management_is_not_mapped_unless_asked_for()
+    {
+        CircuitBreaker payments = OpenBreaker("payments");
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, app => app.MapCircuitBreakerMonitor());
+
+        HttpResponseMessage reset = await server.Client.PostAsync("circuit-breakers/payments/reset", content: null);
+        HttpResponseMessage isolate = await server.Client.PostAsync("circuit-breakers/payments/isolate", content: null);
+        HttpResponseMessage dryRun = await server.Client.PostAsync("circuit-breakers/payments/metrics-only?enabled=true", content: null);
+
+        Assert.Equal(HttpStatusCode.NotFound, reset.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, isolate.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, dryRun.StatusCode);
+        Assert.Equal(CircuitState.Open, payments.State);
+    }
+
+    [Fact]
+    public async Task Reset_closes_an_open_breaker_and_answers_with_its_details()
+    {
+        CircuitBreaker payments = OpenBreaker("payments");
+        await using MonitorServer server = await StartWithManagementAsync();
+
+        HttpResponseMessage response = await server.Client.PostAsync("circuit-breakers/payments/reset", content: null);
+        JsonNode json = await response.ReadJsonAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Closed", (string)json["state"]!);
+        Assert.Equal(0, (long)json["metrics"]!["windowCalls"]!);
+        Assert.Equal(CircuitState.Closed, payments.State);
+    }
+
+    [Fact]
+    public async Task Isolate_holds_a_breaker_open()
+    {
+        CircuitBreaker search = _registry.GetOrAdd("search");
+        await using MonitorServer server = await StartWithManagementAsync();
+
+        HttpResponseMessage response = await server.Client.PostAsync("circuit-breakers/search/isolate", content: null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Isolated", (string)(await response.ReadJsonAsync())["state"]!);
+        Assert.Equal(CircuitState.Isolated, search.State);
+        Assert.False(search.TryAcquire().IsGranted);
+    }
+
+    [Fact]
+    public async Task Metrics_only_starts_and_ends_a_dry_run()
+    {
+        CircuitBreaker search = _registry.GetOrAdd("search");
+        await using MonitorServer server = await StartWithManagementAsync();
+
+        JsonNode started = await (await server.Client.PostAsync("circuit-breakers/search/metrics-only?enabled=true", content: null)).ReadJsonAsync();
+        CircuitState during = search.State;
+        JsonNode ended = await (await server.Client.PostAsync("circuit-breakers/search/metrics-only?enabled=false", content: null)).ReadJsonAsync();
+
+        Assert.Equal("MetricsOnly", (string)started["state"]!);
+        Assert.Equal(CircuitState.MetricsOnly, during);
+        Assert.Equal("Closed", (string)ended["state"]!);
+        Assert.Equal(CircuitState.Closed, search.State);
+    }
+
+    [Theory]
+    [InlineData("circuit-breakers/search/metrics-only")]
+    [InlineData("circuit-breakers/search/metrics-only?enabled=maybe")]
+    public async Task Metrics_only_without_a_clear_flag_is_a_bad_request(string path)
+    {
+        CircuitBreaker search = _registry.GetOrAdd("search");
+        await using MonitorServer server = await StartWithManagementAsync();
+
+        HttpResponseMessage response = await server.Client.PostAsync(path, content: null);
+        JsonNode problem = await response.ReadJsonAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("enabled", (string)problem["title"]!, System.StringComparison.Ordinal);
+        Assert.Equal(CircuitState.Closed, search.State);
+    }
+
+    [Theory]
+    [InlineData("reset")]
+    [InlineData("isolate")]
+    [InlineData("metrics-only?enabled=true")]
+    public async Task Acting_on_an_unknown_breaker_gives_404_problem_details(string action)
+    {
+        await using MonitorServer server = await StartWithManagementAsync();
+
+        HttpResponseMessage response = await server.Client.PostAsync("circuit-breakers/ghost/" + action, content: null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Circuit breaker not found", (string)(await response.ReadJsonAsync())["title"]!);
+    }
+
+    [Fact]
+    public async Task A_request_a_browser_marks_as_cross_site_is_refused()
+    {
+        CircuitBreaker payments = OpenBreaker("payments");
+        await using MonitorServer server = await StartWithManagementAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "circuit-breakers/payments/reset");
+        request.Headers.Add("Sec-Fetch-Site", "cross-site");
+
+        HttpResponseMessage response = await server.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(CircuitState.Open, payments.State);
+    }
+
+    [Fact]
+    public async Task The_summary_tells_where_management_is_mapped()
+    {
+        _registry.GetOrAdd("search");
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
+        {
+            app.MapCircuitBreakerMonitor("/status/breakers");
+            app.MapGroup("/admin").MapCircuitBreakerManagement("/breakers");
+        });
+
+        JsonNode summary = await (await server.Client.GetAsync("status/breakers")).ReadJsonAsync();
+        HttpResponseMessage isolate = await server.Client.PostAsync("admin/breakers/search/isolate", content: null);
+
+        Assert.Equal("/admin/breakers", (string)summary["management"]!);
+        Assert.Equal(HttpStatusCode.OK, isolate.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_authorization_policy_on_management_blocks_reset_but_leaves_the_monitor_open()
+    {
+        CircuitBreaker payments = OpenBreaker("payments");
+        await using MonitorServer server = await StartWithAuthorizedManagementAsync();
+
+        HttpResponseMessage anonymous = await server.Client.PostAsync("circuit-breakers/payments/reset", content: null);
+        HttpResponseMessage notAnAdmin = await server.Client.SendAsync(ResetAs("mallory", role: "viewer"));
+        HttpResponseMessage monitor = await server.Client.GetAsync("circuit-breakers/payments");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, notAnAdmin.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, monitor.StatusCode);
+        Assert.Equal(CircuitState.Open, payments.State);
+    }
+
+    [Fact]
+    public async Task An_authorized_user_can_reset()
+    {
+        CircuitBreaker payments = OpenBreaker("payments");
+        await using MonitorServer server = await StartWithAuthorizedManagementAsync();
+
+        HttpResponseMessage response = await server.Client.SendAsync(ResetAs("alice", role: "ops"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(CircuitState.Closed, payments.State);
+    }
+
+    private static HttpRequestMessage ResetAs(string user, string role)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "circuit-breakers/payments/reset");
+        request.Headers.Add(HeaderAuthenticationHandler.UserHeader, user);
+        request.Headers.Add(HeaderAuthenticationHandler.RoleHeader, role);
+        return request;
+    }
+
+    private CircuitBreaker OpenBreaker(string name)
+    {
+        CircuitBreaker breaker = _registry.GetOrAdd(name, Calls.Sensitive());
+        Calls.Fail(breaker, 2);
+        Assert.Equal(CircuitState.Open, breaker.State);
+        return breaker;
+    }
+
+    private Task<MonitorServer> StartWithManagementAsync() => MonitorServer.StartAsync(_registry, app =>
+    {
+        app.MapCircuitBreakerMonitor();
+        app.MapCircuitBreakerManagement();
+    });
+
+    private Task<MonitorServer> StartWithAuthorizedManagementAsync() => MonitorServer.StartAsync(
+        _registry,
+        app =>
+        {
+            app.MapCircuitBreakerMonitor();
+            app.MapCircuitBreakerManagement().RequireAuthorization(AdminPolicy);
+        },
+        services =>
+        {
+            services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
+                .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, configureOptions: null);
+            services.AddAuthorization(options => options.AddPolicy(AdminPolicy, policy => policy.RequireRole("ops")));
+        });
+}

@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace Breaker.Extensions.Tests;
+
+public sealed class LoggingTests
+{
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["logged:ConsecutiveFailureThreshold"] = "1",
+        ["logged:BreakDuration"] = "00:00:10",
+        ["logged:SuccessThreshold"] = "1",
+        ["later:ConsecutiveFailureThreshold"] = "1",
+    };
+
+    [Fact]
+    public async Task State_changes_are_logged_warning_on_open_and_information_on_half_open_and_close()
+    {
+        TestHost host = TestHost.Create(Settings);
+        await using (host)
+        {
+            CircuitBreaker breaker = host.Registry.GetOrAdd("logged");
+            await host.Host.StartAsync();
+
+            breaker.TryAcquire().RecordFailure(new InvalidOperationException());
+            host.Time.Advance(TimeSpan.FromSeconds(10));
+            breaker.TryAcquire().RecordSuccess();
+
+            FakeLogRecord[] records = StateChanges(host, "logged");
+            Assert.Equal([LogLevel.Warning, LogLevel.Information, LogLevel.Information], records.Select(r => r.Level));
+            Assert.Equal(["Opened", "HalfOpened", "Closed"], records.Select(r => r.Id.Name));
+            Assert.Equal("Circuit breaker 'logged' opened (was Closed); calls are rejected for 00:00:10.", records[0].Message);
+            Assert.Contains("half-open", records[1].Message, StringComparison.Ordinal);
+            Assert.Equal("Circuit breaker 'logged' closed (was HalfOpen); calls flow normally.", records[2].Message);
+        }
+    }
+
+    [Fact]
+    public async Task Breakers_created_after_start_are_logged_from_their_first_change()
+    {
+        await using TestHost host = await TestHost.StartAsync(Settings);
+        CircuitBreaker breaker = host.Registry.GetOrAdd("later");
+
+        breaker.TryAcquire().RecordFailure(new InvalidOperationException());
+        breaker.Isolate();
+        breaker.Reset();
+
+        FakeLogRecord[] records = StateChanges(host, "later");
+        Assert.Equal(["Opened", "Isolated", "Closed"], records.Select(r => r.Id.Name));
+        Assert.Equal([LogLevel.Warning, LogLevel.Warning, LogLevel.Information], records.Select(r => r.Level));
+    }
+
+    [Fact]
+    public async Task A_breaker_already_open_when_the_host_starts_has_its_state_logged()
+    {
+        TestHost host = TestHost.Create(Settings);
+        await using (host)
+        {
+            host.Registry.GetOrAdd("opened-early", static o => o.ConsecutiveFailureThreshold = 1).TryAcquire().RecordFailure(new InvalidOperationException());
+
+            await host.Host.StartAsync();
+
+            FakeLogRecord found = Assert.Single(StateChanges(host, "opened-early"));
+            Assert.Equal(LogLevel.Warning, found.Level);
+            Assert.Equal("Circuit breaker 'opened-early' is Open; calls are rejected.", found.Message);
+        }
+    }
+
+    [Fact]
+    public async Task Nothing_is_logged_after_the_host_is_disposed()
+    {
+        TestHost host = await TestHost.StartAsync(Settings);
+        CircuitBreaker breaker = host.Registry.GetOrAdd("logged");
+        CircuitBreaker later = host.Registry.GetOrAdd("later");
+        FakeLogCollector logs = host.Logs;
+        CircuitBreakerRegistry registry = host.Registry;
+        await host.DisposeAsync();
+
+        breaker.Isolate();
+        later.Isolate();
+        registry.GetOrAdd("added-after-dispose").Isolate();
+
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Category == "Breaker.CircuitBreaker");
+    }
+
+    private static FakeLogRecord[] StateChanges(TestHost host, string breakerName) =>
+        host.Logs.GetSnapshot()
+            .Where(r => r.Category == "Breaker.CircuitBreaker" && r.Message.Contains($"'{breakerName}'", StringComparison.Ordinal))
+            .ToArray();
+}

@@ -1,0 +1,75 @@
+using System.Collections.Generic;
+using System.Linq;
+using Breaker.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Breaker.Generator.Tests;
+
+public class IncrementalityTests
+{
+    private static readonly string[] TrackedSteps = [TrackingNames.ParsedMethods, TrackingNames.SupportedMethods];
+
+    private static readonly string Source = Shapes.Usings + Shapes.Supported["TaskOfTWithTokenAndTimeout"];
+
+    [Fact]
+    public void An_unrelated_edit_leaves_every_step_cached_or_unchanged()
+    {
+        var compilation = GeneratorHarness.Compile(Source, "namespace Other; public class Unrelated { }");
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var unrelated = compilation.SyntaxTrees.Last();
+        var edited = compilation.ReplaceSyntaxTree(
+            unrelated,
+            CSharpSyntaxTree.ParseText("namespace Other; public class Unrelated { public int Added => 1; }", GeneratorHarness.ParseOptions, unrelated.FilePath));
+
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllOutputs(result, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o =>
+            Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+    }
+
+    [Fact]
+    public void Changing_an_attribute_argument_modifies_the_model()
+    {
+        var compilation = GeneratorHarness.Compile(Source);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var tree = compilation.SyntaxTrees.Single();
+        var changed = Source.Replace("TimeoutMs = 2_000", "TimeoutMs = 3_000");
+        Assert.NotEqual(Source, changed);
+        var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(changed, GeneratorHarness.ParseOptions, tree.FilePath));
+
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Equal(IncrementalStepRunReason.Modified, result.TrackedSteps[TrackingNames.SupportedMethods].Single().Outputs.Single().Reason);
+        Assert.Contains("FromMilliseconds(3000)", result.GeneratedSources.Single().SourceText.ToString());
+    }
+
+    [Fact]
+    public void A_cloned_compilation_is_all_cached()
+    {
+        var compilation = GeneratorHarness.Compile(Source);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var result = driver.RunGenerators(compilation.Clone()).GetRunResult().Results.Single();
+
+        // The attribute transform reads the new compilation, so it runs again; it must produce an equal model,
+        // after which every later step and the source output are served from the cache.
+        Assert.All(result.TrackedSteps[TrackingNames.ParsedMethods].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Unchanged, o.Reason));
+        Assert.All(result.TrackedSteps[TrackingNames.SupportedMethods].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+        var sourceOutputs = result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).ToList();
+        Assert.NotEmpty(sourceOutputs);
+        Assert.All(sourceOutputs, o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    private static void AssertAllOutputs(GeneratorRunResult result, params IncrementalStepRunReason[] allowed)
+    {
+        foreach (var name in TrackedSteps)
+        {
+            Assert.True(result.TrackedSteps.TryGetValue(name, out var steps), $"step {name} was not tracked");
+            var outputs = steps.SelectMany(s => s.Outputs).ToList();
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, o => Assert.True(allowed.Contains(o.Reason), $"{name}: {o.Reason}"));
+        }
+    }
+}

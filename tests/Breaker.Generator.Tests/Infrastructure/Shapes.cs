@@ -1,0 +1,374 @@
+using System.Collections.Generic;
+
+namespace Breaker.Generator.Tests.Infrastructure;
+
+/// <summary>User code for every shape the generator supports, each warning-free once its body is generated.</summary>
+public static class Shapes
+{
+    public const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.IO;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Breaker;
+
+        """;
+
+    public static readonly IReadOnlyDictionary<string, string> Supported = new SortedDictionary<string, string>
+    {
+        ["SyncValueWithExceptionFallback"] = """
+            namespace Shop;
+
+            public sealed record Quote(string Sku, decimal Price);
+
+            public partial class QuoteClient
+            {
+                [CircuitBreaker("quotes", Fallback = nameof(CachedQuote), FailureRatio = 0.5, BreakDurationMs = 30_000)]
+                public partial Quote GetQuote(string sku);
+
+                private Quote GetQuoteCore(string sku) => new(sku, 10m);
+
+                private Quote CachedQuote(string sku, Exception error) => new(sku, 0m);
+            }
+            """,
+
+        ["SyncVoidWithoutFallback"] = """
+            namespace Jobs;
+
+            internal static partial class Worker
+            {
+                [CircuitBreaker("jobs", MinimumThroughput = 5, SlidingWindowSize = 20, ConsecutiveFailureThreshold = 3)]
+                internal static partial void Run(int id);
+
+                private static void RunCore(int id) => Console.WriteLine(id);
+            }
+            """,
+
+        ["TaskOfTWithTokenAndTimeout"] = """
+            namespace Shop;
+
+            public sealed record Quote(string Sku, decimal Price);
+
+            public partial class QuoteClient
+            {
+                [CircuitBreaker("quotes", Fallback = nameof(CachedQuote), TimeoutMs = 2_000, SamplingDurationMs = 10_000)]
+                public partial Task<Quote> GetQuoteAsync(string sku, CancellationToken cancellationToken);
+
+                private async Task<Quote> GetQuoteAsyncCore(string sku, CancellationToken cancellationToken)
+                {
+                    await Task.Delay(1, cancellationToken);
+                    return new Quote(sku, 10m);
+                }
+
+                private Quote CachedQuote(string sku, CancellationToken cancellationToken, Exception error) => new(sku, 0m);
+            }
+            """,
+
+        ["TaskWithoutResult"] = """
+            namespace Mail;
+
+            public partial class Mailer
+            {
+                [CircuitBreaker("smtp", Fallback = nameof(Queue))]
+                public partial Task SendAsync(string to, CancellationToken cancellationToken = default);
+
+                private Task SendAsyncCore(string to, CancellationToken cancellationToken) => Task.CompletedTask;
+
+                private Task Queue(string to, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            """,
+
+        ["ValueTaskWithVoidFallback"] = """
+            namespace Cache;
+
+            public partial class Warmer
+            {
+                [CircuitBreaker("warm", Fallback = nameof(Skip), SuccessThreshold = 1)]
+                public partial ValueTask WarmAsync(int region);
+
+                private ValueTask WarmAsyncCore(int region) => default;
+
+                private static void Skip() { }
+            }
+            """,
+
+        ["ValueTaskOfTWithoutTokenAndTimeout"] = """
+            namespace Cache;
+
+            public partial class Reader
+            {
+                [CircuitBreaker("reader", Fallback = nameof(ReadFallback), TimeoutMs = 500, SlowCallDurationMs = 200, SlowCallRatio = 0.25)]
+                public partial ValueTask<int> ReadAsync(string key);
+
+                private ValueTask<int> ReadAsyncCore(string key) => new(key.Length);
+
+                private ValueTask<int> ReadFallback(string key) => new(-1);
+            }
+            """,
+
+        ["FallbackOverloadsByExceptionType"] = """
+            namespace Net;
+
+            public partial class Downloader
+            {
+                [CircuitBreaker("downloads", Fallback = nameof(Fallback))]
+                public partial Task<string> DownloadAsync(Uri uri);
+
+                private Task<string> DownloadAsyncCore(Uri uri) => Task.FromResult(uri.ToString());
+
+                private static string Fallback(Uri uri, FileNotFoundException error) => "missing";
+
+                private static Task<string> Fallback(IOException error) => Task.FromResult("io");
+
+                private static string Fallback(Uri uri, BrokenCircuitException error) => "open";
+
+                private static string Fallback() => "unknown";
+            }
+            """,
+
+        ["HandlesIgnoresFailureWhen"] = """
+            namespace Net;
+
+            public sealed record Response(int Status);
+
+            public partial class Api
+            {
+                [CircuitBreaker("api", Handles = new[] { typeof(IOException), typeof(TimeoutException) }, Ignores = new[] { typeof(FileNotFoundException) }, FailureWhen = nameof(IsServerError))]
+                public partial Response Send(string path);
+
+                private Response SendCore(string path) => new(200);
+
+                private static bool IsServerError(Response response) => response.Status >= 500;
+            }
+            """,
+
+        ["AsyncInstanceFallbackAndPredicate"] = """
+            namespace Net;
+
+            public partial class Poller
+            {
+                private readonly int _default = 7;
+
+                [CircuitBreaker("poller", Fallback = nameof(Fallback), FailureWhen = nameof(IsBad))]
+                public partial Task<int> PollAsync(string source, CancellationToken cancellationToken);
+
+                private Task<int> PollAsyncCore(string source, CancellationToken cancellationToken) => Task.FromResult(source.Length);
+
+                private Task<int> Fallback(string source, CancellationToken cancellationToken, Exception? error) => Task.FromResult(_default);
+
+                private bool IsBad(int value) => value == _default;
+            }
+            """,
+
+        ["GenericMethodWithConstraints"] = """
+            namespace Data;
+
+            public partial class Repository
+            {
+                [CircuitBreaker("repository", Fallback = nameof(Empty))]
+                public partial TItem? Find<TItem, TKey>(TKey key)
+                    where TItem : class, new()
+                    where TKey : struct, IComparable<TKey>;
+
+                private TItem? FindCore<TItem, TKey>(TKey key)
+                    where TItem : class, new()
+                    where TKey : struct, IComparable<TKey> => new TItem();
+
+                private static TItem? Empty<TItem, TKey>(TKey key, Exception error)
+                    where TItem : class, new()
+                    where TKey : struct, IComparable<TKey> => null;
+
+                [CircuitBreaker("repository")]
+                public partial Task<T> LoadAsync<T>(string id) where T : notnull;
+
+                private Task<T> LoadAsyncCore<T>(string id) where T : notnull => throw new NotSupportedException(id);
+            }
+            """,
+
+        ["RefOutInParamsDefaults"] = """
+            namespace Parsing;
+
+            public partial class Tokenizer
+            {
+                [CircuitBreaker("tokenizer", Fallback = nameof(NoToken))]
+                public partial bool TryRead(ref int position, out string token, in long limit, int retries = 3, params string[] separators);
+
+                private bool TryReadCore(ref int position, out string token, in long limit, int retries, params string[] separators)
+                {
+                    token = separators.Length > 0 ? separators[0] : string.Empty;
+                    position += retries;
+                    return position < limit;
+                }
+
+                private static bool NoToken(ref int position, out string token, in long limit, int retries, string[] separators, Exception error)
+                {
+                    token = string.Empty;
+                    return false;
+                }
+            }
+            """,
+
+        ["SpanParameters"] = """
+            namespace Parsing;
+
+            public static partial class Checksum
+            {
+                [CircuitBreaker("checksum", Fallback = nameof(Zero))]
+                public static partial int Compute(ReadOnlySpan<byte> data, Span<byte> scratch);
+
+                private static int ComputeCore(ReadOnlySpan<byte> data, Span<byte> scratch)
+                {
+                    data.CopyTo(scratch);
+                    return data.Length;
+                }
+
+                private static int Zero(ReadOnlySpan<byte> data, Span<byte> scratch) => 0;
+
+                [CircuitBreaker("checksum")]
+                public static partial int Peek(ref readonly int value, scoped Span<int> buffer);
+
+                private static int PeekCore(ref readonly int value, scoped Span<int> buffer) => value + buffer.Length;
+            }
+            """,
+
+        ["NestedGenericContainingTypes"] = """
+            namespace Deep;
+
+            public partial class Outer<T>
+            {
+                internal partial struct Middle<U>
+                {
+                    private partial record Inner
+                    {
+                        public readonly partial record struct Leaf<V>(V Value)
+                        {
+                            [CircuitBreaker("leaf")]
+                            public partial V Get(T first, U second);
+
+                            private V GetCore(T first, U second) => Value;
+
+                            [CircuitBreaker("leaf")]
+                            public static partial Task<V> GetAsync(V value);
+
+                            private static Task<V> GetAsyncCore(V value) => Task.FromResult(value);
+
+                            [CircuitBreaker("leaf", Fallback = nameof(Fallback))]
+                            public partial Task<V> LoadAsync(CancellationToken cancellationToken);
+
+                            private Task<V> LoadAsyncCore(CancellationToken cancellationToken) => Task.FromResult(Value);
+
+                            private V Fallback(Exception error) => Value;
+                        }
+                    }
+                }
+            }
+
+            public ref partial struct Cursor
+            {
+                [CircuitBreaker("cursor")]
+                public partial int Next();
+
+                private int NextCore() => 1;
+            }
+            """,
+
+        ["Overloads"] = """
+            namespace Overloaded;
+
+            public partial class Calculator
+            {
+                [CircuitBreaker("calc")]
+                public partial int Add(int a, int b);
+
+                [CircuitBreaker("calc")]
+                public partial double Add(double a, double b);
+
+                private int AddCore(int a, int b) => a + b;
+
+                private double AddCore(double a, double b) => a + b;
+            }
+            """,
+
+        ["ExtensionMethod"] = """
+            namespace Extensions;
+
+            public static partial class StringExtensions
+            {
+                [CircuitBreaker("strings", Implementation = nameof(CountWords))]
+                public static partial int WordCount(this string text);
+
+                private static int CountWords(string text) => text.Split(' ').Length;
+            }
+            """,
+
+        ["Accessibilities"] = """
+            namespace Access;
+
+            public partial class Service
+            {
+                [CircuitBreaker("access")]
+                public partial int PublicCall();
+
+                [CircuitBreaker("access")]
+                internal partial int InternalCall();
+
+                [CircuitBreaker("access")]
+                protected partial int ProtectedCall();
+
+                [CircuitBreaker("access")]
+                protected internal partial int ProtectedInternalCall();
+
+                [CircuitBreaker("access")]
+                private protected partial int PrivateProtectedCall();
+
+                [CircuitBreaker("access")]
+                private partial int PrivateCall();
+
+                [CircuitBreaker("access")]
+                partial void ImplicitlyPrivate();
+
+                public virtual int Sum() => PublicCall() + InternalCall() + ProtectedCall() + ProtectedInternalCall() + PrivateProtectedCall() + PrivateCall();
+
+                public void Touch() => ImplicitlyPrivate();
+
+                private int PublicCallCore() => 1;
+                private int InternalCallCore() => 1;
+                private int ProtectedCallCore() => 1;
+                private int ProtectedInternalCallCore() => 1;
+                private int PrivateProtectedCallCore() => 1;
+                private int PrivateCallCore() => 1;
+                private void ImplicitlyPrivateCore() { }
+            }
+            """,
+
+        ["ParameterNamesLikeGeneratedLocals"] = """
+            namespace Naming;
+
+            public partial class Collisions
+            {
+                [CircuitBreaker("collisions", Fallback = nameof(Fallback))]
+                public partial Task<int> RunAsync(int permit, int result, int task, string exception, TimeSpan timeout, CancellationToken token);
+
+                private Task<int> RunAsyncCore(int permit, int result, int task, string exception, TimeSpan timeout, CancellationToken token) =>
+                    Task.FromResult(permit + result + task);
+
+                private int Fallback(int permit, int result, int task, string exception, TimeSpan timeout, CancellationToken token, IOException ioException) => permit;
+
+                private int Fallback(int permit, int result, int task, string exception, TimeSpan timeout, CancellationToken token) => result;
+            }
+            """,
+
+        ["NullableAnnotationsAndKeywords"] = """
+            public partial class Lookup
+            {
+                [CircuitBreaker("lookup \"primary\"", Fallback = nameof(Missing), FailureRatio = 0.75)]
+                public partial string? Find(string? @class, List<string?> items, Dictionary<string, int?>? result);
+
+                private string? FindCore(string? @class, List<string?> items, Dictionary<string, int?>? result) => @class;
+
+                private static string? Missing() => null;
+            }
+            """,
+    };
+}

@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Breaker.Http.Tests;
+
+public sealed class HttpClientFactoryTests(FaultServer server) : IClassFixture<FaultServer>
+{
+    private readonly CircuitBreakerRegistry _registry = new(new FakeTimeProvider());
+
+    [Fact]
+    public async Task AddCircuitBreaker_guards_every_client_of_that_name_with_one_breaker_from_the_registry()
+    {
+        const string key = "factory";
+        await using ServiceProvider services = Services(s => s.AddHttpClient("downstream", c => c.BaseAddress = server.BaseAddress)
+            .AddCircuitBreaker(key, o => o.ConsecutiveFailureThreshold = 2));
+        IHttpClientFactory factory = services.GetRequiredService<IHttpClientFactory>();
+
+        (await factory.CreateClient("downstream").GetAsync($"{key}/status/500")).Dispose();
+        (await factory.CreateClient("downstream").GetAsync($"{key}/status/500")).Dispose();
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => factory.CreateClient("downstream").GetAsync($"{key}/status/200"));
+
+        Assert.True(_registry.TryGet(key, out CircuitBreaker? breaker));
+        Assert.Equal(CircuitState.Open, breaker.State);
+        Assert.Equal(2, server.Hits(key));
+    }
+
+    [Fact]
+    public async Task A_typed_client_gets_the_breaker_and_its_fallback_response()
+    {
+        const string key = "typed";
+        await using ServiceProvider services = Services(s => s.AddHttpClient<CircuitBreakerJsonClient>(c => c.BaseAddress = server.BaseAddress)
+            .AddCircuitBreaker(key, null, h => h.FallbackResponse = static (_, _) => new HttpResponseMessage(System.Net.HttpStatusCode.NoContent)));
+        CircuitBreakerJsonClient client = services.GetRequiredService<CircuitBreakerJsonClient>();
+
+        Assert.Equal(new Item(1, "item 1"), await client.GetAsync($"{key}/items/1", TestJson.Default.Item));
+        Assert.True(_registry.TryGet(key, out CircuitBreaker? breaker));
+        breaker.Isolate();
+        Assert.Null(await client.GetAsync($"{key}/items/1", TestJson.Default.Item));
+        Assert.Equal(1, server.Hits(key));
+    }
+
+    [Fact]
+    public async Task Per_host_breakers_keep_a_dead_host_from_breaking_a_live_one_and_follow_the_base_names_configuration()
+    {
+        const string key = "per-host";
+        var deadHost = new Uri($"http://127.0.0.1:{FaultServer.UnusedPort()}/");
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["CircuitBreakers:per-host:ConsecutiveFailureThreshold"] = "1" })
+            .Build();
+        await using ServiceProvider services = Services(s =>
+        {
+            s.AddCircuitBreakers(configuration.GetSection("CircuitBreakers"));
+            s.AddHttpClient("hosts").AddCircuitBreaker(key, o => o.ConsecutiveFailureThreshold = 5, h => h.PerHost = true);
+        });
+        HttpClient client = services.GetRequiredService<IHttpClientFactory>().CreateClient("hosts");
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri(deadHost, "x")));
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => client.GetAsync(new Uri(deadHost, "x")));
+        using HttpResponseMessage live = await client.GetAsync(new Uri(server.BaseAddress, $"{key}/status/200"));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, live.StatusCode);
+        Assert.True(_registry.TryGet($"{key}:{deadHost.Authority}", out CircuitBreaker? dead));
+        Assert.True(_registry.TryGet($"{key}:{server.BaseAddress.Authority}", out CircuitBreaker? alive));
+        Assert.Equal(CircuitState.Open, dead.State);
+        Assert.Equal(1, dead.Options.ConsecutiveFailureThreshold);
+        Assert.Equal(CircuitState.Closed, alive.State);
+        Assert.False(_registry.TryGet(key, out _));
+    }
+
+    private ServiceProvider Services(Action<IServiceCollection> configure)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(_registry);
+        configure(services);
+        return services.BuildServiceProvider();
+    }
+}
