@@ -159,8 +159,9 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
 
             await ExchangeAsync(Task.WhenAll(work), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // Best effort: what is left expires by itself.
             Log.ExchangeFailed(_logger, ex);
         }
 
@@ -230,7 +231,7 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
                     signal = null;
                     while (_inbox.Reader.TryRead(out Signal? next))
                     {
-                        await GuardAsync(HandleAsync(next, stopping)).ConfigureAwait(false);
+                        await GuardAsync(HandleAsync(next, stopping), stopping).ConfigureAwait(false);
                     }
                 }
 
@@ -239,7 +240,7 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
                     tick = null;
                     if (_connection.IsConnected)
                     {
-                        await GuardAsync(TickAsync(stopping)).ConfigureAwait(false);
+                        await GuardAsync(TickAsync(stopping), stopping).ConfigureAwait(false);
                     }
                     else
                     {
@@ -259,14 +260,15 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
     }
 
     /// <summary>Runs one piece of Redis work; a failure or a timeout counts as a missed publish and never escapes the loop.</summary>
-    private async Task GuardAsync(Task work)
+    private async Task GuardAsync(Task work, CancellationToken stopping)
     {
         try
         {
             await work.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
+            // Whatever Redis or the connection throws (a closed or disposed connection too), the loop goes on.
             Interlocked.Increment(ref _missedTicks);
             Log.ExchangeFailed(_logger, ex);
         }

@@ -64,8 +64,17 @@ public sealed class FleetTests(RedisServer redis)
     {
         await using Dependency dependency = await Dependency.StartAsync();
 
-        long local = await ProbesUntilAllClosedAsync(dependency, coordinated: false);
-        long coordinated = await ProbesUntilAllClosedAsync(dependency, coordinated: true);
+        long local;
+        await using (TestFleet fleet = await TestFleet.StartAsync(4, dependency, redis: null))
+        {
+            local = await fleet.ProbesUntilAllClosedAsync(dependency);
+        }
+
+        long coordinated;
+        await using (TestFleet fleet = await TestFleet.StartAsync(4, dependency, redis))
+        {
+            coordinated = await fleet.ProbesUntilAllClosedAsync(dependency);
+        }
 
         Assert.Equal(4 * TestFleet.SuccessThreshold, local);
         Assert.InRange(coordinated, 1, TestFleet.SuccessThreshold);
@@ -144,26 +153,5 @@ public sealed class FleetTests(RedisServer redis)
         dependency.ResetCount();
         await fleet.RunUntilAllOpenAsync();
         Assert.True(dependency.Requests < 4 * TestFleet.MinimumThroughput, $"{dependency.Requests} requests reached the dependency after Redis returned");
-    }
-
-    /// <summary>Opens four breakers, heals the dependency, ends the break, and counts the requests sent until all four are closed.</summary>
-    private async Task<long> ProbesUntilAllClosedAsync(Dependency dependency, bool coordinated)
-    {
-        dependency.Failing = true;
-        await using TestFleet fleet = await TestFleet.StartAsync(4, dependency, coordinated ? redis : null);
-        await fleet.RunUntilAllOpenAsync();
-
-        dependency.Failing = false;
-        dependency.ResetCount();
-        fleet.Time.Advance(TestFleet.BreakDuration);
-        for (int round = 0; fleet.Instances.Any(static i => i.Breaker.State != CircuitState.Closed); round++)
-        {
-            Assert.True(round < 40, "the breakers did not all close");
-
-            // Only instances whose breaker is not closed call, so every request that arrives is a probe.
-            await fleet.RoundAsync(static i => i.Breaker.State != CircuitState.Closed);
-        }
-
-        return dependency.Requests;
     }
 }

@@ -142,6 +142,26 @@ public sealed class TestFleet : IAsyncDisposable
         return maxRounds;
     }
 
+    /// <summary>
+    /// Opens every breaker on a failing dependency, heals it, ends the break, and returns how many requests reached the
+    /// dependency until every breaker was closed again. Only instances whose breaker is not closed call, so each is a probe.
+    /// </summary>
+    public async Task<long> ProbesUntilAllClosedAsync(Dependency dependency)
+    {
+        dependency.Failing = true;
+        await RunUntilAllOpenAsync();
+        dependency.Failing = false;
+        dependency.ResetCount();
+        Time.Advance(BreakDuration);
+        for (int round = 0; Instances.Any(static i => i.Breaker.State != CircuitState.Closed); round++)
+        {
+            Assert.True(round < 40, "the breakers did not all close");
+            await RoundAsync(static i => i.Breaker.State != CircuitState.Closed);
+        }
+
+        return dependency.Requests;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (FleetInstance instance in Instances)

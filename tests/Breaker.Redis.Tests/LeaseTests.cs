@@ -1,0 +1,45 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Breaker.Fleet;
+using Breaker.Redis.Tests.Infrastructure;
+
+namespace Breaker.Redis.Tests;
+
+[Collection(RedisCollection.Name)]
+public sealed class LeaseTests(RedisServer redis)
+{
+    [Fact]
+    public async Task When_the_instance_holding_the_probe_lease_dies_another_one_probes_after_the_lease_expires()
+    {
+        await using Dependency dependency = await Dependency.StartAsync();
+        dependency.Failing = true;
+        await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis, static o => o.ProbeLeaseDuration = TimeSpan.FromSeconds(1.5));
+        await fleet.RunUntilAllOpenAsync();
+
+        // The break ends: every instance asks for the lease on its next call, and one gets it.
+        dependency.Failing = false;
+        dependency.ResetCount();
+        fleet.Time.Advance(TestFleet.BreakDuration);
+        await fleet.RoundAsync();
+        FleetInstance? holder = null;
+        await Poll.UntilAsync(() => (holder = fleet.Instances.SingleOrDefault(static i => Participant(i).HoldsLease)) is not null, "an instance took the probe lease");
+        Assert.Equal(0, dependency.Requests);
+
+        // It dies before probing: its connection goes, its lease stays in Redis until it expires.
+        holder!.Connection!.Dispose();
+        FleetInstance[] survivors = fleet.Instances.Where(i => i != holder).ToArray();
+        await Poll.UntilAsync(
+            async () =>
+            {
+                await fleet.RoundAsync(i => i != holder && i.Breaker.State != CircuitState.Closed);
+                return survivors.All(static i => i.Breaker.State == CircuitState.Closed);
+            },
+            "a survivor probed and the fleet closed");
+
+        Assert.InRange(dependency.Requests, 1, TestFleet.SuccessThreshold);
+        Assert.All(survivors, static i => Assert.True(i.Coordinator!.IsCoordinating, $"{i.Name} fell back to local probing"));
+    }
+
+    private static BreakerParticipant Participant(FleetInstance instance) => (BreakerParticipant)instance.Breaker.Coordinator!;
+}
