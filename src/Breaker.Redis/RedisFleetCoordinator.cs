@@ -128,9 +128,9 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
             return;
         }
 
+        _registry.BreakerAdded -= OnBreakerAdded;
         await stopping.CancelAsync().ConfigureAwait(false);
         await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-        _registry.BreakerAdded -= OnBreakerAdded;
         _connection.ConnectionFailed -= OnConnectionChanged;
         _connection.ConnectionRestored -= OnConnectionChanged;
         BreakerParticipant[] participants = _participants.Values.ToArray();
@@ -346,7 +346,17 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
         for (int i = 0; i < participants.Length; i++)
         {
             BreakerParticipant p = participants[i];
-            InstanceCounts own = InstanceCounts.From(p.Breaker.GetMetrics(), p.Breaker.Options, p.Epoch);
+            CircuitBreakerMetrics metrics = p.Observe();
+            if (metrics.TotalCalls != p.LastTotalCalls)
+            {
+                p.LastTotalCalls = metrics.TotalCalls;
+                if (p.HoldsLease)
+                {
+                    p.LeaseActiveAt = _time.GetTimestamp();
+                }
+            }
+
+            InstanceCounts own = InstanceCounts.From(metrics, p.Breaker.Options, p.Epoch);
             work.Add(batch.StringSetAsync(p.Keys.OwnCounts, own.Format(), countsLive));
             work.Add(batch.SetAddAsync(p.Keys.Instances, _options.InstanceId));
             work.Add(batch.KeyExpireAsync(p.Keys.Instances, countsLive));
@@ -486,7 +496,7 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
     private void CloseFromFleet(BreakerParticipant p)
     {
         p.LeaveFleetBreak();
-        if (p.Breaker.State is CircuitState.Open or CircuitState.HalfOpen)
+        if (p.Observe().State is CircuitState.Open or CircuitState.HalfOpen)
         {
             p.Breaker.Reset();
             Log.CloseApplied(_logger, p.Breaker.Name);
@@ -498,7 +508,13 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
     {
         if (p.HoldsLease)
         {
-            if (p.Probing)
+            if (_time.GetElapsedTime(p.LeaseActiveAt) >= _options.ProbeLeaseDuration)
+            {
+                // No call reached this breaker for a whole lease (no traffic to probe with): let the lease lapse so an
+                // instance with traffic probes.
+                p.HoldsLease = false;
+            }
+            else if (p.Probing)
             {
                 bool kept = await ExchangeAsync(db.LockExtendAsync(p.Keys.ProbeLease, _options.InstanceId, _options.ProbeLeaseDuration), stopping).ConfigureAwait(false);
                 p.HoldsLease = kept;
@@ -506,11 +522,6 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
                 {
                     await ExchangeAsync(db.KeyExpireAsync(p.Keys.Open, 2 * _options.ProbeLeaseDuration, ExpireWhen.GreaterThanCurrentExpiry), stopping).ConfigureAwait(false);
                 }
-            }
-            else if (_time.GetElapsedTime(p.LeaseTakenAt) >= _options.ProbeLeaseDuration)
-            {
-                // Took the lease but had no call to probe with: let it lapse so an instance with traffic probes.
-                p.HoldsLease = false;
             }
         }
         else if (p.WantsLease && p.InFleetBreak)
@@ -529,7 +540,7 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
 
         // The break outlives the lease, so that if this instance dies another can take the lease before the break vanishes.
         await ExchangeAsync(db.KeyExpireAsync(p.Keys.Open, 2 * _options.ProbeLeaseDuration, ExpireWhen.GreaterThanCurrentExpiry), stopping).ConfigureAwait(false);
-        p.LeaseTakenAt = _time.GetTimestamp();
+        p.LeaseActiveAt = _time.GetTimestamp();
         p.Probing = false;
         p.HoldsLease = true;
         p.ClearLeaseWish();

@@ -41,5 +41,30 @@ public sealed class LeaseTests(RedisServer redis)
         Assert.All(survivors, static i => Assert.True(i.Coordinator!.IsCoordinating, $"{i.Name} fell back to local probing"));
     }
 
+    [Fact]
+    public async Task An_instance_without_traffic_never_takes_the_probe_from_those_that_have_some()
+    {
+        await using Dependency dependency = await Dependency.StartAsync();
+        dependency.Failing = true;
+        await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis);
+        await fleet.RunUntilAllOpenAsync();
+
+        // After the break only instances 1 and 2 receive calls; instance 0's publish rounds go on reading its breaker.
+        dependency.Failing = false;
+        dependency.ResetCount();
+        fleet.Time.Advance(TestFleet.BreakDuration);
+        FleetInstance idle = fleet.Instances[0];
+        await Poll.UntilAsync(
+            async () =>
+            {
+                await fleet.RoundAsync(i => i != idle && i.Breaker.State != CircuitState.Closed);
+                return fleet.Instances.All(static i => i.Breaker.State == CircuitState.Closed);
+            },
+            "the instances with traffic probed and the fleet closed, the idle one too");
+
+        Assert.InRange(dependency.Requests, 1, TestFleet.SuccessThreshold);
+        Assert.Equal(0, idle.Breaker.GetMetrics().HalfOpenAttempts);
+    }
+
     private static BreakerParticipant Participant(FleetInstance instance) => (BreakerParticipant)instance.Breaker.Coordinator!;
 }

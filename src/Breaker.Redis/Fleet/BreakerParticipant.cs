@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 using Breaker.Protocol;
 
@@ -9,6 +10,10 @@ namespace Breaker.Fleet;
 /// </summary>
 internal sealed class BreakerParticipant : CircuitCoordinator
 {
+    // Set while the coordination loop itself reads the breaker, so that reading its state is not taken for a call.
+    [ThreadStatic]
+    private static bool t_observing;
+
     private readonly IFleetLink _link;
     private long _fleetBreakEndsMs;
     private volatile bool _holdsLease;
@@ -32,8 +37,11 @@ internal sealed class BreakerParticipant : CircuitCoordinator
     /// <summary>The last fleet break end applied to the local breaker with OpenUntil (loop only), so each is applied once.</summary>
     public long AppliedEndsMs { get; set; }
 
-    /// <summary>When this instance took the probe lease, on the loop's clock (loop only).</summary>
-    public long LeaseTakenAt { get; set; }
+    /// <summary>When this instance took the probe lease or last saw its breaker receive a call while holding it, on the loop's clock (loop only).</summary>
+    public long LeaseActiveAt { get; set; }
+
+    /// <summary>The breaker's total calls at the last publish round (loop only), to tell whether it still receives calls.</summary>
+    public long LastTotalCalls { get; set; }
 
     /// <summary>The end of the fleet break this breaker is in (Unix ms), or 0 when the fleet has not opened it.</summary>
     public long FleetBreakEndsMs
@@ -60,8 +68,27 @@ internal sealed class BreakerParticipant : CircuitCoordinator
 
     public bool WantsLease => Volatile.Read(ref _wantsLease) != 0;
 
+    /// <summary>Reads the breaker's metrics for publishing, without letting the read start a half-open period.</summary>
+    public CircuitBreakerMetrics Observe()
+    {
+        t_observing = true;
+        try
+        {
+            return Breaker.GetMetrics();
+        }
+        finally
+        {
+            t_observing = false;
+        }
+    }
+
     public override bool MayStartProbing(CircuitBreaker breaker)
     {
+        if (t_observing)
+        {
+            return false;
+        }
+
         // Local behaviour whenever the fleet is out of reach or did not open this breaker.
         if (!_link.IsCoordinating || !InFleetBreak || _holdsLease)
         {
