@@ -98,6 +98,7 @@ public sealed class FleetTests(RedisServer redis)
                     return fleet.Instances.All(static i => !i.Coordinator!.IsCoordinating);
                 },
                 "every instance noticed Redis was gone");
+            Assert.Contains(fleet.Log.Lines, static line => line.Contains("Redis is out of reach", StringComparison.Ordinal));
 
             // The fleet's break ends while Redis is away: nobody holds a probe lease, so each breaker probes for itself.
             dependency.Failing = false;
@@ -147,6 +148,7 @@ public sealed class FleetTests(RedisServer redis)
                 return fleet.Instances.All(static i => i.Coordinator!.IsCoordinating);
             },
             "every instance reached Redis again");
+        Assert.Contains(fleet.Log.Lines, static line => line.Contains("Redis is back", StringComparison.Ordinal));
 
         // Coordinated again: the fleet opens on the fleet's counts, before each instance reaches its own threshold.
         dependency.Failing = true;

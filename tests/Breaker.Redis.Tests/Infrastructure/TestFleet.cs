@@ -22,17 +22,19 @@ public sealed class TestFleet : IAsyncDisposable
 
     private readonly HttpClient _http;
 
-    /// <summary>What every coordinator of every fleet logged.</summary>
-    public static ListLogger Log { get; } = new();
 
-    private TestFleet(FakeTimeProvider time, HttpClient http, IReadOnlyList<FleetInstance> instances)
+    private TestFleet(FakeTimeProvider time, HttpClient http, IReadOnlyList<FleetInstance> instances, ListLogger log)
     {
+        Log = log;
         Time = time;
         _http = http;
         Instances = instances;
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>What the fleet's coordinators logged.</summary>
+    public ListLogger Log { get; }
 
     public IReadOnlyList<FleetInstance> Instances { get; }
 
@@ -54,6 +56,7 @@ public sealed class TestFleet : IAsyncDisposable
         var http = new HttpClient();
         string prefix = "test-" + Guid.NewGuid().ToString("N")[..12];
         var instances = new List<FleetInstance>();
+        var log = new ListLogger();
         for (int i = 0; i < count; i++)
         {
             var registry = new CircuitBreakerRegistry(time);
@@ -72,7 +75,7 @@ public sealed class TestFleet : IAsyncDisposable
                     OperationTimeout = TimeSpan.FromSeconds(1),
                 };
                 configure?.Invoke(options);
-                coordinator = new RedisFleetCoordinator(registry, connection, options, Log);
+                coordinator = new RedisFleetCoordinator(registry, connection, options, log);
             }
 
             var instance = new FleetInstance(name, registry, http, dependency.Address, connection, coordinator);
@@ -80,7 +83,7 @@ public sealed class TestFleet : IAsyncDisposable
             instances.Add(instance);
         }
 
-        var fleet = new TestFleet(time, http, instances);
+        var fleet = new TestFleet(time, http, instances, log);
         if (fleet.Coordinated)
         {
             await Poll.UntilAsync(() => instances.All(static i => i.Coordinator!.IsCoordinating), "every instance reached Redis");
