@@ -496,9 +496,8 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
     private void CloseFromFleet(BreakerParticipant p)
     {
         p.LeaveFleetBreak();
-        if (p.Observe().State is CircuitState.Open or CircuitState.HalfOpen)
+        if (p.Breaker.CloseIfOpen())
         {
-            p.Breaker.Reset();
             Log.CloseApplied(_logger, p.Breaker.Name);
         }
     }
