@@ -84,9 +84,9 @@ namespace Breaker.Generator.Parsing
                 .Where(o => Explicit(o.Argument) is not null)
                 .Select(o => new BreakerOptionModel(o.Property, o.Kind, Explicit(o.Argument)!.Value)));
 
-        /// <summary>Every setting the breaker gets from this attribute: the explicit ones and the defaults, in a fixed order.</summary>
-        public EquatableArray<BreakerOptionModel> EffectiveOptions() =>
-            EquatableArray.From(OptionArguments.Select(o => new BreakerOptionModel(o.Property, o.Kind, Setting(o.Argument))));
+        /// <summary>Every setting the breaker gets from this attribute, explicit or default, keyed by the argument's name, in a fixed order.</summary>
+        public IReadOnlyList<KeyValuePair<string, double>> EffectiveSettings() =>
+            OptionArguments.Select(o => new KeyValuePair<string, double>(o.Argument, Setting(o.Argument))).ToList();
 
         /// <summary>
         /// Checks every setting against the range <c>CircuitBreakerOptions.Validate()</c> accepts, so a value the runtime

@@ -22,7 +22,7 @@ namespace Breaker.Generator.Parsing
         /// <summary>Parses <paramref name="method"/> guarded by <paramref name="attribute"/>: the model, or the first reason there is none.</summary>
         public static Resolution<GuardedMethodModel> Parse(IMethodSymbol method, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
         {
-            var result = Resolve(method, attribute, compilation, cancellationToken);
+            var result = Resolve(method, attribute, new KnownTypes(compilation), cancellationToken);
             return result.Failures.Count > 0
                 ? Resolution<GuardedMethodModel>.Fail(result.Failures[0])
                 : Resolution<GuardedMethodModel>.Success(result.Model!);
@@ -33,7 +33,7 @@ namespace Breaker.Generator.Parsing
         /// the first: the generator uses the model, the analyzers report the failures, so the two never disagree.
         /// A check that depends on a failed one (the fallback's shapes on the return shape) is skipped.
         /// </summary>
-        public static ParseResult Resolve(IMethodSymbol method, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
+        public static ParseResult Resolve(IMethodSymbol method, AttributeData attribute, KnownTypes known, CancellationToken cancellationToken)
         {
             var arguments = AttributeReader.Read(attribute);
             if (arguments.Failure is not null)
@@ -59,7 +59,6 @@ namespace Breaker.Generator.Parsing
                 return new ParseResult(failures, null);
             }
 
-            var known = new KnownTypes(compilation);
             var containingTypes = SignatureReader.ReadContainingTypes(method);
             failures.AddIfFailed(containingTypes.Failure);
             var shape = SignatureReader.ReadShape(method, known);

@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Breaker.Generator.Diagnostics;
+using Breaker.Generator.Model;
+using Breaker.Generator.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Breaker.Generator.Analyzers
+{
+    /// <summary>
+    /// Reports why a <c>[CircuitBreaker]</c> method yields no code, from the same <see cref="GuardedMethodParser.Resolve"/> the
+    /// generator runs, and warns about a timeout that cannot stop the call.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+            DiagnosticDescriptors.MethodNotPartial,
+            DiagnosticDescriptors.ContainingTypeNotPartial,
+            DiagnosticDescriptors.UnsupportedMethod,
+            DiagnosticDescriptors.ImplementationNotFound,
+            DiagnosticDescriptors.ImplementationSignatureMismatch,
+            DiagnosticDescriptors.FallbackNotFound,
+            DiagnosticDescriptors.FallbackNotMethod,
+            DiagnosticDescriptors.FallbackAmbiguous,
+            DiagnosticDescriptors.FallbackSignatureMismatch,
+            DiagnosticDescriptors.FallbackReturnTypeMismatch,
+            DiagnosticDescriptors.MemberNotStatic,
+            DiagnosticDescriptors.FailureWhenNotFound,
+            DiagnosticDescriptors.FailureWhenSignatureMismatch,
+            DiagnosticDescriptors.FailureWhenWithoutResult,
+            DiagnosticDescriptors.InvalidExceptionType,
+            DiagnosticDescriptors.ExceptionTypeHandledAndIgnored,
+            DiagnosticDescriptors.MissingBreakerName,
+            DiagnosticDescriptors.SettingOutOfRange,
+            DiagnosticDescriptors.TimeoutOnSynchronousMethod,
+            DiagnosticDescriptors.TimeoutWithoutCancellationToken);
+
+        /// <inheritdoc />
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var attribute = start.Compilation.GetTypeByMetadataName(GuardedMethodParser.AttributeMetadataName);
+                if (attribute is null)
+                {
+                    return;
+                }
+
+                var known = new KnownTypes(start.Compilation);
+                start.RegisterSymbolAction(symbol => Analyze(symbol, attribute, known), SymbolKind.Method);
+            });
+        }
+
+        private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attributeType, KnownTypes known)
+        {
+            var method = (IMethodSymbol)context.Symbol;
+            var attributes = method.GetAttributes().Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)).ToList();
+            if (attributes.Count != 1 || method.PartialDefinitionPart is not null)
+            {
+                return;
+            }
+
+            var attribute = attributes[0];
+            var result = GuardedMethodParser.Resolve(method, attribute, known, context.CancellationToken);
+            foreach (var failure in result.Failures)
+            {
+                var diagnostic = FailureDiagnostics.Create(failure, method, attribute, known, context.CancellationToken);
+                if (diagnostic is not null)
+                {
+                    context.ReportDiagnostic(diagnostic);
+                }
+            }
+
+            if (result.Model is { } model && TimesOutWithoutToken(model))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.TimeoutWithoutCancellationToken,
+                    AttributeLocations.Of(attribute, "TimeoutMs", -1, context.CancellationToken),
+                    method.Name));
+            }
+        }
+
+        /// <summary>Whether the generated code can only abandon a timed-out call: async, a timeout, no token to cancel.</summary>
+        private static bool TimesOutWithoutToken(GuardedMethodModel model) =>
+            SignatureReader.IsAsync(model.Shape)
+            && model.Breaker.Options.Any(o => o.Property == "Timeout" && o.Value > 0)
+            && !model.Signature.Parameters.Any(p => p.IsCallerCancellationToken);
+    }
+}
