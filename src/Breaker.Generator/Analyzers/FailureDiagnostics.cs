@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Breaker.Generator.Diagnostics;
@@ -47,17 +48,17 @@ namespace Breaker.Generator.Analyzers
                 case ParseFailureReason.AsyncMethodOnRefStruct:
                     return Unsupported(location, name, "it is an async instance method of a ref struct, which an async call cannot keep across an await");
                 case ParseFailureReason.ImplementationNotFound:
-                    return Diagnostic.Create(DiagnosticDescriptors.ImplementationNotFound, location, member, name, "private " + SignatureText.Implementation(method, member));
+                    return Diagnostic.Create(DiagnosticDescriptors.ImplementationNotFound, location, MemberName(member), member, name, "private " + SignatureText.Implementation(method, member));
                 case ParseFailureReason.ImplementationSignatureMismatch:
                     return Diagnostic.Create(DiagnosticDescriptors.ImplementationSignatureMismatch, location, member, name, SignatureText.Implementation(method, member));
                 case ParseFailureReason.ImplementationNotStatic:
                     return Diagnostic.Create(DiagnosticDescriptors.MemberNotStatic, location, "implementation", member, name);
                 case ParseFailureReason.FallbackNotFound:
-                    return Diagnostic.Create(DiagnosticDescriptors.FallbackNotFound, location, member, name, SignatureText.FallbackShapes(method, member, Shape(method, known)));
+                    return Diagnostic.Create(DiagnosticDescriptors.FallbackNotFound, location, MemberName(member), member, name, SignatureText.FallbackShapes(method, member, Shape(method, known)));
                 case ParseFailureReason.FallbackNotMethod:
                     return Diagnostic.Create(DiagnosticDescriptors.FallbackNotMethod, location, member, name, failure.Values[0]);
                 case ParseFailureReason.FallbackSignatureMismatch:
-                    return Diagnostic.Create(DiagnosticDescriptors.FallbackSignatureMismatch, location, member, name, SignatureText.FallbackShapes(method, member, Shape(method, known)));
+                    return Diagnostic.Create(DiagnosticDescriptors.FallbackSignatureMismatch, location, MemberName(member), member, name, SignatureText.FallbackShapes(method, member, Shape(method, known)));
                 case ParseFailureReason.FallbackReturnTypeMismatch:
                     return Diagnostic.Create(DiagnosticDescriptors.FallbackReturnTypeMismatch, location, failure.Values[0], failure.Values[1], name, SignatureText.FallbackReturns(method, Shape(method, known)));
                 case ParseFailureReason.FallbackNotStatic:
@@ -85,11 +86,17 @@ namespace Breaker.Generator.Analyzers
             }
         }
 
+        /// <summary>The diagnostic property that carries the name of the member a code fix declares.</summary>
+        public const string MemberNameProperty = "MemberName";
+
         /// <summary>The guarded method's name in its (first) declaration.</summary>
         public static Location MethodLocation(IMethodSymbol method, CancellationToken cancellationToken) =>
             method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is MethodDeclarationSyntax declaration
                 ? declaration.Identifier.GetLocation()
                 : method.Locations.FirstOrDefault() ?? Location.None;
+
+        private static ImmutableDictionary<string, string?> MemberName(string name) =>
+            ImmutableDictionary<string, string?>.Empty.Add(MemberNameProperty, name);
 
         private static Diagnostic Unsupported(Location location, string name, string why) =>
             Diagnostic.Create(DiagnosticDescriptors.UnsupportedMethod, location, name, why);
