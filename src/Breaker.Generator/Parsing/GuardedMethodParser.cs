@@ -31,7 +31,7 @@ namespace Breaker.Generator.Parsing
         /// <summary>
         /// Runs every check on <paramref name="method"/> and collects every failure, in the order <see cref="Parse(IMethodSymbol, AttributeData, Compilation, CancellationToken)"/> reports
         /// the first: the generator uses the model, the analyzers report the failures, so the two never disagree.
-        /// A check that depends on a failed one (the fallback's shapes on the return shape) is skipped.
+        /// Checks that depend on a failed one (the named members on the return shape and the containing type) are skipped.
         /// </summary>
         public static ParseResult Resolve(IMethodSymbol method, AttributeData attribute, KnownTypes known, CancellationToken cancellationToken)
         {
@@ -68,12 +68,16 @@ namespace Breaker.Generator.Parsing
                 failures.AddIfFailed(SignatureReader.CheckParameters(method, shape.Value));
             }
 
+            // The members the attribute names are looked up only for a method that could be generated otherwise.
             cancellationToken.ThrowIfCancellationRequested();
-            var implementation = MemberResolver.ResolveImplementation(method, reader.Implementation ?? MemberResolver.DefaultImplementationName(method));
+            var resolvable = shape.Failure is null && containingTypes.Failure?.Reason != ParseFailureReason.UnsupportedContainingType;
+            var implementation = resolvable
+                ? MemberResolver.ResolveImplementation(method, reader.Implementation ?? MemberResolver.DefaultImplementationName(method))
+                : default;
             failures.AddIfFailed(implementation.Failure, reader.Implementation is null ? null : "Implementation");
 
             FallbackModel? fallback = null;
-            if (reader.Fallback is { } fallbackName && shape.Failure is null)
+            if (reader.Fallback is { } fallbackName && resolvable)
             {
                 var resolved = MemberResolver.ResolveFallback(method, fallbackName, shape.Value, known);
                 failures.AddIfFailed(resolved.Failure, "Fallback");
@@ -82,7 +86,7 @@ namespace Breaker.Generator.Parsing
 
             var resultType = shape.Failure is null ? SignatureReader.ResultType(method, shape.Value) : null;
             MemberCallModel? failureWhen = null;
-            if (reader.FailureWhen is { } predicateName && shape.Failure is null)
+            if (reader.FailureWhen is { } predicateName && resolvable)
             {
                 var resolved = MemberResolver.ResolveFailureWhen(method, predicateName, resultType, known);
                 failures.AddIfFailed(resolved.Failure, "FailureWhen");
