@@ -84,7 +84,7 @@ namespace Breaker.Generator.CodeFixes
                 stub = Stubs.Fallback(method, FallbackReturnType(symbol, method, model), name);
             }
 
-            return document.WithSyntaxRoot(root.InsertNodesAfter(method, new[] { stub }));
+            return document.WithSyntaxRoot(root.InsertNodesAfter(method, new[] { Stubs.OnItsOwnLines(stub, method) }));
         }
 
         /// <summary>The guarded method's return type for a synchronous method, its result for <c>Task&lt;T&gt;</c>/<c>ValueTask&lt;T&gt;</c>, <c>void</c> for <c>Task</c>/<c>ValueTask</c>.</summary>

@@ -27,6 +27,18 @@ namespace Breaker.Generator.CodeFixes
             return Method(guarded, returnType, name, parameters.Add(exception), null, null);
         }
 
+        /// <summary>The stub after a blank line, indented like <paramref name="guarded"/>, ending its line.</summary>
+        public static MethodDeclarationSyntax OnItsOwnLines(MethodDeclarationSyntax stub, MethodDeclarationSyntax guarded)
+        {
+            var endOfLine = guarded.GetTrailingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            endOfLine = endOfLine.IsKind(SyntaxKind.EndOfLineTrivia) ? endOfLine : SyntaxFactory.LineFeed;
+            var indentation = guarded.GetLeadingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia));
+            var leading = indentation.IsKind(SyntaxKind.WhitespaceTrivia)
+                ? SyntaxFactory.TriviaList(endOfLine, indentation)
+                : SyntaxFactory.TriviaList(endOfLine);
+            return stub.WithLeadingTrivia(leading).WithTrailingTrivia(endOfLine);
+        }
+
         /// <summary>A type name, written fully qualified and simplified where the file's usings allow.</summary>
         public static TypeSyntax Simplified(string typeName) =>
             SyntaxFactory.ParseTypeName(typeName).WithAdditionalAnnotations(Simplifier.Annotation);
