@@ -4,6 +4,7 @@ using Breaker.Generator.Diagnostics;
 using Breaker.Generator.Model;
 using Breaker.Generator.Parsing;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Breaker.Generator.Analyzers
@@ -52,20 +53,21 @@ namespace Breaker.Generator.Analyzers
                 }
 
                 var known = new KnownTypes(start.Compilation);
-                start.RegisterSymbolAction(symbol => Analyze(symbol, attribute, known), SymbolKind.Method);
+                start.RegisterSyntaxNodeAction(node => Analyze(node, attribute, known), SyntaxKind.MethodDeclaration);
             });
         }
 
-        private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol attributeType, KnownTypes known)
+        /// <remarks>
+        /// A syntax action on the user's declaration, not a symbol action: once the generator has written a method's
+        /// implementation part, the compiler declares the method through that (generated, hence skipped) part.
+        /// </remarks>
+        private static void Analyze(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType, KnownTypes known)
         {
-            var method = (IMethodSymbol)context.Symbol;
-            var attributes = method.GetAttributes().Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)).ToList();
-            if (attributes.Count != 1 || method.PartialDefinitionPart is not null)
+            if (GuardedMethods.Find(context, attributeType) is not ({ } method, { } attribute))
             {
                 return;
             }
 
-            var attribute = attributes[0];
             var result = GuardedMethodParser.Resolve(method, attribute, known, context.CancellationToken);
             foreach (var failure in result.Failures)
             {

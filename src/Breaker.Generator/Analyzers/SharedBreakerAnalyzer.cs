@@ -6,6 +6,7 @@ using System.Linq;
 using Breaker.Generator.Diagnostics;
 using Breaker.Generator.Parsing;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Breaker.Generator.Analyzers
@@ -35,27 +36,23 @@ namespace Breaker.Generator.Analyzers
                 }
 
                 var declarations = new ConcurrentBag<Declaration>();
-                start.RegisterSymbolAction(symbol => Collect(symbol, attribute, declarations), SymbolKind.Method);
+                start.RegisterSyntaxNodeAction(node => Collect(node, attribute, declarations), SyntaxKind.MethodDeclaration);
                 start.RegisterCompilationEndAction(end => Report(end, declarations));
             });
         }
 
-        private static void Collect(SymbolAnalysisContext context, INamedTypeSymbol attributeType, ConcurrentBag<Declaration> declarations)
+        private static void Collect(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType, ConcurrentBag<Declaration> declarations)
         {
-            var method = (IMethodSymbol)context.Symbol;
-            if (method.PartialDefinitionPart is not null)
+            if (GuardedMethods.Find(context, attributeType) is not (_, { } attribute))
             {
                 return;
             }
 
-            foreach (var attribute in method.GetAttributes().Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)))
+            var reader = AttributeReader.Read(attribute).Value;
+            if (reader is not null && reader.CheckName() is null)
             {
-                var reader = AttributeReader.Read(attribute).Value;
-                if (reader is not null && reader.CheckName() is null)
-                {
-                    var location = AttributeLocations.Of(attribute, AttributeReader.NameArgument, -1, context.CancellationToken);
-                    declarations.Add(new Declaration(reader.Name, reader.EffectiveSettings(), location));
-                }
+                var location = AttributeLocations.Of(attribute, AttributeReader.NameArgument, -1, context.CancellationToken);
+                declarations.Add(new Declaration(reader.Name, reader.EffectiveSettings(), location));
             }
         }
 
