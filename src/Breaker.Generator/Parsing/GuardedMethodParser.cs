@@ -29,9 +29,10 @@ namespace Breaker.Generator.Parsing
         }
 
         /// <summary>
-        /// Runs every check on <paramref name="method"/> and collects every failure, in the order <see cref="Parse(IMethodSymbol, AttributeData, Compilation, CancellationToken)"/> reports
-        /// the first: the generator uses the model, the analyzers report the failures, so the two never disagree.
-        /// Checks that depend on a failed one (the named members on the return shape and the containing type) are skipped.
+        /// Runs every check on <paramref name="method"/> and collects every failure, in the order
+        /// <see cref="Parse(IMethodSymbol, AttributeData, Compilation, CancellationToken)"/> reports the first: the generator
+        /// uses the model, the analyzers report the failures, so the two never disagree. Checks that depend on a failed one
+        /// (the named members on the return shape and the containing type) are skipped.
         /// </summary>
         public static ParseResult Resolve(IMethodSymbol method, AttributeData attribute, KnownTypes known, CancellationToken cancellationToken)
         {
