@@ -5,6 +5,7 @@ using Breaker.Generator.Model;
 using Breaker.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Breaker.Generator.Analyzers
@@ -54,6 +55,7 @@ namespace Breaker.Generator.Analyzers
 
                 var known = new KnownTypes(start.Compilation);
                 start.RegisterSyntaxNodeAction(node => Analyze(node, attribute, known), SyntaxKind.MethodDeclaration);
+                start.RegisterSyntaxNodeAction(node => AnalyzeLocalFunction(node, attribute), SyntaxKind.LocalFunctionStatement);
             });
         }
 
@@ -84,6 +86,22 @@ namespace Breaker.Generator.Analyzers
                     DiagnosticDescriptors.TimeoutWithoutCancellationToken,
                     AttributeLocations.Of(attribute, "TimeoutMs", -1, context.CancellationToken),
                     method.Name));
+            }
+        }
+
+        /// <summary>The generator writes members of partial types only; the attribute is allowed on local functions too.</summary>
+        private static void AnalyzeLocalFunction(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType)
+        {
+            var function = (LocalFunctionStatementSyntax)context.Node;
+            if (function.AttributeLists.Count > 0
+                && context.SemanticModel.GetDeclaredSymbol(function, context.CancellationToken) is IMethodSymbol symbol
+                && symbol.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.UnsupportedMethod,
+                    function.Identifier.GetLocation(),
+                    symbol.Name,
+                    "it is a local function; guard a partial method of a partial type instead"));
             }
         }
 

@@ -125,6 +125,23 @@ public class DeclarationDiagnosticsTests
         """);
 
     [Fact]
+    public Task A_local_function() => Verify.VerifyAsync(
+        """
+        public class C
+        {
+            public int Get()
+            {
+                return Local();
+
+                [CircuitBreaker("b")]
+                static int {|#0:Local|}() => 1;
+            }
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.UnsupportedMethod).WithLocation(0)
+            .WithArguments("Local", "it is a local function; guard a partial method of a partial type instead"));
+
+    [Fact]
     public Task Every_problem_of_a_method_is_reported_at_once() => Verify.VerifyAsync(
         """
         public class C
