@@ -232,22 +232,45 @@ namespace Breaker.Generator.Parsing
             }
         }
 
-        /// <summary>Methods with that name on the containing type and the members its base types expose to it.</summary>
+        /// <summary>
+        /// Methods with that name on the containing type and the members its base types expose to it; a base method that a
+        /// method found before overrides or hides (same parameters) is left out, as a call would never reach it.
+        /// </summary>
         private static IEnumerable<IMethodSymbol> Candidates(IMethodSymbol method, string name)
         {
+            var found = new List<IMethodSymbol>();
             for (var type = method.ContainingType; type is not null; type = type.BaseType)
             {
                 foreach (var member in type.GetMembers(name).OfType<IMethodSymbol>())
                 {
                     var visible = SymbolEqualityComparer.Default.Equals(type, method.ContainingType)
                         || member.DeclaredAccessibility is not (Accessibility.Private or Accessibility.NotApplicable);
-                    if (visible && member.MethodKind == MethodKind.Ordinary)
+                    if (visible && member.MethodKind == MethodKind.Ordinary && !found.Any(f => Overrides(f, member) || Hides(f, member)))
                     {
+                        found.Add(member);
                         yield return member;
                     }
                 }
             }
         }
+
+        private static bool Overrides(IMethodSymbol derived, IMethodSymbol member)
+        {
+            for (var overridden = derived.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, member.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Hides(IMethodSymbol derived, IMethodSymbol member) =>
+            derived.Arity == 0 && member.Arity == 0
+            && derived.Parameters.Length == member.Parameters.Length
+            && derived.Parameters.Zip(member.Parameters, (d, m) => d.RefKind == m.RefKind && SameType(d.Type, m.Type)).All(same => same);
 
         /// <summary>
         /// Puts the guarded method's type parameters into a generic candidate (same arity), so parameter types compare directly.

@@ -122,6 +122,24 @@ public class ResolutionDiagnosticsTests
         """);
 
     [Fact]
+    public Task An_overridden_or_hidden_base_fallback_is_not_ambiguous() => Verify.VerifyAsync(
+        """
+        public abstract class Base
+        {
+            protected virtual int Cached() => 0;
+            protected int Cached(IOException error) => 0;
+        }
+
+        public partial class C : Base
+        {
+            [CircuitBreaker("b", Fallback = nameof(Cached))] public partial int Get();
+            private int GetCore() => 1;
+            protected override int Cached() => 1;
+            protected new int Cached(IOException error) => 1;
+        }
+        """);
+
+    [Fact]
     public Task A_fallback_that_returns_the_wrong_type() => Verify.VerifyAsync(
         """
         public partial class C
