@@ -71,7 +71,7 @@ public class FuzzTests
         Assert.True(generatedFiles > Iterations / 4, $"only {generatedFiles} files were generated: the mutations are too destructive to test much");
     }
 
-    private static string Mutate(string source, Random random)
+    internal static string Mutate(string source, Random random)
     {
         var mutations = random.Next(1, 4);
         for (var m = 0; m < mutations && source.Length > 0; m++)

@@ -147,7 +147,7 @@ public class UnsupportedShapeTests
                 private int Other(int key) => 0;
             }
             """ },
-        { "FallbackWrongReturn", nameof(ParseFailureReason.FallbackSignatureMismatch), """
+        { "FallbackWrongReturn", nameof(ParseFailureReason.FallbackReturnTypeMismatch), """
             public partial class C
             {
                 [CircuitBreaker("b", Fallback = nameof(Other))] public partial Task<int> GetAsync();

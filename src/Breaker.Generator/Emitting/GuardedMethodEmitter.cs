@@ -7,7 +7,7 @@ namespace Breaker.Generator.Emitting
     /// <summary>Writes the source file for one guarded method: a pure function of its <see cref="GuardedMethodModel"/>.</summary>
     internal static class GuardedMethodEmitter
     {
-        /// <summary>The <c>[GeneratedCode]</c> attribute every generated member carries.</summary>
+        /// <summary>The <c>[GeneratedCode]</c> attribute every member the generator adds carries (not the implementation part of the user's method).</summary>
         internal static readonly string GeneratedCodeAttribute =
             "[global::System.CodeDom.Compiler.GeneratedCode(\"Breaker.Generator\", \""
             + typeof(GuardedMethodEmitter).Assembly.GetName().Version!.ToString()

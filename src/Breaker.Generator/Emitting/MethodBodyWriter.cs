@@ -70,7 +70,8 @@ namespace Breaker.Generator.Emitting
         {
             var signature = _model.Signature;
             var parameters = string.Join(", ", signature.Parameters.Select(p => p.Modifiers + p.Type + " " + p.Name));
-            _writer.Line(GuardedMethodEmitter.GeneratedCodeAttribute);
+            // No [GeneratedCode] here: attributes of a partial method's parts merge, so it would mark the user's own
+            // method as generated, in metadata and for every analyzer that skips generated code (Breaker's included).
             _writer.Line(signature.Modifiers + " " + signature.ReturnType + " " + signature.Name
                 + GuardedMethodEmitter.TypeParameterList(signature.TypeParameters) + "(" + parameters + ")");
             foreach (var constraint in signature.Constraints)

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Breaker.Generator.Model;
@@ -18,94 +19,103 @@ namespace Breaker.Generator.Parsing
                 ? Parse(method, context.Attributes[0], context.SemanticModel.Compilation, cancellationToken).Value
                 : null;
 
-        /// <summary>Parses <paramref name="method"/> guarded by <paramref name="attribute"/>.</summary>
+        /// <summary>Parses <paramref name="method"/> guarded by <paramref name="attribute"/>: the model, or the first reason there is none.</summary>
         public static Resolution<GuardedMethodModel> Parse(IMethodSymbol method, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
         {
-            var known = new KnownTypes(compilation);
+            var result = Resolve(method, attribute, new KnownTypes(compilation), cancellationToken);
+            return result.Failures.Count > 0
+                ? Resolution<GuardedMethodModel>.Fail(result.Failures[0])
+                : Resolution<GuardedMethodModel>.Success(result.Model!);
+        }
+
+        /// <summary>
+        /// Runs every check on <paramref name="method"/> and collects every failure, in the order
+        /// <see cref="Parse(IMethodSymbol, AttributeData, Compilation, CancellationToken)"/> reports the first: the generator
+        /// uses the model, the analyzers report the failures, so the two never disagree. Checks that depend on a failed one
+        /// (the named members on the return shape and the containing type) are skipped.
+        /// </summary>
+        public static ParseResult Resolve(IMethodSymbol method, AttributeData attribute, KnownTypes known, CancellationToken cancellationToken)
+        {
             var arguments = AttributeReader.Read(attribute);
             if (arguments.Failure is not null)
             {
-                return Resolution<GuardedMethodModel>.Fail(arguments.Failure);
+                return ParseResult.Failed(arguments.Failure);
             }
 
             var reader = arguments.Value!;
-            var failure = SignatureReader.CheckPartialDefinition(method);
-            if (failure is not null)
+            var failures = new List<ParseFailure>();
+            failures.AddIfFailed(reader.CheckName());
+            failures.AddIfFailed(SignatureReader.CheckPartialDefinition(method));
+            if (method.DeclaringSyntaxReferences.Length == 0
+                || method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax declaration)
             {
-                return Resolution<GuardedMethodModel>.Fail(failure);
+                failures.Add(new ParseFailure(ParseFailureReason.InvalidDeclaration, method.Name));
+                return new ParseResult(failures, null);
             }
 
-            var declaration = (MethodDeclarationSyntax)method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
-            failure = SignatureReader.CheckDeclaration(method, declaration);
-            if (failure is not null)
+            var declarationFailure = SignatureReader.CheckDeclaration(method, declaration);
+            if (declarationFailure is not null)
             {
-                return Resolution<GuardedMethodModel>.Fail(failure);
+                failures.Add(declarationFailure);
+                return new ParseResult(failures, null);
             }
 
             var containingTypes = SignatureReader.ReadContainingTypes(method);
-            if (containingTypes.Failure is not null)
-            {
-                return Resolution<GuardedMethodModel>.Fail(containingTypes.Failure);
-            }
-
+            failures.AddIfFailed(containingTypes.Failure);
             var shape = SignatureReader.ReadShape(method, known);
-            if (shape.Failure is not null)
+            failures.AddIfFailed(shape.Failure);
+            if (shape.Failure is null)
             {
-                return Resolution<GuardedMethodModel>.Fail(shape.Failure);
+                failures.AddIfFailed(SignatureReader.CheckParameters(method, shape.Value));
             }
 
-            failure = SignatureReader.CheckParameters(method, shape.Value);
-            if (failure is not null)
-            {
-                return Resolution<GuardedMethodModel>.Fail(failure);
-            }
-
+            // The members the attribute names are looked up only for a method that could be generated otherwise.
             cancellationToken.ThrowIfCancellationRequested();
-            var implementation = MemberResolver.ResolveImplementation(method, reader.Implementation ?? MemberResolver.DefaultImplementationName(method));
-            if (implementation.Failure is not null)
-            {
-                return Resolution<GuardedMethodModel>.Fail(implementation.Failure);
-            }
+            var resolvable = shape.Failure is null && containingTypes.Failure?.Reason != ParseFailureReason.UnsupportedContainingType;
+            var implementation = resolvable
+                ? MemberResolver.ResolveImplementation(method, reader.Implementation ?? MemberResolver.DefaultImplementationName(method))
+                : default;
+            failures.AddIfFailed(implementation.Failure, reader.Implementation is null ? null : "Implementation");
 
             FallbackModel? fallback = null;
-            if (reader.Fallback is { } fallbackName)
+            if (reader.Fallback is { } fallbackName && resolvable)
             {
                 var resolved = MemberResolver.ResolveFallback(method, fallbackName, shape.Value, known);
-                if (resolved.Failure is not null)
-                {
-                    return Resolution<GuardedMethodModel>.Fail(resolved.Failure);
-                }
-
+                failures.AddIfFailed(resolved.Failure, "Fallback");
                 fallback = resolved.Value;
             }
 
-            var resultType = SignatureReader.ResultType(method, shape.Value);
+            var resultType = shape.Failure is null ? SignatureReader.ResultType(method, shape.Value) : null;
             MemberCallModel? failureWhen = null;
-            if (reader.FailureWhen is { } predicateName)
+            if (reader.FailureWhen is { } predicateName && resolvable)
             {
                 var resolved = MemberResolver.ResolveFailureWhen(method, predicateName, resultType, known);
-                if (resolved.Failure is not null)
-                {
-                    return Resolution<GuardedMethodModel>.Fail(resolved.Failure);
-                }
-
+                failures.AddIfFailed(resolved.Failure, "FailureWhen");
                 failureWhen = resolved.Value;
             }
 
-            var handles = reader.ExceptionTypes("Handles", known);
-            if (handles.Failure is not null)
+            var handles = reader.ExceptionTypeSymbols("Handles", known);
+            failures.AddIfFailed(handles.Failure);
+            var ignores = reader.ExceptionTypeSymbols("Ignores", known);
+            failures.AddIfFailed(ignores.Failure);
+            if (handles.Failure is null && ignores.Failure is null)
             {
-                return Resolution<GuardedMethodModel>.Fail(handles.Failure);
+                failures.AddIfFailed(AttributeReader.CheckOverlap(handles.Value!, ignores.Value!));
             }
 
-            var ignores = reader.ExceptionTypes("Ignores", known);
-            if (ignores.Failure is not null)
+            failures.AddRange(reader.CheckSettings());
+            if (shape.Failure is null && !SignatureReader.IsAsync(shape.Value) && reader.TimeoutMs > 0)
             {
-                return Resolution<GuardedMethodModel>.Fail(ignores.Failure);
+                failures.Add(new ParseFailure(ParseFailureReason.TimeoutOnSynchronousMethod, method.Name) { Argument = "TimeoutMs" });
+            }
+
+            if (failures.Count > 0)
+            {
+                return new ParseResult(failures, null);
             }
 
             var overload = OverloadSuffix(method);
-            return Resolution<GuardedMethodModel>.Success(new GuardedMethodModel(
+            return new ParseResult(failures, new GuardedMethodModel(
                 HintName(method, overload),
                 SignatureReader.ReadNamespace(method),
                 containingTypes.Value,
@@ -118,8 +128,16 @@ namespace Breaker.Generator.Parsing
                 implementation.Value!,
                 fallback,
                 failureWhen,
-                handles.Value,
-                ignores.Value));
+                EquatableArray.From(handles.Value!.Select(SymbolNames.Type).Distinct()),
+                EquatableArray.From(ignores.Value!.Select(SymbolNames.Type).Distinct())));
+        }
+
+        private static void AddIfFailed(this List<ParseFailure> failures, ParseFailure? failure, string? argument = null)
+        {
+            if (failure is not null)
+            {
+                failures.Add(argument is null ? failure : failure with { Argument = argument });
+            }
         }
 
         /// <summary>Empty for a method without overloads; otherwise <c>_</c> and its position among the overloads.</summary>

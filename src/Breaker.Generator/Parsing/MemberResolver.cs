@@ -77,13 +77,18 @@ namespace Breaker.Generator.Parsing
         /// <summary>
         /// Finds every fallback overload with an accepted shape — <c>()</c>, the method's parameters, those plus a trailing
         /// exception parameter, or the exception parameter alone — and orders them for the failure and rejection paths.
+        /// Every overload with an accepted parameter list must also return a fitting type and be callable, and no two may
+        /// take the same failures: an overload the generated code would silently skip is a failure, not a surprise at run time.
         /// </summary>
         public static Resolution<FallbackModel> ResolveFallback(IMethodSymbol method, string name, ReturnShape shape, KnownTypes known)
         {
             var candidates = Candidates(method, name).ToList();
             if (candidates.Count == 0)
             {
-                return Resolution<FallbackModel>.Fail(ParseFailureReason.FallbackNotFound, name);
+                var other = OtherMembers(method, name).FirstOrDefault();
+                return other is null
+                    ? Resolution<FallbackModel>.Fail(ParseFailureReason.FallbackNotFound, name)
+                    : Resolution<FallbackModel>.Fail(new ParseFailure(ParseFailureReason.FallbackNotMethod, name) { Values = Values(MemberKind(other)) });
             }
 
             var shaped = candidates
@@ -98,66 +103,74 @@ namespace Breaker.Generator.Parsing
                 return Resolution<FallbackModel>.Fail(ParseFailureReason.FallbackSignatureMismatch, name);
             }
 
-            var usable = shaped.Where(c => c.Symbol.IsStatic || !method.IsStatic).ToList();
-            if (usable.Count == 0)
+            var wrongReturn = shaped.FirstOrDefault(c => c.Returns is null);
+            if (wrongReturn is not null)
             {
-                return Resolution<FallbackModel>.Fail(ParseFailureReason.FallbackNotStatic, name);
+                return Resolution<FallbackModel>.Fail(new ParseFailure(ParseFailureReason.FallbackReturnTypeMismatch, name)
+                {
+                    Values = Values(SymbolNames.Display(wrongReturn.Symbol.OriginalDefinition), SymbolNames.Display(wrongReturn.Symbol.ReturnType)),
+                });
             }
 
-            var failureCases = OrderForFailures(usable, known);
+            var instance = shaped.FirstOrDefault(c => method.IsStatic && !c.Symbol.IsStatic);
+            if (instance is not null)
+            {
+                return Resolution<FallbackModel>.Fail(new ParseFailure(ParseFailureReason.FallbackNotStatic, name)
+                {
+                    Values = Values(SymbolNames.Display(instance.Symbol.OriginalDefinition)),
+                });
+            }
+
+            var clash = shaped
+                .GroupBy(c => TakesAnyFailure(c, known) ? null : c.ExceptionType, SymbolEqualityComparer.Default)
+                .FirstOrDefault(g => g.Count() > 1);
+            if (clash is not null)
+            {
+                return Resolution<FallbackModel>.Fail(new ParseFailure(ParseFailureReason.FallbackAmbiguous, name)
+                {
+                    Values = Values(clash.Take(2).Select(c => SymbolNames.Display(c.Symbol.OriginalDefinition)).ToArray()),
+                });
+            }
+
+            var failureCases = OrderForFailures(shaped);
             var rejection = failureCases.FirstOrDefault(c => c.ExceptionType is null || Accepts(c.ExceptionType, known.BrokenCircuitException, known));
             var timeout = failureCases.FirstOrDefault(c => c.ExceptionType is null || Accepts(c.ExceptionType, known.TimeoutException, known));
             return Resolution<FallbackModel>.Success(new FallbackModel(
-                EquatableArray.From(failureCases.Select(c => c.Model)),
-                rejection?.Model,
-                timeout?.Model));
+                EquatableArray.From(failureCases.Select(Model)),
+                rejection is null ? null : Model(rejection),
+                timeout is null ? null : Model(timeout)));
         }
 
-        private static List<ShapedFallback> OrderForFailures(List<ShapedFallback> fallbacks, KnownTypes known)
+        /// <summary>Exception-typed overloads, most specific first, then the overload without an exception parameter.</summary>
+        private static List<ShapedFallback> OrderForFailures(List<ShapedFallback> fallbacks)
         {
-            var ordered = new List<ShapedFallback>();
-            var typed = fallbacks
+            var ordered = fallbacks
                 .Where(f => f.ExceptionType is not null)
-                .GroupBy(f => f.ExceptionType!, SymbolEqualityComparer.Default)
-                .Select(g => g.OrderByDescending(f => f.Model.PassesArguments).First())
                 .OrderByDescending(f => Depth(f.ExceptionType!))
-                .ThenBy(f => f.Model.ExceptionType, System.StringComparer.Ordinal);
-            foreach (var fallback in typed)
-            {
-                ordered.Add(fallback);
-                if (SameType(fallback.ExceptionType, known.Exception))
-                {
-                    return ordered;
-                }
-            }
-
-            var catchAll = fallbacks.Where(f => f.ExceptionType is null).OrderByDescending(f => f.Model.PassesArguments).FirstOrDefault();
-            if (catchAll is not null)
-            {
-                ordered.Add(catchAll);
-            }
-
+                .ThenBy(f => SymbolNames.Type(f.ExceptionType!), System.StringComparer.Ordinal)
+                .ToList();
+            ordered.AddRange(fallbacks.Where(f => f.ExceptionType is null));
             return ordered;
         }
 
+        /// <summary>Whether the overload takes every failure: it has no exception parameter, or a <c>System.Exception</c> one.</summary>
+        private static bool TakesAnyFailure(ShapedFallback fallback, KnownTypes known) =>
+            fallback.ExceptionType is null || SameType(fallback.ExceptionType, known.Exception);
+
+        /// <summary>Classifies an overload by its parameters; <see langword="null"/> when they fit no accepted shape.</summary>
         private static ShapedFallback? Classify(IMethodSymbol candidate, IMethodSymbol method, ReturnShape shape, KnownTypes known)
         {
             var returns = FallbackReturnOf(candidate, method, shape, known);
-            if (returns is null)
-            {
-                return null;
-            }
-
             var parameters = candidate.Parameters;
             var own = method.Parameters;
             if (parameters.Length == 0)
             {
-                return Shaped(candidate, null, passesArguments: false, returns.Value);
+                return new ShapedFallback(candidate, null, PassesArguments: false, returns);
             }
 
             if (parameters.Length == own.Length && SameParameters(parameters, own))
             {
-                return Shaped(candidate, null, passesArguments: true, returns.Value);
+                return new ShapedFallback(candidate, null, PassesArguments: true, returns);
             }
 
             var last = parameters[parameters.Length - 1];
@@ -168,21 +181,18 @@ namespace Breaker.Generator.Parsing
 
             if (parameters.Length == own.Length + 1 && SameParameters(parameters.RemoveAt(parameters.Length - 1), own))
             {
-                return Shaped(candidate, (INamedTypeSymbol)last.Type, passesArguments: true, returns.Value);
+                return new ShapedFallback(candidate, (INamedTypeSymbol)last.Type, PassesArguments: true, returns);
             }
 
-            return parameters.Length == 1 ? Shaped(candidate, (INamedTypeSymbol)last.Type, passesArguments: false, returns.Value) : null;
+            return parameters.Length == 1 ? new ShapedFallback(candidate, (INamedTypeSymbol)last.Type, PassesArguments: false, returns) : null;
         }
 
-        private static ShapedFallback Shaped(IMethodSymbol candidate, INamedTypeSymbol? exceptionType, bool passesArguments, FallbackReturn returns) =>
-            new ShapedFallback(
-                candidate,
-                exceptionType,
-                new FallbackCaseModel(
-                    Call(candidate),
-                    exceptionType is null ? null : SymbolNames.Type(exceptionType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)),
-                    passesArguments,
-                    returns));
+        private static FallbackCaseModel Model(ShapedFallback fallback) =>
+            new FallbackCaseModel(
+                Call(fallback.Symbol),
+                fallback.ExceptionType is null ? null : SymbolNames.Type(fallback.ExceptionType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)),
+                fallback.PassesArguments,
+                fallback.Returns!.Value);
 
         private static FallbackReturn? FallbackReturnOf(IMethodSymbol candidate, IMethodSymbol method, ReturnShape shape, KnownTypes known)
         {
@@ -222,22 +232,45 @@ namespace Breaker.Generator.Parsing
             }
         }
 
-        /// <summary>Methods with that name on the containing type and the members its base types expose to it.</summary>
+        /// <summary>
+        /// Methods with that name on the containing type and the members its base types expose to it; a base method that a
+        /// method found before overrides or hides (same parameters) is left out, as a call would never reach it.
+        /// </summary>
         private static IEnumerable<IMethodSymbol> Candidates(IMethodSymbol method, string name)
         {
+            var found = new List<IMethodSymbol>();
             for (var type = method.ContainingType; type is not null; type = type.BaseType)
             {
                 foreach (var member in type.GetMembers(name).OfType<IMethodSymbol>())
                 {
                     var visible = SymbolEqualityComparer.Default.Equals(type, method.ContainingType)
                         || member.DeclaredAccessibility is not (Accessibility.Private or Accessibility.NotApplicable);
-                    if (visible && member.MethodKind == MethodKind.Ordinary)
+                    if (visible && member.MethodKind == MethodKind.Ordinary && !found.Any(f => Overrides(f, member) || Hides(f, member)))
                     {
+                        found.Add(member);
                         yield return member;
                     }
                 }
             }
         }
+
+        private static bool Overrides(IMethodSymbol derived, IMethodSymbol member)
+        {
+            for (var overridden = derived.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, member.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool Hides(IMethodSymbol derived, IMethodSymbol member) =>
+            derived.Arity == 0 && member.Arity == 0
+            && derived.Parameters.Length == member.Parameters.Length
+            && derived.Parameters.Zip(member.Parameters, (d, m) => d.RefKind == m.RefKind && SameType(d.Type, m.Type)).All(same => same);
 
         /// <summary>
         /// Puts the guarded method's type parameters into a generic candidate (same arity), so parameter types compare directly.
@@ -359,6 +392,35 @@ namespace Breaker.Generator.Parsing
         private static MemberCallModel Call(IMethodSymbol method) =>
             new MemberCallModel(SymbolNames.Identifier(method.Name), method.IsStatic, method.OriginalDefinition.Arity > 0);
 
-        private sealed record ShapedFallback(IMethodSymbol Symbol, INamedTypeSymbol? ExceptionType, FallbackCaseModel Model);
+        /// <summary>Members with that name that are not methods (fields, properties, events, nested types), visible as <see cref="Candidates"/> are.</summary>
+        private static IEnumerable<ISymbol> OtherMembers(IMethodSymbol method, string name)
+        {
+            for (var type = method.ContainingType; type is not null; type = type.BaseType)
+            {
+                foreach (var member in type.GetMembers(name).Concat(type.GetTypeMembers(name)))
+                {
+                    var visible = SymbolEqualityComparer.Default.Equals(type, method.ContainingType)
+                        || member.DeclaredAccessibility is not (Accessibility.Private or Accessibility.NotApplicable);
+                    if (visible && member is not IMethodSymbol)
+                    {
+                        yield return member;
+                    }
+                }
+            }
+        }
+
+        private static string MemberKind(ISymbol member) => member switch
+        {
+            IFieldSymbol field => field.IsConst ? "constant" : "field",
+            IPropertySymbol => "property",
+            IEventSymbol => "event",
+            ITypeSymbol => "type",
+            _ => "member",
+        };
+
+        private static EquatableArray<string> Values(params string[] values) => EquatableArray.From(values);
+
+        /// <summary>An overload whose parameters fit an accepted shape; <see cref="Returns"/> is <see langword="null"/> when its return type does not fit.</summary>
+        private sealed record ShapedFallback(IMethodSymbol Symbol, INamedTypeSymbol? ExceptionType, bool PassesArguments, FallbackReturn? Returns);
     }
 }

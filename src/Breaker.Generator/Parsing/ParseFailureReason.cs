@@ -1,3 +1,5 @@
+using Breaker.Generator.Model;
+
 namespace Breaker.Generator.Parsing
 {
     /// <summary>Why the parser cannot generate a guarded method; the analyzers turn each reason into a diagnostic.</summary>
@@ -45,14 +47,23 @@ namespace Breaker.Generator.Parsing
         /// <summary>A static guarded method names an instance implementation.</summary>
         ImplementationNotStatic,
 
-        /// <summary>No method has the fallback's name.</summary>
+        /// <summary>No member has the fallback's name.</summary>
         FallbackNotFound,
 
-        /// <summary>Methods have the fallback's name but none has an accepted shape and return type.</summary>
+        /// <summary>The fallback's name belongs to members that are not methods (<c>Values[0]</c> is the member's kind).</summary>
+        FallbackNotMethod,
+
+        /// <summary>Methods have the fallback's name but none takes the parameters of an accepted shape.</summary>
         FallbackSignatureMismatch,
 
-        /// <summary>A static guarded method names an instance fallback.</summary>
+        /// <summary>An overload with an accepted shape returns a type that does not fit (<c>Values[0]</c> is the overload).</summary>
+        FallbackReturnTypeMismatch,
+
+        /// <summary>A static guarded method names an instance fallback (<c>Values[0]</c> is the overload).</summary>
         FallbackNotStatic,
+
+        /// <summary>Two overloads take the same failures, so one would never be called (<c>Values</c> are the two overloads).</summary>
+        FallbackAmbiguous,
 
         /// <summary>No method has the <c>FailureWhen</c> predicate's name.</summary>
         FailureWhenNotFound,
@@ -66,12 +77,31 @@ namespace Breaker.Generator.Parsing
         /// <summary>The method returns no result (<c>void</c>, <c>Task</c>, <c>ValueTask</c>), so <c>FailureWhen</c> has nothing to look at.</summary>
         FailureWhenWithoutResult,
 
-        /// <summary>A <c>Handles</c> or <c>Ignores</c> entry is not an exception type (<c>Detail</c> says which).</summary>
+        /// <summary>A <c>Handles</c> or <c>Ignores</c> entry is not an exception type (<c>Detail</c> says which list, <c>Values[0]</c> the type).</summary>
         InvalidExceptionType,
+
+        /// <summary>A type is in both <c>Handles</c> and <c>Ignores</c> (<c>Values[0]</c> is the type).</summary>
+        ExceptionTypeHandledAndIgnored,
+
+        /// <summary>A setting is outside the range the runtime accepts (<c>Detail</c> is the argument, <c>Values</c> the value and the rule).</summary>
+        SettingOutOfRange,
+
+        /// <summary><c>TimeoutMs</c> is set on a synchronous method, which cannot be abandoned.</summary>
+        TimeoutOnSynchronousMethod,
     }
 
     /// <summary>Why a method yields no code.</summary>
     /// <param name="Reason">The reason.</param>
-    /// <param name="Detail">The name involved (a member name, a type), when there is one.</param>
-    internal sealed record ParseFailure(ParseFailureReason Reason, string? Detail = null);
+    /// <param name="Detail">The name involved (a member name, a type, an argument), when there is one.</param>
+    internal sealed record ParseFailure(ParseFailureReason Reason, string? Detail = null)
+    {
+        /// <summary>The attribute argument the failure is about (<c>Fallback</c>, <c>Handles</c>, a setting), or <see langword="null"/> for the declaration.</summary>
+        public string? Argument { get; init; }
+
+        /// <summary>The position in the argument's array (<c>Handles</c>, <c>Ignores</c>) of the entry at fault, or -1.</summary>
+        public int ArgumentItem { get; init; } = -1;
+
+        /// <summary>Further text for the message: overloads, types, values, in the order the reason documents.</summary>
+        public EquatableArray<string> Values { get; init; } = EquatableArray<string>.Empty;
+    }
 }

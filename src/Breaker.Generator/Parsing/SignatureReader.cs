@@ -59,10 +59,11 @@ namespace Breaker.Generator.Parsing
             return parts.Count == 0 ? null : string.Join(".", parts);
         }
 
-        /// <summary>Reads the containing types, outermost first.</summary>
+        /// <summary>Reads the containing types, outermost first; a failure for non-partial ones names them all (<c>Values</c>, outermost first).</summary>
         public static Resolution<EquatableArray<ContainingTypeModel>> ReadContainingTypes(IMethodSymbol method)
         {
             var types = new List<ContainingTypeModel>();
+            var notPartial = new List<string>();
             for (var type = method.ContainingType; type is not null; type = type.ContainingType)
             {
                 var keyword = Keyword(type);
@@ -73,7 +74,8 @@ namespace Breaker.Generator.Parsing
 
                 if (!IsPartialType(type))
                 {
-                    return Resolution<EquatableArray<ContainingTypeModel>>.Fail(ParseFailureReason.ContainingTypeNotPartial, type.Name);
+                    notPartial.Insert(0, type.Name);
+                    continue;
                 }
 
                 var modifiers = (type.IsReadOnly && type.TypeKind == TypeKind.Struct ? "readonly " : string.Empty)
@@ -85,7 +87,12 @@ namespace Breaker.Generator.Parsing
                     EquatableArray.From(type.TypeParameters.Select(p => SymbolNames.Identifier(p.Name)))));
             }
 
-            return Resolution<EquatableArray<ContainingTypeModel>>.Success(EquatableArray.From(types));
+            return notPartial.Count == 0
+                ? Resolution<EquatableArray<ContainingTypeModel>>.Success(EquatableArray.From(types))
+                : Resolution<EquatableArray<ContainingTypeModel>>.Fail(new ParseFailure(ParseFailureReason.ContainingTypeNotPartial, notPartial[notPartial.Count - 1])
+                {
+                    Values = EquatableArray.From(notPartial),
+                });
         }
 
         /// <summary>Classifies what the method returns, or says why the return type is not supported.</summary>

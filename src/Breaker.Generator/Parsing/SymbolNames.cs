@@ -9,6 +9,20 @@ namespace Breaker.Generator.Parsing
         private static readonly SymbolDisplayFormat FullyQualified = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
+        /// <summary>How messages spell members and types: short names, parameter names, nullable annotations, C# keywords.</summary>
+        private static readonly SymbolDisplayFormat Readable = new SymbolDisplayFormat(
+            globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
+            typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameOnly,
+            genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
+            memberOptions: SymbolDisplayMemberOptions.IncludeParameters | SymbolDisplayMemberOptions.IncludeType | SymbolDisplayMemberOptions.IncludeRef,
+            parameterOptions: SymbolDisplayParameterOptions.IncludeType | SymbolDisplayParameterOptions.IncludeName | SymbolDisplayParameterOptions.IncludeParamsRefOut,
+            miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes
+                | SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers
+                | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+        /// <summary>A member or type as a message shows it, e.g. <c>Task&lt;Quote&gt; GetQuoteAsync(string sku, CancellationToken ct)</c>.</summary>
+        public static string Display(ISymbol symbol) => symbol.ToDisplayString(Readable);
+
         /// <summary>The type, fully qualified with <c>global::</c>, with its nullable annotations.</summary>
         public static string Type(ITypeSymbol type) => type.ToDisplayString(FullyQualified);
 

@@ -10,7 +10,6 @@ namespace Access
         private static readonly global::Breaker.CircuitBreaker __breaker_ImplicitlyPrivate =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("access");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         partial void ImplicitlyPrivate()
         {
             var permit = __breaker_ImplicitlyPrivate.TryAcquire();
@@ -46,7 +45,6 @@ namespace Access
         private static readonly global::Breaker.CircuitBreaker __breaker_InternalCall =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("access");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         internal partial int InternalCall()
         {
             var permit = __breaker_InternalCall.TryAcquire();
@@ -84,7 +82,6 @@ namespace Access
         private static readonly global::Breaker.CircuitBreaker __breaker_PrivateCall =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("access");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         private partial int PrivateCall()
         {
             var permit = __breaker_PrivateCall.TryAcquire();
@@ -122,7 +119,6 @@ namespace Access
         private static readonly global::Breaker.CircuitBreaker __breaker_PrivateProtectedCall =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("access");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         private protected partial int PrivateProtectedCall()
         {
             var permit = __breaker_PrivateProtectedCall.TryAcquire();
@@ -160,7 +156,6 @@ namespace Access
         private static readonly global::Breaker.CircuitBreaker __breaker_ProtectedCall =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("access");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         protected partial int ProtectedCall()
         {
             var permit = __breaker_ProtectedCall.TryAcquire();
@@ -198,7 +193,6 @@ namespace Access
         private static readonly global::Breaker.CircuitBreaker __breaker_ProtectedInternalCall =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("access");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         protected internal partial int ProtectedInternalCall()
         {
             var permit = __breaker_ProtectedInternalCall.TryAcquire();
@@ -236,7 +230,6 @@ namespace Access
         private static readonly global::Breaker.CircuitBreaker __breaker_PublicCall =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("access");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial int PublicCall()
         {
             var permit = __breaker_PublicCall.TryAcquire();

@@ -10,7 +10,6 @@ namespace Net
         private static readonly global::Breaker.CircuitBreaker __breaker_PollAsync =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("poller");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.Task<int> PollAsync(string source, global::System.Threading.CancellationToken cancellationToken)
         {
             var permit = __breaker_PollAsync.TryAcquire(rejectionUsesFallback: true);

@@ -10,7 +10,6 @@ namespace Extensions
         private static readonly global::Breaker.CircuitBreaker __breaker_WordCount =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("strings");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public static partial int WordCount(this string text)
         {
             var permit = __breaker_WordCount.TryAcquire();

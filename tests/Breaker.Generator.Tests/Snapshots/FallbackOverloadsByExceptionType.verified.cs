@@ -10,7 +10,6 @@ namespace Net
         private static readonly global::Breaker.CircuitBreaker __breaker_DownloadAsync =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("downloads");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.Task<string> DownloadAsync(global::System.Uri uri)
         {
             var permit = __breaker_DownloadAsync.TryAcquire(rejectionUsesFallback: true);

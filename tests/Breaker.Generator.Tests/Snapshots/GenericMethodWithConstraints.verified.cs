@@ -10,7 +10,6 @@ namespace Data
         private static readonly global::Breaker.CircuitBreaker __breaker_Find =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("repository");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial TItem? Find<TItem, TKey>(TKey key)
             where TItem : class, new()
             where TKey : struct, global::System.IComparable<TKey>
@@ -51,7 +50,6 @@ namespace Data
         private static readonly global::Breaker.CircuitBreaker __breaker_LoadAsync =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("repository");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.Task<T> LoadAsync<T>(string id)
             where T : notnull
         {

@@ -10,7 +10,6 @@ namespace Net
         private static readonly global::Breaker.CircuitBreaker __breaker_Send =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("api");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::Net.Response Send(string path)
         {
             var permit = __breaker_Send.TryAcquire();

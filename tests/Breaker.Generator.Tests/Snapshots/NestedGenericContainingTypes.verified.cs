@@ -10,7 +10,6 @@ namespace Deep
         private static readonly global::Breaker.CircuitBreaker __breaker_Next =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("cursor");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial int Next()
         {
             var permit = __breaker_Next.TryAcquire();
@@ -54,7 +53,6 @@ namespace Deep
                     private static readonly global::Breaker.CircuitBreaker __breaker_Get =
                         global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("leaf");
 
-                    [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
                     public partial V Get(T first, U second)
                     {
                         var permit = __breaker_Get.TryAcquire();
@@ -101,7 +99,6 @@ namespace Deep
                     private static readonly global::Breaker.CircuitBreaker __breaker_GetAsync =
                         global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("leaf");
 
-                    [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
                     public static partial global::System.Threading.Tasks.Task<V> GetAsync(V value)
                     {
                         var permit = __breaker_GetAsync.TryAcquire();
@@ -175,7 +172,6 @@ namespace Deep
                     private static readonly global::Breaker.CircuitBreaker __breaker_LoadAsync =
                         global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("leaf");
 
-                    [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
                     public partial global::System.Threading.Tasks.Task<V> LoadAsync(global::System.Threading.CancellationToken cancellationToken)
                     {
                         var permit = __breaker_LoadAsync.TryAcquire(rejectionUsesFallback: true);

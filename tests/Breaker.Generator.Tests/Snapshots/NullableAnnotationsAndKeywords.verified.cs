@@ -11,7 +11,6 @@ partial class Lookup
             options.FailureRatio = 0.75;
         });
 
-    [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
     public partial string? Find(string? @class, global::System.Collections.Generic.List<string?> items, global::System.Collections.Generic.Dictionary<string, int?>? result)
     {
         var permit = __breaker_Find.TryAcquire(rejectionUsesFallback: true);

@@ -10,7 +10,6 @@ namespace Overloaded
         private static readonly global::Breaker.CircuitBreaker __breaker_Add_0 =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("calc");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial int Add(int a, int b)
         {
             var permit = __breaker_Add_0.TryAcquire();
@@ -48,7 +47,6 @@ namespace Overloaded
         private static readonly global::Breaker.CircuitBreaker __breaker_Add_1 =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("calc");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial double Add(double a, double b)
         {
             var permit = __breaker_Add_1.TryAcquire();

@@ -10,7 +10,6 @@ namespace Naming
         private static readonly global::Breaker.CircuitBreaker __breaker_RunAsync =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("collisions");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.Task<int> RunAsync(int permit, int result, int task, string exception, global::System.TimeSpan timeout, global::System.Threading.CancellationToken token)
         {
             var permit_ = __breaker_RunAsync.TryAcquire(rejectionUsesFallback: true);

@@ -10,7 +10,6 @@ namespace Parsing
         private static readonly global::Breaker.CircuitBreaker __breaker_TryRead =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("tokenizer");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial bool TryRead(ref int position, out string token, in long limit, int retries, params string[] separators)
         {
             var permit = __breaker_TryRead.TryAcquire(rejectionUsesFallback: true);

@@ -10,7 +10,6 @@ namespace Parsing
         private static readonly global::Breaker.CircuitBreaker __breaker_Compute =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("checksum");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public static partial int Compute(global::System.ReadOnlySpan<byte> data, global::System.Span<byte> scratch)
         {
             var permit = __breaker_Compute.TryAcquire(rejectionUsesFallback: true);
@@ -49,7 +48,6 @@ namespace Parsing
         private static readonly global::Breaker.CircuitBreaker __breaker_Peek =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("checksum");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public static partial int Peek(ref readonly int value, scoped global::System.Span<int> buffer)
         {
             var permit = __breaker_Peek.TryAcquire();

@@ -14,7 +14,6 @@ namespace Shop
                 options.BreakDuration = global::System.TimeSpan.FromMilliseconds(30000);
             });
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::Shop.Quote GetQuote(string sku)
         {
             var permit = __breaker_GetQuote.TryAcquire(rejectionUsesFallback: true);

@@ -15,7 +15,6 @@ namespace Jobs
                 options.ConsecutiveFailureThreshold = 3;
             });
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         internal static partial void Run(int id)
         {
             var permit = __breaker_Run.TryAcquire();

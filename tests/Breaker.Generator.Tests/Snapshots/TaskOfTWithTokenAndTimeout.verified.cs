@@ -14,7 +14,6 @@ namespace Shop
                 options.Timeout = global::System.TimeSpan.FromMilliseconds(2000);
             });
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.Task<global::Shop.Quote> GetQuoteAsync(string sku, global::System.Threading.CancellationToken cancellationToken)
         {
             var permit = __breaker_GetQuoteAsync.TryAcquire(rejectionUsesFallback: true);

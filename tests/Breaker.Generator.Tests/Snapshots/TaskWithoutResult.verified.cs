@@ -10,7 +10,6 @@ namespace Mail
         private static readonly global::Breaker.CircuitBreaker __breaker_SendAsync =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("smtp");
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.Task SendAsync(string to, global::System.Threading.CancellationToken cancellationToken)
         {
             var permit = __breaker_SendAsync.TryAcquire(rejectionUsesFallback: true);

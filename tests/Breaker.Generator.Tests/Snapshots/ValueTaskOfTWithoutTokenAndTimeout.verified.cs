@@ -15,7 +15,6 @@ namespace Cache
                 options.SlowCallRatio = 0.25;
             });
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.ValueTask<int> ReadAsync(string key)
         {
             var permit = __breaker_ReadAsync.TryAcquire(rejectionUsesFallback: true);

@@ -13,7 +13,6 @@ namespace Cache
                 options.SuccessThreshold = 1;
             });
 
-        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
         public partial global::System.Threading.Tasks.ValueTask WarmAsync(int region)
         {
             var permit = __breaker_WarmAsync.TryAcquire(rejectionUsesFallback: true);

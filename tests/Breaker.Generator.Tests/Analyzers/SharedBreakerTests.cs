@@ -1,0 +1,61 @@
+using System.Threading.Tasks;
+using Breaker.Generator.Diagnostics;
+using Verify = Breaker.Generator.Tests.Infrastructure.AnalyzerVerifier<Breaker.Generator.Analyzers.SharedBreakerAnalyzer>;
+
+namespace Breaker.Generator.Tests.Analyzers;
+
+/// <summary>BRK0021: methods that share a breaker name but not its settings.</summary>
+public class SharedBreakerTests
+{
+    [Fact]
+    public Task Every_declaration_is_reported_and_points_at_the_others() => Verify.VerifyAsync(
+        """
+        public partial class A
+        {
+            [CircuitBreaker({|#0:"quotes"|}, FailureRatio = 0.25)] public partial int Get();
+            private int GetCore() => 1;
+
+            [CircuitBreaker({|#1:"quotes"|})] public partial int Put();
+            private int PutCore() => 1;
+        }
+
+        public partial class B
+        {
+            [CircuitBreaker({|#2:"quotes"|}, FailureRatio = 0.25, BreakDurationMs = 5_000)] public partial int Get();
+            private int GetCore() => 1;
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.ConflictingBreakerSettings).WithLocation(0).WithLocation(1).WithLocation(2)
+            .WithArguments("quotes", 3, "FailureRatio, BreakDurationMs"),
+        Verify.Diagnostic(DiagnosticDescriptors.ConflictingBreakerSettings).WithLocation(1).WithLocation(0).WithLocation(2)
+            .WithArguments("quotes", 3, "FailureRatio, BreakDurationMs"),
+        Verify.Diagnostic(DiagnosticDescriptors.ConflictingBreakerSettings).WithLocation(2).WithLocation(0).WithLocation(1)
+            .WithArguments("quotes", 3, "FailureRatio, BreakDurationMs"));
+
+    [Fact]
+    public Task The_same_settings_written_differently_are_fine() => Verify.VerifyAsync(
+        """
+        public partial class A
+        {
+            [CircuitBreaker("quotes", FailureRatio = 0.5, MinimumThroughput = 10)] public partial int Get();
+            private int GetCore() => 1;
+
+            [CircuitBreaker("quotes", Fallback = nameof(Zero))] public partial int Put();
+            private int PutCore() => 1;
+            private int Zero() => 0;
+        }
+        """);
+
+    [Fact]
+    public Task Different_names_do_not_share_settings() => Verify.VerifyAsync(
+        """
+        public partial class A
+        {
+            [CircuitBreaker("quotes", FailureRatio = 0.25)] public partial int Get();
+            private int GetCore() => 1;
+
+            [CircuitBreaker("Quotes")] public partial int Put();
+            private int PutCore() => 1;
+        }
+        """);
+}
