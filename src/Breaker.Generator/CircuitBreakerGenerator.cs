@@ -13,18 +13,26 @@ namespace Breaker.Generator
         /// <inheritdoc />
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
-            var methods = context.SyntaxProvider
+            var parsed = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     GuardedMethodParser.AttributeMetadataName,
                     static (node, _) => node is MethodDeclarationSyntax,
                     GuardedMethodParser.Parse)
-                .WithTrackingName(TrackingNames.ParsedMethods)
-                .Where(static model => model is not null)
-                .Select(static (model, _) => model!)
+                .WithTrackingName(TrackingNames.ParsedMethods);
+
+            var methods = parsed
+                .Where(static model => model?.Guarded is not null)
+                .Select(static (model, _) => model!.Guarded!)
                 .WithTrackingName(TrackingNames.SupportedMethods);
+            var unresolved = parsed
+                .Where(static model => model?.Unresolved is not null)
+                .Select(static (model, _) => model!.Unresolved!)
+                .WithTrackingName(TrackingNames.UnresolvedMethods);
 
             context.RegisterSourceOutput(methods, static (output, model) =>
                 output.AddSource(model.HintName, SourceText.From(GuardedMethodEmitter.Emit(model), System.Text.Encoding.UTF8)));
+            context.RegisterSourceOutput(unresolved, static (output, model) =>
+                output.AddSource(model.HintName, SourceText.From(GuardedMethodEmitter.EmitUnresolved(model), System.Text.Encoding.UTF8)));
         }
     }
 }

@@ -66,14 +66,19 @@ namespace Breaker.Generator.Emitting
             && ((_model.FailureWhen is { IsStatic: false })
                 || (_model.Fallback?.FailureCases.Any(c => !c.Method.IsStatic) ?? false));
 
+        /// <summary>The implementation part's declaration line: modifiers, return type, name, type parameters and parameters.</summary>
+        public static string Declaration(MethodSignatureModel signature) =>
+            signature.Modifiers + " " + signature.ReturnType + " " + signature.Name
+            + GuardedMethodEmitter.TypeParameterList(signature.TypeParameters)
+            + "(" + string.Join(", ", signature.Parameters.Select(p => p.Modifiers + p.Type + " " + p.Name)) + ")";
+
         public void Write()
         {
             var signature = _model.Signature;
-            var parameters = string.Join(", ", signature.Parameters.Select(p => p.Modifiers + p.Type + " " + p.Name));
+
             // No [GeneratedCode] here: attributes of a partial method's parts merge, so it would mark the user's own
             // method as generated, in metadata and for every analyzer that skips generated code (Breaker's included).
-            _writer.Line(signature.Modifiers + " " + signature.ReturnType + " " + signature.Name
-                + GuardedMethodEmitter.TypeParameterList(signature.TypeParameters) + "(" + parameters + ")");
+            _writer.Line(Declaration(signature));
             foreach (var constraint in signature.Constraints)
             {
                 _writer.Line("    " + constraint);

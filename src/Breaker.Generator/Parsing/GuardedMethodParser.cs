@@ -13,11 +13,17 @@ namespace Breaker.Generator.Parsing
         /// <summary>The attribute's metadata name.</summary>
         public const string AttributeMetadataName = "Breaker.CircuitBreakerAttribute";
 
-        /// <summary>Parses the method the generator's pipeline found; <see langword="null"/> when it yields no code.</summary>
-        public static GuardedMethodModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-            context.TargetSymbol is IMethodSymbol method && context.Attributes.Length == 1
-                ? Parse(method, context.Attributes[0], context.SemanticModel.Compilation, cancellationToken).Value
-                : null;
+        /// <summary>Parses the method the generator's pipeline found; <see langword="null"/> when it yields no code at all.</summary>
+        public static ParsedMethodModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not IMethodSymbol method || context.Attributes.Length != 1)
+            {
+                return null;
+            }
+
+            var result = Resolve(method, context.Attributes[0], new KnownTypes(context.SemanticModel.Compilation), cancellationToken);
+            return result.Model is not null || result.Unresolved is not null ? new ParsedMethodModel(result.Model, result.Unresolved) : null;
+        }
 
         /// <summary>Parses <paramref name="method"/> guarded by <paramref name="attribute"/>: the model, or the first reason there is none.</summary>
         public static Resolution<GuardedMethodModel> Parse(IMethodSymbol method, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
@@ -109,12 +115,21 @@ namespace Breaker.Generator.Parsing
                 failures.Add(new ParseFailure(ParseFailureReason.TimeoutOnSynchronousMethod, method.Name) { Argument = "TimeoutMs" });
             }
 
+            var overload = OverloadSuffix(method);
             if (failures.Count > 0)
             {
-                return new ParseResult(failures, null);
+                // A sound declaration whose attribute is wrong still gets a (throwing) body: the build then reports the
+                // Breaker error that says what is wrong, instead of the compiler's "no implementation part".
+                var unresolved = failures.TrueForAll(f => ResolutionReasons.Contains(f.Reason)) && containingTypes.Failure is null && shape.Failure is null
+                    ? new UnresolvedMethodModel(
+                        HintName(method, overload),
+                        SignatureReader.ReadNamespace(method),
+                        containingTypes.Value,
+                        SignatureReader.ReadSignature(method, declaration, known))
+                    : null;
+                return new ParseResult(failures, null, unresolved);
             }
 
-            var overload = OverloadSuffix(method);
             return new ParseResult(failures, new GuardedMethodModel(
                 HintName(method, overload),
                 SignatureReader.ReadNamespace(method),
@@ -131,6 +146,29 @@ namespace Breaker.Generator.Parsing
                 EquatableArray.From(handles.Value!.Select(SymbolNames.Type).Distinct()),
                 EquatableArray.From(ignores.Value!.Select(SymbolNames.Type).Distinct())));
         }
+
+        /// <summary>Failures in what the attribute names or sets, as opposed to the declaration itself.</summary>
+        private static readonly HashSet<ParseFailureReason> ResolutionReasons = new HashSet<ParseFailureReason>
+        {
+            ParseFailureReason.MissingBreakerName,
+            ParseFailureReason.ImplementationNotFound,
+            ParseFailureReason.ImplementationSignatureMismatch,
+            ParseFailureReason.ImplementationNotStatic,
+            ParseFailureReason.FallbackNotFound,
+            ParseFailureReason.FallbackNotMethod,
+            ParseFailureReason.FallbackSignatureMismatch,
+            ParseFailureReason.FallbackReturnTypeMismatch,
+            ParseFailureReason.FallbackNotStatic,
+            ParseFailureReason.FallbackAmbiguous,
+            ParseFailureReason.FailureWhenNotFound,
+            ParseFailureReason.FailureWhenSignatureMismatch,
+            ParseFailureReason.FailureWhenNotStatic,
+            ParseFailureReason.FailureWhenWithoutResult,
+            ParseFailureReason.InvalidExceptionType,
+            ParseFailureReason.ExceptionTypeHandledAndIgnored,
+            ParseFailureReason.SettingOutOfRange,
+            ParseFailureReason.TimeoutOnSynchronousMethod,
+        };
 
         private static void AddIfFailed(this List<ParseFailure> failures, ParseFailure? failure, string? argument = null)
         {
