@@ -26,6 +26,12 @@ internal sealed class GeneratedCodeDemo(DemoClock clock, Random random)
         Terminal.Line($"the service was called {service.Received} times for {calls} requests;");
         Show(breaker);
 
+        if (breaker.State != CircuitState.Open)
+        {
+            Terminal.Line("(with this seed, failures never reached half of the window, so the circuit stayed closed)");
+            return;
+        }
+
         Terminal.Line("20 seconds later the weather service is healthy again, and two probes close the circuit:");
         clock.Advance(breaker.GetMetrics().RetryAfter ?? TimeSpan.Zero);
         service.FailureRate = 0;
