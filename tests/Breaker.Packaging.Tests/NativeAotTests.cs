@@ -88,6 +88,23 @@ public sealed class NativeAotTests
         // --seed makes the run repeatable.
         Assert.Equal(first.Output, second.Output);
     }
+
+    [Fact]
+    public async Task The_web_sample_publishes_with_NativeAOT_without_a_warning()
+    {
+        using var work = new TemporaryDirectory("aot-web");
+        string publish = work.Combine("publish");
+
+        ProcessResult published = (await DotNet.RunAsync(
+            ["publish", Repository.PathOf("samples/Breaker.Samples.Web/Breaker.Samples.Web.csproj"), "-c", "Release", "-r", "linux-x64",
+             "-o", publish, "--artifacts-path", work.Combine("artifacts")],
+            Repository.Root,
+            PublishTimeout)).EnsureSucceeded();
+        Assert.True(published.Warnings.Count == 0, "Trim/AOT warnings:\n" + string.Join('\n', published.Warnings));
+        Assert.Contains("Generating native code", published.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(publish, "Breaker.Samples.Web")), published.Output);
+        Assert.True(File.Exists(Path.Combine(publish, "appsettings.json")), published.Output);
+    }
 }
 
 /// <summary>The tests that run <c>dotnet</c> as a child process go one at a time: each one alone keeps both cores busy.</summary>
