@@ -9,9 +9,8 @@ public class ContentionBenchmarks
 {
     private const int CallsPerThread = 100_000;
 
-    private readonly CircuitBreaker _breaker = new("contended", BenchmarkSettings.BreakerOptions());
+    private readonly GuardedService _service = new();
     private readonly ResiliencePipeline<int> _polly = BenchmarkSettings.PollyPipeline();
-    private readonly ClosedCircuitBenchmarks.Service _service = new();
 
     [Benchmark(Baseline = true, OperationsPerInvoke = 2 * CallsPerThread)]
     public void Breaker_TwoThreads() => Parallel.Invoke(BreakerLoop, BreakerLoop);
@@ -23,7 +22,7 @@ public class ContentionBenchmarks
     {
         for (int i = 0; i < CallsPerThread; i++)
         {
-            _breaker.Execute(static s => s.Compute(1), _service);
+            _service.ComputeContended(1);
         }
     }
 
@@ -31,7 +30,7 @@ public class ContentionBenchmarks
     {
         for (int i = 0; i < CallsPerThread; i++)
         {
-            _polly.Execute(static s => s.Compute(1), _service);
+            _polly.Execute(static s => s.ComputeDirect(1), _service);
         }
     }
 }

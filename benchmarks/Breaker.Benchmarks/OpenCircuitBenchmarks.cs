@@ -8,39 +8,31 @@ namespace Breaker.Benchmarks;
 /// <summary>Calls to an open circuit: answered by a fallback (no exception) or thrown, Breaker against Polly v8.</summary>
 public class OpenCircuitBenchmarks
 {
-    private readonly CircuitBreaker _breaker = new("open", BenchmarkSettings.BreakerOptions());
+    private readonly GuardedService _service = new();
     private readonly ResiliencePipeline<int> _polly = BenchmarkSettings.PollyPipeline();
 
     [GlobalSetup]
     public void Trip()
     {
+        _service.ComputeOrFallback(0);
+        _service.ComputeOrThrow(0);
+        GuardedService.Trip("bench-open-fallback");
+        GuardedService.Trip("bench-open-throw");
         for (int i = 0; i < BenchmarkSettings.MinimumThroughput; i++)
         {
-            CircuitPermit permit = _breaker.TryAcquire();
-            permit.RecordFailure(new InvalidOperationException());
             _polly.ExecuteOutcomeAsync(static (_, _) => Outcome.FromExceptionAsValueTask<int>(new InvalidOperationException()), ResilienceContextPool.Shared.Get(), 0)
                 .AsTask().GetAwaiter().GetResult();
         }
 
-        if (_breaker.State != CircuitState.Open)
+        if (_service.ComputeOrFallback(0) != -1 || Polly_RejectedOutcome().AsTask().GetAwaiter().GetResult() != -1)
         {
-            throw new InvalidOperationException("The breaker did not open.");
+            throw new InvalidOperationException("The circuits did not open.");
         }
     }
 
-    /// <summary>What the generator emits for a method with a fallback: no exception is created on a rejection.</summary>
+    /// <summary>A generated method with a fallback: a rejection creates no exception.</summary>
     [Benchmark(Baseline = true)]
-    public int Breaker_RejectedWithFallback()
-    {
-        CircuitPermit permit = _breaker.TryAcquire(rejectionUsesFallback: true);
-        if (!permit.IsGranted)
-        {
-            return -1;
-        }
-
-        permit.RecordSuccess();
-        return 1;
-    }
+    public int Breaker_RejectedWithFallback() => _service.ComputeOrFallback(1);
 
     /// <summary>Polly's non-throwing path: the rejection comes back as an outcome carrying its exception.</summary>
     [Benchmark]
@@ -57,7 +49,7 @@ public class OpenCircuitBenchmarks
     {
         try
         {
-            return _breaker.Execute(static () => 1);
+            return _service.ComputeOrThrow(1);
         }
         catch (BrokenCircuitException)
         {

@@ -426,8 +426,8 @@ public sealed partial class CircuitBreaker
     }
 
     /// <summary>
-    /// Under the lock: starts a fresh window. The old one is kept until the next replacement, so that a call still
-    /// recording into it (it read the window just before the swap) is counted all the same.
+    /// Under the lock: starts a window of another kind or size (a reconfiguration). The old one is kept until the next
+    /// replacement, so that a call still recording into it (it read the window just before the swap) is counted all the same.
     /// </summary>
     private void ReplaceWindow()
     {
@@ -672,12 +672,13 @@ public sealed partial class CircuitBreaker
         return Publish(CircuitState.Closed, null);
     }
 
-    /// <summary>Under the lock: a fresh window, no consecutive failures, no back-off.</summary>
+    /// <summary>Under the lock: an empty window, no consecutive failures, no back-off.</summary>
     private void ForgetHistory()
     {
-        // The new state word is published after the new window, so a call admitted in the old period that reads the
-        // new window also reads the new word, sees the mismatch, and records nothing.
-        ReplaceWindow();
+        // Emptied in place rather than replaced: a call recording concurrently still lands in a window whose lifetime
+        // count is read, so the successes derived from it stay exact.
+        _window.Clear();
+        _armed = false;
         Volatile.Write(ref _consecutiveFailures, 0);
         _reopens = 0;
     }

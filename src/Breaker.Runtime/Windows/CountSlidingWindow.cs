@@ -49,6 +49,20 @@ internal sealed class CountSlidingWindow : SlidingWindow
 
     public override WindowCounts GetCounts(long timestamp) => Decode(Volatile.Read(ref _totals));
 
+    public override void Clear()
+    {
+        // Swapping each slot to empty and subtracting what it held keeps the totals equal to the sum of the slots,
+        // whatever a concurrent Record does to the same slot. The cursor, which counts every record, goes on.
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            int old = Interlocked.Exchange(ref _slots[i], 0);
+            if (old != 0)
+            {
+                Interlocked.Add(ref _totals, -Pack(old));
+            }
+        }
+    }
+
     /// <summary>
     /// <c>value % size</c> by multiplication (Lemire's fastmod), a few cycles instead of a division. The cursor is folded
     /// to 32 bits first; when it wraps, once every four billion calls, the ring skips ahead once, which loses nothing.

@@ -12,6 +12,12 @@ internal abstract class SlidingWindow
     /// </summary>
     public abstract bool Record(bool failure, bool slow, long timestamp);
 
+    /// <summary>
+    /// Empties the window in place while calls may still be recording into it. What was recorded stays counted in
+    /// <see cref="Recorded"/>, so lifetime totals derived from it lose nothing.
+    /// </summary>
+    public abstract void Clear();
+
     /// <summary>The counts at <paramref name="timestamp"/>, without what has aged out by then.</summary>
     public abstract WindowCounts GetCounts(long timestamp);
 

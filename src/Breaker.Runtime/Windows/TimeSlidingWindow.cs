@@ -88,6 +88,14 @@ internal sealed class TimeSlidingWindow : SlidingWindow
         return new WindowCounts(calls, failures, slow);
     }
 
+    public override void Clear()
+    {
+        for (int i = 0; i < _buckets.Length; i++)
+        {
+            Empty(ref _buckets[i]);
+        }
+    }
+
     private long ReadHead()
     {
         var spinner = default(SpinWait);
@@ -130,10 +138,7 @@ internal sealed class TimeSlidingWindow : SlidingWindow
             {
                 for (int i = (int)(e % BucketCount); i < _buckets.Length; i += BucketCount)
                 {
-                    ref Bucket old = ref _buckets[i];
-                    Interlocked.Add(ref _evicted, Interlocked.Exchange(ref old.Calls, 0));
-                    Interlocked.Exchange(ref old.Failures, 0);
-                    Interlocked.Exchange(ref old.Slow, 0);
+                    Empty(ref _buckets[i]);
                 }
             }
 
@@ -142,6 +147,14 @@ internal sealed class TimeSlidingWindow : SlidingWindow
             head = epoch;
             return true;
         }
+    }
+
+    /// <summary>Moves a bucket's calls into the evicted total (so <see cref="Recorded"/> keeps them) and zeroes it.</summary>
+    private void Empty(ref Bucket bucket)
+    {
+        Interlocked.Add(ref _evicted, Interlocked.Exchange(ref bucket.Calls, 0));
+        Interlocked.Exchange(ref bucket.Failures, 0);
+        Interlocked.Exchange(ref bucket.Slow, 0);
     }
 
     private struct Bucket

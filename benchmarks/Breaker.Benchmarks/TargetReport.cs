@@ -1,0 +1,59 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using BenchmarkDotNet.Reports;
+
+namespace Breaker.Benchmarks;
+
+/// <summary>After a run, prints Breaker's figures against Polly's from the same run, and whether each target is met.</summary>
+internal static class TargetReport
+{
+    public static void Print(IEnumerable<BenchmarkReport> reports)
+    {
+        Dictionary<string, BenchmarkReport> byName = reports
+            .Where(static r => r.ResultStatistics is not null)
+            .GroupBy(Key)
+            .ToDictionary(static g => g.Key, static g => g.First());
+
+        Console.WriteLine();
+        Console.WriteLine("Targets (ratios within this run)");
+        Console.WriteLine("| Target | Breaker | Peer | Ratio | Breaker allocates | Met |");
+        Console.WriteLine("|---|---:|---:|---:|---:|:---:|");
+        Faster(byName, "Closed sync: at most 1/5 of Polly's time, 0 B", "Breaker_Sync", "Polly_Sync", maxRatio: 1.0 / 5);
+        Faster(byName, "ValueTask<T>: at most 1/4 of Polly's time, 0 B", "Breaker_ValueTask", "Polly_Async", maxRatio: 1.0 / 4);
+        Faster(byName, "Rejection with fallback: 10x faster than Polly's outcome path, 0 B", "Breaker_RejectedWithFallback", "Polly_RejectedOutcome", maxRatio: 1.0 / 10);
+        Faster(byName, "Two threads: 3x Polly's throughput", "Breaker_TwoThreads", "Polly_TwoThreads", maxRatio: 1.0 / 3, checkAllocation: false);
+        if (byName.TryGetValue("FullRun_1000Methods", out BenchmarkReport? generator))
+        {
+            double ms = generator.ResultStatistics!.Mean / 1e6;
+            Console.WriteLine($"| Generator: 1,000 methods in under a second | {ms:0.0} ms | | | | {(ms < 1000 ? "yes" : "NO")} |");
+        }
+
+        if (byName.TryGetValue("Breaker_Sync(Listening=False)", out BenchmarkReport? quiet)
+            && byName.TryGetValue("Breaker_Sync(Listening=True)", out BenchmarkReport? listened))
+        {
+            Console.WriteLine($"| (info) MeterListener on vs off | {Ns(listened)} | {Ns(quiet)} | {listened.ResultStatistics!.Mean / quiet.ResultStatistics!.Mean:0.00} | | |");
+        }
+    }
+
+    private static void Faster(Dictionary<string, BenchmarkReport> reports, string target, string breaker, string peer, double maxRatio, bool checkAllocation = true)
+    {
+        if (!reports.TryGetValue(breaker, out BenchmarkReport? ours) || !reports.TryGetValue(peer, out BenchmarkReport? theirs))
+        {
+            return;
+        }
+
+        double ratio = ours.ResultStatistics!.Mean / theirs.ResultStatistics!.Mean;
+        long? allocated = ours.GcStats.GetBytesAllocatedPerOperation(ours.BenchmarkCase);
+        bool met = ratio <= maxRatio && (!checkAllocation || allocated == 0);
+        Console.WriteLine($"| {target} | {Ns(ours)} | {Ns(theirs)} | {ratio:0.000} (1/{1 / ratio:0.0}) | {allocated} B | {(met ? "yes" : "NO")} |");
+    }
+
+    private static string Ns(BenchmarkReport report) => $"{report.ResultStatistics!.Mean:0.00} ns";
+
+    private static string Key(BenchmarkReport report)
+    {
+        string method = report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
+        return report.BenchmarkCase.HasParameters ? $"{method}({report.BenchmarkCase.Parameters.DisplayInfo})" : method;
+    }
+}
