@@ -209,6 +209,29 @@ public sealed partial class CircuitBreaker
         RaiseTransition(transition);
     }
 
+    /// <summary>
+    /// Closes the circuit, as decided elsewhere (for example by the fleet's probes), if it is open or half-open: an empty
+    /// window, no consecutive failures, no back-off, counted in <see cref="CircuitBreakerMetrics.CircuitCloses"/>.
+    /// Closed, isolated and dry-run circuits are left alone.
+    /// </summary>
+    /// <returns>Whether this call closed the circuit.</returns>
+    public bool CloseIfOpen()
+    {
+        Transition transition;
+        lock (_transitionLock)
+        {
+            if (_dryRun || StateOf(_stateWord) is not (CircuitState.Open or CircuitState.HalfOpen))
+            {
+                return false;
+            }
+
+            transition = CloseAfterRecovery();
+        }
+
+        RaiseTransition(transition);
+        return true;
+    }
+
     /// <summary>Applies new options without losing the circuit's state; the window restarts only if its kind or size changes.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid; the breaker keeps its current options.</exception>
     public void Reconfigure(CircuitBreakerOptions options)

@@ -94,6 +94,46 @@ public sealed class CoordinationTests
     }
 
     [Fact]
+    public void CloseIfOpen_closes_an_open_or_half_open_circuit_and_counts_the_close()
+    {
+        CircuitBreaker open = TestBreakers.Create(_time);
+        open.Trip();
+        var changes = new List<CircuitStateChangedEventArgs>();
+        open.StateChanged += (_, e) => changes.Add(e);
+
+        Assert.True(open.CloseIfOpen());
+
+        Assert.Equal(CircuitState.Closed, open.State);
+        Assert.Equal(1, open.GetMetrics().CircuitCloses);
+        Assert.Equal((CircuitState.Open, CircuitState.Closed), (Assert.Single(changes).From, changes[0].To));
+        Assert.Equal(0, open.GetMetrics().WindowCalls);
+
+        CircuitBreaker halfOpen = TestBreakers.Create(_time);
+        halfOpen.Trip();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(CircuitState.HalfOpen, halfOpen.State);
+        Assert.True(halfOpen.CloseIfOpen());
+        Assert.Equal(CircuitState.Closed, halfOpen.State);
+    }
+
+    [Fact]
+    public void CloseIfOpen_leaves_closed_isolated_and_dry_run_circuits_alone()
+    {
+        CircuitBreaker closed = TestBreakers.Create(_time);
+        CircuitBreaker isolated = TestBreakers.Create(_time);
+        isolated.Isolate();
+        CircuitBreaker dryRun = TestBreakers.Create(_time);
+        dryRun.SetMetricsOnly(true);
+        dryRun.Fail(4); // would have opened
+
+        Assert.False(closed.CloseIfOpen());
+        Assert.False(isolated.CloseIfOpen());
+        Assert.False(dryRun.CloseIfOpen());
+        Assert.Equal(CircuitState.Isolated, isolated.State);
+        Assert.Equal(CircuitState.MetricsOnly, dryRun.State);
+    }
+
+    [Fact]
     public void Metrics_report_the_window_counts_a_fleet_would_publish()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time, o => { o.MinimumThroughput = 10; o.SlowCallDuration = TimeSpan.FromSeconds(2); });
