@@ -18,7 +18,8 @@ public sealed class PackageTests
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
     private static readonly string[] PackagedProjects =
-        ["src/Breaker.Runtime/Breaker.Runtime.csproj", "src/Breaker.Extensions/Breaker.Extensions.csproj", "src/Breaker.Http/Breaker.Http.csproj", "src/Breaker.AspNetCore/Breaker.AspNetCore.csproj"];
+        ["src/Breaker.Runtime/Breaker.Runtime.csproj", "src/Breaker.Extensions/Breaker.Extensions.csproj", "src/Breaker.Http/Breaker.Http.csproj", "src/Breaker.AspNetCore/Breaker.AspNetCore.csproj",
+         "src/Breaker.Redis/Breaker.Redis.csproj"];
 
     [Fact]
     public async Task The_packages_hold_what_a_user_needs_and_a_project_that_never_saw_the_source_runs_the_generated_breaker()
@@ -46,7 +47,7 @@ public sealed class PackageTests
         Assert.DoesNotContain(metadata.Descendants(), static e => e.Name.LocalName == "dependency");
 
         // The integration packages: their own assembly, depending on Breaker (generator included, not excluded) or on each other.
-        foreach ((string id, string dependency) in new[] { ("Breaker.Extensions", "Breaker"), ("Breaker.Http", "Breaker.Extensions"), ("Breaker.AspNetCore", "Breaker") })
+        foreach ((string id, string dependency) in new[] { ("Breaker.Extensions", "Breaker"), ("Breaker.Http", "Breaker.Extensions"), ("Breaker.AspNetCore", "Breaker"), ("Breaker.Redis", "Breaker.Extensions") })
         {
             XElement[] dependencies = NuspecOf(Path.Combine(feed, $"{id}.{version}.nupkg")).Descendants().Where(static e => e.Name.LocalName == "dependency").ToArray();
             XElement on = Assert.Single(dependencies, d => (string?)d.Attribute("id") == dependency);
@@ -55,7 +56,7 @@ public sealed class PackageTests
             Assert.DoesNotContain(dependencies, static d => (string?)d.Attribute("id") is "Breaker.Attributes" or "Breaker.Generator");
         }
 
-        foreach (string id in new[] { "Breaker.Extensions", "Breaker.Http", "Breaker.AspNetCore" })
+        foreach (string id in new[] { "Breaker.Extensions", "Breaker.Http", "Breaker.AspNetCore", "Breaker.Redis" })
         {
             IReadOnlyCollection<string> entries = EntriesOf(Path.Combine(feed, $"{id}.{version}.nupkg"));
             Assert.Contains($"lib/net10.0/{id}.dll", entries);
