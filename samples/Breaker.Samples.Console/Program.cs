@@ -7,7 +7,11 @@ using Breaker.Samples.Console.Infrastructure;
 // Breaker's demo, end to end. `--seed N` makes every random choice repeatable.
 int seed = ParseSeed(args);
 var clock = new DemoClock();
-var registry = new CircuitBreakerRegistry(clock);
+
+// Generated code and AddCircuitBreaker take their breakers from the default registry: give it the demo's clock before
+// any breaker exists, so a 30-second break passes at once and every run is the same.
+CircuitBreakerRegistry registry = CircuitBreakerRegistry.Default;
+registry.TimeProvider = clock;
 var random = new Random(seed);
 System.Console.OutputEncoding = System.Text.Encoding.UTF8;
 System.Console.WriteLine($"Breaker demo (seed {seed})");
@@ -19,6 +23,8 @@ runtime.FailuresTripTheBreaker();
 runtime.Protection();
 runtime.RecoveryAfterTheBreak();
 runtime.HalfOpenRecovery();
+new GeneratedCodeDemo(clock, random).DecoratedServiceWithFallback();
+await new HttpDemo(clock).HttpClientWithABreakerAsync();
 runtime.RegistrySummary();
 runtime.ListenerAndReset();
 runtime.FinalMetrics();

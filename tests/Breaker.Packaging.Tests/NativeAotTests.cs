@@ -1,0 +1,115 @@
+using System;
+using System.IO;
+using System.Threading.Tasks;
+using Breaker.Packaging.Tests.Infrastructure;
+
+namespace Breaker.Packaging.Tests;
+
+/// <summary>
+/// Publishes with NativeAOT into temporary folders (intermediate files too, through <c>--artifacts-path</c>, so nothing
+/// races with builds of the repository) and runs the native binaries.
+/// </summary>
+[Collection(DotNetProcesses.Name)]
+public sealed class NativeAotTests
+{
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(8);
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(1);
+
+    [Fact]
+    public async Task The_AOT_test_app_publishes_without_a_warning_and_every_library_works_natively()
+    {
+        using var work = new TemporaryDirectory("aot-test");
+        string publish = work.Combine("publish");
+
+        ProcessResult published = (await DotNet.RunAsync(
+            ["publish", Repository.PathOf("tests/Breaker.AotTest/Breaker.AotTest.csproj"), "-c", "Release", "-r", "linux-x64",
+             "-o", publish, "--artifacts-path", work.Combine("artifacts")],
+            Repository.Root,
+            PublishTimeout)).EnsureSucceeded();
+        Assert.True(published.Warnings.Count == 0, "Trim/AOT warnings:\n" + string.Join('\n', published.Warnings));
+
+        ProcessResult run = (await DotNet.RunProcessAsync(Path.Combine(publish, "Breaker.AotTest"), [], work.Path, RunTimeout)).EnsureSucceeded();
+        Assert.Equal(
+            """
+            ok runtime: state=Closed rejected=True answer=42 opens=1
+            ok generated: 10 -1
+            ok extensions: configured FailureRatio=0.25
+            ok http: 500 500 rejected:Open
+            ok aspnetcore: monitor says aot-http is Open
+            ok health: health Degraded
+
+            """,
+            run.Output);
+    }
+
+    [Fact]
+    public async Task The_console_demo_publishes_without_a_warning_and_the_native_binary_runs_the_whole_demo()
+    {
+        using var work = new TemporaryDirectory("aot-demo");
+        string publish = work.Combine("publish");
+
+        ProcessResult published = (await DotNet.RunAsync(
+            ["publish", Repository.PathOf("samples/Breaker.Samples.Console/Breaker.Samples.Console.csproj"), "-c", "Release", "-r", "linux-x64",
+             "-p:PublishAot=true", "-o", publish, "--artifacts-path", work.Combine("artifacts")],
+            Repository.Root,
+            PublishTimeout)).EnsureSucceeded();
+        Assert.True(published.Warnings.Count == 0, "Trim/AOT warnings:\n" + string.Join('\n', published.Warnings));
+        Assert.Contains("Generating native code", published.Output, StringComparison.Ordinal);
+
+        string binary = Path.Combine(publish, "Breaker.Samples.Console");
+        ProcessResult first = (await DotNet.RunProcessAsync(binary, ["--seed", "7"], work.Path, RunTimeout)).EnsureSucceeded();
+        ProcessResult second = (await DotNet.RunProcessAsync(binary, ["--seed", "7"], work.Path, RunTimeout)).EnsureSucceeded();
+
+        Assert.StartsWith("Breaker demo (seed 7)\n", first.Output, StringComparison.Ordinal);
+        foreach (string step in new[]
+        {
+            "1. Custom configuration", "2. Successful calls", "3. Failures trip the breaker", "4. Protection", "5. Recovery after the break",
+            "6. Half-open recovery", "7. The decorated unreliable service with a fallback (generated code)",
+            "8. An HTTP client with a breaker against a flaky local server", "9. Registry summary",
+            "10. A state-change listener, isolation and a reset", "11. Final metrics of every breaker",
+        })
+        {
+            Assert.Contains("── " + step, first.Output, StringComparison.Ordinal);
+        }
+
+        // The HTTP step tells the three kinds of failure apart, and rejected requests never reach the server.
+        Assert.Contains("(counted as an HTTP error)", first.Output, StringComparison.Ordinal);
+        Assert.Contains("(counted as a timeout)", first.Output, StringComparison.Ordinal);
+        Assert.Contains("(counted as a connection error)", first.Output, StringComparison.Ordinal);
+        Assert.Contains("the server received 0 of those 3 requests", first.Output, StringComparison.Ordinal);
+
+        // The final table lists every breaker, the generated one included, all closed again.
+        string finalMetrics = first.Output[first.Output.IndexOf("11. Final metrics of every breaker", StringComparison.Ordinal)..];
+        Assert.Matches(@"\n\s+forecast\s+Closed\s+\d+", finalMetrics);
+        Assert.Matches(@"\n\s+inventory\s+Closed\s+\d+", finalMetrics);
+        Assert.Matches(@"\n\s+pricing-api\s+Closed\s+9\s+3\s+3\s+3\s+0\s+1\n", finalMetrics);
+        Assert.Matches(@"total calls: \d+\n$", finalMetrics);
+
+        // --seed makes the run repeatable.
+        Assert.Equal(first.Output, second.Output);
+    }
+
+    [Fact]
+    public async Task The_web_sample_publishes_with_NativeAOT_without_a_warning()
+    {
+        using var work = new TemporaryDirectory("aot-web");
+        string publish = work.Combine("publish");
+
+        ProcessResult published = (await DotNet.RunAsync(
+            ["publish", Repository.PathOf("samples/Breaker.Samples.Web/Breaker.Samples.Web.csproj"), "-c", "Release", "-r", "linux-x64",
+             "-o", publish, "--artifacts-path", work.Combine("artifacts")],
+            Repository.Root,
+            PublishTimeout)).EnsureSucceeded();
+        Assert.True(published.Warnings.Count == 0, "Trim/AOT warnings:\n" + string.Join('\n', published.Warnings));
+        Assert.Contains("Generating native code", published.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(publish, "Breaker.Samples.Web")), published.Output);
+        Assert.True(File.Exists(Path.Combine(publish, "appsettings.json")), published.Output);
+    }
+}
+
+/// <summary>The tests that run <c>dotnet</c> as a child process go one at a time: each one alone keeps both cores busy.</summary>
+[CollectionDefinition(Name)]
+public sealed class DotNetProcesses
+{
+    public const string Name = "dotnet child processes";
+}

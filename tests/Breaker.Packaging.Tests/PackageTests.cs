@@ -1,0 +1,199 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Threading.Tasks;
+using System.Xml.Linq;
+using Breaker.Packaging.Tests.Infrastructure;
+
+namespace Breaker.Packaging.Tests;
+
+/// <summary>
+/// Packs Breaker and its integration packages into a temporary folder with a version no cache can hold, then builds and
+/// runs a project outside the repository that knows Breaker only from that folder.
+/// </summary>
+[Collection(DotNetProcesses.Name)]
+public sealed class PackageTests
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
+    private static readonly string[] PackagedProjects =
+        ["src/Breaker.Runtime/Breaker.Runtime.csproj", "src/Breaker.Extensions/Breaker.Extensions.csproj", "src/Breaker.Http/Breaker.Http.csproj", "src/Breaker.AspNetCore/Breaker.AspNetCore.csproj",
+         "src/Breaker.Redis/Breaker.Redis.csproj"];
+
+    [Fact]
+    public async Task The_packages_hold_what_a_user_needs_and_a_project_that_never_saw_the_source_runs_the_generated_breaker()
+    {
+        using var work = new TemporaryDirectory("package");
+        string version = $"0.1.0-test.{Guid.NewGuid():N}";
+        string feed = work.Combine("feed");
+        await PackAsync(work, feed, version);
+
+        // Breaker: the runtime and the attributes in lib/, the generator in analyzers/, the README; no dependency of its own.
+        string breaker = Path.Combine(feed, $"Breaker.{version}.nupkg");
+        IReadOnlyCollection<string> files = EntriesOf(breaker);
+        Assert.Contains("lib/net10.0/Breaker.Runtime.dll", files);
+        Assert.Contains("lib/net10.0/Breaker.Runtime.xml", files);
+        Assert.Contains("lib/net10.0/Breaker.Attributes.dll", files);
+        Assert.Contains("lib/net10.0/Breaker.Attributes.xml", files);
+        Assert.Contains("analyzers/dotnet/cs/Breaker.Generator.dll", files);
+        Assert.Contains("README.md", files);
+        Assert.DoesNotContain(files, static f => f.StartsWith("lib/", StringComparison.Ordinal) && f.Contains("Generator", StringComparison.Ordinal));
+
+        XElement metadata = NuspecOf(breaker);
+        Assert.Equal("MIT", Element(metadata, "license").Value);
+        Assert.Equal("expression", Element(metadata, "license").Attribute("type")?.Value);
+        Assert.Equal("README.md", Element(metadata, "readme").Value);
+        Assert.DoesNotContain(metadata.Descendants(), static e => e.Name.LocalName == "dependency");
+
+        // The integration packages: their own assembly, depending on Breaker (generator included, not excluded) or on each other.
+        foreach ((string id, string dependency) in new[] { ("Breaker.Extensions", "Breaker"), ("Breaker.Http", "Breaker.Extensions"), ("Breaker.AspNetCore", "Breaker"), ("Breaker.Redis", "Breaker.Extensions") })
+        {
+            XElement[] dependencies = NuspecOf(Path.Combine(feed, $"{id}.{version}.nupkg")).Descendants().Where(static e => e.Name.LocalName == "dependency").ToArray();
+            XElement on = Assert.Single(dependencies, d => (string?)d.Attribute("id") == dependency);
+            Assert.Equal(version, (string?)on.Attribute("version"));
+            Assert.DoesNotContain("Analyzers", (string?)on.Attribute("exclude") ?? string.Empty, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(dependencies, static d => (string?)d.Attribute("id") is "Breaker.Attributes" or "Breaker.Generator");
+        }
+
+        foreach (string id in new[] { "Breaker.Extensions", "Breaker.Http", "Breaker.AspNetCore", "Breaker.Redis" })
+        {
+            IReadOnlyCollection<string> entries = EntriesOf(Path.Combine(feed, $"{id}.{version}.nupkg"));
+            Assert.Contains($"lib/net10.0/{id}.dll", entries);
+            Assert.Contains($"lib/net10.0/{id}.xml", entries);
+            Assert.DoesNotContain(entries, static e => e.EndsWith("Breaker.Runtime.dll", StringComparison.Ordinal) || e.EndsWith("Breaker.Attributes.dll", StringComparison.Ordinal));
+        }
+
+        // A consumer outside the repository, restoring Breaker from the feed alone into a packages folder of its own.
+        string consumer = work.Combine("consumer");
+        WriteConsumer(consumer, feed, version, packages: work.Combine("packages"));
+        ProcessResult run = (await DotNet.RunAsync(["run", "-c", "Release"], consumer, CommandTimeout)).EnsureSucceeded();
+        Assert.True(run.Warnings.Count == 0, "Warnings building the consumer:\n" + string.Join('\n', run.Warnings));
+        Assert.EndsWith(
+            """
+            live: 5
+            failure answered by the fallback: -1
+            rejection answered by the fallback: -1
+            rejection answered by the fallback: -1
+            consumer-inventory: Open, 1 failed, 2 rejected, 3 fallbacks
+            consumer-http guards the client: True
+
+            """,
+            run.Output);
+
+        // The restore took Breaker from the feed, at the version just packed, into the consumer's own packages folder.
+        Assert.True(Directory.Exists(Path.Combine(work.Combine("packages"), "breaker", version)), run.Output);
+        Assert.False(File.Exists(Path.Combine(consumer, "bin", "Release", "net10.0", "Breaker.Generator.dll")), "The generator must not be copied next to the consumer's assemblies.");
+    }
+
+    private static async Task PackAsync(TemporaryDirectory work, string feed, string version)
+    {
+        // One solution file for the four packages, so that one `dotnet pack` builds each project once.
+        string solution = work.Combine("packages.slnx");
+        File.WriteAllText(solution, new XElement("Solution", PackagedProjects.Select(static p => new XElement("Project", new XAttribute("Path", Repository.PathOf(p))))).ToString());
+        (await DotNet.RunAsync(
+            ["pack", solution, "-c", "Release", "-o", feed, "--artifacts-path", work.Combine("artifacts"), $"-p:Version={version}"],
+            Repository.Root,
+            CommandTimeout)).EnsureSucceeded();
+    }
+
+    private static void WriteConsumer(string directory, string feed, string version, string packages)
+    {
+        Directory.CreateDirectory(directory);
+
+        // Stop MSBuild's search for Directory.*.props/targets here: nothing of the repository or the machine applies.
+        File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />");
+        File.WriteAllText(Path.Combine(directory, "Directory.Packages.props"), "<Project />");
+
+        // The feed is added to the machine's sources (which bring the framework's dependencies); the version just packed is on
+        // the feed alone. Packages already on the machine are read from its global folder, through a fallback folder, never written there.
+        string machinePackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), new XElement("configuration",
+            new XElement("config", new XElement("add", new XAttribute("key", "globalPackagesFolder"), new XAttribute("value", packages))),
+            new XElement("packageSources", new XElement("add", new XAttribute("key", "breaker-test-feed"), new XAttribute("value", feed))),
+            new XElement("fallbackPackageFolders", new XElement("add", new XAttribute("key", "machine"), new XAttribute("value", machinePackages)))).ToString());
+
+        File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Breaker" Version="{version}" />
+                <PackageReference Include="Breaker.Http" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        File.WriteAllText(Path.Combine(directory, "Program.cs"), """
+            using Breaker;
+            using Microsoft.Extensions.DependencyInjection;
+
+            var inventory = new Inventory();
+            Console.WriteLine($"live: {inventory.Stock("in-stock")}");
+            for (int i = 0; i < 3; i++)
+            {
+                Console.WriteLine($"{inventory.LastOutcome(() => inventory.Stock("missing"))}");
+            }
+
+            CircuitBreakerMetrics m = CircuitBreakerRegistry.Default.TryGet("consumer-inventory", out CircuitBreaker? breaker)
+                ? breaker.GetMetrics()
+                : throw new InvalidOperationException("The generated code registered no breaker.");
+            Console.WriteLine($"{m.Name}: {m.State}, {m.FailedCalls} failed, {m.RejectedCalls} rejected, {m.FallbackCalls} fallbacks");
+
+            var services = new ServiceCollection();
+            services.AddHttpClient("inventory-api").AddCircuitBreaker("consumer-http");
+            using ServiceProvider provider = services.BuildServiceProvider();
+            provider.GetRequiredService<IHttpClientFactory>().CreateClient("inventory-api");
+            Console.WriteLine($"consumer-http guards the client: {CircuitBreakerRegistry.Default.TryGet("consumer-http", out _)}");
+
+            public partial class Inventory
+            {
+                private Exception? _lastError;
+
+                [CircuitBreaker("consumer-inventory", Fallback = nameof(Unknown), MinimumThroughput = 2, FailureRatio = 0.5)]
+                public partial int Stock(string sku);
+
+                private int StockCore(string sku) => sku == "in-stock" ? 5 : throw new KeyNotFoundException(sku);
+
+                private int Unknown(string sku, Exception error)
+                {
+                    _lastError = error;
+                    return -1;
+                }
+
+                public string LastOutcome(Func<int> call)
+                {
+                    int answer = call();
+                    string cause = _lastError is BrokenCircuitException ? "rejection" : "failure";
+                    return $"{cause} answered by the fallback: {answer}";
+                }
+            }
+            """);
+    }
+
+    private static IReadOnlyCollection<string> EntriesOf(string package)
+    {
+        Assert.True(File.Exists(package), $"{Path.GetFileName(package)} was not packed; the feed holds: {string.Join(", ", Directory.GetFiles(Path.GetDirectoryName(package)!).Select(Path.GetFileName))}");
+        using ZipArchive archive = ZipFile.OpenRead(package);
+        return archive.Entries.Select(static e => e.FullName).ToArray();
+    }
+
+    private static XElement NuspecOf(string package)
+    {
+        using ZipArchive archive = ZipFile.OpenRead(package);
+        ZipArchiveEntry nuspec = archive.Entries.Single(static e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal) && !e.FullName.Contains('/'));
+        using Stream stream = nuspec.Open();
+        return Element(XDocument.Load(stream).Root!, "metadata");
+    }
+
+    private static XElement Element(XElement parent, string name) =>
+        parent.Elements().SingleOrDefault(e => e.Name.LocalName == name) ?? throw new InvalidOperationException($"<{name}> is missing under <{parent.Name.LocalName}>.");
+}
