@@ -37,6 +37,7 @@ public sealed class PackageTests
         Assert.Contains("lib/net10.0/Breaker.Attributes.dll", files);
         Assert.Contains("lib/net10.0/Breaker.Attributes.xml", files);
         Assert.Contains("analyzers/dotnet/cs/Breaker.Generator.dll", files);
+        Assert.Contains("analyzers/dotnet/cs/Breaker.Generator.CodeFixes.dll", files);
         Assert.Contains("README.md", files);
         Assert.DoesNotContain(files, static f => f.StartsWith("lib/", StringComparison.Ordinal) && f.Contains("Generator", StringComparison.Ordinal));
 
