@@ -36,6 +36,7 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
     private Task? _loop;
     private bool _subscribed;
     private bool? _wasCoordinating;
+    private readonly object _reachabilityLock = new();
     private volatile bool _connected = true;
     private volatile bool _contacted;
     private int _missedTicks;
@@ -201,7 +202,13 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
         }
     }
 
-    private void OnConnectionChanged(object? sender, EventArgs e) => _connected = _connection.IsConnected;
+    private void OnConnectionChanged(object? sender, EventArgs e)
+    {
+        _connected = _connection.IsConnected;
+
+        // Say so as soon as the connection says so, not at the next round.
+        ReportReachability();
+    }
 
     private void OnAnnouncement(RedisChannel channel, RedisValue value)
     {
@@ -274,16 +281,23 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
         }
     }
 
+    /// <summary>Logs a change of reachability once; called by the loop and by the connection's events, hence the lock.</summary>
     private void ReportReachability()
     {
-        bool coordinating = IsCoordinating;
-        if (coordinating == _wasCoordinating)
+        bool first;
+        bool coordinating;
+        lock (_reachabilityLock)
         {
-            return;
+            coordinating = IsCoordinating;
+            if (coordinating == _wasCoordinating)
+            {
+                return;
+            }
+
+            first = _wasCoordinating is null;
+            _wasCoordinating = coordinating;
         }
 
-        bool first = _wasCoordinating is null;
-        _wasCoordinating = coordinating;
         if (coordinating && !first)
         {
             Log.CoordinationResumed(_logger);
