@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
+using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
@@ -17,5 +19,12 @@ Job job = quick
 IConfig config = DefaultConfig.Instance
     .AddJob(job.WithId(quick ? "Quick" : "Full"))
     .AddDiagnoser(MemoryDiagnoser.Default);
-IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchmarkSettings).Assembly).Run(rest.Length == 0 ? ["--filter", "*"] : rest, config);
+// The fleet benchmark needs a Redis server: it runs when BREAKER_REDIS names one, or when a --filter asks for it.
+string[] selection = rest.Length > 0
+    ? rest
+    : ["--filter", .. typeof(BenchmarkSettings).Assembly.GetTypes()
+        .Where(static t => t.IsPublic && t.GetMethods().Any(static m => m.IsDefined(typeof(BenchmarkAttribute), inherit: false)))
+        .Where(static t => t != typeof(FleetCoordinationBenchmarks) || Environment.GetEnvironmentVariable("BREAKER_REDIS") is not null)
+        .Select(static t => t.FullName + ".*")];
+IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(BenchmarkSettings).Assembly).Run(selection, config);
 TargetReport.Print(summaries.SelectMany(static s => s.Reports));
