@@ -13,6 +13,7 @@ internal sealed class BreakerSettings
         Options = options.Clone();
         TimestampFrequency = timestampFrequency;
         SlowCallTicks = ToTimestampTicks(Options.SlowCallDuration);
+        UsesCoarseClock = Options.SlowCallDuration >= TimeSpan.FromSeconds(1);
     }
 
     /// <summary>The options in force; never handed out, so nobody can change them behind the breaker's back.</summary>
@@ -26,7 +27,7 @@ internal sealed class BreakerSettings
     /// Whether a clock cached to the millisecond is precise enough: true unless a slow call is under a second, where a
     /// millisecond would be a visible error. (Windows and breaks are judged in far coarser units.)
     /// </summary>
-    public bool UsesCoarseClock => Options.SlowCallDuration >= TimeSpan.FromSeconds(1);
+    public bool UsesCoarseClock { get; }
 
     // Integer arithmetic, not floating-point seconds: through a double, 43 ms became 429,999 ticks, so a break ended
     // (and a call turned slow) one tick early. The cap keeps "now + duration" far from overflow.
