@@ -19,6 +19,13 @@ public sealed class TelemetryTests
     private readonly FakeTimeProvider _time = new();
 
     [Fact]
+    public void The_published_names_are_the_ones_to_give_OpenTelemetry()
+    {
+        Assert.Equal("Breaker", CircuitBreakerTelemetry.MeterName);
+        Assert.Equal("Breaker", CircuitBreakerTelemetry.ActivitySourceName);
+    }
+
+    [Fact]
     public void The_Breaker_meter_reports_calls_durations_transitions_and_state()
     {
         string name = TestBreakers.UniqueName("meter");

@@ -12,7 +12,6 @@ namespace Breaker.Telemetry;
 /// </summary>
 internal static class BreakerTelemetry
 {
-    public const string Name = "Breaker";
 
     public const string NameTag = "breaker.name";
     public const string OutcomeTag = "breaker.outcome";
@@ -23,10 +22,10 @@ internal static class BreakerTelemetry
     private static readonly string[] s_failureKinds = ["exception", "timeout", "http_error", "connection_error", "slow_call"];
     private static readonly string[] s_states = ["closed", "open", "half_open", "isolated", "metrics_only"];
 
-    private static readonly Meter s_meter = new(Name, typeof(BreakerTelemetry).Assembly.GetName().Version?.ToString());
+    private static readonly Meter s_meter = new(CircuitBreakerTelemetry.MeterName, typeof(BreakerTelemetry).Assembly.GetName().Version?.ToString());
     private static readonly ConditionalWeakTable<CircuitBreaker, object?> s_breakers = new();
 
-    public static readonly ActivitySource ActivitySource = new(Name);
+    public static readonly ActivitySource ActivitySource = new(CircuitBreakerTelemetry.ActivitySourceName);
 
     public static readonly Counter<long> Calls = s_meter.CreateCounter<long>(
         "breaker.calls", "{call}", "Calls that reached a circuit breaker, by outcome.");
