@@ -62,7 +62,7 @@ public sealed class CircuitBreakerHandler : DelegatingHandler
             return Reject(breaker, request);
         }
 
-        TimeSpan timeout = breaker.Options.Timeout;
+        TimeSpan timeout = breaker.Timeout;
         using CancellationTokenSource? timeoutSource = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout, breaker.TimeProvider) : null;
         using CancellationTokenSource? linkedSource = timeoutSource is null
             ? null

@@ -24,7 +24,6 @@ public sealed partial class CircuitBreaker
 
     private volatile BreakerSettings _settings;
     private volatile SlidingWindow _window;
-    private volatile CircuitBreakerOptions _optionsCopy;
     private volatile bool _dryRun;
     private volatile CircuitCoordinator? _coordinator;
     private int _stateWord;
@@ -54,6 +53,7 @@ public sealed partial class CircuitBreaker
     private long _failures;
     private long _rejections;
     private long _rejectionsAnsweredByFallback;
+    private long _dryRunRejections;
     private long _ignored;
     private long _fallbacks;
     private long _slowCalls;
@@ -73,7 +73,6 @@ public sealed partial class CircuitBreaker
         _timeProvider = timeProvider ?? TimeProvider.System;
         _systemClock = ReferenceEquals(_timeProvider, TimeProvider.System);
         _settings = new BreakerSettings(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency);
-        _optionsCopy = _settings.Options.Clone();
         _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
         BreakerTelemetry.Track(this);
     }
@@ -96,8 +95,14 @@ public sealed partial class CircuitBreaker
     /// <summary>The clock the breaker reads.</summary>
     public TimeProvider TimeProvider => _timeProvider;
 
-    /// <summary>A copy of the options in force; changing it changes nothing (use <see cref="Reconfigure"/>).</summary>
-    public CircuitBreakerOptions Options => _optionsCopy;
+    /// <summary>A copy of the options in force, new on every read: changing it changes nothing (use <see cref="Reconfigure"/>).</summary>
+    public CircuitBreakerOptions Options => _settings.Options.Clone();
+
+    /// <summary>
+    /// The <see cref="CircuitBreakerOptions.Timeout"/> in force (<see cref="TimeSpan.Zero"/>: none), read without copying
+    /// the options: generated code and the HTTP handler read it on every call, so configuration can change it.
+    /// </summary>
+    public TimeSpan Timeout => _settings.Options.Timeout;
 
     /// <summary>Who else decides when this circuit may probe (fleet coordination); <see langword="null"/> for a breaker on its own.</summary>
     public CircuitCoordinator? Coordinator
@@ -238,17 +243,31 @@ public sealed partial class CircuitBreaker
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = new BreakerSettings(options, _timeProvider.TimestampFrequency);
+        Transition transition = default;
         lock (_transitionLock)
         {
-            bool newWindow = !settings.UsesSameWindowAs(_settings);
+            BreakerSettings previous = _settings;
+            bool newWindow = !settings.UsesSameWindowAs(previous);
             _settings = settings;
             if (newWindow)
             {
                 ReplaceWindow();
             }
 
-            _optionsCopy = settings.Options.Clone();
+            if (StateOf(_stateWord) == CircuitState.HalfOpen)
+            {
+                // The half-open period keeps its verdict so far but takes the new threshold: as many slots more (or
+                // fewer) as the threshold grew (or shrank), and it closes now if the successes already meet it.
+                int growth = settings.Options.SuccessThreshold - previous.Options.SuccessThreshold;
+                _probeSlots = Math.Max(0, _probeSlots + growth);
+                if (_probeSuccesses >= settings.Options.SuccessThreshold)
+                {
+                    transition = CloseAfterRecovery();
+                }
+            }
         }
+
+        RaiseTransition(transition);
     }
 
     /// <summary>A snapshot of the breaker's counters and current window.</summary>
@@ -259,6 +278,9 @@ public sealed partial class CircuitBreaker
         WindowCounts window = _window.GetCounts(now);
         long successes = SuccessfulCalls();
         long failures = Volatile.Read(ref _failures);
+        long ignored = Volatile.Read(ref _ignored);
+        long rejectedNotRun = Volatile.Read(ref _rejections) + Volatile.Read(ref _rejectionsAnsweredByFallback);
+        long dryRunRejections = Volatile.Read(ref _dryRunRejections);
         long measured = successes + failures;
         return new CircuitBreakerMetrics
         {
@@ -266,8 +288,9 @@ public sealed partial class CircuitBreaker
             State = state,
             SuccessfulCalls = successes,
             FailedCalls = failures,
-            RejectedCalls = Volatile.Read(ref _rejections) + Volatile.Read(ref _rejectionsAnsweredByFallback),
-            IgnoredCalls = Volatile.Read(ref _ignored),
+            TotalCalls = successes + failures + ignored + rejectedNotRun,
+            RejectedCalls = rejectedNotRun + dryRunRejections,
+            IgnoredCalls = ignored,
             FallbackCalls = Volatile.Read(ref _fallbacks) + Volatile.Read(ref _rejectionsAnsweredByFallback),
             SlowCalls = Volatile.Read(ref _slowCalls),
             CircuitOpens = Volatile.Read(ref _opens),
@@ -563,7 +586,12 @@ public sealed partial class CircuitBreaker
     {
         // A dry run counts the rejection it would have made and lets the call through, deciding nothing.
         bool dryRun = _dryRun;
-        if (usesFallback && !dryRun)
+        if (dryRun)
+        {
+            // Counted apart: the call runs, and its outcome counts it in TotalCalls.
+            Interlocked.Increment(ref _dryRunRejections);
+        }
+        else if (usesFallback)
         {
             // One interlocked write for what is both a rejection and a fallback: this path must stay cheap.
             Interlocked.Increment(ref _rejectionsAnsweredByFallback);

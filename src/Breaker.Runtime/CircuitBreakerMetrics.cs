@@ -11,8 +11,11 @@ public sealed record CircuitBreakerMetrics
     /// <summary>The state when the snapshot was taken.</summary>
     public CircuitState State { get; init; }
 
-    /// <summary>Every call that reached the breaker: successful, failed, rejected and ignored.</summary>
-    public long TotalCalls => SuccessfulCalls + FailedCalls + RejectedCalls + IgnoredCalls;
+    /// <summary>
+    /// Every call that reached the breaker, once: successful, failed, ignored, and rejected without running. (In a dry run
+    /// a would-be rejection runs, so it counts by its outcome, not again as a rejection.)
+    /// </summary>
+    public long TotalCalls { get; init; }
 
     /// <summary>Calls recorded as successes (slow ones included).</summary>
     public long SuccessfulCalls { get; init; }

@@ -99,8 +99,12 @@ public class SyncShapeTests
         classifier.Status = 200;
         Assert.Equal(200, classifier.Send("/"));
 
+        // A FailureWhen predicate that throws: the exception reaches the caller and the call gives its permit back.
+        classifier.Status = -1;
+        Assert.Throws<ArgumentOutOfRangeException>(() => classifier.Send("/"));
+
         var metrics = TestClock.Metrics("e2e-classify");
-        Assert.Equal(1, metrics.IgnoredCalls);
+        Assert.Equal(2, metrics.IgnoredCalls);
         Assert.Equal(2, metrics.FailedCalls);
         Assert.Equal(2, metrics.SuccessfulCalls);
     }

@@ -47,12 +47,29 @@ public sealed class RegistryTests
     }
 
     [Fact]
-    public void GetOrAdd_with_invalid_resulting_options_names_the_breaker_and_adds_nothing()
+    public void GetOrAdd_sets_aside_configuration_that_breaks_the_codes_options_and_says_why()
     {
         var registry = new CircuitBreakerRegistry(_time);
+        var rejected = new List<ConfigurationRejectedEventArgs>();
+        registry.ConfigurationRejected += (_, e) => rejected.Add(e);
         registry.Configure("bad", o => o.MinimumThroughput = 500);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => registry.GetOrAdd("bad"));
+        CircuitBreaker breaker = registry.GetOrAdd("bad", o => o.FailureRatio = 0.25);
+
+        Assert.Equal(10, breaker.Options.MinimumThroughput); // the configuration was set aside...
+        Assert.Equal(0.25, breaker.Options.FailureRatio);     // ...and the code's own values kept
+        ConfigurationRejectedEventArgs reason = Assert.Single(rejected);
+        Assert.Equal("bad", reason.BreakerName);
+        Assert.Equal("SlidingWindowSize", reason.Error.ParamName);
+        Assert.StartsWith("Circuit breaker 'bad': ", reason.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GetOrAdd_with_invalid_options_of_its_own_names_the_breaker_and_adds_nothing()
+    {
+        var registry = new CircuitBreakerRegistry(_time);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => registry.GetOrAdd("bad", o => o.MinimumThroughput = 500));
 
         Assert.Equal("SlidingWindowSize", error.ParamName);
         Assert.StartsWith("Circuit breaker 'bad': ", error.Message, StringComparison.Ordinal);

@@ -341,6 +341,19 @@ public sealed class StateMachineTests
     }
 
     [Fact]
+    public void In_a_dry_run_a_would_be_rejection_counts_once_in_TotalCalls()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        breaker.SetMetricsOnly(true);
+        breaker.Fail(4); // would have opened
+        breaker.Succeed(1); // would have been rejected: it runs and succeeds
+
+        CircuitBreakerMetrics metrics = breaker.GetMetrics();
+        Assert.Equal(1, metrics.RejectedCalls);
+        Assert.Equal(5, metrics.TotalCalls);
+    }
+
+    [Fact]
     public void Recording_on_a_rejected_or_default_permit_throws()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time);
@@ -425,6 +438,50 @@ public sealed class StateMachineTests
         breaker.Succeed(1);
 
         Assert.Equal(CircuitState.Open, breaker.State);
+    }
+
+    [Fact]
+    public void Options_is_a_new_copy_on_every_read_and_Timeout_reads_the_options_in_force()
+    {
+        var breaker = new CircuitBreaker("copies", new CircuitBreakerOptions { Timeout = TimeSpan.FromSeconds(2) }, _time);
+
+        breaker.Options.Timeout = TimeSpan.FromSeconds(9);
+
+        Assert.NotSame(breaker.Options, breaker.Options);
+        Assert.Equal(TimeSpan.FromSeconds(2), breaker.Options.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), breaker.Timeout);
+        breaker.Reconfigure(new CircuitBreakerOptions { Timeout = TimeSpan.FromSeconds(3) });
+        Assert.Equal(TimeSpan.FromSeconds(3), breaker.Timeout);
+    }
+
+    [Fact]
+    public void Raising_SuccessThreshold_while_half_open_adds_probe_slots_so_the_circuit_can_still_close()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time); // SuccessThreshold 2
+        breaker.Trip();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        breaker.Succeed(1);
+
+        breaker.Reconfigure(new CircuitBreakerOptions { MinimumThroughput = 4, SlidingWindowSize = 10, BreakDuration = TimeSpan.FromSeconds(30), SuccessThreshold = 4 });
+
+        Assert.Equal(CircuitState.HalfOpen, breaker.State);
+        breaker.Succeed(3); // rejected before the fix: both of the period's two slots were used up
+        Assert.Equal(CircuitState.Closed, breaker.State);
+    }
+
+    [Fact]
+    public void Lowering_SuccessThreshold_while_half_open_closes_at_once_when_the_successes_already_meet_it()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time, o => o.SuccessThreshold = 3);
+        breaker.Trip();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        breaker.Succeed(2);
+        Assert.Equal(CircuitState.HalfOpen, breaker.State);
+
+        breaker.Reconfigure(new CircuitBreakerOptions { MinimumThroughput = 4, SlidingWindowSize = 10, BreakDuration = TimeSpan.FromSeconds(30), SuccessThreshold = 2 });
+
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        Assert.Equal(1, breaker.GetMetrics().CircuitCloses);
     }
 
     [Fact]

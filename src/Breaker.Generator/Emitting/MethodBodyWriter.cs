@@ -27,6 +27,7 @@ namespace Breaker.Generator.Emitting
         private readonly string _token;
         private readonly string _self;
         private readonly string _continuation;
+        private readonly string _isFailure;
         private readonly string[] _caughtNames;
         private readonly ParameterModel? _timeoutToken;
 
@@ -47,6 +48,7 @@ namespace Breaker.Generator.Emitting
             _token = names.Take("token");
             _self = names.Take("self");
             _continuation = names.Take("AwaitCompletionAsync");
+            _isFailure = names.Take("isFailure");
             var cases = model.Fallback?.FailureCases ?? EquatableArray<FallbackCaseModel>.Empty;
             _caughtNames = cases.Select(c => c.ExceptionType is null ? string.Empty : names.Take(VariableName(c.ExceptionType))).ToArray();
             _timeoutToken = model.Signature.Parameters.LastOrDefault(p => p.IsCallerCancellationToken);
@@ -187,7 +189,7 @@ namespace Breaker.Generator.Emitting
         private void WriteAsyncBody()
         {
             var returnType = _model.Signature.ReturnType;
-            _writer.Line("var " + _timeout + " = " + _breaker + ".Options.Timeout;");
+            _writer.Line("var " + _timeout + " = " + _breaker + ".Timeout;");
             if (_timeoutToken is not null)
             {
                 _writer.Line("var " + _token + " = " + _timeoutToken.Name + ";");
@@ -416,7 +418,16 @@ namespace Breaker.Generator.Emitting
                 return;
             }
 
-            _writer.Line("if (" + Call(predicate, result, predicate.IsStatic ? string.Empty : receiver) + ")").Open();
+            // A predicate that throws must still give the permit back (a probe would otherwise hold its slot).
+            _writer.Line("bool " + _isFailure + ";");
+            _writer.Line("try").Open();
+            _writer.Line(_isFailure + " = " + Call(predicate, result, predicate.IsStatic ? string.Empty : receiver) + ";");
+            _writer.Close();
+            _writer.Line("catch").Open();
+            _writer.Line(_permit + ".RecordIgnored();");
+            _writer.Line("throw;");
+            _writer.Close().Line();
+            _writer.Line("if (" + _isFailure + ")").Open();
             _writer.Line(_permit + ".RecordFailure(null);");
             _writer.Close();
             _writer.Line("else").Open();

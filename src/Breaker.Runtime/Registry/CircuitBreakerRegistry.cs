@@ -39,11 +39,18 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     public event EventHandler<CircuitBreaker>? BreakerAdded;
 
     /// <summary>
+    /// Raised when a breaker is created and what <see cref="Configure"/> registered for it makes invalid options on top
+    /// of its code's defaults: rather than fail the call (for generated code, a type initializer), the breaker starts
+    /// with the code's options, and this event says why.
+    /// </summary>
+    public event EventHandler<ConfigurationRejectedEventArgs>? ConfigurationRejected;
+
+    /// <summary>
     /// Returns the breaker called <paramref name="name"/>, creating it on first use. Its options are the library
     /// defaults, then <paramref name="defaults"/> (for generated code, the attribute's values), then what was
     /// registered with <see cref="Configure"/>. Later callers share the first caller's breaker and defaults.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The resulting options are invalid; the message names the breaker and the option.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The options are invalid without any configuration; the message names the breaker and the option.</exception>
     public CircuitBreaker GetOrAdd(string name, Action<CircuitBreakerOptions>? defaults = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -53,6 +60,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
         }
 
         Entry entry;
+        ArgumentOutOfRangeException? rejected;
         lock (_configureLock)
         {
             // Under the lock so that two racing callers get one instance, and Configure cannot slip in between.
@@ -61,23 +69,18 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
                 return raced.Breaker;
             }
 
-            entry = new Entry(new CircuitBreaker(name, BuildOptions(name, defaults), _timeProvider), defaults);
+            entry = new Entry(new CircuitBreaker(name, BuildOptions(name, defaults, out rejected), _timeProvider), defaults);
             _entries[name] = entry;
+        }
+
+        if (rejected is not null && ConfigurationRejected is { } rejectedHandlers)
+        {
+            Notify(rejectedHandlers, new ConfigurationRejectedEventArgs(name, rejected));
         }
 
         if (BreakerAdded is { } handlers)
         {
-            foreach (EventHandler<CircuitBreaker> handler in Delegate.EnumerateInvocationList(handlers))
-            {
-                try
-                {
-                    handler(this, entry.Breaker);
-                }
-                catch (Exception)
-                {
-                    // A listener's failure must not fail the call that happened to create the breaker.
-                }
-            }
+            Notify(handlers, entry.Breaker);
         }
 
         return entry.Breaker;
@@ -136,17 +139,43 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private CircuitBreakerOptions BuildOptions(string name, Action<CircuitBreakerOptions>? defaults)
+    private CircuitBreakerOptions BuildOptions(string name, Action<CircuitBreakerOptions>? defaults, out ArgumentOutOfRangeException? rejected)
     {
+        rejected = null;
         var options = new CircuitBreakerOptions();
         defaults?.Invoke(options);
         if (_configurations.TryGetValue(name, out Action<CircuitBreakerOptions>? configure))
         {
-            configure(options);
+            CircuitBreakerOptions configured = options.Clone();
+            configure(configured);
+            try
+            {
+                configured.Validate(name);
+                return configured;
+            }
+            catch (ArgumentOutOfRangeException error)
+            {
+                rejected = error;
+            }
         }
 
         options.Validate(name);
         return options;
+    }
+
+    private void Notify<TEventArgs>(EventHandler<TEventArgs> handlers, TEventArgs args)
+    {
+        foreach (EventHandler<TEventArgs> handler in Delegate.EnumerateInvocationList(handlers))
+        {
+            try
+            {
+                handler(this, args);
+            }
+            catch (Exception)
+            {
+                // A listener's failure must not fail the call that happened to create the breaker.
+            }
+        }
     }
 
     private sealed record Entry(CircuitBreaker Breaker, Action<CircuitBreakerOptions>? Defaults);

@@ -68,7 +68,7 @@ public partial class Classifier
 
     private int SendCore(string path) => Failure is null ? Status : throw Failure;
 
-    private static bool IsServerError(int status) => status >= 500;
+    private static bool IsServerError(int status) => status < 0 ? throw new ArgumentOutOfRangeException(nameof(status)) : status >= 500;
 }
 
 public static partial class Checksum

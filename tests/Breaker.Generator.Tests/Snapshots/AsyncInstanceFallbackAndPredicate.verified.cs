@@ -18,7 +18,7 @@ namespace Net
                 return Fallback(source, cancellationToken, __breaker_PollAsync.CreateRejectedException());
             }
 
-            var timeout = __breaker_PollAsync.Options.Timeout;
+            var timeout = __breaker_PollAsync.Timeout;
             var token = cancellationToken;
             global::System.Threading.CancellationTokenSource? timeoutSource = null;
             global::System.Threading.CancellationTokenSource? linkedSource = null;
@@ -44,7 +44,18 @@ namespace Net
                 linkedSource?.Dispose();
                 timeoutSource?.Dispose();
                 var result = task.Result;
-                if (IsBad(result))
+                bool isFailure;
+                try
+                {
+                    isFailure = IsBad(result);
+                }
+                catch
+                {
+                    permit.RecordIgnored();
+                    throw;
+                }
+
+                if (isFailure)
                 {
                     permit.RecordFailure(null);
                 }
@@ -89,7 +100,18 @@ namespace Net
                     timeoutSource?.Dispose();
                 }
 
-                if (self.IsBad(result))
+                bool isFailure;
+                try
+                {
+                    isFailure = self.IsBad(result);
+                }
+                catch
+                {
+                    permit.RecordIgnored();
+                    throw;
+                }
+
+                if (isFailure)
                 {
                     permit.RecordFailure(null);
                 }

@@ -18,7 +18,7 @@ namespace Net
                 return global::System.Threading.Tasks.Task.FromResult<string>(Fallback(uri, __breaker_DownloadAsync.CreateRejectedException()));
             }
 
-            var timeout = __breaker_DownloadAsync.Options.Timeout;
+            var timeout = __breaker_DownloadAsync.Timeout;
             global::System.Threading.Tasks.Task<string> task;
             try
             {

@@ -59,7 +59,7 @@ namespace Data
                 return global::System.Threading.Tasks.Task.FromException<T>(__breaker_LoadAsync.CreateRejectedException());
             }
 
-            var timeout = __breaker_LoadAsync.Options.Timeout;
+            var timeout = __breaker_LoadAsync.Timeout;
             global::System.Threading.Tasks.Task<T> task;
             try
             {

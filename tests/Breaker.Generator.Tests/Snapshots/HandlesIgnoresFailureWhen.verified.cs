@@ -39,7 +39,18 @@ namespace Net
                 throw;
             }
 
-            if (IsServerError(result))
+            bool isFailure;
+            try
+            {
+                isFailure = IsServerError(result);
+            }
+            catch
+            {
+                permit.RecordIgnored();
+                throw;
+            }
+
+            if (isFailure)
             {
                 permit.RecordFailure(null);
             }

@@ -107,7 +107,7 @@ namespace Deep
                             return global::System.Threading.Tasks.Task.FromException<V>(__breaker_GetAsync.CreateRejectedException());
                         }
 
-                        var timeout = __breaker_GetAsync.Options.Timeout;
+                        var timeout = __breaker_GetAsync.Timeout;
                         global::System.Threading.Tasks.Task<V> task;
                         try
                         {
@@ -180,7 +180,7 @@ namespace Deep
                             return global::System.Threading.Tasks.Task.FromResult<V>(Fallback(__breaker_LoadAsync.CreateRejectedException()));
                         }
 
-                        var timeout = __breaker_LoadAsync.Options.Timeout;
+                        var timeout = __breaker_LoadAsync.Timeout;
                         var token = cancellationToken;
                         global::System.Threading.CancellationTokenSource? timeoutSource = null;
                         global::System.Threading.CancellationTokenSource? linkedSource = null;

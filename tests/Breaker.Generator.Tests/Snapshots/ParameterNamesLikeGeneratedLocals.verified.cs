@@ -18,7 +18,7 @@ namespace Naming
                 return global::System.Threading.Tasks.Task.FromResult<int>(Fallback(permit, result, task, exception, timeout, token));
             }
 
-            var timeout_ = __breaker_RunAsync.Options.Timeout;
+            var timeout_ = __breaker_RunAsync.Timeout;
             var token_ = token;
             global::System.Threading.CancellationTokenSource? timeoutSource = null;
             global::System.Threading.CancellationTokenSource? linkedSource = null;

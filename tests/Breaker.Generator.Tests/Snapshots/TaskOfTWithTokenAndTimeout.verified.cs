@@ -22,7 +22,7 @@ namespace Shop
                 return global::System.Threading.Tasks.Task.FromResult<global::Shop.Quote>(CachedQuote(sku, cancellationToken, __breaker_GetQuoteAsync.CreateRejectedException()));
             }
 
-            var timeout = __breaker_GetQuoteAsync.Options.Timeout;
+            var timeout = __breaker_GetQuoteAsync.Timeout;
             var token = cancellationToken;
             global::System.Threading.CancellationTokenSource? timeoutSource = null;
             global::System.Threading.CancellationTokenSource? linkedSource = null;

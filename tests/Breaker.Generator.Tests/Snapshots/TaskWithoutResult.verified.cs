@@ -18,7 +18,7 @@ namespace Mail
                 return Queue(to, cancellationToken);
             }
 
-            var timeout = __breaker_SendAsync.Options.Timeout;
+            var timeout = __breaker_SendAsync.Timeout;
             var token = cancellationToken;
             global::System.Threading.CancellationTokenSource? timeoutSource = null;
             global::System.Threading.CancellationTokenSource? linkedSource = null;

@@ -23,7 +23,7 @@ namespace Cache
                 return ReadFallback(key);
             }
 
-            var timeout = __breaker_ReadAsync.Options.Timeout;
+            var timeout = __breaker_ReadAsync.Timeout;
             global::System.Threading.Tasks.ValueTask<int> task;
             try
             {

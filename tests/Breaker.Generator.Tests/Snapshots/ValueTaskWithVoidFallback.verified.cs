@@ -22,7 +22,7 @@ namespace Cache
                 return default;
             }
 
-            var timeout = __breaker_WarmAsync.Options.Timeout;
+            var timeout = __breaker_WarmAsync.Timeout;
             global::System.Threading.Tasks.ValueTask task;
             try
             {
