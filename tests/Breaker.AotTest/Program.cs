@@ -60,7 +60,7 @@ builder.WebHost.UseUrls("http://127.0.0.1:0");
 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["CircuitBreakers:aot-configured:FailureRatio"] = "0.25" });
 builder.Services.AddCircuitBreakers(builder.Configuration.GetSection("CircuitBreakers"));
 builder.Services.AddHealthChecks().AddCircuitBreakers();
-builder.Services.AddHttpClient("failing", static c => c.BaseAddress = new Uri("http://failing.invalid/"))
+builder.Services.AddHttpClient("failing", static c => c.BaseAddress = new Uri("http://127.0.0.1:9/"))
     .AddCircuitBreaker("aot-http", static o => o.MinimumThroughput = 2)
     .ConfigurePrimaryHttpMessageHandler(static () => new StatusHandler(HttpStatusCode.InternalServerError));
 await using WebApplication app = builder.Build();
