@@ -30,6 +30,35 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void An_unrelated_edit_leaves_the_throwing_body_of_a_method_with_errors_cached_too()
+    {
+        const string withErrors = """
+            namespace Shop;
+            public partial class Broken
+            {
+                [Breaker.CircuitBreaker("broken", Fallback = nameof(Wrong))] public partial int Get();
+                private int GetCore() => 1;
+                private int Wrong(double d) => 0;
+            }
+            """;
+        var compilation = GeneratorHarness.Compile(Source, withErrors, "namespace Other; public class Unrelated { }");
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var unrelated = compilation.SyntaxTrees.Last();
+        var edited = compilation.ReplaceSyntaxTree(
+            unrelated,
+            CSharpSyntaxTree.ParseText("namespace Other; public class Unrelated { public int Added => 1; }", GeneratorHarness.ParseOptions, unrelated.FilePath));
+
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.NotEmpty(result.TrackedSteps[TrackingNames.UnresolvedMethods].SelectMany(s => s.Outputs));
+        foreach (var name in new[] { TrackingNames.ParsedMethods, TrackingNames.SupportedMethods, TrackingNames.UnresolvedMethods })
+        {
+            Assert.All(result.TrackedSteps[name].SelectMany(s => s.Outputs), o =>
+                Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+        }
+    }
+
+    [Fact]
     public void Changing_an_attribute_argument_modifies_the_model()
     {
         var compilation = GeneratorHarness.Compile(Source);
