@@ -35,6 +35,7 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
     private CancellationTokenSource? _stopping;
     private Task? _loop;
     private bool _subscribed;
+    private volatile bool _stopped;
     private bool? _wasCoordinating;
     private readonly object _reachabilityLock = new();
     private volatile bool _connected = true;
@@ -74,10 +75,13 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
     public string InstanceId => _options.InstanceId;
 
     /// <summary>
-    /// Whether the breakers currently coordinate with the fleet: Redis answered the last exchanges. When false, every
-    /// breaker behaves as a local one (it opens and probes on its own) until Redis answers again.
+    /// Whether the breakers currently coordinate with the fleet: the coordinator runs and Redis answered the last exchanges.
+    /// When false, every breaker behaves as a local one (it opens and probes on its own) until Redis answers again.
     /// </summary>
-    public bool IsCoordinating => _connected && _contacted && Volatile.Read(ref _missedTicks) < _options.MissedPublishesBeforeLocal;
+    public bool IsCoordinating => !_stopped && Reachable;
+
+    /// <summary>Whether Redis answered the last exchanges, whether or not the coordinator is stopping.</summary>
+    private bool Reachable => _connected && _contacted && Volatile.Read(ref _missedTicks) < _options.MissedPublishesBeforeLocal;
 
     /// <summary>Completed publish rounds, reached Redis or not (for tests that step the loop's clock).</summary>
     internal long Ticks => Interlocked.Read(ref _ticks);
@@ -111,7 +115,8 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
 
     /// <summary>
     /// Stops coordinating: ends the loop, gives the breakers back their local behaviour, and removes this instance's counts
-    /// and any probe lease from Redis (best effort, within the operation timeout).
+    /// and any probe lease from Redis (best effort, within the operation timeout). The breakers get their local behaviour
+    /// back however the loop ended, and even when <paramref name="cancellationToken"/> cuts the wait for it short.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
@@ -122,6 +127,11 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
             loop = _loop;
             stopping = _stopping;
             _loop = null;
+            if (loop is not null)
+            {
+                // From here no breaker is attached any more, and the attached ones act locally (IsCoordinating is false).
+                _stopped = true;
+            }
         }
 
         if (loop is null || stopping is null)
@@ -130,17 +140,24 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
         }
 
         _registry.BreakerAdded -= OnBreakerAdded;
-        await stopping.CancelAsync().ConfigureAwait(false);
-        await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-        _connection.ConnectionFailed -= OnConnectionChanged;
-        _connection.ConnectionRestored -= OnConnectionChanged;
-        BreakerParticipant[] participants = _participants.Values.ToArray();
-        foreach (BreakerParticipant participant in participants)
+        BreakerParticipant[] participants;
+        try
         {
-            participant.Breaker.StateChanged -= participant.OnStateChanged;
-            if (ReferenceEquals(participant.Breaker.Coordinator, participant))
+            await stopping.CancelAsync().ConfigureAwait(false);
+            await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connection.ConnectionFailed -= OnConnectionChanged;
+            _connection.ConnectionRestored -= OnConnectionChanged;
+            participants = _participants.Values.ToArray();
+            foreach (BreakerParticipant participant in participants)
             {
-                participant.Breaker.Coordinator = null;
+                participant.Breaker.StateChanged -= participant.OnStateChanged;
+                if (ReferenceEquals(participant.Breaker.Coordinator, participant))
+                {
+                    participant.Breaker.Coordinator = null;
+                }
             }
         }
 
@@ -181,24 +198,28 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
 
     private void OnBreakerAdded(object? sender, CircuitBreaker breaker) => Attach(breaker);
 
+    /// <summary>Makes <paramref name="breaker"/> take part; under the lifecycle lock, so that none is attached once stopping began.</summary>
     private void Attach(CircuitBreaker breaker)
     {
-        if ((_names.Count > 0 && !_names.Contains(breaker.Name)) || _participants.ContainsKey(breaker.Name))
+        lock (_lifecycle)
         {
-            return;
-        }
+            if (_stopped || (_names.Count > 0 && !_names.Contains(breaker.Name)) || _participants.ContainsKey(breaker.Name))
+            {
+                return;
+            }
 
-        if (breaker.Coordinator is not null)
-        {
-            Log.AlreadyCoordinated(_logger, breaker.Name);
-            return;
-        }
+            if (breaker.Coordinator is not null)
+            {
+                Log.AlreadyCoordinated(_logger, breaker.Name);
+                return;
+            }
 
-        var participant = new BreakerParticipant(breaker, new FleetKeys(_options.KeyPrefix, breaker.Name, _options.InstanceId), this);
-        if (_participants.TryAdd(breaker.Name, participant))
-        {
-            breaker.StateChanged += participant.OnStateChanged;
-            breaker.Coordinator = participant;
+            var participant = new BreakerParticipant(breaker, new FleetKeys(_options.KeyPrefix, breaker.Name, _options.InstanceId), this);
+            if (_participants.TryAdd(breaker.Name, participant))
+            {
+                breaker.StateChanged += participant.OnStateChanged;
+                breaker.Coordinator = participant;
+            }
         }
     }
 
@@ -264,9 +285,18 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
         {
             // Stopped.
         }
+        catch (Exception ex) when (stopping.IsCancellationRequested)
+        {
+            // Stopped while Redis work failed or timed out (the host often closes the connection as it stops): the loop
+            // ends quietly, so that StopAsync goes on to give the breakers back their local behaviour.
+            Log.FailedWhileStopping(_logger, ex);
+        }
     }
 
-    /// <summary>Runs one piece of Redis work; a failure or a timeout counts as a missed publish and never escapes the loop.</summary>
+    /// <summary>
+    /// Runs one piece of Redis work; a failure or a timeout counts as a missed publish and never escapes the loop. Once
+    /// stopping began it escapes, to end the loop (which swallows it).
+    /// </summary>
     private async Task GuardAsync(Task work, CancellationToken stopping)
     {
         try
@@ -288,7 +318,7 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
         bool coordinating;
         lock (_reachabilityLock)
         {
-            coordinating = IsCoordinating;
+            coordinating = Reachable;
             if (coordinating == _wasCoordinating)
             {
                 return;

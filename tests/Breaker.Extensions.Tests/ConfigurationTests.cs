@@ -116,6 +116,53 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task Configuration_code_that_throws_on_a_reload_is_logged_and_only_its_breaker_keeps_its_options()
+    {
+        var failure = new InvalidOperationException("the secret store is unavailable");
+        bool broken = false;
+        await using TestHost host = await TestHost.StartAsync(
+            new Dictionary<string, string?> { ["throwing:FailureRatio"] = "0.4", ["steady:FailureRatio"] = "0.4" },
+            breakers => breakers.Configure("throwing", o =>
+            {
+                if (broken)
+                {
+                    throw failure;
+                }
+
+                o.MinimumThroughput = 30;
+            }));
+        CircuitBreaker throwing = host.Registry.GetOrAdd("throwing");
+        CircuitBreaker steady = host.Registry.GetOrAdd("steady");
+
+        broken = true;
+        host.Reload(new Dictionary<string, string?> { ["throwing:FailureRatio"] = "0.6", ["steady:FailureRatio"] = "0.6" });
+
+        Assert.Equal(0.4, throwing.Options.FailureRatio);
+        Assert.Equal(30, throwing.Options.MinimumThroughput);
+        Assert.Equal(0.6, steady.Options.FailureRatio);
+        FakeLogRecord error = Assert.Single(host.Logs.GetSnapshot(), r => r.Level == LogLevel.Error);
+        Assert.Contains("Circuit breaker 'throwing'", error.Message, StringComparison.Ordinal);
+        Assert.Contains(failure.Message, error.Message, StringComparison.Ordinal);
+        Assert.Same(failure, error.Exception);
+    }
+
+    [Fact]
+    public async Task Configuration_code_that_throws_at_start_stops_the_host_with_a_message_naming_the_breaker()
+    {
+        TestHost host = TestHost.Create(
+            new Dictionary<string, string?>(),
+            breakers => breakers.Configure("throwing", static _ => throw new InvalidOperationException("the secret store is unavailable")));
+        await using (host)
+        {
+            OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.Host.StartAsync());
+
+            string failure = Assert.Single(error.Failures);
+            Assert.Contains("Circuit breaker 'throwing'", failure, StringComparison.Ordinal);
+            Assert.Contains("the secret store is unavailable", failure, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Removing_a_setting_returns_the_breaker_to_the_codes_value()
     {
         await using TestHost host = await TestHost.StartAsync(new Dictionary<string, string?> { ["removed:SuccessThreshold"] = "9" });

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading.Tasks;
 using Breaker.Redis.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,6 +47,30 @@ public sealed class DependencyInjectionTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task Without_a_registered_connection_the_host_logs_that_coordination_did_not_start_and_stops_cleanly()
+    {
+        var log = new ListLogger();
+        var registry = new CircuitBreakerRegistry();
+        CircuitBreaker quotes = registry.GetOrAdd("quotes");
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new ListLoggerProvider(log));
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddCircuitBreakers().AddRedisCoordination(static o => o.KeyPrefix = "no-connection");
+        using IHost host = builder.Build();
+
+        await host.StartAsync();
+        await Poll.UntilAsync(
+            () => log.Lines.Any(static line =>
+                line.StartsWith("Error: Fleet coordination could not start", StringComparison.Ordinal)
+                && line.Contains(nameof(IConnectionMultiplexer), StringComparison.Ordinal)),
+            "the host logged that no connection was registered");
+        await host.StopAsync();
+
+        Assert.Null(quotes.Coordinator);
+    }
+
+    [Fact]
     public async Task A_missing_key_prefix_fails_the_host_start()
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
@@ -56,5 +81,15 @@ public sealed class DependencyInjectionTests(RedisServer redis)
 
         OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains("key prefix", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Sends every category's log to one <see cref="ListLogger"/>.</summary>
+    private sealed class ListLoggerProvider(ListLogger log) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => log;
+
+        public void Dispose()
+        {
+        }
     }
 }

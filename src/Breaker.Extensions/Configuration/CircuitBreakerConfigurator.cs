@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Breaker.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,8 @@ namespace Breaker.Configuration;
 
 /// <summary>
 /// Applies <see cref="CircuitBreakerRegistryOptions"/> to the registry: at start-up, where any invalid breaker stops the
-/// application, and on every reload, where an invalid breaker is logged and keeps its previous options.
+/// application, and on every reload, where an invalid breaker is logged and keeps its previous options. Code registered
+/// with <see cref="CircuitBreakerRegistryOptions.Configure"/> that throws counts as that breaker's invalid configuration.
 /// </summary>
 internal sealed class CircuitBreakerConfigurator(
     CircuitBreakerRegistry registry,
@@ -29,10 +31,10 @@ internal sealed class CircuitBreakerConfigurator(
             registry.TimeProvider = timeProvider;
         }
 
-        List<string> failures = Apply(monitor.CurrentValue);
+        List<Failure> failures = Apply(monitor.CurrentValue);
         if (failures.Count > 0)
         {
-            throw new OptionsValidationException(Options.DefaultName, typeof(CircuitBreakerRegistryOptions), failures);
+            throw new OptionsValidationException(Options.DefaultName, typeof(CircuitBreakerRegistryOptions), failures.Select(static f => f.Reason));
         }
 
         _subscription ??= monitor.OnChange(OnReload);
@@ -40,19 +42,20 @@ internal sealed class CircuitBreakerConfigurator(
 
     public void Dispose() => _subscription?.Dispose();
 
+    /// <summary>Runs on the change token's callback: whatever a breaker's configuration does, nothing escapes from here.</summary>
     private void OnReload(CircuitBreakerRegistryOptions options)
     {
-        foreach (string failure in Apply(options))
+        foreach (Failure failure in Apply(options))
         {
-            Log.ConfigurationRejected(logger, failure);
+            Log.ConfigurationRejected(logger, failure.Reason, failure.Exception);
         }
     }
 
-    private List<string> Apply(CircuitBreakerRegistryOptions options)
+    private List<Failure> Apply(CircuitBreakerRegistryOptions options)
     {
         lock (_applyLock)
         {
-            var failures = new List<string>(options.BindingErrors.Values);
+            var failures = options.BindingErrors.Values.Select(static reason => new Failure(reason, null)).ToList();
             IReadOnlySet<string> names = options.Names;
             var configured = new HashSet<string>(names, StringComparer.Ordinal);
             configured.UnionWith(options.BindingErrors.Keys);
@@ -78,7 +81,8 @@ internal sealed class CircuitBreakerConfigurator(
         }
     }
 
-    private bool TryApply(string name, Action<CircuitBreakerOptions> configure, IReadOnlySet<string> names, List<string> failures)
+    /// <summary>Applies <paramref name="configure"/> to a breaker and its per-host breakers; on failure the breaker keeps its options and the failure is added to <paramref name="failures"/>.</summary>
+    private bool TryApply(string name, Action<CircuitBreakerOptions> configure, IReadOnlySet<string> names, List<Failure> failures)
     {
         try
         {
@@ -102,8 +106,18 @@ internal sealed class CircuitBreakerConfigurator(
         }
         catch (ArgumentOutOfRangeException ex)
         {
-            failures.Add(ex.Message);
+            // An invalid value: the message names the breaker and the option, which is all there is to say.
+            failures.Add(new Failure(ex.Message, null));
+            return false;
+        }
+        catch (Exception ex)
+        {
+            // The application's own configuration code threw: keep the exception, its stack is the way to the bug.
+            failures.Add(new Failure($"Circuit breaker '{name}': its configuration code threw {ex.GetType().Name}: {ex.Message}", ex));
             return false;
         }
     }
+
+    /// <summary>Why a breaker's configuration was rejected, and the exception its configuration code threw, if it threw.</summary>
+    private readonly record struct Failure(string Reason, Exception? Exception);
 }

@@ -34,5 +34,5 @@ internal static partial class Log
     public static partial void ConfigurationApplied(ILogger logger, string breakerName);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Reloaded circuit breaker configuration was rejected; the breaker keeps its previous options. {Reason}")]
-    public static partial void ConfigurationRejected(ILogger logger, string reason);
+    public static partial void ConfigurationRejected(ILogger logger, string reason, Exception? exception);
 }

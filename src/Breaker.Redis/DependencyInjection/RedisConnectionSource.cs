@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
@@ -32,13 +33,42 @@ internal sealed class RedisConnectionSource
 
     public static RedisConnectionSource FromConnection(IConnectionMultiplexer? connection) => new(null, connection);
 
-    public async Task<IConnectionMultiplexer> ConnectAsync(IServiceProvider services)
+    /// <summary>
+    /// The connection: the given or registered one, or a new one. Cancelling stops waiting for a new connection (which is
+    /// then closed as soon as it is made), so a host that stops while Redis is away does not wait for the connect timeout.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No connection was given and none is registered.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<IConnectionMultiplexer> ConnectAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         if (_configuration is null)
         {
             return _connection ?? services.GetRequiredService<IConnectionMultiplexer>();
         }
 
-        return await ConnectionMultiplexer.ConnectAsync(_configuration).ConfigureAwait(false);
+        Task<ConnectionMultiplexer> connecting = ConnectionMultiplexer.ConnectAsync(_configuration);
+        try
+        {
+            return await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Nobody will use the connection that is still being made: close it when it is, and observe a failure.
+            _ = connecting.ContinueWith(
+                static t =>
+                {
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        t.Result.Dispose();
+                    }
+
+                    _ = t.Exception;
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            throw;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Breaker.Logging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ internal sealed class RedisCoordinationService(
     ILogger<RedisFleetCoordinator> logger) : IHostedService
 {
     private readonly CancellationTokenSource _stopping = new();
-    private Task<Running>? _starting;
+    private Task<Running?>? _starting;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -37,26 +38,50 @@ internal sealed class RedisCoordinationService(
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        Running running = await _starting.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await running.Coordinator.StopAsync(cancellationToken).ConfigureAwait(false);
-        if (source.Owned)
+        Running? running = await _starting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (running is not null)
         {
-            await running.Connection.DisposeAsync().ConfigureAwait(false);
+            await running.Coordinator.StopAsync(cancellationToken).ConfigureAwait(false);
+            if (source.Owned)
+            {
+                await running.Connection.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         _stopping.Dispose();
     }
 
-    private async Task<Running> StartCoordinatorAsync(RedisCoordinationOptions settings)
+    /// <summary>Connects and starts the coordinator; never throws (<see langword="null"/>: not running, the breakers act on their own).</summary>
+    private async Task<Running?> StartCoordinatorAsync(RedisCoordinationOptions settings)
     {
-        IConnectionMultiplexer connection = await source.ConnectAsync(services).ConfigureAwait(false);
-        var coordinator = new RedisFleetCoordinator(registry, connection, settings, logger);
-        if (!_stopping.IsCancellationRequested)
+        IConnectionMultiplexer? connection = null;
+        try
         {
-            coordinator.Start();
-        }
+            connection = await source.ConnectAsync(services, _stopping.Token).ConfigureAwait(false);
+            var coordinator = new RedisFleetCoordinator(registry, connection, settings, logger);
+            if (!_stopping.IsCancellationRequested)
+            {
+                coordinator.Start();
+            }
 
-        return new Running(connection, coordinator);
+            return new Running(connection, coordinator);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The host stopped before Redis answered: there is nothing to stop.
+            return null;
+        }
+        catch (Exception ex)
+        {
+            // Nobody awaits this task until the host stops: say so now, or coordination silently never happens.
+            Log.StartFailed(logger, ex);
+            if (connection is not null && source.Owned)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return null;
+        }
     }
 
     private sealed record Running(IConnectionMultiplexer Connection, RedisFleetCoordinator Coordinator);

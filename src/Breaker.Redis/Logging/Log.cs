@@ -38,4 +38,10 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Information, "Fleet coordination stopped for instance {InstanceId}.")]
     public static partial void Stopped(ILogger logger, string instanceId);
+
+    [LoggerMessage(12, LogLevel.Error, "Fleet coordination could not start: circuit breakers act on their own.")]
+    public static partial void StartFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Debug, "An exchange with Redis failed while fleet coordination was stopping.")]
+    public static partial void FailedWhileStopping(ILogger logger, Exception exception);
 }

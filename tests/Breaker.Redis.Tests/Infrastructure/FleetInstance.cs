@@ -1,7 +1,5 @@
 using System;
-using System.Diagnostics;
 using System.Net.Http;
-using System.Threading;
 using System.Threading.Tasks;
 using StackExchange.Redis;
 
@@ -12,9 +10,15 @@ public sealed class FleetInstance : IAsyncDisposable
 {
     private readonly HttpClient _http;
     private readonly Uri _address;
-    private long _maxCallTicks;
 
-    internal FleetInstance(string name, CircuitBreakerRegistry registry, HttpClient http, Uri address, ConnectionMultiplexer? connection, RedisFleetCoordinator? coordinator)
+    internal FleetInstance(
+        string name,
+        CircuitBreakerRegistry registry,
+        HttpClient http,
+        Uri address,
+        ConnectionMultiplexer? connection,
+        ObservedConnection? observed,
+        RedisFleetCoordinator? coordinator)
     {
         Name = name;
         Registry = registry;
@@ -22,6 +26,7 @@ public sealed class FleetInstance : IAsyncDisposable
         _http = http;
         _address = address;
         Connection = connection;
+        Observed = observed;
         Coordinator = coordinator;
     }
 
@@ -33,6 +38,9 @@ public sealed class FleetInstance : IAsyncDisposable
 
     public ConnectionMultiplexer? Connection { get; }
 
+    /// <summary>What the coordinator sees of <see cref="Connection"/>: it tells whether a call ever asked for Redis.</summary>
+    public ObservedConnection? Observed { get; }
+
     public RedisFleetCoordinator? Coordinator { get; }
 
     public int Succeeded { get; private set; }
@@ -41,13 +49,10 @@ public sealed class FleetInstance : IAsyncDisposable
 
     public int Rejected { get; private set; }
 
-    /// <summary>The longest any call took, in real time (a bound on a hang, not a timing assertion).</summary>
-    public TimeSpan LongestCall => TimeSpan.FromTicks(Interlocked.Read(ref _maxCallTicks));
-
     /// <summary>One call to the dependency through the breaker, as generated code would make it. Anything but a failure or a rejection escapes.</summary>
     public async Task CallAsync()
     {
-        var clock = Stopwatch.StartNew();
+        ObservedConnection.EnterCall();
         try
         {
             await Breaker.ExecuteAsync(
@@ -68,14 +73,6 @@ public sealed class FleetInstance : IAsyncDisposable
         catch (HttpRequestException)
         {
             Failed++;
-        }
-        finally
-        {
-            long ticks = clock.Elapsed.Ticks;
-            if (ticks > _maxCallTicks)
-            {
-                Interlocked.Exchange(ref _maxCallTicks, ticks);
-            }
         }
     }
 

@@ -62,6 +62,7 @@ public sealed class TestFleet : IAsyncDisposable
             var registry = new CircuitBreakerRegistry(time);
             string name = $"instance-{i}";
             ConnectionMultiplexer? connection = null;
+            ObservedConnection? observed = null;
             RedisFleetCoordinator? coordinator = null;
             if (redis is not null)
             {
@@ -75,10 +76,10 @@ public sealed class TestFleet : IAsyncDisposable
                     OperationTimeout = TimeSpan.FromSeconds(1),
                 };
                 configure?.Invoke(options);
-                coordinator = new RedisFleetCoordinator(registry, connection, options, log);
+                coordinator = new RedisFleetCoordinator(registry, ObservedConnection.Wrap(connection, out observed), options, log);
             }
 
-            var instance = new FleetInstance(name, registry, http, dependency.Address, connection, coordinator);
+            var instance = new FleetInstance(name, registry, http, dependency.Address, connection, observed, coordinator);
             coordinator?.Start();
             instances.Add(instance);
         }
