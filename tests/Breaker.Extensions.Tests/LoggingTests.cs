@@ -87,6 +87,21 @@ public sealed class LoggingTests
         Assert.DoesNotContain(logs.GetSnapshot(), r => r.Category == "Breaker.CircuitBreaker");
     }
 
+    [Fact]
+    public async Task Configuration_a_new_breaker_cannot_take_is_set_aside_and_logged_as_an_error()
+    {
+        // Valid on its own (the library's window holds 100 calls), but not for code whose window holds 20.
+        await using TestHost host = await TestHost.StartAsync(new Dictionary<string, string?> { ["small:MinimumThroughput"] = "50" });
+
+        CircuitBreaker breaker = host.Registry.GetOrAdd("small", static o => { o.SlidingWindowSize = 20; o.MinimumThroughput = 5; });
+
+        Assert.Equal(5, breaker.Options.MinimumThroughput);
+        FakeLogRecord record = Assert.Single(StateChanges(host, "small"));
+        Assert.Equal(LogLevel.Error, record.Level);
+        Assert.Equal("ConfigurationSetAside", record.Id.Name);
+        Assert.Contains("SlidingWindowSize", record.Message, StringComparison.Ordinal);
+    }
+
     private static FakeLogRecord[] StateChanges(TestHost host, string breakerName) =>
         host.Logs.GetSnapshot()
             .Where(r => r.Category == "Breaker.CircuitBreaker" && r.Message.Contains($"'{breakerName}'", StringComparison.Ordinal))

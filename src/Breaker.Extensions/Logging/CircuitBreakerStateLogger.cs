@@ -7,7 +7,8 @@ namespace Breaker.Logging;
 /// <summary>
 /// Logs the state changes of every breaker in a registry: those that exist when it starts, and those created later (generated
 /// code creates them on first use), which it attaches to as the registry adds them. A breaker already open, half-open or
-/// isolated when it starts has its current state logged, since that change happened before anyone listened.
+/// isolated when it starts has its current state logged, since that change happened before anyone listened. It also logs
+/// configuration that a new breaker had to set aside.
 /// </summary>
 internal sealed class CircuitBreakerStateLogger : IDisposable
 {
@@ -16,6 +17,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
     private readonly ConcurrentDictionary<CircuitBreaker, byte> _attached = new();
     private readonly EventHandler<CircuitStateChangedEventArgs> _onStateChanged;
     private readonly EventHandler<CircuitBreaker> _onBreakerAdded;
+    private readonly EventHandler<ConfigurationRejectedEventArgs> _onConfigurationRejected;
     private readonly object _startLock = new();
     private bool _started;
     private bool _disposed;
@@ -26,6 +28,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
         _logger = logger;
         _onStateChanged = OnStateChanged;
         _onBreakerAdded = (_, breaker) => Attach(breaker, logCurrentState: false);
+        _onConfigurationRejected = (_, e) => Log.ConfigurationSetAside(_logger, e.BreakerName, e.Error.Message);
     }
 
     /// <summary>Attaches to the breakers that exist now and to every one the registry adds from now on.</summary>
@@ -42,6 +45,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
 
             // Subscribe first, then enumerate: a breaker added in between is seen twice and attached once.
             _registry.BreakerAdded += _onBreakerAdded;
+            _registry.ConfigurationRejected += _onConfigurationRejected;
             foreach (CircuitBreaker breaker in _registry)
             {
                 Attach(breaker, logCurrentState: true);
@@ -55,6 +59,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
         {
             _disposed = true;
             _registry.BreakerAdded -= _onBreakerAdded;
+            _registry.ConfigurationRejected -= _onConfigurationRejected;
         }
 
         foreach (CircuitBreaker breaker in _attached.Keys)

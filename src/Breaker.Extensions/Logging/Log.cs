@@ -35,4 +35,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Reloaded circuit breaker configuration was rejected; the breaker keeps its previous options. {Reason}")]
     public static partial void ConfigurationRejected(ILogger logger, string reason, Exception? exception);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Circuit breaker '{BreakerName}' was created with the options its code gives: its configuration was set aside. {Reason}")]
+    public static partial void ConfigurationSetAside(ILogger logger, string breakerName, string reason);
 }
