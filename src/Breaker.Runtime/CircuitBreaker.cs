@@ -428,10 +428,7 @@ public sealed partial class CircuitBreaker
         CircuitBreakerOptions options = settings.Options;
         WindowCounts counts = window.GetCounts(now);
 
-        // Division rather than multiplication, so that 3 failures in 10 calls meets a ratio of exactly 0.3.
-        bool overRatio = counts.Calls > 0
-            && ((double)counts.Failures / counts.Calls >= options.FailureRatio
-                || (double)counts.SlowCalls / counts.Calls >= options.SlowCallRatio);
+        bool overRatio = options.IsRatioThresholdReached(counts.Calls, counts.Failures, counts.SlowCalls);
         bool armed = overRatio && counts.Calls < options.MinimumThroughput;
         if (_armed != armed)
         {

@@ -123,6 +123,17 @@ public sealed class CircuitBreakerOptions
         }
     }
 
+    /// <summary>
+    /// Whether counts meet a ratio threshold: failures / calls at least <see cref="FailureRatio"/>, or slow calls / calls
+    /// at least <see cref="SlowCallRatio"/>. Compared by division, so 3 failures in 10 calls meet a ratio of exactly 0.3.
+    /// <see cref="MinimumThroughput"/> is not checked: a closed circuit applies this after every outcome, and so does a fleet to its summed counts.
+    /// </summary>
+    /// <param name="calls">Calls counted.</param>
+    /// <param name="failures">Of those, the failed ones.</param>
+    /// <param name="slowCalls">Of those, the slow ones.</param>
+    public bool IsRatioThresholdReached(long calls, long failures, long slowCalls) =>
+        calls > 0 && ((double)failures / calls >= FailureRatio || (double)slowCalls / calls >= SlowCallRatio);
+
     /// <summary>Returns a copy of these options.</summary>
     public CircuitBreakerOptions Clone() => (CircuitBreakerOptions)MemberwiseClone();
 

@@ -16,7 +16,7 @@ public sealed class ProtocolTests
             .Add(new InstanceCounts(0, 1000, 1000, 0, Crossed: true))
             .Add(new InstanceCounts(0, 2, 0, 0, Crossed: false));
 
-        Assert.True(RatioRule.Crossed(view.Calls, view.Failures, view.SlowCalls, Options));
+        Assert.True(Options.IsRatioThresholdReached(view.Calls, view.Failures, view.SlowCalls));
         Assert.False(view.ShouldOpen(Options, minimumInstances: 2));
         Assert.True(view.ShouldOpen(Options, minimumInstances: 1));
     }

@@ -161,4 +161,16 @@ public sealed class OptionsTests
 
         Assert.Equal(settings.Order(), covered.Order());
     }
+
+    [Theory]
+    [InlineData(10, 3, 0, true)]   // 3 of 10 meets 0.3 exactly
+    [InlineData(10, 2, 0, false)]
+    [InlineData(10, 0, 5, true)]   // the slow-call ratio (0.5) alone
+    [InlineData(0, 0, 0, false)]   // no calls, no ratio
+    public void IsRatioThresholdReached_compares_by_division(long calls, long failures, long slow, bool reached)
+    {
+        var options = new CircuitBreakerOptions { FailureRatio = 0.3, SlowCallRatio = 0.5 };
+
+        Assert.Equal(reached, options.IsRatioThresholdReached(calls, failures, slow));
+    }
 }

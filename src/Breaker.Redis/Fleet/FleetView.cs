@@ -20,5 +20,5 @@ internal readonly record struct FleetView(int Instances, int InstancesCrossed, l
     public bool ShouldOpen(CircuitBreakerOptions options, int minimumInstances) =>
         InstancesCrossed >= minimumInstances
         && Calls >= options.MinimumThroughput
-        && RatioRule.Crossed(Calls, Failures, SlowCalls, options);
+        && options.IsRatioThresholdReached(Calls, Failures, SlowCalls);
 }

@@ -13,7 +13,7 @@ internal readonly record struct InstanceCounts(long Epoch, long Calls, long Fail
     public static InstanceCounts From(CircuitBreakerMetrics metrics, CircuitBreakerOptions options, long epoch)
     {
         long calls = metrics.WindowCalls;
-        bool crossed = calls > 0 && RatioRule.Crossed(calls, metrics.WindowFailures, metrics.WindowSlowCalls, options);
+        bool crossed = options.IsRatioThresholdReached(calls, metrics.WindowFailures, metrics.WindowSlowCalls);
         return new InstanceCounts(epoch, calls, metrics.WindowFailures, metrics.WindowSlowCalls, crossed);
     }
 
