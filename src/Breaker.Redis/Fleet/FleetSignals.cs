@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using Breaker.Protocol;
+using StackExchange.Redis;
+
+namespace Breaker.Fleet;
+
+/// <summary>
+/// What wakes the coordination loop between its rounds: other instances' announcements on the application's channel and
+/// the participants' own signals, queued for the loop, and what the loop does about each.
+/// </summary>
+internal sealed class FleetSignals
+{
+    private readonly RedisExchange _exchange;
+    private readonly RedisChannel _channel;
+    private readonly string _instanceId;
+    private readonly ConcurrentDictionary<string, BreakerParticipant> _participants;
+    private readonly IFleetLink _link;
+    private readonly FleetBreakApplier _applier;
+    private readonly ProbeLeaseKeeper _lease;
+    private readonly Channel<Signal> _inbox = Channel.CreateUnbounded<Signal>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Action<RedisChannel, RedisValue> _onAnnouncement;
+    private bool _subscribed;
+
+    public FleetSignals(
+        RedisExchange exchange,
+        RedisChannel channel,
+        string instanceId,
+        ConcurrentDictionary<string, BreakerParticipant> participants,
+        IFleetLink link,
+        FleetBreakApplier applier,
+        ProbeLeaseKeeper lease)
+    {
+        _exchange = exchange;
+        _channel = channel;
+        _instanceId = instanceId;
+        _participants = participants;
+        _link = link;
+        _applier = applier;
+        _lease = lease;
+        _onAnnouncement = OnAnnouncement;
+    }
+
+    public void Post(Signal signal) => _inbox.Writer.TryWrite(signal);
+
+    public ValueTask<bool> WaitToReadAsync(CancellationToken stopping) => _inbox.Reader.WaitToReadAsync(stopping);
+
+    public bool TryRead([MaybeNullWhen(false)] out Signal signal) => _inbox.Reader.TryRead(out signal);
+
+    /// <summary>Subscribes to the channel at the first round that reaches Redis (dropping any subscription left from a failed attempt).</summary>
+    public async Task EnsureSubscribedAsync(CancellationToken stopping)
+    {
+        if (!_subscribed)
+        {
+            ISubscriber subscriber = _exchange.Connection.GetSubscriber();
+            await _exchange.WaitAsync(subscriber.UnsubscribeAsync(_channel, _onAnnouncement), stopping).ConfigureAwait(false);
+            await _exchange.WaitAsync(subscriber.SubscribeAsync(_channel, _onAnnouncement), stopping).ConfigureAwait(false);
+            _subscribed = true;
+        }
+    }
+
+    public Task UnsubscribeAsync() => _exchange.Connection.GetSubscriber().UnsubscribeAsync(_channel, _onAnnouncement);
+
+    public async Task HandleAsync(Signal signal, CancellationToken stopping)
+    {
+        BreakerParticipant p = signal.Participant!;
+        switch (signal.Kind)
+        {
+            case SignalKind.Announcement when _link.IsCoordinating:
+                if (signal.Announcement.Kind == FleetMessageKind.Opened)
+                {
+                    _applier.ApplyOpening(p, signal.Announcement.Value);
+                }
+                else
+                {
+                    if (p.InFleetBreak)
+                    {
+                        _applier.CloseFromFleet(p);
+                    }
+
+                    p.Epoch = signal.Announcement.Value;
+                }
+
+                break;
+
+            case SignalKind.LeaseWanted when _link.IsCoordinating && p.InFleetBreak && !p.HoldsLease:
+                await _lease.TakeAsync(p, _exchange.Connection.GetDatabase(), stopping).ConfigureAwait(false);
+                break;
+
+            case SignalKind.Verdict when p.HoldsLease:
+                await _lease.PublishVerdictAsync(p, signal, stopping).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private void OnAnnouncement(RedisChannel channel, RedisValue value)
+    {
+        if (FleetMessage.TryParse(value, out FleetMessage message)
+            && message.InstanceId != _instanceId
+            && _participants.TryGetValue(message.BreakerName, out BreakerParticipant? participant))
+        {
+            _inbox.Writer.TryWrite(new Signal(SignalKind.Announcement, participant, message));
+        }
+    }
+}
