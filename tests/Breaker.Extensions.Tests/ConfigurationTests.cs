@@ -82,6 +82,21 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task A_breaker_that_exists_at_start_up_is_judged_with_its_codes_options()
+    {
+        // Valid for this breaker (its code keeps 500 calls), although not with the library's window of 100.
+        TestHost host = TestHost.Create(new Dictionary<string, string?> { ["big:MinimumThroughput"] = "200" });
+        await using (host)
+        {
+            CircuitBreaker breaker = host.Registry.GetOrAdd("big", static o => o.SlidingWindowSize = 500);
+
+            await host.Host.StartAsync();
+
+            Assert.Equal(200, breaker.Options.MinimumThroughput);
+        }
+    }
+
+    [Fact]
     public async Task A_reload_reconfigures_a_live_breaker_without_resetting_its_state()
     {
         await using TestHost host = await TestHost.StartAsync(new Dictionary<string, string?> { ["live:ConsecutiveFailureThreshold"] = "2" });

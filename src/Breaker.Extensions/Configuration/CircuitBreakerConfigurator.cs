@@ -86,9 +86,16 @@ internal sealed class CircuitBreakerConfigurator(
     {
         try
         {
-            var candidate = new CircuitBreakerOptions();
-            configure(candidate);
-            candidate.Validate(name);
+            // A breaker that exists is judged with its code's options (Configure validates them, and throws before
+            // changing anything). One not created yet (generated code creates it on first use) can only be judged with
+            // the library defaults: stricter than its code may be, but it fails at start-up, where it is cheap to fix.
+            if (!registry.TryGet(name, out _))
+            {
+                var candidate = new CircuitBreakerOptions();
+                configure(candidate);
+                candidate.Validate(name);
+            }
+
             registry.Configure(name, configure);
 
             // Per-host breakers ("name:host") follow their base breaker's configuration unless configured themselves.
