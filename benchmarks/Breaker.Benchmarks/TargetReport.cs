@@ -10,7 +10,7 @@ internal static class TargetReport
 {
     public static void Print(IEnumerable<BenchmarkReport> reports)
     {
-        Dictionary<string, BenchmarkReport> byName = reports
+        var byName = reports
             .Where(static r => r.ResultStatistics is not null)
             .GroupBy(Key)
             .ToDictionary(static g => g.Key, static g => g.First());

@@ -7,7 +7,7 @@ namespace Breaker.Samples.Console;
 /// <summary>The step that uses the source generator: a <c>[CircuitBreaker]</c> partial method with a fallback.</summary>
 internal sealed class GeneratedCodeDemo(DemoClock clock, Random random)
 {
-    private static readonly string[] s_cities = ["Oslo", "Lima", "Pune", "Kyiv", "Rome", "Nara"];
+    private static readonly string[] Cities = ["Oslo", "Lima", "Pune", "Kyiv", "Rome", "Nara"];
 
     public void DecoratedServiceWithFallback()
     {
@@ -18,7 +18,7 @@ internal sealed class GeneratedCodeDemo(DemoClock clock, Random random)
         const int calls = 12;
         for (int i = 0; i < calls; i++)
         {
-            Forecast forecast = service.GetForecast(s_cities[i % s_cities.Length]);
+            Forecast forecast = service.GetForecast(Cities[i % Cities.Length]);
             Terminal.Outcome(!forecast.FromFallback, forecast.ToString());
         }
 
@@ -37,7 +37,7 @@ internal sealed class GeneratedCodeDemo(DemoClock clock, Random random)
         service.FailureRate = 0;
         for (int i = 0; i < 2; i++)
         {
-            Forecast forecast = service.GetForecast(s_cities[i]);
+            Forecast forecast = service.GetForecast(Cities[i]);
             Terminal.Outcome(!forecast.FromFallback, forecast.ToString());
         }
 

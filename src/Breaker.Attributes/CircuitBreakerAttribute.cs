@@ -1,74 +1,73 @@
 using System;
 using System.Diagnostics;
 
-namespace Breaker
+namespace Breaker;
+
+/// <summary>
+/// Guards a <c>partial</c> method with a circuit breaker: Breaker's source generator writes the method's body,
+/// which calls the implementation (<c>MethodName</c> + <c>Core</c> by default) through the named breaker.
+/// </summary>
+/// <remarks>
+/// Methods that use the same <see cref="Name"/> share one breaker. Values given here are defaults: configuration
+/// registered at run time for the same name overrides them.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+[Conditional("BREAKER_KEEP_ATTRIBUTES")]
+public sealed class CircuitBreakerAttribute : Attribute
 {
+    /// <summary>Creates the attribute for the breaker called <paramref name="name"/>.</summary>
+    /// <param name="name">The breaker's name in the registry; methods with the same name share one breaker.</param>
+    public CircuitBreakerAttribute(string name) => Name = name;
+
+    /// <summary>The breaker's name in <c>CircuitBreakerRegistry</c>; configuration is keyed by it.</summary>
+    public string Name { get; }
+
     /// <summary>
-    /// Guards a <c>partial</c> method with a circuit breaker: Breaker's source generator writes the method's body,
-    /// which calls the implementation (<c>MethodName</c> + <c>Core</c> by default) through the named breaker.
+    /// The method called instead when the guarded call fails or the circuit rejects it (use <c>nameof</c>).
+    /// It takes no parameters, the guarded method's parameters, those plus one trailing exception parameter,
+    /// or the exception parameter alone; without a fallback, failures propagate and rejections throw.
     /// </summary>
-    /// <remarks>
-    /// Methods that use the same <see cref="Name"/> share one breaker. Values given here are defaults: configuration
-    /// registered at run time for the same name overrides them.
-    /// </remarks>
-    [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
-    [Conditional("BREAKER_KEEP_ATTRIBUTES")]
-    public sealed class CircuitBreakerAttribute : Attribute
-    {
-        /// <summary>Creates the attribute for the breaker called <paramref name="name"/>.</summary>
-        /// <param name="name">The breaker's name in the registry; methods with the same name share one breaker.</param>
-        public CircuitBreakerAttribute(string name) => Name = name;
+    public string? Fallback { get; set; }
 
-        /// <summary>The breaker's name in <c>CircuitBreakerRegistry</c>; configuration is keyed by it.</summary>
-        public string Name { get; }
+    /// <summary>The method that does the real work (use <c>nameof</c>). Default: the guarded method's name + <c>Core</c>.</summary>
+    public string? Implementation { get; set; }
 
-        /// <summary>
-        /// The method called instead when the guarded call fails or the circuit rejects it (use <c>nameof</c>).
-        /// It takes no parameters, the guarded method's parameters, those plus one trailing exception parameter,
-        /// or the exception parameter alone; without a fallback, failures propagate and rejections throw.
-        /// </summary>
-        public string? Fallback { get; set; }
+    /// <summary>The failure ratio, in (0, 1], at which the circuit opens. Default 0.5.</summary>
+    public double FailureRatio { get; set; } = 0.5;
 
-        /// <summary>The method that does the real work (use <c>nameof</c>). Default: the guarded method's name + <c>Core</c>.</summary>
-        public string? Implementation { get; set; }
+    /// <summary>How many calls the window must hold before a ratio can open the circuit. Default 10.</summary>
+    public int MinimumThroughput { get; set; } = 10;
 
-        /// <summary>The failure ratio, in (0, 1], at which the circuit opens. Default 0.5.</summary>
-        public double FailureRatio { get; set; } = 0.5;
+    /// <summary>The number of most recent calls a count-based window holds. Default 100 calls.</summary>
+    public int SlidingWindowSize { get; set; } = 100;
 
-        /// <summary>How many calls the window must hold before a ratio can open the circuit. Default 10.</summary>
-        public int MinimumThroughput { get; set; } = 10;
+    /// <summary>In milliseconds; 0 (the default) keeps a count-based window, a positive value a time-based window of that length.</summary>
+    public int SamplingDurationMs { get; set; }
 
-        /// <summary>The number of most recent calls a count-based window holds. Default 100 calls.</summary>
-        public int SlidingWindowSize { get; set; } = 100;
+    /// <summary>Opens the circuit after this many failures in a row, whatever the ratio. Default 0 (off).</summary>
+    public int ConsecutiveFailureThreshold { get; set; }
 
-        /// <summary>In milliseconds; 0 (the default) keeps a count-based window, a positive value a time-based window of that length.</summary>
-        public int SamplingDurationMs { get; set; }
+    /// <summary>How long, in milliseconds, the circuit stays open before it lets probes through. Default 60000.</summary>
+    public int BreakDurationMs { get; set; } = 60_000;
 
-        /// <summary>Opens the circuit after this many failures in a row, whatever the ratio. Default 0 (off).</summary>
-        public int ConsecutiveFailureThreshold { get; set; }
+    /// <summary>How many successful probes close a half-open circuit; also the most probes admitted at once. Default 3.</summary>
+    public int SuccessThreshold { get; set; } = 3;
 
-        /// <summary>How long, in milliseconds, the circuit stays open before it lets probes through. Default 60000.</summary>
-        public int BreakDurationMs { get; set; } = 60_000;
+    /// <summary>In milliseconds; a call still running after this counts as a timeout failure. Default 0 (no timeout). Async methods only.</summary>
+    public int TimeoutMs { get; set; }
 
-        /// <summary>How many successful probes close a half-open circuit; also the most probes admitted at once. Default 3.</summary>
-        public int SuccessThreshold { get; set; } = 3;
+    /// <summary>A call taking at least this many milliseconds is slow. Default 10000.</summary>
+    public int SlowCallDurationMs { get; set; } = 10_000;
 
-        /// <summary>In milliseconds; a call still running after this counts as a timeout failure. Default 0 (no timeout). Async methods only.</summary>
-        public int TimeoutMs { get; set; }
+    /// <summary>The slow-call ratio, in (0, 1], at which the circuit opens. Default 0.5.</summary>
+    public double SlowCallRatio { get; set; } = 0.5;
 
-        /// <summary>A call taking at least this many milliseconds is slow. Default 10000.</summary>
-        public int SlowCallDurationMs { get; set; } = 10_000;
+    /// <summary>Exception types that count as failures; when set, any other exception propagates and counts as a success.</summary>
+    public Type[]? Handles { get; set; }
 
-        /// <summary>The slow-call ratio, in (0, 1], at which the circuit opens. Default 0.5.</summary>
-        public double SlowCallRatio { get; set; } = 0.5;
+    /// <summary>Exception types that propagate without counting as a success or a failure.</summary>
+    public Type[]? Ignores { get; set; }
 
-        /// <summary>Exception types that count as failures; when set, any other exception propagates and counts as a success.</summary>
-        public Type[]? Handles { get; set; }
-
-        /// <summary>Exception types that propagate without counting as a success or a failure.</summary>
-        public Type[]? Ignores { get; set; }
-
-        /// <summary>A <c>bool M(TResult)</c> method (use <c>nameof</c>) that marks a returned value as a failure.</summary>
-        public string? FailureWhen { get; set; }
-    }
+    /// <summary>A <c>bool M(TResult)</c> method (use <c>nameof</c>) that marks a returned value as a failure.</summary>
+    public string? FailureWhen { get; set; }
 }

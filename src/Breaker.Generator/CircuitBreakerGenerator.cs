@@ -1,38 +1,38 @@
 using Breaker.Generator.Emitting;
+using Breaker.Generator.Model;
 using Breaker.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
-namespace Breaker.Generator
+namespace Breaker.Generator;
+
+/// <summary>Writes the body of every <c>partial</c> method that carries <c>[CircuitBreaker]</c>.</summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class CircuitBreakerGenerator : IIncrementalGenerator
 {
-    /// <summary>Writes the body of every <c>partial</c> method that carries <c>[CircuitBreaker]</c>.</summary>
-    [Generator(LanguageNames.CSharp)]
-    public sealed class CircuitBreakerGenerator : IIncrementalGenerator
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        /// <inheritdoc />
-        public void Initialize(IncrementalGeneratorInitializationContext context)
-        {
-            var parsed = context.SyntaxProvider
-                .ForAttributeWithMetadataName(
-                    GuardedMethodParser.AttributeMetadataName,
-                    static (node, _) => node is MethodDeclarationSyntax,
-                    GuardedMethodParser.Parse)
-                .WithTrackingName(TrackingNames.ParsedMethods);
+        IncrementalValuesProvider<ParsedMethodModel?> parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                GuardedMethodParser.AttributeMetadataName,
+                static (node, _) => node is MethodDeclarationSyntax,
+                GuardedMethodParser.Parse)
+            .WithTrackingName(TrackingNames.ParsedMethods);
 
-            var methods = parsed
-                .Where(static model => model?.Guarded is not null)
-                .Select(static (model, _) => model!.Guarded!)
-                .WithTrackingName(TrackingNames.SupportedMethods);
-            var unresolved = parsed
-                .Where(static model => model?.Unresolved is not null)
-                .Select(static (model, _) => model!.Unresolved!)
-                .WithTrackingName(TrackingNames.UnresolvedMethods);
+        IncrementalValuesProvider<GuardedMethodModel> methods = parsed
+            .Where(static model => model?.Guarded is not null)
+            .Select(static (model, _) => model!.Guarded!)
+            .WithTrackingName(TrackingNames.SupportedMethods);
+        IncrementalValuesProvider<UnresolvedMethodModel> unresolved = parsed
+            .Where(static model => model?.Unresolved is not null)
+            .Select(static (model, _) => model!.Unresolved!)
+            .WithTrackingName(TrackingNames.UnresolvedMethods);
 
-            context.RegisterSourceOutput(methods, static (output, model) =>
-                output.AddSource(model.HintName, SourceText.From(GuardedMethodEmitter.Emit(model), System.Text.Encoding.UTF8)));
-            context.RegisterSourceOutput(unresolved, static (output, model) =>
-                output.AddSource(model.HintName, SourceText.From(GuardedMethodEmitter.EmitUnresolved(model), System.Text.Encoding.UTF8)));
-        }
+        context.RegisterSourceOutput(methods, static (output, model) =>
+            output.AddSource(model.HintName, SourceText.From(GuardedMethodEmitter.Emit(model), System.Text.Encoding.UTF8)));
+        context.RegisterSourceOutput(unresolved, static (output, model) =>
+            output.AddSource(model.HintName, SourceText.From(GuardedMethodEmitter.EmitUnresolved(model), System.Text.Encoding.UTF8)));
     }
 }

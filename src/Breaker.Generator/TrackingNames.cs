@@ -1,15 +1,14 @@
-namespace Breaker.Generator
+namespace Breaker.Generator;
+
+/// <summary>The names of the generator's pipeline steps, for incrementality tests.</summary>
+public static class TrackingNames
 {
-    /// <summary>The names of the generator's pipeline steps, for incrementality tests.</summary>
-    public static class TrackingNames
-    {
-        /// <summary>Methods carrying <c>[CircuitBreaker]</c>, parsed (<see langword="null"/> when they yield no code).</summary>
-        public const string ParsedMethods = nameof(ParsedMethods);
+    /// <summary>Methods carrying <c>[CircuitBreaker]</c>, parsed (<see langword="null"/> when they yield no code).</summary>
+    public const string ParsedMethods = nameof(ParsedMethods);
 
-        /// <summary>The models of the methods that yield code.</summary>
-        public const string SupportedMethods = nameof(SupportedMethods);
+    /// <summary>The models of the methods that yield code.</summary>
+    public const string SupportedMethods = nameof(SupportedMethods);
 
-        /// <summary>Sound declarations whose attribute has errors: they get a body that throws, so the build shows the Breaker error.</summary>
-        public const string UnresolvedMethods = nameof(UnresolvedMethods);
-    }
+    /// <summary>Sound declarations whose attribute has errors: they get a body that throws, so the build shows the Breaker error.</summary>
+    public const string UnresolvedMethods = nameof(UnresolvedMethods);
 }

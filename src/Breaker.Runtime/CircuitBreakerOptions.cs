@@ -84,7 +84,7 @@ public sealed class CircuitBreakerOptions
 
             if (SlidingWindowSize < MinimumThroughput)
             {
-                throw OutOfRange(prefix, 
+                throw OutOfRange(prefix,
                     nameof(SlidingWindowSize),
                     SlidingWindowSize,
                     $"must be at least MinimumThroughput ({MinimumThroughput}): a window of {SlidingWindowSize} calls can never reach it");
@@ -116,7 +116,7 @@ public sealed class CircuitBreakerOptions
         RequirePositive(prefix, MaxBreakDuration, nameof(MaxBreakDuration));
         if (BreakDurationMultiplier > 1.0 && MaxBreakDuration < BreakDuration)
         {
-            throw OutOfRange(prefix, 
+            throw OutOfRange(prefix,
                 nameof(MaxBreakDuration),
                 MaxBreakDuration,
                 $"must be at least BreakDuration ({BreakDuration}) when BreakDurationMultiplier is above 1");

@@ -92,7 +92,7 @@ checks.Add(("http", http == "500 500 rejected:Open", http));
 
 string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
 using var monitor = new HttpClient { BaseAddress = new Uri(address) };
-using (JsonDocument details = JsonDocument.Parse(await monitor.GetStringAsync("/circuit-breakers/aot-http")))
+using (var details = JsonDocument.Parse(await monitor.GetStringAsync("/circuit-breakers/aot-http")))
 {
     string state = details.RootElement.GetProperty("state").GetString() ?? "";
     checks.Add(("aspnetcore", string.Equals(state, "open", StringComparison.OrdinalIgnoreCase), $"monitor says aot-http is {state}"));

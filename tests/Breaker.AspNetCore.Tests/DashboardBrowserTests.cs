@@ -222,7 +222,7 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
     {
         for (int i = 0; i < calls; i++)
         {
-            TimeSpan duration = TimeSpan.FromMilliseconds(random.Next(slowest / 6, slowest));
+            var duration = TimeSpan.FromMilliseconds(random.Next(slowest / 6, slowest));
             Calls.Timed(breaker, _time, duration, fails: random.NextDouble() < failureChance);
         }
     }

@@ -5,7 +5,6 @@ using System.Net.Http;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Breaker.AspNetCore.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Breaker.AspNetCore.Tests;

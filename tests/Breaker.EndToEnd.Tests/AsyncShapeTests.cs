@@ -12,7 +12,7 @@ public class AsyncShapeTests
     {
         var client = new QuoteClient();
 
-        var task = client.GetFastQuoteAsync("a", CancellationToken.None);
+        Task<decimal> task = client.GetFastQuoteAsync("a", CancellationToken.None);
 
         Assert.True(task.IsCompletedSuccessfully);
         Assert.Equal(10m, await task);
@@ -33,7 +33,7 @@ public class AsyncShapeTests
         Assert.Equal(-1m, await client.GetQuoteAsync("a", CancellationToken.None));
         Assert.IsType<BrokenCircuitException>(client.FallbackReceived);
 
-        var metrics = TestClock.Metrics("e2e-quotes");
+        CircuitBreakerMetrics metrics = TestClock.Metrics("e2e-quotes");
         Assert.Equal(2, metrics.FailedCalls);
         Assert.Equal(1, metrics.RejectedCalls);
         Assert.Equal(3, metrics.FallbackCalls);
@@ -45,12 +45,12 @@ public class AsyncShapeTests
         var client = new QuoteClient { Pending = new TaskCompletionSource<decimal>() };
         using var cancellation = new CancellationTokenSource();
 
-        var call = client.GetCancellableQuoteAsync("a", cancellation.Token);
+        Task<decimal> call = client.GetCancellableQuoteAsync("a", cancellation.Token);
         Assert.False(call.IsCompleted);
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
-        var metrics = TestClock.Metrics("e2e-quotes-cancel");
+        CircuitBreakerMetrics metrics = TestClock.Metrics("e2e-quotes-cancel");
         Assert.Equal(0, metrics.FailedCalls);
         Assert.Equal(1, metrics.IgnoredCalls);
     }
@@ -61,7 +61,7 @@ public class AsyncShapeTests
         var failure = new InvalidOperationException("down");
         var client = new QuoteClient { Pending = new TaskCompletionSource<decimal>() };
 
-        var call = client.GetLiveQuoteAsync("a", CancellationToken.None);
+        Task<decimal> call = client.GetLiveQuoteAsync("a", CancellationToken.None);
         client.Pending.SetException(failure);
 
         Assert.Same(failure, await Assert.ThrowsAsync<InvalidOperationException>(() => call));
@@ -73,13 +73,13 @@ public class AsyncShapeTests
     {
         var service = new SlowService();
         var kinds = new System.Collections.Generic.List<FailureKind>();
-        var call = service.WithTokenAsync(CancellationToken.None);
+        Task<int> call = service.WithTokenAsync(CancellationToken.None);
         TestClock.Breaker("e2e-timeout-token").CallFailed += (_, e) => kinds.Add(e.Kind);
         Assert.False(call.IsCompleted);
 
         TestClock.Time.Advance(TimeSpan.FromSeconds(1));
 
-        var timeout = await Assert.ThrowsAsync<TimeoutException>(() => call);
+        TimeoutException timeout = await Assert.ThrowsAsync<TimeoutException>(() => call);
         Assert.IsAssignableFrom<OperationCanceledException>(timeout.InnerException);
         Assert.Equal([FailureKind.Timeout], kinds);
         Assert.Equal(1, TestClock.Metrics("e2e-timeout-token").FailedCalls);
@@ -89,12 +89,12 @@ public class AsyncShapeTests
     public async Task A_timeout_with_a_fallback_returns_the_fallback()
     {
         var service = new SlowService();
-        var call = service.WithTokenAndFallbackAsync(CancellationToken.None);
+        Task<int> call = service.WithTokenAndFallbackAsync(CancellationToken.None);
 
         TestClock.Time.Advance(TimeSpan.FromSeconds(1));
 
         Assert.Equal(-1, await call);
-        var metrics = TestClock.Metrics("e2e-timeout-token-fallback");
+        CircuitBreakerMetrics metrics = TestClock.Metrics("e2e-timeout-token-fallback");
         Assert.Equal(1, metrics.FailedCalls);
         Assert.Equal(1, metrics.FallbackCalls);
     }
@@ -103,7 +103,7 @@ public class AsyncShapeTests
     public async Task Without_a_token_the_wait_stops_at_the_timeout_and_the_work_continues()
     {
         var service = new SlowService();
-        var call = service.WithoutTokenAsync();
+        ValueTask<int> call = service.WithoutTokenAsync();
         Assert.False(call.IsCompleted);
 
         TestClock.Time.Advance(TimeSpan.FromMilliseconds(999));
@@ -123,7 +123,7 @@ public class AsyncShapeTests
         try
         {
             var service = new SlowService();
-            var call = service.WithTokenAsync(CancellationToken.None);
+            Task<int> call = service.WithTokenAsync(CancellationToken.None);
 
             TestClock.Time.Advance(TimeSpan.FromSeconds(5));
             Assert.False(call.IsCompleted);
@@ -153,7 +153,7 @@ public class AsyncShapeTests
         await mailer.FlushAsync();
         mailer.Fail = true;
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await mailer.FlushAsync());
-        var metrics = TestClock.Metrics("e2e-mailer-valuetask");
+        CircuitBreakerMetrics metrics = TestClock.Metrics("e2e-mailer-valuetask");
         Assert.Equal(1, metrics.SuccessfulCalls);
         Assert.Equal(1, metrics.FailedCalls);
 

@@ -14,18 +14,18 @@ public class SyncShapeTests
         Assert.Equal(3, inventory.Count("abc"));
         inventory.Failure = failure;
 
-        for (var i = 0; i < 3; i++)
+        for (int i = 0; i < 3; i++)
         {
-            var thrown = Assert.Throws<InvalidOperationException>(() => inventory.Count("abc"));
+            InvalidOperationException thrown = Assert.Throws<InvalidOperationException>(() => inventory.Count("abc"));
             Assert.Same(failure, thrown);
         }
 
         Assert.Equal(CircuitState.Open, TestClock.Breaker("e2e-inventory").State);
-        var rejected = Assert.Throws<BrokenCircuitException>(() => inventory.Count("abc"));
+        BrokenCircuitException rejected = Assert.Throws<BrokenCircuitException>(() => inventory.Count("abc"));
         Assert.Equal("e2e-inventory", rejected.CircuitName);
         Assert.Equal(4, inventory.CoreCalls);
 
-        var metrics = TestClock.Metrics("e2e-inventory");
+        CircuitBreakerMetrics metrics = TestClock.Metrics("e2e-inventory");
         Assert.Equal(1, metrics.SuccessfulCalls);
         Assert.Equal(3, metrics.FailedCalls);
         Assert.Equal(1, metrics.RejectedCalls);
@@ -54,10 +54,10 @@ public class SyncShapeTests
 
         prices.Failure = null;
         Assert.Equal(-1m, prices.Price("a"));
-        var rejection = Assert.IsType<BrokenCircuitException>(prices.FallbackReceived);
+        BrokenCircuitException rejection = Assert.IsType<BrokenCircuitException>(prices.FallbackReceived);
         Assert.Equal("e2e-prices", rejection.CircuitName);
 
-        var metrics = TestClock.Metrics("e2e-prices");
+        CircuitBreakerMetrics metrics = TestClock.Metrics("e2e-prices");
         Assert.Equal(2, metrics.FailedCalls);
         Assert.Equal(1, metrics.RejectedCalls);
         Assert.Equal(3, metrics.FallbackCalls);
@@ -103,7 +103,7 @@ public class SyncShapeTests
         classifier.Status = -1;
         Assert.Throws<ArgumentOutOfRangeException>(() => classifier.Send("/"));
 
-        var metrics = TestClock.Metrics("e2e-classify");
+        CircuitBreakerMetrics metrics = TestClock.Metrics("e2e-classify");
         Assert.Equal(2, metrics.IgnoredCalls);
         Assert.Equal(2, metrics.FailedCalls);
         Assert.Equal(2, metrics.SuccessfulCalls);
@@ -128,7 +128,7 @@ public class SyncShapeTests
             Checksum.Fail = false;
         }
 
-        var metrics = TestClock.Metrics("e2e-checksum");
+        CircuitBreakerMetrics metrics = TestClock.Metrics("e2e-checksum");
         Assert.Equal(1, metrics.SuccessfulCalls);
         Assert.Equal(1, metrics.FailedCalls);
         Assert.Equal(1, metrics.FallbackCalls);
@@ -138,9 +138,9 @@ public class SyncShapeTests
     public void Ref_and_out_parameters_flow_through_the_implementation_and_the_fallback()
     {
         var parser = new Parser();
-        var position = 1;
+        int position = 1;
 
-        Assert.True(parser.TryParse("ff", ref position, out var value, 16));
+        Assert.True(parser.TryParse("ff", ref position, out int value, 16));
         Assert.Equal(255, value);
         Assert.Equal(3, position);
 
@@ -182,7 +182,7 @@ public class SyncShapeTests
         var other = new Outer<string>.Middle<Guid>.Repository("owner");
         Assert.Equal(new("owner", (Uri?)null), other.Find<Uri>(Guid.Empty, null));
 
-        var metrics = TestClock.Metrics("e2e-generic");
+        CircuitBreakerMetrics metrics = TestClock.Metrics("e2e-generic");
         Assert.Equal(2, metrics.SuccessfulCalls);
         Assert.Equal(1, metrics.FailedCalls);
         Assert.Equal(1, metrics.FallbackCalls);

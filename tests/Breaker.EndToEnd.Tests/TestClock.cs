@@ -21,13 +21,13 @@ internal static class TestClock
 
     public static CircuitBreakerMetrics Metrics(string breakerName)
     {
-        Assert.True(CircuitBreakerRegistry.Default.TryGet(breakerName, out var breaker), $"no breaker named {breakerName}");
+        Assert.True(CircuitBreakerRegistry.Default.TryGet(breakerName, out CircuitBreaker? breaker), $"no breaker named {breakerName}");
         return breaker.GetMetrics();
     }
 
     public static CircuitBreaker Breaker(string breakerName)
     {
-        Assert.True(CircuitBreakerRegistry.Default.TryGet(breakerName, out var breaker), $"no breaker named {breakerName}");
+        Assert.True(CircuitBreakerRegistry.Default.TryGet(breakerName, out CircuitBreaker? breaker), $"no breaker named {breakerName}");
         return breaker;
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -50,7 +49,7 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task A_breaker_that_exists_before_start_is_reconfigured_at_start()
     {
-        TestHost host = TestHost.Create(new Dictionary<string, string?> { ["early:SuccessThreshold"] = "7" });
+        var host = TestHost.Create(new Dictionary<string, string?> { ["early:SuccessThreshold"] = "7" });
         await using (host)
         {
             CircuitBreaker breaker = host.Registry.GetOrAdd("early");
@@ -70,7 +69,7 @@ public sealed class ConfigurationTests
     [InlineData("FailurRatio", "0.5", "FailurRatio")]
     public async Task Invalid_configuration_stops_the_host_with_a_message_naming_the_breaker_and_the_option(string option, string value, string named)
     {
-        TestHost host = TestHost.Create(new Dictionary<string, string?> { ["orders:" + option] = value });
+        var host = TestHost.Create(new Dictionary<string, string?> { ["orders:" + option] = value });
         await using (host)
         {
             OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.Host.StartAsync());
@@ -85,7 +84,7 @@ public sealed class ConfigurationTests
     public async Task A_breaker_that_exists_at_start_up_is_judged_with_its_codes_options()
     {
         // Valid for this breaker (its code keeps 500 calls), although not with the library's window of 100.
-        TestHost host = TestHost.Create(new Dictionary<string, string?> { ["big:MinimumThroughput"] = "200" });
+        var host = TestHost.Create(new Dictionary<string, string?> { ["big:MinimumThroughput"] = "200" });
         await using (host)
         {
             CircuitBreaker breaker = host.Registry.GetOrAdd("big", static o => o.SlidingWindowSize = 500);
@@ -164,7 +163,7 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task Configuration_code_that_throws_at_start_stops_the_host_with_a_message_naming_the_breaker()
     {
-        TestHost host = TestHost.Create(
+        var host = TestHost.Create(
             new Dictionary<string, string?>(),
             breakers => breakers.Configure("throwing", static _ => throw new InvalidOperationException("the secret store is unavailable")));
         await using (host)

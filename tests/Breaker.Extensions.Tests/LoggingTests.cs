@@ -20,7 +20,7 @@ public sealed class LoggingTests
     [Fact]
     public async Task State_changes_are_logged_warning_on_open_and_information_on_half_open_and_close()
     {
-        TestHost host = TestHost.Create(Settings);
+        var host = TestHost.Create(Settings);
         await using (host)
         {
             CircuitBreaker breaker = host.Registry.GetOrAdd("logged");
@@ -57,7 +57,7 @@ public sealed class LoggingTests
     [Fact]
     public async Task A_breaker_already_open_when_the_host_starts_has_its_state_logged()
     {
-        TestHost host = TestHost.Create(Settings);
+        var host = TestHost.Create(Settings);
         await using (host)
         {
             host.Registry.GetOrAdd("opened-early", static o => o.ConsecutiveFailureThreshold = 1).TryAcquire().RecordFailure(new InvalidOperationException());

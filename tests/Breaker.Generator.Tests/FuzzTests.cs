@@ -1,8 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using Breaker.Generator.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Breaker.Generator.Tests;
 
@@ -38,20 +38,20 @@ public class FuzzTests
     public void Random_truncations_and_mutations_never_crash_the_generator()
     {
         var random = new Random(20261127);
-        var sources = Shapes.Supported.Values.ToArray();
-        var generatedFiles = 0;
-        var validInputs = 0;
-        for (var i = 0; i < Iterations; i++)
+        string[] sources = Shapes.Supported.Values.ToArray();
+        int generatedFiles = 0;
+        int validInputs = 0;
+        for (int i = 0; i < Iterations; i++)
         {
-            var source = Shapes.Usings + Mutate(sources[random.Next(sources.Length)], random);
+            string source = Shapes.Usings + Mutate(sources[random.Next(sources.Length)], random);
 
 
-            var input = GeneratorHarness.Compile(source);
-            var run = GeneratorHarness.Run(input);
+            CSharpCompilation input = GeneratorHarness.Compile(source);
+            GeneratorRun run = GeneratorHarness.Run(input);
 
             Assert.True(run.Result.Exception is null, $"iteration {i}: {run.Result.Exception}\n{source}");
             Assert.DoesNotContain(run.Diagnostics, d => d.Id == "CS8785");
-            foreach (var generated in run.Result.GeneratedSources)
+            foreach (GeneratedSourceResult generated in run.Result.GeneratedSources)
             {
                 generatedFiles++;
                 var syntaxErrors = generated.SyntaxTree.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
@@ -73,10 +73,10 @@ public class FuzzTests
 
     internal static string Mutate(string source, Random random)
     {
-        var mutations = random.Next(1, 4);
-        for (var m = 0; m < mutations && source.Length > 0; m++)
+        int mutations = random.Next(1, 4);
+        for (int m = 0; m < mutations && source.Length > 0; m++)
         {
-            var position = random.Next(source.Length);
+            int position = random.Next(source.Length);
             source = random.Next(7) switch
             {
                 0 => source[..position],
@@ -93,16 +93,16 @@ public class FuzzTests
 
     private static string Rewrite(string source, Random random)
     {
-        var (from, to) = Rewrites[random.Next(Rewrites.Length)];
-        var at = source.IndexOf(from, random.Next(source.Length), StringComparison.Ordinal);
+        (string? from, string? to) = Rewrites[random.Next(Rewrites.Length)];
+        int at = source.IndexOf(from, random.Next(source.Length), StringComparison.Ordinal);
         at = at < 0 ? source.IndexOf(from, StringComparison.Ordinal) : at;
         return at < 0 ? source : source.Remove(at, from.Length).Insert(at, to);
     }
 
     private static string ReplaceWord(string source, Random random)
     {
-        var words = source.Split([' ', '\n', '(', ')', ','], StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
-        var word = words[random.Next(words.Length)];
+        string[] words = source.Split([' ', '\n', '(', ')', ','], StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
+        string word = words[random.Next(words.Length)];
         return source.Replace(word, Fragments[random.Next(Fragments.Length)].Trim());
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using Breaker.Generator.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
@@ -15,14 +14,14 @@ public class IncrementalityTests
     [Fact]
     public void An_unrelated_edit_leaves_every_step_cached_or_unchanged()
     {
-        var compilation = GeneratorHarness.Compile(Source, "namespace Other; public class Unrelated { }");
-        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
-        var unrelated = compilation.SyntaxTrees.Last();
-        var edited = compilation.ReplaceSyntaxTree(
+        CSharpCompilation compilation = GeneratorHarness.Compile(Source, "namespace Other; public class Unrelated { }");
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        SyntaxTree unrelated = compilation.SyntaxTrees.Last();
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(
             unrelated,
             CSharpSyntaxTree.ParseText("namespace Other; public class Unrelated { public int Added => 1; }", GeneratorHarness.ParseOptions, unrelated.FilePath));
 
-        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         AssertAllOutputs(result, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
         Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o =>
@@ -41,17 +40,17 @@ public class IncrementalityTests
                 private int Wrong(double d) => 0;
             }
             """;
-        var compilation = GeneratorHarness.Compile(Source, withErrors, "namespace Other; public class Unrelated { }");
-        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
-        var unrelated = compilation.SyntaxTrees.Last();
-        var edited = compilation.ReplaceSyntaxTree(
+        CSharpCompilation compilation = GeneratorHarness.Compile(Source, withErrors, "namespace Other; public class Unrelated { }");
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        SyntaxTree unrelated = compilation.SyntaxTrees.Last();
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(
             unrelated,
             CSharpSyntaxTree.ParseText("namespace Other; public class Unrelated { public int Added => 1; }", GeneratorHarness.ParseOptions, unrelated.FilePath));
 
-        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         Assert.NotEmpty(result.TrackedSteps[TrackingNames.UnresolvedMethods].SelectMany(s => s.Outputs));
-        foreach (var name in new[] { TrackingNames.ParsedMethods, TrackingNames.SupportedMethods, TrackingNames.UnresolvedMethods })
+        foreach (string? name in new[] { TrackingNames.ParsedMethods, TrackingNames.SupportedMethods, TrackingNames.UnresolvedMethods })
         {
             Assert.All(result.TrackedSteps[name].SelectMany(s => s.Outputs), o =>
                 Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
@@ -61,14 +60,14 @@ public class IncrementalityTests
     [Fact]
     public void Changing_an_attribute_argument_modifies_the_model()
     {
-        var compilation = GeneratorHarness.Compile(Source);
-        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
-        var tree = compilation.SyntaxTrees.Single();
-        var changed = Source.Replace("TimeoutMs = 2_000", "TimeoutMs = 3_000");
+        CSharpCompilation compilation = GeneratorHarness.Compile(Source);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+        string changed = Source.Replace("TimeoutMs = 2_000", "TimeoutMs = 3_000");
         Assert.NotEqual(Source, changed);
-        var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(changed, GeneratorHarness.ParseOptions, tree.FilePath));
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(changed, GeneratorHarness.ParseOptions, tree.FilePath));
 
-        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         Assert.Equal(IncrementalStepRunReason.Modified, result.TrackedSteps[TrackingNames.SupportedMethods].Single().Outputs.Single().Reason);
         Assert.Contains("FromMilliseconds(3000)", result.GeneratedSources.Single().SourceText.ToString());
@@ -77,10 +76,10 @@ public class IncrementalityTests
     [Fact]
     public void A_cloned_compilation_is_all_cached()
     {
-        var compilation = GeneratorHarness.Compile(Source);
-        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        CSharpCompilation compilation = GeneratorHarness.Compile(Source);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
 
-        var result = driver.RunGenerators(compilation.Clone()).GetRunResult().Results.Single();
+        GeneratorRunResult result = driver.RunGenerators(compilation.Clone()).GetRunResult().Results.Single();
 
         // The attribute transform reads the new compilation, so it runs again; it must produce an equal model,
         // after which every later step and the source output are served from the cache.
@@ -93,9 +92,9 @@ public class IncrementalityTests
 
     private static void AssertAllOutputs(GeneratorRunResult result, params IncrementalStepRunReason[] allowed)
     {
-        foreach (var name in TrackedSteps)
+        foreach (string name in TrackedSteps)
         {
-            Assert.True(result.TrackedSteps.TryGetValue(name, out var steps), $"step {name} was not tracked");
+            Assert.True(result.TrackedSteps.TryGetValue(name, out System.Collections.Immutable.ImmutableArray<IncrementalGeneratorRunStep> steps), $"step {name} was not tracked");
             var outputs = steps.SelectMany(s => s.Outputs).ToList();
             Assert.NotEmpty(outputs);
             Assert.All(outputs, o => Assert.True(allowed.Contains(o.Reason), $"{name}: {o.Reason}"));

@@ -23,7 +23,7 @@ public class ModelPurityTests
 
         Assert.True(models.Count >= Shapes.Supported.Count);
         var visited = new List<object>();
-        foreach (var model in models)
+        foreach (GuardedMethodModel? model in models)
         {
             Walk(model, "model", visited);
         }
@@ -36,9 +36,9 @@ public class ModelPurityTests
     public void Model_types_declare_only_strings_numbers_enums_and_equatable_arrays_of_model_types()
     {
         var modelTypes = typeof(GuardedMethodModel).Assembly.GetTypes().Where(t => t.Namespace == typeof(GuardedMethodModel).Namespace && !t.IsEnum && !t.IsAbstract).ToList();
-        foreach (var type in modelTypes.Where(t => t.Name.EndsWith("Model", StringComparison.Ordinal)))
+        foreach (Type? type in modelTypes.Where(t => t.Name.EndsWith("Model", StringComparison.Ordinal)))
         {
-            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name != "EqualityContract"))
+            foreach (PropertyInfo? property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name != "EqualityContract"))
             {
                 Assert.True(IsPlain(property.PropertyType), $"{type.Name}.{property.Name} is a {property.PropertyType}");
             }
@@ -72,8 +72,8 @@ public class ModelPurityTests
         visited.Add(value);
         if (value is IEnumerable items)
         {
-            var index = 0;
-            foreach (var item in items)
+            int index = 0;
+            foreach (object? item in items)
             {
                 Walk(item, $"{path}[{index++}]", visited);
             }
@@ -81,7 +81,7 @@ public class ModelPurityTests
             return;
         }
 
-        foreach (var property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract"))
+        foreach (PropertyInfo? property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0 && p.Name != "EqualityContract"))
         {
             Walk(property.GetValue(value), path + "." + property.Name, visited);
         }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Breaker.Generator.Tests.Infrastructure;
 
@@ -11,7 +12,7 @@ public class SnapshotTests
     [MemberData(nameof(ShapeNames))]
     public void Emitted_source_matches_the_checked_in_snapshot(string shape)
     {
-        var run = GeneratorHarness.Run(GeneratorHarness.CompileShape(Shapes.Supported[shape]));
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CompileShape(Shapes.Supported[shape]));
 
         Assert.Null(run.Result.Exception);
         Assert.NotEmpty(run.Result.GeneratedSources);
@@ -21,8 +22,8 @@ public class SnapshotTests
     [Fact]
     public void Every_snapshot_file_belongs_to_a_shape()
     {
-        var directory = System.IO.Path.Combine(SourceDirectory(), "Snapshots");
-        var files = System.IO.Directory.GetFiles(directory, "*.verified.cs").Select(f => System.IO.Path.GetFileName(f)[..^".verified.cs".Length]);
+        string directory = System.IO.Path.Combine(SourceDirectory(), "Snapshots");
+        IEnumerable<string> files = System.IO.Directory.GetFiles(directory, "*.verified.cs").Select(f => System.IO.Path.GetFileName(f)[..^".verified.cs".Length]);
 
         Assert.Equal(Shapes.Supported.Keys.OrderBy(k => k, System.StringComparer.Ordinal), files.OrderBy(f => f, System.StringComparer.Ordinal));
     }
@@ -30,8 +31,8 @@ public class SnapshotTests
     [Fact]
     public void The_documentation_shows_the_code_the_generator_writes_today()
     {
-        var run = GeneratorHarness.Run(GeneratorHarness.CompileShape(Shapes.Supported["TaskOfTWithTokenAndTimeout"]));
-        var documentation = System.IO.File.ReadAllText(System.IO.Path.Combine(SourceDirectory(), "..", "..", "docs", "generated-code.md")).Replace("\r\n", "\n");
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CompileShape(Shapes.Supported["TaskOfTWithTokenAndTimeout"]));
+        string documentation = System.IO.File.ReadAllText(System.IO.Path.Combine(SourceDirectory(), "..", "..", "docs", "generated-code.md")).Replace("\r\n", "\n");
 
         Assert.Contains(run.Result.GeneratedSources.Single().SourceText.ToString().Replace("\r\n", "\n").TrimEnd(), documentation);
     }

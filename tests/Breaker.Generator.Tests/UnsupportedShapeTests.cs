@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Threading;
+using Breaker.Generator.Model;
 using Breaker.Generator.Parsing;
 using Breaker.Generator.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
@@ -241,19 +242,19 @@ public class UnsupportedShapeTests
     [MemberData(nameof(Cases))]
     public void Generates_no_breaker_and_reports_the_reason(string name, string reason, string source)
     {
-        var compilation = GeneratorHarness.CompileShape(source);
-        var run = GeneratorHarness.Run(compilation);
+        CSharpCompilation compilation = GeneratorHarness.CompileShape(source);
+        GeneratorRun run = GeneratorHarness.Run(compilation);
 
         Assert.Null(run.Result.Exception);
         Assert.DoesNotContain(run.Diagnostics, d => d.Id == "CS8785");
-        var failure = ParseFirstGuardedMethod(compilation).Failure;
+        ParseFailure? failure = ParseFirstGuardedMethod(compilation).Failure;
         Assert.True(failure is not null, name);
         Assert.Equal(reason, failure!.Reason.ToString());
         Assert.DoesNotContain(run.Result.GeneratedSources, s => s.SourceText.ToString().Contains("CircuitBreakerRegistry"));
         if (ResolutionReasons.Contains(reason))
         {
             // The throwing body keeps the compiler from reporting CS8795 ("no implementation part") instead of the Breaker error.
-            var stub = Assert.Single(run.Result.GeneratedSources).SourceText.ToString();
+            string stub = Assert.Single(run.Result.GeneratedSources).SourceText.ToString();
             Assert.Contains("throw new global::System.InvalidOperationException(", stub);
             Assert.DoesNotContain(run.Output.GetDiagnostics(), d => d.Id == "CS8795");
         }
@@ -266,7 +267,7 @@ public class UnsupportedShapeTests
     [Fact]
     public void A_method_whose_fallback_does_not_fit_gets_a_body_that_throws()
     {
-        var run = GeneratorHarness.Run(GeneratorHarness.CompileShape("""
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CompileShape("""
             namespace Shop;
             public partial class C
             {
@@ -300,9 +301,9 @@ public class UnsupportedShapeTests
     [Fact]
     public void A_supported_method_parses_without_a_failure()
     {
-        var compilation = GeneratorHarness.CompileShape(Shapes.Supported["SyncValueWithExceptionFallback"]);
+        CSharpCompilation compilation = GeneratorHarness.CompileShape(Shapes.Supported["SyncValueWithExceptionFallback"]);
 
-        var parsed = ParseFirstGuardedMethod(compilation);
+        Resolution<GuardedMethodModel> parsed = ParseFirstGuardedMethod(compilation);
 
         Assert.Null(parsed.Failure);
         Assert.Equal("quotes", parsed.Value!.Breaker.Name);
@@ -310,11 +311,11 @@ public class UnsupportedShapeTests
 
     private static Resolution<Model.GuardedMethodModel> ParseFirstGuardedMethod(Compilation compilation)
     {
-        var method = compilation.SyntaxTrees
+        IMethodSymbol method = compilation.SyntaxTrees
             .SelectMany(t => t.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>()
                 .Select(m => compilation.GetSemanticModel(t).GetDeclaredSymbol(m)!))
             .First(m => m.GetAttributes().Any(a => a.AttributeClass?.Name == "CircuitBreakerAttribute"));
-        var attribute = method.GetAttributes().Single(a => a.AttributeClass?.Name == "CircuitBreakerAttribute");
+        AttributeData attribute = method.GetAttributes().Single(a => a.AttributeClass?.Name == "CircuitBreakerAttribute");
         return GuardedMethodParser.Parse(method, attribute, compilation, CancellationToken.None);
     }
 }

@@ -18,7 +18,7 @@ public sealed class FleetFigures(RedisServer redis, ITestOutputHelper output)
     public async Task Requests_that_reach_a_failing_dependency_for_1_4_and_16_instances()
     {
         await using Dependency dependency = await Dependency.StartAsync();
-        var table = new StringBuilder()
+        StringBuilder table = new StringBuilder()
             .AppendLine("| instances | failed requests, local only | failed requests, coordinated | probes per break, local only | probes per break, coordinated |")
             .AppendLine("|---:|---:|---:|---:|---:|");
 

@@ -1,6 +1,5 @@
 using System;
 using System.Threading.Tasks;
-using Breaker.Redis.Tests.Infrastructure;
 using StackExchange.Redis;
 
 namespace Breaker.Redis.Tests;

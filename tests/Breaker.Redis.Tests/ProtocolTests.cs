@@ -1,4 +1,3 @@
-using System;
 using Breaker.Fleet;
 using Breaker.Protocol;
 

@@ -34,7 +34,7 @@ public sealed class ModelBasedTests
         int stateChangedEvents = 0;
         breaker.StateChanged += (_, _) => stateChangedEvents++;
         var pending = new List<(CircuitPermit Real, ReferenceModel.Permit Model)>();
-        var trace = new StringBuilder().Append(Describe(options)).AppendLine();
+        StringBuilder trace = new StringBuilder().Append(Describe(options)).AppendLine();
 
         for (int step = 0; step < StepsPerSequence; step++)
         {

@@ -41,7 +41,7 @@ public sealed class OptionsTests
         var options = new CircuitBreakerOptions();
         makeInvalid(options);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
 
         Assert.Equal(option, error.ParamName);
         Assert.StartsWith(option + " ", error.Message, StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class OptionsTests
         var options = new CircuitBreakerOptions();
         makeInvalid(options);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => options.Validate("quotes"));
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => options.Validate("quotes"));
 
         Assert.Equal(option, error.ParamName);
         Assert.StartsWith($"Circuit breaker 'quotes': {option} ", error.Message, StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public sealed class OptionsTests
     {
         var options = new CircuitBreakerOptions { SlidingWindowSize = 5, MinimumThroughput = 6 };
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
 
         Assert.Contains("at least MinimumThroughput (6)", error.Message, StringComparison.Ordinal);
         Assert.Contains("(was 5)", error.Message, StringComparison.Ordinal);

@@ -69,7 +69,7 @@ public sealed class RegistryTests
     {
         var registry = new CircuitBreakerRegistry(_time);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => registry.GetOrAdd("bad", o => o.MinimumThroughput = 500));
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => registry.GetOrAdd("bad", o => o.MinimumThroughput = 500));
 
         Assert.Equal("SlidingWindowSize", error.ParamName);
         Assert.StartsWith("Circuit breaker 'bad': ", error.Message, StringComparison.Ordinal);
@@ -118,7 +118,7 @@ public sealed class RegistryTests
         registry.Configure("x", o => o.SuccessThreshold = 4);
         CircuitBreaker breaker = registry.GetOrAdd("x");
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => registry.Configure("x", o => o.SuccessThreshold = 0));
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => registry.Configure("x", o => o.SuccessThreshold = 0));
 
         Assert.Equal("SuccessThreshold", error.ParamName);
         Assert.Contains("'x'", error.Message, StringComparison.Ordinal);

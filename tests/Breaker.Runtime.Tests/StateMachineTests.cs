@@ -420,7 +420,7 @@ public sealed class StateMachineTests
     {
         CircuitBreaker breaker = TestBreakers.Create(_time);
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => breaker.Reconfigure(new CircuitBreakerOptions { SuccessThreshold = 0 }));
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => breaker.Reconfigure(new CircuitBreakerOptions { SuccessThreshold = 0 }));
 
         Assert.Equal("SuccessThreshold", error.ParamName);
         Assert.Equal(2, breaker.Options.SuccessThreshold);
@@ -489,7 +489,7 @@ public sealed class StateMachineTests
     {
         Assert.Throws<ArgumentException>(() => new CircuitBreaker(" ", null, _time));
         Assert.Throws<ArgumentNullException>(() => new CircuitBreaker(null!, null, _time));
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new CircuitBreaker("x", new CircuitBreakerOptions { FailureRatio = 2 }, _time));
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => new CircuitBreaker("x", new CircuitBreakerOptions { FailureRatio = 2 }, _time));
         Assert.Equal("FailureRatio", error.ParamName);
     }
 

@@ -14,7 +14,7 @@ namespace Breaker.Runtime.Tests;
 public sealed class StressTests
 {
     private const int MaxIterationsPerThread = 2_000_000;
-    private static readonly TimeSpan s_budget = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Budget = TimeSpan.FromMilliseconds(500);
 
     [Theory]
     [InlineData(false)]
@@ -56,7 +56,7 @@ public sealed class StressTests
                 start.SignalAndWait();
                 for (int i = 0; i < MaxIterationsPerThread; i++)
                 {
-                    if ((i & 1023) == 0 && clock.Elapsed >= s_budget)
+                    if ((i & 1023) == 0 && clock.Elapsed >= Budget)
                     {
                         break;
                     }

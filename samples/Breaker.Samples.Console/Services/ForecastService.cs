@@ -9,7 +9,7 @@ namespace Breaker.Samples.Console.Services;
 /// </summary>
 internal sealed partial class ForecastService(Random random)
 {
-    private static readonly string[] s_skies = ["sunny", "cloudy", "rain", "snow", "fog"];
+    private static readonly string[] Skies = ["sunny", "cloudy", "rain", "snow", "fog"];
 
     /// <summary>How many calls reached the service itself.</summary>
     public int Received { get; private set; }
@@ -28,7 +28,7 @@ internal sealed partial class ForecastService(Random random)
             throw new TimeoutException($"the weather station for {city} did not answer");
         }
 
-        return new Forecast(city, $"{s_skies[random.Next(s_skies.Length)]}, {random.Next(-5, 30)} °C", FromFallback: false);
+        return new Forecast(city, $"{Skies[random.Next(Skies.Length)]}, {random.Next(-5, 30)} °C", FromFallback: false);
     }
 
     private static Forecast CachedForecast(string city, Exception error) => error switch

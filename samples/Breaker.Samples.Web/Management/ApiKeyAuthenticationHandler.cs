@@ -1,4 +1,3 @@
-using System;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;

@@ -8,107 +8,106 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
-namespace Breaker.Generator.Analyzers
+namespace Breaker.Generator.Analyzers;
+
+/// <summary>
+/// Reports why a <c>[CircuitBreaker]</c> method yields no code, from the same <see cref="GuardedMethodParser.Resolve"/> the
+/// generator runs, and warns about a timeout that cannot stop the call.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>
-    /// Reports why a <c>[CircuitBreaker]</c> method yields no code, from the same <see cref="GuardedMethodParser.Resolve"/> the
-    /// generator runs, and warns about a timeout that cannot stop the call.
-    /// </summary>
-    [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.MethodNotPartial,
+        DiagnosticDescriptors.ContainingTypeNotPartial,
+        DiagnosticDescriptors.UnsupportedMethod,
+        DiagnosticDescriptors.ImplementationNotFound,
+        DiagnosticDescriptors.ImplementationSignatureMismatch,
+        DiagnosticDescriptors.FallbackNotFound,
+        DiagnosticDescriptors.FallbackNotMethod,
+        DiagnosticDescriptors.FallbackAmbiguous,
+        DiagnosticDescriptors.FallbackSignatureMismatch,
+        DiagnosticDescriptors.FallbackReturnTypeMismatch,
+        DiagnosticDescriptors.MemberNotStatic,
+        DiagnosticDescriptors.FailureWhenNotFound,
+        DiagnosticDescriptors.FailureWhenSignatureMismatch,
+        DiagnosticDescriptors.FailureWhenWithoutResult,
+        DiagnosticDescriptors.InvalidExceptionType,
+        DiagnosticDescriptors.ExceptionTypeHandledAndIgnored,
+        DiagnosticDescriptors.MissingBreakerName,
+        DiagnosticDescriptors.SettingOutOfRange,
+        DiagnosticDescriptors.TimeoutOnSynchronousMethod,
+        DiagnosticDescriptors.TimeoutWithoutCancellationToken);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
     {
-        /// <inheritdoc />
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-            DiagnosticDescriptors.MethodNotPartial,
-            DiagnosticDescriptors.ContainingTypeNotPartial,
-            DiagnosticDescriptors.UnsupportedMethod,
-            DiagnosticDescriptors.ImplementationNotFound,
-            DiagnosticDescriptors.ImplementationSignatureMismatch,
-            DiagnosticDescriptors.FallbackNotFound,
-            DiagnosticDescriptors.FallbackNotMethod,
-            DiagnosticDescriptors.FallbackAmbiguous,
-            DiagnosticDescriptors.FallbackSignatureMismatch,
-            DiagnosticDescriptors.FallbackReturnTypeMismatch,
-            DiagnosticDescriptors.MemberNotStatic,
-            DiagnosticDescriptors.FailureWhenNotFound,
-            DiagnosticDescriptors.FailureWhenSignatureMismatch,
-            DiagnosticDescriptors.FailureWhenWithoutResult,
-            DiagnosticDescriptors.InvalidExceptionType,
-            DiagnosticDescriptors.ExceptionTypeHandledAndIgnored,
-            DiagnosticDescriptors.MissingBreakerName,
-            DiagnosticDescriptors.SettingOutOfRange,
-            DiagnosticDescriptors.TimeoutOnSynchronousMethod,
-            DiagnosticDescriptors.TimeoutWithoutCancellationToken);
-
-        /// <inheritdoc />
-        public override void Initialize(AnalysisContext context)
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var attribute = start.Compilation.GetTypeByMetadataName(GuardedMethodParser.AttributeMetadataName);
-                if (attribute is null)
-                {
-                    return;
-                }
-
-                var known = new KnownTypes(start.Compilation);
-                start.RegisterSyntaxNodeAction(node => Analyze(node, attribute, known), SyntaxKind.MethodDeclaration);
-                start.RegisterSyntaxNodeAction(node => AnalyzeLocalFunction(node, attribute), SyntaxKind.LocalFunctionStatement);
-            });
-        }
-
-        /// <remarks>
-        /// A syntax action on the user's declaration, not a symbol action: once the generator has written a method's
-        /// implementation part, the compiler declares the method through that (generated, hence skipped) part.
-        /// </remarks>
-        private static void Analyze(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType, KnownTypes known)
-        {
-            if (GuardedMethods.Find(context, attributeType) is not ({ } method, { } attribute))
+            INamedTypeSymbol? attribute = start.Compilation.GetTypeByMetadataName(GuardedMethodParser.AttributeMetadataName);
+            if (attribute is null)
             {
                 return;
             }
 
-            var result = GuardedMethodParser.Resolve(method, attribute, known, context.CancellationToken);
-            foreach (var failure in result.Failures)
-            {
-                var diagnostic = FailureDiagnostics.Create(failure, method, attribute, known, context.CancellationToken);
-                if (diagnostic is not null)
-                {
-                    context.ReportDiagnostic(diagnostic);
-                }
-            }
-
-            if (result.Model is { } model && TimesOutWithoutToken(model))
-            {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.TimeoutWithoutCancellationToken,
-                    AttributeLocations.Of(attribute, "TimeoutMs", -1, context.CancellationToken),
-                    method.Name));
-            }
-        }
-
-        /// <summary>The generator writes members of partial types only; the attribute is allowed on local functions too.</summary>
-        private static void AnalyzeLocalFunction(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType)
-        {
-            var function = (LocalFunctionStatementSyntax)context.Node;
-            if (function.AttributeLists.Count > 0
-                && context.SemanticModel.GetDeclaredSymbol(function, context.CancellationToken) is IMethodSymbol symbol
-                && symbol.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)))
-            {
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.UnsupportedMethod,
-                    function.Identifier.GetLocation(),
-                    symbol.Name,
-                    "it is a local function; guard a partial method of a partial type instead"));
-            }
-        }
-
-        /// <summary>Whether the generated code can only abandon a timed-out call: async, a timeout, no token to cancel.</summary>
-        private static bool TimesOutWithoutToken(GuardedMethodModel model) =>
-            SignatureReader.IsAsync(model.Shape)
-            && model.Breaker.Options.Any(o => o.Property == "Timeout" && o.Value > 0)
-            && !model.Signature.Parameters.Any(p => p.IsCallerCancellationToken);
+            var known = new KnownTypes(start.Compilation);
+            start.RegisterSyntaxNodeAction(node => Analyze(node, attribute, known), SyntaxKind.MethodDeclaration);
+            start.RegisterSyntaxNodeAction(node => AnalyzeLocalFunction(node, attribute), SyntaxKind.LocalFunctionStatement);
+        });
     }
+
+    /// <remarks>
+    /// A syntax action on the user's declaration, not a symbol action: once the generator has written a method's
+    /// implementation part, the compiler declares the method through that (generated, hence skipped) part.
+    /// </remarks>
+    private static void Analyze(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType, KnownTypes known)
+    {
+        if (GuardedMethods.Find(context, attributeType) is not ({ } method, { } attribute))
+        {
+            return;
+        }
+
+        ParseResult result = GuardedMethodParser.Resolve(method, attribute, known, context.CancellationToken);
+        foreach (ParseFailure failure in result.Failures)
+        {
+            Diagnostic? diagnostic = FailureDiagnostics.Create(failure, method, attribute, known, context.CancellationToken);
+            if (diagnostic is not null)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+
+        if (result.Model is { } model && TimesOutWithoutToken(model))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.TimeoutWithoutCancellationToken,
+                AttributeLocations.Of(attribute, "TimeoutMs", -1, context.CancellationToken),
+                method.Name));
+        }
+    }
+
+    /// <summary>The generator writes members of partial types only; the attribute is allowed on local functions too.</summary>
+    private static void AnalyzeLocalFunction(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType)
+    {
+        var function = (LocalFunctionStatementSyntax)context.Node;
+        if (function.AttributeLists.Count > 0
+            && context.SemanticModel.GetDeclaredSymbol(function, context.CancellationToken) is IMethodSymbol symbol
+            && symbol.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.UnsupportedMethod,
+                function.Identifier.GetLocation(),
+                symbol.Name,
+                "it is a local function; guard a partial method of a partial type instead"));
+        }
+    }
+
+    /// <summary>Whether the generated code can only abandon a timed-out call: async, a timeout, no token to cancel.</summary>
+    private static bool TimesOutWithoutToken(GuardedMethodModel model) =>
+        SignatureReader.IsAsync(model.Shape)
+        && model.Breaker.Options.Any(o => o.Property == "Timeout" && o.Value > 0)
+        && !model.Signature.Parameters.Any(p => p.IsCallerCancellationToken);
 }

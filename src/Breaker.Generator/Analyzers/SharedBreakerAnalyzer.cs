@@ -9,98 +9,97 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 
-namespace Breaker.Generator.Analyzers
+namespace Breaker.Generator.Analyzers;
+
+/// <summary>
+/// Warns when methods of one compilation share a breaker name but declare different settings: they get one breaker at run
+/// time, configured by whichever method runs first. Every declaration involved is reported, each pointing at the others.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SharedBreakerAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>
-    /// Warns when methods of one compilation share a breaker name but declare different settings: they get one breaker at run
-    /// time, configured by whichever method runs first. Every declaration involved is reported, each pointing at the others.
-    /// </summary>
-    [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class SharedBreakerAnalyzer : DiagnosticAnalyzer
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.ConflictingBreakerSettings);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
     {
-        /// <inheritdoc />
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(DiagnosticDescriptors.ConflictingBreakerSettings);
-
-        /// <inheritdoc />
-        public override void Initialize(AnalysisContext context)
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var attribute = start.Compilation.GetTypeByMetadataName(GuardedMethodParser.AttributeMetadataName);
-                if (attribute is null)
-                {
-                    return;
-                }
-
-                var declarations = new ConcurrentBag<Declaration>();
-                start.RegisterSyntaxNodeAction(node => Collect(node, attribute, declarations), SyntaxKind.MethodDeclaration);
-                start.RegisterCompilationEndAction(end => Report(end, declarations));
-            });
-        }
-
-        private static void Collect(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType, ConcurrentBag<Declaration> declarations)
-        {
-            if (GuardedMethods.Find(context, attributeType) is not (_, { } attribute))
+            INamedTypeSymbol? attribute = start.Compilation.GetTypeByMetadataName(GuardedMethodParser.AttributeMetadataName);
+            if (attribute is null)
             {
                 return;
             }
 
-            var reader = AttributeReader.Read(attribute).Value;
-            if (reader is not null && reader.CheckName() is null)
-            {
-                var location = AttributeLocations.Of(attribute, AttributeReader.NameArgument, -1, context.CancellationToken);
-                declarations.Add(new Declaration(reader.Name, reader.EffectiveSettings(), location));
-            }
-        }
+            var declarations = new ConcurrentBag<Declaration>();
+            start.RegisterSyntaxNodeAction(node => Collect(node, attribute, declarations), SyntaxKind.MethodDeclaration);
+            start.RegisterCompilationEndAction(end => Report(end, declarations));
+        });
+    }
 
-        private static void Report(CompilationAnalysisContext context, IEnumerable<Declaration> declarations)
+    private static void Collect(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType, ConcurrentBag<Declaration> declarations)
+    {
+        if (GuardedMethods.Find(context, attributeType) is not (_, { } attribute))
         {
-            foreach (var breaker in declarations.GroupBy(d => d.Name, StringComparer.Ordinal))
-            {
-                var all = breaker
-                    .OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
-                    .ThenBy(d => d.Location.SourceSpan.Start)
-                    .ToList();
-                var differing = all[0].Settings
-                    .Select((setting, i) => (setting.Key, Differs: all.Any(d => d.Settings[i].Value != setting.Value)))
-                    .Where(s => s.Differs)
-                    .Select(s => s.Key)
-                    .ToList();
-                if (differing.Count == 0)
-                {
-                    continue;
-                }
-
-                foreach (var declaration in all)
-                {
-                    context.ReportDiagnostic(Diagnostic.Create(
-                        DiagnosticDescriptors.ConflictingBreakerSettings,
-                        declaration.Location,
-                        all.Where(d => d != declaration).Select(d => d.Location),
-                        breaker.Key,
-                        all.Count,
-                        string.Join(", ", differing)));
-                }
-            }
+            return;
         }
 
-        private sealed class Declaration
+        AttributeReader? reader = AttributeReader.Read(attribute).Value;
+        if (reader is not null && reader.CheckName() is null)
         {
-            public Declaration(string name, IReadOnlyList<KeyValuePair<string, double>> settings, Location location)
+            Location location = AttributeLocations.Of(attribute, AttributeReader.NameArgument, -1, context.CancellationToken);
+            declarations.Add(new Declaration(reader.Name, reader.EffectiveSettings(), location));
+        }
+    }
+
+    private static void Report(CompilationAnalysisContext context, IEnumerable<Declaration> declarations)
+    {
+        foreach (IGrouping<string, Declaration>? breaker in declarations.GroupBy(d => d.Name, StringComparer.Ordinal))
+        {
+            var all = breaker
+                .OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal)
+                .ThenBy(d => d.Location.SourceSpan.Start)
+                .ToList();
+            var differing = all[0].Settings
+                .Select((setting, i) => (setting.Key, Differs: all.Any(d => d.Settings[i].Value != setting.Value)))
+                .Where(s => s.Differs)
+                .Select(s => s.Key)
+                .ToList();
+            if (differing.Count == 0)
             {
-                Name = name;
-                Settings = settings;
-                Location = location;
+                continue;
             }
 
-            public string Name { get; }
-
-            public IReadOnlyList<KeyValuePair<string, double>> Settings { get; }
-
-            public Location Location { get; }
+            foreach (Declaration? declaration in all)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.ConflictingBreakerSettings,
+                    declaration.Location,
+                    all.Where(d => d != declaration).Select(d => d.Location),
+                    breaker.Key,
+                    all.Count,
+                    string.Join(", ", differing)));
+            }
         }
+    }
+
+    private sealed class Declaration
+    {
+        public Declaration(string name, IReadOnlyList<KeyValuePair<string, double>> settings, Location location)
+        {
+            Name = name;
+            Settings = settings;
+            Location = location;
+        }
+
+        public string Name { get; }
+
+        public IReadOnlyList<KeyValuePair<string, double>> Settings { get; }
+
+        public Location Location { get; }
     }
 }

@@ -1,32 +1,31 @@
 using System.Collections.Generic;
 
-namespace Breaker.Generator.Emitting
+namespace Breaker.Generator.Emitting;
+
+/// <summary>Picks names for generated locals that cannot collide with the user's parameter and type parameter names.</summary>
+internal sealed class NameScope
 {
-    /// <summary>Picks names for generated locals that cannot collide with the user's parameter and type parameter names.</summary>
-    internal sealed class NameScope
+    private readonly HashSet<string> _taken;
+
+    /// <summary>Creates a scope in which <paramref name="taken"/> are already used.</summary>
+    public NameScope(IEnumerable<string> taken)
     {
-        private readonly HashSet<string> _taken;
-
-        /// <summary>Creates a scope in which <paramref name="taken"/> are already used.</summary>
-        public NameScope(IEnumerable<string> taken)
+        _taken = new HashSet<string>();
+        foreach (string name in taken)
         {
-            _taken = new HashSet<string>();
-            foreach (var name in taken)
-            {
-                _taken.Add(name.TrimStart('@'));
-            }
+            _taken.Add(name.TrimStart('@'));
+        }
+    }
+
+    /// <summary>Returns <paramref name="preferred"/>, or it with underscores appended until it is free, and takes it.</summary>
+    public string Take(string preferred)
+    {
+        string name = preferred;
+        while (!_taken.Add(name))
+        {
+            name += "_";
         }
 
-        /// <summary>Returns <paramref name="preferred"/>, or it with underscores appended until it is free, and takes it.</summary>
-        public string Take(string preferred)
-        {
-            var name = preferred;
-            while (!_taken.Add(name))
-            {
-                name += "_";
-            }
-
-            return name;
-        }
+        return name;
     }
 }

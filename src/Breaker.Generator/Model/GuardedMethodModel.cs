@@ -1,152 +1,151 @@
-namespace Breaker.Generator.Model
+namespace Breaker.Generator.Model;
+
+/// <summary>Everything the emitter needs to write one guarded method: strings, numbers and equatable arrays only.</summary>
+/// <param name="HintName">The generated file's name, unique across types and overloads.</param>
+/// <param name="Namespace">The containing namespace, or <see langword="null"/> for the global namespace.</param>
+/// <param name="ContainingTypes">The containing types, outermost first.</param>
+/// <param name="SelfType">The fully qualified containing type, as a parameter type for the async continuation.</param>
+/// <param name="Signature">The partial method's signature, reproduced exactly.</param>
+/// <param name="Breaker">The breaker's name and the attribute's explicit settings.</param>
+/// <param name="BreakerField">The name of the static field that holds the breaker.</param>
+/// <param name="Shape">What the method returns.</param>
+/// <param name="ResultType">The fully qualified result type (<c>T</c> of <c>T</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask&lt;T&gt;</c>), or <see langword="null"/>.</param>
+/// <param name="Implementation">The method that does the work.</param>
+/// <param name="Fallback">The fallback, or <see langword="null"/> when failures propagate and rejections throw.</param>
+/// <param name="FailureWhen">The predicate that marks results as failures, or <see langword="null"/>.</param>
+/// <param name="Handles">Fully qualified exception types that count as failures; empty means every exception.</param>
+/// <param name="Ignores">Fully qualified exception types that count as neither success nor failure.</param>
+internal sealed record GuardedMethodModel(
+    string HintName,
+    string? Namespace,
+    EquatableArray<ContainingTypeModel> ContainingTypes,
+    string SelfType,
+    MethodSignatureModel Signature,
+    BreakerSettingsModel Breaker,
+    string BreakerField,
+    ReturnShape Shape,
+    string? ResultType,
+    MemberCallModel Implementation,
+    FallbackModel? Fallback,
+    MemberCallModel? FailureWhen,
+    EquatableArray<string> Handles,
+    EquatableArray<string> Ignores);
+
+/// <summary>What a guarded method returns.</summary>
+internal enum ReturnShape
 {
-    /// <summary>Everything the emitter needs to write one guarded method: strings, numbers and equatable arrays only.</summary>
-    /// <param name="HintName">The generated file's name, unique across types and overloads.</param>
-    /// <param name="Namespace">The containing namespace, or <see langword="null"/> for the global namespace.</param>
-    /// <param name="ContainingTypes">The containing types, outermost first.</param>
-    /// <param name="SelfType">The fully qualified containing type, as a parameter type for the async continuation.</param>
-    /// <param name="Signature">The partial method's signature, reproduced exactly.</param>
-    /// <param name="Breaker">The breaker's name and the attribute's explicit settings.</param>
-    /// <param name="BreakerField">The name of the static field that holds the breaker.</param>
-    /// <param name="Shape">What the method returns.</param>
-    /// <param name="ResultType">The fully qualified result type (<c>T</c> of <c>T</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask&lt;T&gt;</c>), or <see langword="null"/>.</param>
-    /// <param name="Implementation">The method that does the work.</param>
-    /// <param name="Fallback">The fallback, or <see langword="null"/> when failures propagate and rejections throw.</param>
-    /// <param name="FailureWhen">The predicate that marks results as failures, or <see langword="null"/>.</param>
-    /// <param name="Handles">Fully qualified exception types that count as failures; empty means every exception.</param>
-    /// <param name="Ignores">Fully qualified exception types that count as neither success nor failure.</param>
-    internal sealed record GuardedMethodModel(
-        string HintName,
-        string? Namespace,
-        EquatableArray<ContainingTypeModel> ContainingTypes,
-        string SelfType,
-        MethodSignatureModel Signature,
-        BreakerSettingsModel Breaker,
-        string BreakerField,
-        ReturnShape Shape,
-        string? ResultType,
-        MemberCallModel Implementation,
-        FallbackModel? Fallback,
-        MemberCallModel? FailureWhen,
-        EquatableArray<string> Handles,
-        EquatableArray<string> Ignores);
+    /// <summary><c>void</c>.</summary>
+    Void,
 
-    /// <summary>What a guarded method returns.</summary>
-    internal enum ReturnShape
-    {
-        /// <summary><c>void</c>.</summary>
-        Void,
+    /// <summary>A value returned synchronously.</summary>
+    Value,
 
-        /// <summary>A value returned synchronously.</summary>
-        Value,
+    /// <summary><c>Task</c>.</summary>
+    Task,
 
-        /// <summary><c>Task</c>.</summary>
-        Task,
+    /// <summary><c>Task&lt;T&gt;</c>.</summary>
+    TaskOfT,
 
-        /// <summary><c>Task&lt;T&gt;</c>.</summary>
-        TaskOfT,
+    /// <summary><c>ValueTask</c>.</summary>
+    ValueTask,
 
-        /// <summary><c>ValueTask</c>.</summary>
-        ValueTask,
+    /// <summary><c>ValueTask&lt;T&gt;</c>.</summary>
+    ValueTaskOfT,
+}
 
-        /// <summary><c>ValueTask&lt;T&gt;</c>.</summary>
-        ValueTaskOfT,
-    }
+/// <summary>A type that contains the guarded method, declared again as a <c>partial</c> part.</summary>
+/// <param name="Keyword">The declaration keywords after <c>partial</c>: <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>.</param>
+/// <param name="Modifiers">Modifiers that every part must repeat (<c>readonly</c>, <c>ref</c>), each followed by a space.</param>
+/// <param name="Name">The type's name, escaped when it is a keyword.</param>
+/// <param name="TypeParameters">The type parameter names, escaped when they are keywords.</param>
+internal sealed record ContainingTypeModel(string Keyword, string Modifiers, string Name, EquatableArray<string> TypeParameters);
 
-    /// <summary>A type that contains the guarded method, declared again as a <c>partial</c> part.</summary>
-    /// <param name="Keyword">The declaration keywords after <c>partial</c>: <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c>.</param>
-    /// <param name="Modifiers">Modifiers that every part must repeat (<c>readonly</c>, <c>ref</c>), each followed by a space.</param>
-    /// <param name="Name">The type's name, escaped when it is a keyword.</param>
-    /// <param name="TypeParameters">The type parameter names, escaped when they are keywords.</param>
-    internal sealed record ContainingTypeModel(string Keyword, string Modifiers, string Name, EquatableArray<string> TypeParameters);
+/// <summary>The partial method's signature.</summary>
+/// <param name="Modifiers">The declaration's modifiers as written, including <c>partial</c>.</param>
+/// <param name="ReturnType">The fully qualified return type with nullable annotations.</param>
+/// <param name="Name">The method's name, escaped when it is a keyword.</param>
+/// <param name="TypeParameters">The method's type parameter names.</param>
+/// <param name="Constraints">One <c>where</c> clause per constrained type parameter.</param>
+/// <param name="Parameters">The parameters.</param>
+/// <param name="IsStatic">Whether the method is static.</param>
+internal sealed record MethodSignatureModel(
+    string Modifiers,
+    string ReturnType,
+    string Name,
+    EquatableArray<string> TypeParameters,
+    EquatableArray<string> Constraints,
+    EquatableArray<ParameterModel> Parameters,
+    bool IsStatic);
 
-    /// <summary>The partial method's signature.</summary>
-    /// <param name="Modifiers">The declaration's modifiers as written, including <c>partial</c>.</param>
-    /// <param name="ReturnType">The fully qualified return type with nullable annotations.</param>
-    /// <param name="Name">The method's name, escaped when it is a keyword.</param>
-    /// <param name="TypeParameters">The method's type parameter names.</param>
-    /// <param name="Constraints">One <c>where</c> clause per constrained type parameter.</param>
-    /// <param name="Parameters">The parameters.</param>
-    /// <param name="IsStatic">Whether the method is static.</param>
-    internal sealed record MethodSignatureModel(
-        string Modifiers,
-        string ReturnType,
-        string Name,
-        EquatableArray<string> TypeParameters,
-        EquatableArray<string> Constraints,
-        EquatableArray<ParameterModel> Parameters,
-        bool IsStatic);
+/// <summary>One parameter of the guarded method.</summary>
+/// <param name="Modifiers">The declaration modifiers as written (<c>this</c>, <c>ref</c>, <c>out</c>, <c>in</c>, <c>params</c>, <c>scoped</c>), each followed by a space.</param>
+/// <param name="Type">The fully qualified type with nullable annotations.</param>
+/// <param name="Name">The name, escaped when it is a keyword.</param>
+/// <param name="ArgumentModifier">What a call passes before the argument: <c>ref </c>, <c>out </c>, <c>in </c> or nothing.</param>
+/// <param name="IsCallerCancellationToken">Whether it is a <c>CancellationToken</c> the caller can cancel.</param>
+internal sealed record ParameterModel(string Modifiers, string Type, string Name, string ArgumentModifier, bool IsCallerCancellationToken);
 
-    /// <summary>One parameter of the guarded method.</summary>
-    /// <param name="Modifiers">The declaration modifiers as written (<c>this</c>, <c>ref</c>, <c>out</c>, <c>in</c>, <c>params</c>, <c>scoped</c>), each followed by a space.</param>
-    /// <param name="Type">The fully qualified type with nullable annotations.</param>
-    /// <param name="Name">The name, escaped when it is a keyword.</param>
-    /// <param name="ArgumentModifier">What a call passes before the argument: <c>ref </c>, <c>out </c>, <c>in </c> or nothing.</param>
-    /// <param name="IsCallerCancellationToken">Whether it is a <c>CancellationToken</c> the caller can cancel.</param>
-    internal sealed record ParameterModel(string Modifiers, string Type, string Name, string ArgumentModifier, bool IsCallerCancellationToken);
+/// <summary>The breaker's registry name and the settings the attribute gives explicitly.</summary>
+/// <param name="Name">The breaker's name in the registry.</param>
+/// <param name="Options">The attribute's explicit settings, in a fixed order.</param>
+internal sealed record BreakerSettingsModel(string Name, EquatableArray<BreakerOptionModel> Options);
 
-    /// <summary>The breaker's registry name and the settings the attribute gives explicitly.</summary>
-    /// <param name="Name">The breaker's name in the registry.</param>
-    /// <param name="Options">The attribute's explicit settings, in a fixed order.</param>
-    internal sealed record BreakerSettingsModel(string Name, EquatableArray<BreakerOptionModel> Options);
+/// <summary>One setting the attribute gives explicitly.</summary>
+/// <param name="Property">The <c>CircuitBreakerOptions</c> property it sets.</param>
+/// <param name="Kind">How the value is written.</param>
+/// <param name="Value">The value (milliseconds for <see cref="BreakerOptionKind.Milliseconds"/>).</param>
+internal sealed record BreakerOptionModel(string Property, BreakerOptionKind Kind, double Value);
 
-    /// <summary>One setting the attribute gives explicitly.</summary>
-    /// <param name="Property">The <c>CircuitBreakerOptions</c> property it sets.</param>
-    /// <param name="Kind">How the value is written.</param>
-    /// <param name="Value">The value (milliseconds for <see cref="BreakerOptionKind.Milliseconds"/>).</param>
-    internal sealed record BreakerOptionModel(string Property, BreakerOptionKind Kind, double Value);
+/// <summary>How a breaker setting's value is written.</summary>
+internal enum BreakerOptionKind
+{
+    /// <summary>An <c>int</c>.</summary>
+    Integer,
 
-    /// <summary>How a breaker setting's value is written.</summary>
-    internal enum BreakerOptionKind
-    {
-        /// <summary>An <c>int</c>.</summary>
-        Integer,
+    /// <summary>A <c>double</c>.</summary>
+    Ratio,
 
-        /// <summary>A <c>double</c>.</summary>
-        Ratio,
+    /// <summary>A <c>TimeSpan</c> given in milliseconds.</summary>
+    Milliseconds,
+}
 
-        /// <summary>A <c>TimeSpan</c> given in milliseconds.</summary>
-        Milliseconds,
-    }
+/// <summary>A call to a member of the containing type (implementation, predicate).</summary>
+/// <param name="Name">The member's name, escaped when it is a keyword.</param>
+/// <param name="IsStatic">Whether the member is static.</param>
+/// <param name="PassesTypeArguments">Whether the call passes the guarded method's type parameters.</param>
+internal sealed record MemberCallModel(string Name, bool IsStatic, bool PassesTypeArguments);
 
-    /// <summary>A call to a member of the containing type (implementation, predicate).</summary>
-    /// <param name="Name">The member's name, escaped when it is a keyword.</param>
-    /// <param name="IsStatic">Whether the member is static.</param>
-    /// <param name="PassesTypeArguments">Whether the call passes the guarded method's type parameters.</param>
-    internal sealed record MemberCallModel(string Name, bool IsStatic, bool PassesTypeArguments);
+/// <summary>The fallback overloads, chosen at compile time.</summary>
+/// <param name="FailureCases">
+/// Exception-typed overloads, most specific first, then at most one overload that takes any failure
+/// (no exception parameter, or a <c>System.Exception</c> one). An exception no case takes propagates.
+/// </param>
+/// <param name="RejectionCase">The overload used when the circuit rejects the call, or <see langword="null"/> to throw.</param>
+/// <param name="TimeoutCase">The overload used when an async call times out, or <see langword="null"/> to throw.</param>
+internal sealed record FallbackModel(EquatableArray<FallbackCaseModel> FailureCases, FallbackCaseModel? RejectionCase, FallbackCaseModel? TimeoutCase);
 
-    /// <summary>The fallback overloads, chosen at compile time.</summary>
-    /// <param name="FailureCases">
-    /// Exception-typed overloads, most specific first, then at most one overload that takes any failure
-    /// (no exception parameter, or a <c>System.Exception</c> one). An exception no case takes propagates.
-    /// </param>
-    /// <param name="RejectionCase">The overload used when the circuit rejects the call, or <see langword="null"/> to throw.</param>
-    /// <param name="TimeoutCase">The overload used when an async call times out, or <see langword="null"/> to throw.</param>
-    internal sealed record FallbackModel(EquatableArray<FallbackCaseModel> FailureCases, FallbackCaseModel? RejectionCase, FallbackCaseModel? TimeoutCase);
+/// <summary>One fallback overload.</summary>
+/// <param name="Method">The overload.</param>
+/// <param name="ExceptionType">The fully qualified type of its exception parameter, or <see langword="null"/> when it has none.</param>
+/// <param name="PassesArguments">Whether it takes the guarded method's parameters.</param>
+/// <param name="Returns">What it returns.</param>
+internal sealed record FallbackCaseModel(MemberCallModel Method, string? ExceptionType, bool PassesArguments, FallbackReturn Returns);
 
-    /// <summary>One fallback overload.</summary>
-    /// <param name="Method">The overload.</param>
-    /// <param name="ExceptionType">The fully qualified type of its exception parameter, or <see langword="null"/> when it has none.</param>
-    /// <param name="PassesArguments">Whether it takes the guarded method's parameters.</param>
-    /// <param name="Returns">What it returns.</param>
-    internal sealed record FallbackCaseModel(MemberCallModel Method, string? ExceptionType, bool PassesArguments, FallbackReturn Returns);
+/// <summary>What a fallback returns, relative to the guarded method.</summary>
+internal enum FallbackReturn
+{
+    /// <summary>Exactly the guarded method's return type (synchronous methods).</summary>
+    SameType,
 
-    /// <summary>What a fallback returns, relative to the guarded method.</summary>
-    internal enum FallbackReturn
-    {
-        /// <summary>Exactly the guarded method's return type (synchronous methods).</summary>
-        SameType,
+    /// <summary>Nothing (for <c>Task</c>/<c>ValueTask</c> methods).</summary>
+    Void,
 
-        /// <summary>Nothing (for <c>Task</c>/<c>ValueTask</c> methods).</summary>
-        Void,
+    /// <summary>The async method's result <c>T</c>.</summary>
+    Result,
 
-        /// <summary>The async method's result <c>T</c>.</summary>
-        Result,
+    /// <summary><c>Task</c> or <c>Task&lt;T&gt;</c>.</summary>
+    Task,
 
-        /// <summary><c>Task</c> or <c>Task&lt;T&gt;</c>.</summary>
-        Task,
-
-        /// <summary><c>ValueTask</c> or <c>ValueTask&lt;T&gt;</c>.</summary>
-        ValueTask,
-    }
+    /// <summary><c>ValueTask</c> or <c>ValueTask&lt;T&gt;</c>.</summary>
+    ValueTask,
 }

@@ -1,107 +1,106 @@
 using Breaker.Generator.Model;
 
-namespace Breaker.Generator.Parsing
+namespace Breaker.Generator.Parsing;
+
+/// <summary>Why the parser cannot generate a guarded method; the analyzers turn each reason into a diagnostic.</summary>
+internal enum ParseFailureReason
 {
-    /// <summary>Why the parser cannot generate a guarded method; the analyzers turn each reason into a diagnostic.</summary>
-    internal enum ParseFailureReason
-    {
-        /// <summary>The attribute has errors (no name argument, or arguments that do not bind).</summary>
-        InvalidAttribute,
+    /// <summary>The attribute has errors (no name argument, or arguments that do not bind).</summary>
+    InvalidAttribute,
 
-        /// <summary>The breaker name is <see langword="null"/>, empty or white space.</summary>
-        MissingBreakerName,
+    /// <summary>The breaker name is <see langword="null"/>, empty or white space.</summary>
+    MissingBreakerName,
 
-        /// <summary>The declaration has syntax errors, a nameless containing type, or types that do not exist; the compiler already reports them.</summary>
-        InvalidDeclaration,
+    /// <summary>The declaration has syntax errors, a nameless containing type, or types that do not exist; the compiler already reports them.</summary>
+    InvalidDeclaration,
 
-        /// <summary>The method is not a <c>partial</c> definition without an implementation.</summary>
-        NotPartialDefinition,
+    /// <summary>The method is not a <c>partial</c> definition without an implementation.</summary>
+    NotPartialDefinition,
 
-        /// <summary>A containing type is not <c>partial</c>.</summary>
-        ContainingTypeNotPartial,
+    /// <summary>A containing type is not <c>partial</c>.</summary>
+    ContainingTypeNotPartial,
 
-        /// <summary>A containing type is an interface, or a kind the generator cannot declare again.</summary>
-        UnsupportedContainingType,
+    /// <summary>A containing type is an interface, or a kind the generator cannot declare again.</summary>
+    UnsupportedContainingType,
 
-        /// <summary>The method returns by reference.</summary>
-        RefReturn,
+    /// <summary>The method returns by reference.</summary>
+    RefReturn,
 
-        /// <summary>The method returns an async stream (<c>IAsyncEnumerable&lt;T&gt;</c> or <c>IAsyncEnumerator&lt;T&gt;</c>).</summary>
-        AsyncStream,
+    /// <summary>The method returns an async stream (<c>IAsyncEnumerable&lt;T&gt;</c> or <c>IAsyncEnumerator&lt;T&gt;</c>).</summary>
+    AsyncStream,
 
-        /// <summary>The signature uses pointer or function pointer types.</summary>
-        PointerType,
+    /// <summary>The signature uses pointer or function pointer types.</summary>
+    PointerType,
 
-        /// <summary>An async method has a <c>ref</c>/<c>out</c>/<c>in</c> parameter or a ref struct parameter, which cannot cross an <c>await</c>.</summary>
-        AsyncByRefParameter,
+    /// <summary>An async method has a <c>ref</c>/<c>out</c>/<c>in</c> parameter or a ref struct parameter, which cannot cross an <c>await</c>.</summary>
+    AsyncByRefParameter,
 
-        /// <summary>An async instance method is declared on a ref struct, which cannot cross an <c>await</c>.</summary>
-        AsyncMethodOnRefStruct,
+    /// <summary>An async instance method is declared on a ref struct, which cannot cross an <c>await</c>.</summary>
+    AsyncMethodOnRefStruct,
 
-        /// <summary>No method has the implementation's name (<c>Detail</c> is the name looked for).</summary>
-        ImplementationNotFound,
+    /// <summary>No method has the implementation's name (<c>Detail</c> is the name looked for).</summary>
+    ImplementationNotFound,
 
-        /// <summary>Methods have the implementation's name but none takes the same parameters and returns the same type.</summary>
-        ImplementationSignatureMismatch,
+    /// <summary>Methods have the implementation's name but none takes the same parameters and returns the same type.</summary>
+    ImplementationSignatureMismatch,
 
-        /// <summary>A static guarded method names an instance implementation.</summary>
-        ImplementationNotStatic,
+    /// <summary>A static guarded method names an instance implementation.</summary>
+    ImplementationNotStatic,
 
-        /// <summary>No member has the fallback's name.</summary>
-        FallbackNotFound,
+    /// <summary>No member has the fallback's name.</summary>
+    FallbackNotFound,
 
-        /// <summary>The fallback's name belongs to members that are not methods (<c>Values[0]</c> is the member's kind).</summary>
-        FallbackNotMethod,
+    /// <summary>The fallback's name belongs to members that are not methods (<c>Values[0]</c> is the member's kind).</summary>
+    FallbackNotMethod,
 
-        /// <summary>Methods have the fallback's name but none takes the parameters of an accepted shape.</summary>
-        FallbackSignatureMismatch,
+    /// <summary>Methods have the fallback's name but none takes the parameters of an accepted shape.</summary>
+    FallbackSignatureMismatch,
 
-        /// <summary>An overload with an accepted shape returns a type that does not fit (<c>Values[0]</c> is the overload).</summary>
-        FallbackReturnTypeMismatch,
+    /// <summary>An overload with an accepted shape returns a type that does not fit (<c>Values[0]</c> is the overload).</summary>
+    FallbackReturnTypeMismatch,
 
-        /// <summary>A static guarded method names an instance fallback (<c>Values[0]</c> is the overload).</summary>
-        FallbackNotStatic,
+    /// <summary>A static guarded method names an instance fallback (<c>Values[0]</c> is the overload).</summary>
+    FallbackNotStatic,
 
-        /// <summary>Two overloads take the same failures, so one would never be called (<c>Values</c> are the two overloads).</summary>
-        FallbackAmbiguous,
+    /// <summary>Two overloads take the same failures, so one would never be called (<c>Values</c> are the two overloads).</summary>
+    FallbackAmbiguous,
 
-        /// <summary>No method has the <c>FailureWhen</c> predicate's name.</summary>
-        FailureWhenNotFound,
+    /// <summary>No method has the <c>FailureWhen</c> predicate's name.</summary>
+    FailureWhenNotFound,
 
-        /// <summary>Methods have the predicate's name but none is <c>bool M(TResult)</c>.</summary>
-        FailureWhenSignatureMismatch,
+    /// <summary>Methods have the predicate's name but none is <c>bool M(TResult)</c>.</summary>
+    FailureWhenSignatureMismatch,
 
-        /// <summary>A static guarded method names an instance predicate.</summary>
-        FailureWhenNotStatic,
+    /// <summary>A static guarded method names an instance predicate.</summary>
+    FailureWhenNotStatic,
 
-        /// <summary>The method returns no result (<c>void</c>, <c>Task</c>, <c>ValueTask</c>), so <c>FailureWhen</c> has nothing to look at.</summary>
-        FailureWhenWithoutResult,
+    /// <summary>The method returns no result (<c>void</c>, <c>Task</c>, <c>ValueTask</c>), so <c>FailureWhen</c> has nothing to look at.</summary>
+    FailureWhenWithoutResult,
 
-        /// <summary>A <c>Handles</c> or <c>Ignores</c> entry is not an exception type (<c>Detail</c> says which list, <c>Values[0]</c> the type).</summary>
-        InvalidExceptionType,
+    /// <summary>A <c>Handles</c> or <c>Ignores</c> entry is not an exception type (<c>Detail</c> says which list, <c>Values[0]</c> the type).</summary>
+    InvalidExceptionType,
 
-        /// <summary>A type is in both <c>Handles</c> and <c>Ignores</c> (<c>Values[0]</c> is the type).</summary>
-        ExceptionTypeHandledAndIgnored,
+    /// <summary>A type is in both <c>Handles</c> and <c>Ignores</c> (<c>Values[0]</c> is the type).</summary>
+    ExceptionTypeHandledAndIgnored,
 
-        /// <summary>A setting is outside the range the runtime accepts (<c>Detail</c> is the argument, <c>Values</c> the value and the rule).</summary>
-        SettingOutOfRange,
+    /// <summary>A setting is outside the range the runtime accepts (<c>Detail</c> is the argument, <c>Values</c> the value and the rule).</summary>
+    SettingOutOfRange,
 
-        /// <summary><c>TimeoutMs</c> is set on a synchronous method, which cannot be abandoned.</summary>
-        TimeoutOnSynchronousMethod,
-    }
+    /// <summary><c>TimeoutMs</c> is set on a synchronous method, which cannot be abandoned.</summary>
+    TimeoutOnSynchronousMethod,
+}
 
-    /// <summary>Why a method yields no code.</summary>
-    /// <param name="Reason">The reason.</param>
-    /// <param name="Detail">The name involved (a member name, a type, an argument), when there is one.</param>
-    internal sealed record ParseFailure(ParseFailureReason Reason, string? Detail = null)
-    {
-        /// <summary>The attribute argument the failure is about (<c>Fallback</c>, <c>Handles</c>, a setting), or <see langword="null"/> for the declaration.</summary>
-        public string? Argument { get; init; }
+/// <summary>Why a method yields no code.</summary>
+/// <param name="Reason">The reason.</param>
+/// <param name="Detail">The name involved (a member name, a type, an argument), when there is one.</param>
+internal sealed record ParseFailure(ParseFailureReason Reason, string? Detail = null)
+{
+    /// <summary>The attribute argument the failure is about (<c>Fallback</c>, <c>Handles</c>, a setting), or <see langword="null"/> for the declaration.</summary>
+    public string? Argument { get; init; }
 
-        /// <summary>The position in the argument's array (<c>Handles</c>, <c>Ignores</c>) of the entry at fault, or -1.</summary>
-        public int ArgumentItem { get; init; } = -1;
+    /// <summary>The position in the argument's array (<c>Handles</c>, <c>Ignores</c>) of the entry at fault, or -1.</summary>
+    public int ArgumentItem { get; init; } = -1;
 
-        /// <summary>Further text for the message: overloads, types, values, in the order the reason documents.</summary>
-        public EquatableArray<string> Values { get; init; } = EquatableArray<string>.Empty;
-    }
+    /// <summary>Further text for the message: overloads, types, values, in the order the reason documents.</summary>
+    public EquatableArray<string> Values { get; init; } = EquatableArray<string>.Empty;
 }

@@ -6,271 +6,270 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace Breaker.Generator.Parsing
+namespace Breaker.Generator.Parsing;
+
+/// <summary>Reads the guarded method's declaration: its containing types, signature and return shape.</summary>
+internal static class SignatureReader
 {
-    /// <summary>Reads the guarded method's declaration: its containing types, signature and return shape.</summary>
-    internal static class SignatureReader
+    /// <summary>Part of the path Roslyn gives the generator's output files; an implementation there is the generator's own.</summary>
+    private const string GeneratedPathMarker = "/Breaker.Generator.CircuitBreakerGenerator/";
+
+    /// <summary>Checks that the method is a partial definition the generator can implement.</summary>
+    public static ParseFailure? CheckPartialDefinition(IMethodSymbol method)
     {
-        /// <summary>Part of the path Roslyn gives the generator's output files; an implementation there is the generator's own.</summary>
-        private const string GeneratedPathMarker = "/Breaker.Generator.CircuitBreakerGenerator/";
-
-        /// <summary>Checks that the method is a partial definition the generator can implement.</summary>
-        public static ParseFailure? CheckPartialDefinition(IMethodSymbol method)
+        IMethodSymbol? implementation = method.PartialImplementationPart;
+        if (!IsPartialDefinition(method) || (implementation is not null && !IsGeneratedByBreaker(implementation)))
         {
-            var implementation = method.PartialImplementationPart;
-            if (!IsPartialDefinition(method) || (implementation is not null && !IsGeneratedByBreaker(implementation)))
-            {
-                return new ParseFailure(ParseFailureReason.NotPartialDefinition, method.Name);
-            }
-
-            return null;
+            return new ParseFailure(ParseFailureReason.NotPartialDefinition, method.Name);
         }
 
-        /// <summary>Checks that the declaration is complete: no syntax errors, named types, no type that fails to bind.</summary>
-        public static ParseFailure? CheckDeclaration(IMethodSymbol method, MethodDeclarationSyntax declaration)
-        {
-            var incomplete = declaration.ContainsDiagnostics
-                || method.Name.Length == 0
-                || HasError(method.ReturnType)
-                || method.Parameters.Any(p => p.Name.Length == 0 || HasError(p.Type))
-                || method.TypeParameters.Any(p => p.Name.Length == 0 || p.ConstraintTypes.Any(HasError));
-            for (var type = method.ContainingType; type is not null && !incomplete; type = type.ContainingType)
-            {
-                incomplete = type.Name.Length == 0 || type.TypeParameters.Any(p => p.Name.Length == 0);
-            }
-
-            for (var space = method.ContainingType?.ContainingNamespace; space is { IsGlobalNamespace: false } && !incomplete; space = space.ContainingNamespace)
-            {
-                incomplete = space.Name.Length == 0;
-            }
-
-            return incomplete ? new ParseFailure(ParseFailureReason.InvalidDeclaration, method.Name) : null;
-        }
-
-        /// <summary>The containing namespace with keyword parts escaped, or <see langword="null"/> for the global namespace.</summary>
-        public static string? ReadNamespace(IMethodSymbol method)
-        {
-            var parts = new List<string>();
-            for (var space = method.ContainingType.ContainingNamespace; space is { IsGlobalNamespace: false }; space = space.ContainingNamespace)
-            {
-                parts.Insert(0, SymbolNames.Identifier(space.Name));
-            }
-
-            return parts.Count == 0 ? null : string.Join(".", parts);
-        }
-
-        /// <summary>Reads the containing types, outermost first; a failure for non-partial ones names them all (<c>Values</c>, outermost first).</summary>
-        public static Resolution<EquatableArray<ContainingTypeModel>> ReadContainingTypes(IMethodSymbol method)
-        {
-            var types = new List<ContainingTypeModel>();
-            var notPartial = new List<string>();
-            for (var type = method.ContainingType; type is not null; type = type.ContainingType)
-            {
-                var keyword = Keyword(type);
-                if (keyword is null)
-                {
-                    return Resolution<EquatableArray<ContainingTypeModel>>.Fail(ParseFailureReason.UnsupportedContainingType, type.Name);
-                }
-
-                if (!IsPartialType(type))
-                {
-                    notPartial.Insert(0, type.Name);
-                    continue;
-                }
-
-                var modifiers = (type.IsReadOnly && type.TypeKind == TypeKind.Struct ? "readonly " : string.Empty)
-                    + (type.IsRefLikeType ? "ref " : string.Empty);
-                types.Insert(0, new ContainingTypeModel(
-                    keyword,
-                    modifiers,
-                    SymbolNames.Identifier(type.Name),
-                    EquatableArray.From(type.TypeParameters.Select(p => SymbolNames.Identifier(p.Name)))));
-            }
-
-            return notPartial.Count == 0
-                ? Resolution<EquatableArray<ContainingTypeModel>>.Success(EquatableArray.From(types))
-                : Resolution<EquatableArray<ContainingTypeModel>>.Fail(new ParseFailure(ParseFailureReason.ContainingTypeNotPartial, notPartial[notPartial.Count - 1])
-                {
-                    Values = EquatableArray.From(notPartial),
-                });
-        }
-
-        /// <summary>Classifies what the method returns, or says why the return type is not supported.</summary>
-        public static Resolution<ReturnShape> ReadShape(IMethodSymbol method, KnownTypes known)
-        {
-            if (method.ReturnsByRef || method.ReturnsByRefReadonly)
-            {
-                return Resolution<ReturnShape>.Fail(ParseFailureReason.RefReturn, method.Name);
-            }
-
-            if (method.ReturnsVoid)
-            {
-                return Resolution<ReturnShape>.Success(ReturnShape.Void);
-            }
-
-            var returnType = method.ReturnType;
-            var definition = returnType.OriginalDefinition;
-            if (Is(definition, known.AsyncEnumerable) || Is(definition, known.AsyncEnumerator))
-            {
-                return Resolution<ReturnShape>.Fail(ParseFailureReason.AsyncStream, method.Name);
-            }
-
-            var shape = Is(returnType, known.Task) ? ReturnShape.Task
-                : Is(definition, known.TaskOfT) ? ReturnShape.TaskOfT
-                : Is(returnType, known.ValueTask) ? ReturnShape.ValueTask
-                : Is(definition, known.ValueTaskOfT) ? ReturnShape.ValueTaskOfT
-                : ReturnShape.Value;
-            return Resolution<ReturnShape>.Success(shape);
-        }
-
-        /// <summary>The type an awaited or returned call yields: <c>T</c> for <c>T</c>, <c>Task&lt;T&gt;</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
-        public static ITypeSymbol? ResultType(IMethodSymbol method, ReturnShape shape) => shape switch
-        {
-            ReturnShape.Value => method.ReturnType,
-            ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT => ((INamedTypeSymbol)method.ReturnType).TypeArguments[0],
-            _ => null,
-        };
-
-        /// <summary>Whether the shape is awaitable.</summary>
-        public static bool IsAsync(ReturnShape shape) => shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT;
-
-        /// <summary>Checks the parameter list against what the shape allows.</summary>
-        public static ParseFailure? CheckParameters(IMethodSymbol method, ReturnShape shape)
-        {
-            if (method.Parameters.Any(p => IsPointer(p.Type)) || IsPointer(method.ReturnType))
-            {
-                return new ParseFailure(ParseFailureReason.PointerType, method.Name);
-            }
-
-            if (!IsAsync(shape))
-            {
-                return null;
-            }
-
-            var byRef = method.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None || p.Type.IsRefLikeType);
-            if (byRef is not null)
-            {
-                return new ParseFailure(ParseFailureReason.AsyncByRefParameter, byRef.Name);
-            }
-
-            if (!method.IsStatic && method.ContainingType.IsRefLikeType)
-            {
-                return new ParseFailure(ParseFailureReason.AsyncMethodOnRefStruct, method.Name);
-            }
-
-            return null;
-        }
-
-        /// <summary>Reads the signature the implementation part must repeat.</summary>
-        public static MethodSignatureModel ReadSignature(IMethodSymbol method, MethodDeclarationSyntax declaration, KnownTypes known)
-        {
-            var parameters = method.Parameters.Select(p => ReadParameter(p, declaration, known));
-            return new MethodSignatureModel(
-                string.Join(" ", declaration.Modifiers.Select(m => m.Text)),
-                SymbolNames.Type(method.ReturnType),
-                SymbolNames.Identifier(method.Name),
-                EquatableArray.From(method.TypeParameters.Select(p => SymbolNames.Identifier(p.Name))),
-                EquatableArray.From(method.TypeParameters.Select(Constraint).Where(c => c is not null).Select(c => c!)),
-                EquatableArray.From(parameters),
-                method.IsStatic);
-        }
-
-        private static ParameterModel ReadParameter(IParameterSymbol parameter, MethodDeclarationSyntax declaration, KnownTypes known)
-        {
-            var syntax = parameter.Ordinal < declaration.ParameterList.Parameters.Count
-                ? declaration.ParameterList.Parameters[parameter.Ordinal]
-                : null;
-            var modifiers = syntax is null ? string.Empty : string.Concat(syntax.Modifiers.Select(m => m.Text + " "));
-            var argumentModifier = parameter.RefKind switch
-            {
-                RefKind.Ref => "ref ",
-                RefKind.Out => "out ",
-                RefKind.In or RefKind.RefReadOnlyParameter => "in ",
-                _ => string.Empty,
-            };
-            var isToken = parameter.RefKind != RefKind.Out && Is(parameter.Type, known.CancellationToken);
-            return new ParameterModel(modifiers, SymbolNames.Type(parameter.Type), SymbolNames.Identifier(parameter.Name), argumentModifier, isToken);
-        }
-
-        private static string? Constraint(ITypeParameterSymbol parameter)
-        {
-            var parts = new List<string>();
-            if (parameter.HasUnmanagedTypeConstraint)
-            {
-                parts.Add("unmanaged");
-            }
-            else if (parameter.HasValueTypeConstraint)
-            {
-                parts.Add("struct");
-            }
-            else if (parameter.HasReferenceTypeConstraint)
-            {
-                parts.Add(parameter.ReferenceTypeConstraintNullableAnnotation == NullableAnnotation.Annotated ? "class?" : "class");
-            }
-            else if (parameter.HasNotNullConstraint)
-            {
-                parts.Add("notnull");
-            }
-
-            parts.AddRange(parameter.ConstraintTypes.Select(SymbolNames.Type));
-            if (parameter.HasConstructorConstraint)
-            {
-                parts.Add("new()");
-            }
-
-            if (parameter.AllowsRefLikeType)
-            {
-                parts.Add("allows ref struct");
-            }
-
-            if (parts.Count == 0)
-            {
-                return null;
-            }
-
-            var clause = new StringBuilder("where ").Append(SymbolNames.Identifier(parameter.Name)).Append(" : ");
-            return clause.Append(string.Join(", ", parts)).ToString();
-        }
-
-        private static bool IsPartialDefinition(IMethodSymbol method) =>
-            method.DeclaringSyntaxReferences.Length == 1
-            && method.DeclaringSyntaxReferences[0].GetSyntax() is MethodDeclarationSyntax declaration
-            && declaration.Modifiers.Any(SyntaxKind.PartialKeyword)
-            && declaration.Body is null
-            && declaration.ExpressionBody is null;
-
-        private static bool IsGeneratedByBreaker(IMethodSymbol implementation) =>
-            implementation.DeclaringSyntaxReferences.All(r => r.SyntaxTree.FilePath.Replace('\\', '/').Contains(GeneratedPathMarker));
-
-        private static bool IsPartialType(INamedTypeSymbol type) =>
-            type.DeclaringSyntaxReferences.Length > 0
-            && type.DeclaringSyntaxReferences.All(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
-
-        private static string? Keyword(INamedTypeSymbol type) => type.TypeKind switch
-        {
-            TypeKind.Class => type.IsRecord ? "record" : "class",
-            TypeKind.Struct => type.IsRecord ? "record struct" : "struct",
-            _ => null,
-        };
-
-        private static bool HasError(ITypeSymbol type) => type switch
-        {
-            IErrorTypeSymbol => true,
-            IArrayTypeSymbol array => HasError(array.ElementType),
-            IPointerTypeSymbol pointer => HasError(pointer.PointedAtType),
-            INamedTypeSymbol named => named.TypeArguments.Any(HasError) || (named.ContainingType is { } outer && HasError(outer)),
-            _ => false,
-        };
-
-        private static bool IsPointer(ITypeSymbol type) => type switch
-        {
-            IPointerTypeSymbol or IFunctionPointerTypeSymbol => true,
-            IArrayTypeSymbol array => IsPointer(array.ElementType),
-            INamedTypeSymbol named => named.TypeArguments.Any(IsPointer),
-            _ => false,
-        };
-
-        private static bool Is(ITypeSymbol type, INamedTypeSymbol? known) =>
-            known is not null && SymbolEqualityComparer.Default.Equals(type, known);
+        return null;
     }
+
+    /// <summary>Checks that the declaration is complete: no syntax errors, named types, no type that fails to bind.</summary>
+    public static ParseFailure? CheckDeclaration(IMethodSymbol method, MethodDeclarationSyntax declaration)
+    {
+        bool incomplete = declaration.ContainsDiagnostics
+            || method.Name.Length == 0
+            || HasError(method.ReturnType)
+            || method.Parameters.Any(p => p.Name.Length == 0 || HasError(p.Type))
+            || method.TypeParameters.Any(p => p.Name.Length == 0 || p.ConstraintTypes.Any(HasError));
+        for (INamedTypeSymbol? type = method.ContainingType; type is not null && !incomplete; type = type.ContainingType)
+        {
+            incomplete = type.Name.Length == 0 || type.TypeParameters.Any(p => p.Name.Length == 0);
+        }
+
+        for (INamespaceSymbol? space = method.ContainingType?.ContainingNamespace; space is { IsGlobalNamespace: false } && !incomplete; space = space.ContainingNamespace)
+        {
+            incomplete = space.Name.Length == 0;
+        }
+
+        return incomplete ? new ParseFailure(ParseFailureReason.InvalidDeclaration, method.Name) : null;
+    }
+
+    /// <summary>The containing namespace with keyword parts escaped, or <see langword="null"/> for the global namespace.</summary>
+    public static string? ReadNamespace(IMethodSymbol method)
+    {
+        var parts = new List<string>();
+        for (INamespaceSymbol space = method.ContainingType.ContainingNamespace; space is { IsGlobalNamespace: false }; space = space.ContainingNamespace)
+        {
+            parts.Insert(0, SymbolNames.Identifier(space.Name));
+        }
+
+        return parts.Count == 0 ? null : string.Join(".", parts);
+    }
+
+    /// <summary>Reads the containing types, outermost first; a failure for non-partial ones names them all (<c>Values</c>, outermost first).</summary>
+    public static Resolution<EquatableArray<ContainingTypeModel>> ReadContainingTypes(IMethodSymbol method)
+    {
+        var types = new List<ContainingTypeModel>();
+        var notPartial = new List<string>();
+        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            string? keyword = Keyword(type);
+            if (keyword is null)
+            {
+                return Resolution<EquatableArray<ContainingTypeModel>>.Fail(ParseFailureReason.UnsupportedContainingType, type.Name);
+            }
+
+            if (!IsPartialType(type))
+            {
+                notPartial.Insert(0, type.Name);
+                continue;
+            }
+
+            string modifiers = (type.IsReadOnly && type.TypeKind == TypeKind.Struct ? "readonly " : string.Empty)
+                + (type.IsRefLikeType ? "ref " : string.Empty);
+            types.Insert(0, new ContainingTypeModel(
+                keyword,
+                modifiers,
+                SymbolNames.Identifier(type.Name),
+                EquatableArray.From(type.TypeParameters.Select(p => SymbolNames.Identifier(p.Name)))));
+        }
+
+        return notPartial.Count == 0
+            ? Resolution<EquatableArray<ContainingTypeModel>>.Success(EquatableArray.From(types))
+            : Resolution<EquatableArray<ContainingTypeModel>>.Fail(new ParseFailure(ParseFailureReason.ContainingTypeNotPartial, notPartial[notPartial.Count - 1])
+            {
+                Values = EquatableArray.From(notPartial),
+            });
+    }
+
+    /// <summary>Classifies what the method returns, or says why the return type is not supported.</summary>
+    public static Resolution<ReturnShape> ReadShape(IMethodSymbol method, KnownTypes known)
+    {
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            return Resolution<ReturnShape>.Fail(ParseFailureReason.RefReturn, method.Name);
+        }
+
+        if (method.ReturnsVoid)
+        {
+            return Resolution<ReturnShape>.Success(ReturnShape.Void);
+        }
+
+        ITypeSymbol returnType = method.ReturnType;
+        ITypeSymbol definition = returnType.OriginalDefinition;
+        if (Is(definition, known.AsyncEnumerable) || Is(definition, known.AsyncEnumerator))
+        {
+            return Resolution<ReturnShape>.Fail(ParseFailureReason.AsyncStream, method.Name);
+        }
+
+        ReturnShape shape = Is(returnType, known.Task) ? ReturnShape.Task
+            : Is(definition, known.TaskOfT) ? ReturnShape.TaskOfT
+            : Is(returnType, known.ValueTask) ? ReturnShape.ValueTask
+            : Is(definition, known.ValueTaskOfT) ? ReturnShape.ValueTaskOfT
+            : ReturnShape.Value;
+        return Resolution<ReturnShape>.Success(shape);
+    }
+
+    /// <summary>The type an awaited or returned call yields: <c>T</c> for <c>T</c>, <c>Task&lt;T&gt;</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
+    public static ITypeSymbol? ResultType(IMethodSymbol method, ReturnShape shape) => shape switch
+    {
+        ReturnShape.Value => method.ReturnType,
+        ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT => ((INamedTypeSymbol)method.ReturnType).TypeArguments[0],
+        _ => null,
+    };
+
+    /// <summary>Whether the shape is awaitable.</summary>
+    public static bool IsAsync(ReturnShape shape) => shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT;
+
+    /// <summary>Checks the parameter list against what the shape allows.</summary>
+    public static ParseFailure? CheckParameters(IMethodSymbol method, ReturnShape shape)
+    {
+        if (method.Parameters.Any(p => IsPointer(p.Type)) || IsPointer(method.ReturnType))
+        {
+            return new ParseFailure(ParseFailureReason.PointerType, method.Name);
+        }
+
+        if (!IsAsync(shape))
+        {
+            return null;
+        }
+
+        IParameterSymbol? byRef = method.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None || p.Type.IsRefLikeType);
+        if (byRef is not null)
+        {
+            return new ParseFailure(ParseFailureReason.AsyncByRefParameter, byRef.Name);
+        }
+
+        if (!method.IsStatic && method.ContainingType.IsRefLikeType)
+        {
+            return new ParseFailure(ParseFailureReason.AsyncMethodOnRefStruct, method.Name);
+        }
+
+        return null;
+    }
+
+    /// <summary>Reads the signature the implementation part must repeat.</summary>
+    public static MethodSignatureModel ReadSignature(IMethodSymbol method, MethodDeclarationSyntax declaration, KnownTypes known)
+    {
+        IEnumerable<ParameterModel> parameters = method.Parameters.Select(p => ReadParameter(p, declaration, known));
+        return new MethodSignatureModel(
+            string.Join(" ", declaration.Modifiers.Select(m => m.Text)),
+            SymbolNames.Type(method.ReturnType),
+            SymbolNames.Identifier(method.Name),
+            EquatableArray.From(method.TypeParameters.Select(p => SymbolNames.Identifier(p.Name))),
+            EquatableArray.From(method.TypeParameters.Select(Constraint).Where(c => c is not null).Select(c => c!)),
+            EquatableArray.From(parameters),
+            method.IsStatic);
+    }
+
+    private static ParameterModel ReadParameter(IParameterSymbol parameter, MethodDeclarationSyntax declaration, KnownTypes known)
+    {
+        ParameterSyntax? syntax = parameter.Ordinal < declaration.ParameterList.Parameters.Count
+            ? declaration.ParameterList.Parameters[parameter.Ordinal]
+            : null;
+        string modifiers = syntax is null ? string.Empty : string.Concat(syntax.Modifiers.Select(m => m.Text + " "));
+        string argumentModifier = parameter.RefKind switch
+        {
+            RefKind.Ref => "ref ",
+            RefKind.Out => "out ",
+            RefKind.In or RefKind.RefReadOnlyParameter => "in ",
+            _ => string.Empty,
+        };
+        bool isToken = parameter.RefKind != RefKind.Out && Is(parameter.Type, known.CancellationToken);
+        return new ParameterModel(modifiers, SymbolNames.Type(parameter.Type), SymbolNames.Identifier(parameter.Name), argumentModifier, isToken);
+    }
+
+    private static string? Constraint(ITypeParameterSymbol parameter)
+    {
+        var parts = new List<string>();
+        if (parameter.HasUnmanagedTypeConstraint)
+        {
+            parts.Add("unmanaged");
+        }
+        else if (parameter.HasValueTypeConstraint)
+        {
+            parts.Add("struct");
+        }
+        else if (parameter.HasReferenceTypeConstraint)
+        {
+            parts.Add(parameter.ReferenceTypeConstraintNullableAnnotation == NullableAnnotation.Annotated ? "class?" : "class");
+        }
+        else if (parameter.HasNotNullConstraint)
+        {
+            parts.Add("notnull");
+        }
+
+        parts.AddRange(parameter.ConstraintTypes.Select(SymbolNames.Type));
+        if (parameter.HasConstructorConstraint)
+        {
+            parts.Add("new()");
+        }
+
+        if (parameter.AllowsRefLikeType)
+        {
+            parts.Add("allows ref struct");
+        }
+
+        if (parts.Count == 0)
+        {
+            return null;
+        }
+
+        StringBuilder clause = new StringBuilder("where ").Append(SymbolNames.Identifier(parameter.Name)).Append(" : ");
+        return clause.Append(string.Join(", ", parts)).ToString();
+    }
+
+    private static bool IsPartialDefinition(IMethodSymbol method) =>
+        method.DeclaringSyntaxReferences.Length == 1
+        && method.DeclaringSyntaxReferences[0].GetSyntax() is MethodDeclarationSyntax declaration
+        && declaration.Modifiers.Any(SyntaxKind.PartialKeyword)
+        && declaration.Body is null
+        && declaration.ExpressionBody is null;
+
+    private static bool IsGeneratedByBreaker(IMethodSymbol implementation) =>
+        implementation.DeclaringSyntaxReferences.All(r => r.SyntaxTree.FilePath.Replace('\\', '/').Contains(GeneratedPathMarker));
+
+    private static bool IsPartialType(INamedTypeSymbol type) =>
+        type.DeclaringSyntaxReferences.Length > 0
+        && type.DeclaringSyntaxReferences.All(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+    private static string? Keyword(INamedTypeSymbol type) => type.TypeKind switch
+    {
+        TypeKind.Class => type.IsRecord ? "record" : "class",
+        TypeKind.Struct => type.IsRecord ? "record struct" : "struct",
+        _ => null,
+    };
+
+    private static bool HasError(ITypeSymbol type) => type switch
+    {
+        IErrorTypeSymbol => true,
+        IArrayTypeSymbol array => HasError(array.ElementType),
+        IPointerTypeSymbol pointer => HasError(pointer.PointedAtType),
+        INamedTypeSymbol named => named.TypeArguments.Any(HasError) || (named.ContainingType is { } outer && HasError(outer)),
+        _ => false,
+    };
+
+    private static bool IsPointer(ITypeSymbol type) => type switch
+    {
+        IPointerTypeSymbol or IFunctionPointerTypeSymbol => true,
+        IArrayTypeSymbol array => IsPointer(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(IsPointer),
+        _ => false,
+    };
+
+    private static bool Is(ITypeSymbol type, INamedTypeSymbol? known) =>
+        known is not null && SymbolEqualityComparer.Default.Equals(type, known);
 }

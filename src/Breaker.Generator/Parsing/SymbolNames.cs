@@ -1,33 +1,32 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace Breaker.Generator.Parsing
+namespace Breaker.Generator.Parsing;
+
+/// <summary>How symbols are written in emitted code.</summary>
+internal static class SymbolNames
 {
-    /// <summary>How symbols are written in emitted code.</summary>
-    internal static class SymbolNames
-    {
-        private static readonly SymbolDisplayFormat FullyQualified = SymbolDisplayFormat.FullyQualifiedFormat
-            .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+    private static readonly SymbolDisplayFormat FullyQualified = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-        /// <summary>How messages spell members and types: short names, parameter names, nullable annotations, C# keywords.</summary>
-        private static readonly SymbolDisplayFormat Readable = new SymbolDisplayFormat(
-            globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
-            typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameOnly,
-            genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
-            memberOptions: SymbolDisplayMemberOptions.IncludeParameters | SymbolDisplayMemberOptions.IncludeType | SymbolDisplayMemberOptions.IncludeRef,
-            parameterOptions: SymbolDisplayParameterOptions.IncludeType | SymbolDisplayParameterOptions.IncludeName | SymbolDisplayParameterOptions.IncludeParamsRefOut,
-            miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes
-                | SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers
-                | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+    /// <summary>How messages spell members and types: short names, parameter names, nullable annotations, C# keywords.</summary>
+    private static readonly SymbolDisplayFormat Readable = new SymbolDisplayFormat(
+        globalNamespaceStyle: SymbolDisplayGlobalNamespaceStyle.Omitted,
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameOnly,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
+        memberOptions: SymbolDisplayMemberOptions.IncludeParameters | SymbolDisplayMemberOptions.IncludeType | SymbolDisplayMemberOptions.IncludeRef,
+        parameterOptions: SymbolDisplayParameterOptions.IncludeType | SymbolDisplayParameterOptions.IncludeName | SymbolDisplayParameterOptions.IncludeParamsRefOut,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes
+            | SymbolDisplayMiscellaneousOptions.EscapeKeywordIdentifiers
+            | SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-        /// <summary>A member or type as a message shows it, e.g. <c>Task&lt;Quote&gt; GetQuoteAsync(string sku, CancellationToken ct)</c>.</summary>
-        public static string Display(ISymbol symbol) => symbol.ToDisplayString(Readable);
+    /// <summary>A member or type as a message shows it, e.g. <c>Task&lt;Quote&gt; GetQuoteAsync(string sku, CancellationToken ct)</c>.</summary>
+    public static string Display(ISymbol symbol) => symbol.ToDisplayString(Readable);
 
-        /// <summary>The type, fully qualified with <c>global::</c>, with its nullable annotations.</summary>
-        public static string Type(ITypeSymbol type) => type.ToDisplayString(FullyQualified);
+    /// <summary>The type, fully qualified with <c>global::</c>, with its nullable annotations.</summary>
+    public static string Type(ITypeSymbol type) => type.ToDisplayString(FullyQualified);
 
-        /// <summary>An identifier, prefixed with <c>@</c> when it is a keyword.</summary>
-        public static string Identifier(string name) =>
-            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
-    }
+    /// <summary>An identifier, prefixed with <c>@</c> when it is a keyword.</summary>
+    public static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 }

@@ -52,7 +52,7 @@ public static class CircuitBreakerHttpClientBuilderExtensions
                 return new CircuitBreakerHandler(registry.GetOrAdd(name, configure), options);
             }
 
-            var configured = sp.GetRequiredService<IOptionsMonitor<CircuitBreakerRegistryOptions>>();
+            IOptionsMonitor<CircuitBreakerRegistryOptions> configured = sp.GetRequiredService<IOptionsMonitor<CircuitBreakerRegistryOptions>>();
             return new CircuitBreakerHandler(PerHost(registry, configured, name, configure), options);
         });
     }

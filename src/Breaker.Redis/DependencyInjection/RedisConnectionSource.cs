@@ -24,7 +24,7 @@ internal sealed class RedisConnectionSource
     /// <summary>Parses the connection string at once, so a malformed one fails at registration rather than in the background.</summary>
     public static RedisConnectionSource FromConfiguration(string configuration)
     {
-        ConfigurationOptions options = ConfigurationOptions.Parse(configuration);
+        var options = ConfigurationOptions.Parse(configuration);
 
         // Not failing on a first connect lets the application start, and run on local breakers, while Redis is away.
         options.AbortOnConnectFail = false;

@@ -12,7 +12,7 @@ internal sealed class BreakerParticipant : CircuitCoordinator
 {
     // Set while the coordination loop itself reads the breaker, so that reading its state is not taken for a call.
     [ThreadStatic]
-    private static bool t_observing;
+    private static bool s_observing;
 
     private readonly IFleetLink _link;
     private long _fleetBreakEndsMs;
@@ -71,20 +71,20 @@ internal sealed class BreakerParticipant : CircuitCoordinator
     /// <summary>Reads the breaker's metrics for publishing, without letting the read start a half-open period.</summary>
     public CircuitBreakerMetrics Observe()
     {
-        t_observing = true;
+        s_observing = true;
         try
         {
             return Breaker.GetMetrics();
         }
         finally
         {
-            t_observing = false;
+            s_observing = false;
         }
     }
 
     public override bool MayStartProbing(CircuitBreaker breaker)
     {
-        if (t_observing)
+        if (s_observing)
         {
             return false;
         }

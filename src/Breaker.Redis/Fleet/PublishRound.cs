@@ -73,7 +73,7 @@ internal sealed class PublishRound
                 }
             }
 
-            InstanceCounts own = InstanceCounts.From(metrics, p.Breaker.Options, p.Epoch);
+            var own = InstanceCounts.From(metrics, p.Breaker.Options, p.Epoch);
             work.Add(batch.StringSetAsync(p.Keys.OwnCounts, own.Format(), countsLive));
             work.Add(batch.SetAddAsync(p.Keys.Instances, _options.InstanceId));
             work.Add(batch.KeyExpireAsync(p.Keys.Instances, countsLive));
@@ -95,7 +95,7 @@ internal sealed class PublishRound
         batch = db.CreateBatch();
         work.Clear();
         var counts = new Task<RedisValue[]>[participants.Length];
-        var members = new string[participants.Length][];
+        string[][] members = new string[participants.Length][];
         for (int i = 0; i < participants.Length; i++)
         {
             members[i] = reads[i].Members.Result.Select(static m => (string)m!).ToArray();

@@ -19,35 +19,35 @@ internal static class BreakerTelemetry
     public const string FromStateTag = "breaker.state.from";
     public const string ToStateTag = "breaker.state.to";
 
-    private static readonly string[] s_failureKinds = ["exception", "timeout", "http_error", "connection_error", "slow_call"];
-    private static readonly string[] s_states = ["closed", "open", "half_open", "isolated", "metrics_only"];
+    private static readonly string[] FailureKinds = ["exception", "timeout", "http_error", "connection_error", "slow_call"];
+    private static readonly string[] StateNames = ["closed", "open", "half_open", "isolated", "metrics_only"];
 
-    private static readonly Meter s_meter = new(CircuitBreakerTelemetry.MeterName, typeof(BreakerTelemetry).Assembly.GetName().Version?.ToString());
-    private static readonly ConditionalWeakTable<CircuitBreaker, object?> s_breakers = new();
+    private static readonly Meter Meter = new(CircuitBreakerTelemetry.MeterName, typeof(BreakerTelemetry).Assembly.GetName().Version?.ToString());
+    private static readonly ConditionalWeakTable<CircuitBreaker, object?> TrackedBreakers = new();
 
     public static readonly ActivitySource ActivitySource = new(CircuitBreakerTelemetry.ActivitySourceName);
 
-    public static readonly Counter<long> Calls = s_meter.CreateCounter<long>(
+    public static readonly Counter<long> Calls = Meter.CreateCounter<long>(
         "breaker.calls", "{call}", "Calls that reached a circuit breaker, by outcome.");
 
-    public static readonly Histogram<double> CallDuration = s_meter.CreateHistogram<double>(
+    public static readonly Histogram<double> CallDuration = Meter.CreateHistogram<double>(
         "breaker.call.duration", "s", "How long guarded calls took.");
 
-    public static readonly Counter<long> StateTransitions = s_meter.CreateCounter<long>(
+    public static readonly Counter<long> StateTransitions = Meter.CreateCounter<long>(
         "breaker.state.transitions", "{transition}", "Circuit state changes.");
 
     static BreakerTelemetry()
     {
-        s_meter.CreateObservableGauge(
+        Meter.CreateObservableGauge(
             "breaker.state",
             ObserveStates,
             "{state}",
             "Each breaker's state: 0 closed, 1 open, 2 half-open, 3 isolated, 4 metrics-only.");
     }
 
-    public static void Track(CircuitBreaker breaker) => s_breakers.AddOrUpdate(breaker, null);
+    public static void Track(CircuitBreaker breaker) => TrackedBreakers.AddOrUpdate(breaker, null);
 
-    public static string StateName(CircuitState state) => s_states[(int)state];
+    public static string StateName(CircuitState state) => StateNames[(int)state];
 
     public static void RecordOutcome(CircuitBreaker breaker, string outcome, FailureKind? kind, TimeSpan? duration)
     {
@@ -56,7 +56,7 @@ internal static class BreakerTelemetry
             var tags = new TagList { { NameTag, breaker.Name }, { OutcomeTag, outcome } };
             if (kind is { } k)
             {
-                tags.Add(FailureKindTag, s_failureKinds[(int)k]);
+                tags.Add(FailureKindTag, FailureKinds[(int)k]);
             }
 
             Calls.Add(1, tags);
@@ -111,7 +111,7 @@ internal static class BreakerTelemetry
 
     private static IEnumerable<Measurement<int>> ObserveStates()
     {
-        foreach (var pair in s_breakers)
+        foreach (KeyValuePair<CircuitBreaker, object?> pair in TrackedBreakers)
         {
             yield return new Measurement<int>((int)pair.Key.State, new KeyValuePair<string, object?>(NameTag, pair.Key.Name));
         }

@@ -22,7 +22,7 @@ internal static class CoarseClock
     private const int Parked = 0;
     private const int Running = 1;
 
-    private static readonly AutoResetEvent s_wake = new(initialState: false);
+    private static readonly AutoResetEvent Wake = new(initialState: false);
     private static long s_timestamp;
     private static int s_state;
     private static int s_read;
@@ -59,7 +59,7 @@ internal static class CoarseClock
         Volatile.Write(ref s_timestamp, now);
         if (Interlocked.CompareExchange(ref s_state, Running, Parked) == Parked)
         {
-            s_wake.Set();
+            Wake.Set();
         }
 
         return now;
@@ -69,7 +69,7 @@ internal static class CoarseClock
     {
         while (true)
         {
-            s_wake.WaitOne();
+            Wake.WaitOne();
             int idle = 0;
             while (idle < IdleRefreshesBeforeParking)
             {

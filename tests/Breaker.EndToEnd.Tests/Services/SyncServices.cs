@@ -86,8 +86,8 @@ public static partial class Checksum
         }
 
         data.CopyTo(scratch);
-        var sum = 0;
-        foreach (var b in data)
+        int sum = 0;
+        foreach (byte b in data)
         {
             sum += b;
         }

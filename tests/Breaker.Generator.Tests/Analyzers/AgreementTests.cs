@@ -30,9 +30,9 @@ public class AgreementTests
     [MemberData(nameof(SupportedShapes))]
     public async Task A_supported_shape_has_no_diagnostic(string name)
     {
-        var run = GeneratorHarness.Run(GeneratorHarness.CompileShape(Shapes.Supported[name]));
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CompileShape(Shapes.Supported[name]));
 
-        var diagnostics = await AnalyzeAsync(run.Output);
+        ImmutableArray<Diagnostic> diagnostics = await AnalyzeAsync(run.Output);
 
         Assert.Equal(name == ShapeWithTimeoutWithoutToken ? ["BRK0020"] : [], diagnostics.Select(d => d.Id));
         Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
@@ -41,7 +41,7 @@ public class AgreementTests
     [Fact]
     public async Task Methods_the_generator_implemented_are_analyzed()
     {
-        var run = GeneratorHarness.Run(GeneratorHarness.CompileShape("""
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CompileShape("""
             public partial class A
             {
                 [CircuitBreaker("shared", FailureRatio = 0.25)] public partial int Get();
@@ -55,7 +55,7 @@ public class AgreementTests
             }
             """));
 
-        var diagnostics = await AnalyzeAsync(run.Output);
+        ImmutableArray<Diagnostic> diagnostics = await AnalyzeAsync(run.Output);
 
         Assert.Equal(2, run.Result.GeneratedSources.Length);
         Assert.Equal(["BRK0021", "BRK0021"], diagnostics.Select(d => d.Id));
@@ -66,9 +66,9 @@ public class AgreementTests
     [MemberData(nameof(UnsupportedShapes))]
     public async Task A_method_the_generator_skips_has_an_error(string name, string reason, string source)
     {
-        var run = GeneratorHarness.Run(GeneratorHarness.CompileShape(source));
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CompileShape(source));
 
-        var diagnostics = await AnalyzeAsync(run.Output);
+        ImmutableArray<Diagnostic> diagnostics = await AnalyzeAsync(run.Output);
 
         Assert.True(diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error && d.Id.StartsWith("BRK", StringComparison.Ordinal)), name + ": " + reason);
     }
@@ -77,24 +77,24 @@ public class AgreementTests
     public async Task Mutated_code_yields_code_exactly_where_the_analyzer_reports_no_error()
     {
         var random = new Random(20261128);
-        var sources = Shapes.Supported.Values.ToArray();
-        var failed = 0;
-        var generated = 0;
-        for (var i = 0; i < 300; i++)
+        string[] sources = Shapes.Supported.Values.ToArray();
+        int failed = 0;
+        int generated = 0;
+        for (int i = 0; i < 300; i++)
         {
-            var source = Shapes.Usings + FuzzTests.Mutate(sources[random.Next(sources.Length)], random);
-            var input = GeneratorHarness.Compile(source);
-            var run = GeneratorHarness.Run(input);
+            string source = Shapes.Usings + FuzzTests.Mutate(sources[random.Next(sources.Length)], random);
+            CSharpCompilation input = GeneratorHarness.Compile(source);
+            GeneratorRun run = GeneratorHarness.Run(input);
             var errors = (await AnalyzeAsync(run.Output)).Where(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error).ToList();
-            foreach (var (method, attribute, declaration) in GuardedMethods(input))
+            foreach ((IMethodSymbol? method, AttributeData? attribute, MethodDeclarationSyntax? declaration) in GuardedMethods(input))
             {
-                var failure = GuardedMethodParser.Parse(method, attribute, input, CancellationToken.None).Failure;
+                ParseFailure? failure = GuardedMethodParser.Parse(method, attribute, input, CancellationToken.None).Failure;
                 if (failure?.Reason is ParseFailureReason.InvalidAttribute or ParseFailureReason.InvalidDeclaration)
                 {
                     continue;
                 }
 
-                var reported = errors.Any(d => d.Location.SourceTree == declaration.SyntaxTree && declaration.Span.Contains(d.Location.SourceSpan));
+                bool reported = errors.Any(d => d.Location.SourceTree == declaration.SyntaxTree && declaration.Span.Contains(d.Location.SourceSpan));
                 Assert.True(reported == (failure is not null), $"iteration {i}, {method.Name}: parser says {failure?.Reason.ToString() ?? "ok"}, analyzer {(reported ? "reports an error" : "reports none")}\n{string.Join("\n", errors)}\n{source}");
                 failed += failure is null ? 0 : 1;
                 generated += failure is null ? 1 : 0;

@@ -168,7 +168,7 @@ public class CodeFixTests
     /// <summary>The fixed code, with the generator's output, compiles without an error or a warning.</summary>
     private static void AssertCompiles(string fixedSource)
     {
-        var run = GeneratorHarness.Run(GeneratorHarness.CompileShape(fixedSource));
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CompileShape(fixedSource));
         var problems = run.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         Assert.NotEmpty(run.Result.GeneratedSources);

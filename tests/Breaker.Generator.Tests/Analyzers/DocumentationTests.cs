@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
@@ -27,7 +28,7 @@ public class DocumentationTests
     {
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).ToList();
         Assert.Equal(Enumerable.Range(1, ids.Count).Select(i => $"BRK{i:0000}"), ids);
-        var supported = new DiagnosticAnalyzer[] { new GuardedMethodAnalyzer(), new SharedBreakerAnalyzer() }
+        IOrderedEnumerable<string> supported = new DiagnosticAnalyzer[] { new GuardedMethodAnalyzer(), new SharedBreakerAnalyzer() }
             .SelectMany(a => a.SupportedDiagnostics)
             .Select(d => d.Id)
             .OrderBy(id => id, StringComparer.Ordinal);
@@ -38,8 +39,8 @@ public class DocumentationTests
     [MemberData(nameof(Ids))]
     public void Each_diagnostic_is_in_the_release_files_and_links_its_page(string id)
     {
-        var descriptor = DiagnosticDescriptors.All.Single(d => d.Id == id);
-        var releases = File.ReadAllText(Path.Combine(Root, "src/Breaker.Generator/AnalyzerReleases.Shipped.md"))
+        DiagnosticDescriptor descriptor = DiagnosticDescriptors.All.Single(d => d.Id == id);
+        string releases = File.ReadAllText(Path.Combine(Root, "src/Breaker.Generator/AnalyzerReleases.Shipped.md"))
             + File.ReadAllText(Path.Combine(Root, "src/Breaker.Generator/AnalyzerReleases.Unshipped.md"));
 
         Assert.Contains($"{id} | {descriptor.Category} | {descriptor.DefaultSeverity} |", releases);
@@ -51,16 +52,16 @@ public class DocumentationTests
     [MemberData(nameof(Ids))]
     public async Task Each_page_shows_the_wrong_code_its_message_and_the_right_code(string id)
     {
-        var descriptor = DiagnosticDescriptors.All.Single(d => d.Id == id);
-        var page = File.ReadAllText(Path.Combine(Root, "docs/diagnostics", id + ".md")).Replace("\r\n", "\n");
+        DiagnosticDescriptor descriptor = DiagnosticDescriptors.All.Single(d => d.Id == id);
+        string page = File.ReadAllText(Path.Combine(Root, "docs/diagnostics", id + ".md")).Replace("\r\n", "\n");
         Assert.StartsWith($"# {id}: {descriptor.Title}\n", page);
 
-        var wrong = await DiagnoseAsync(Block(page, "## Wrong code", "csharp"));
+        Diagnostic[] wrong = await DiagnoseAsync(Block(page, "## Wrong code", "csharp"));
         var messages = wrong.Where(d => d.Id == id).Select(Describe).Distinct().ToList();
         Assert.NotEmpty(messages);
         Assert.Equal(string.Join("\n", messages), Block(page, "## Message", "text"));
 
-        var right = await DiagnoseAsync(Block(page, "## Right code", "csharp"));
+        Diagnostic[] right = await DiagnoseAsync(Block(page, "## Right code", "csharp"));
         Assert.DoesNotContain(right, d => d.Id.StartsWith("BRK", StringComparison.Ordinal) || d.Severity == DiagnosticSeverity.Error);
     }
 
@@ -70,8 +71,8 @@ public class DocumentationTests
     /// <summary>The page's code compiled as a user's project sees it: with the generator's output, analyzers and compiler together.</summary>
     private static async Task<Diagnostic[]> DiagnoseAsync(string code)
     {
-        var run = GeneratorHarness.Run(GeneratorHarness.CompileShape(code));
-        var analyzers = await run.Output
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CompileShape(code));
+        ImmutableArray<Diagnostic> analyzers = await run.Output
             .WithAnalyzers([new GuardedMethodAnalyzer(), new SharedBreakerAnalyzer()])
             .GetAnalyzerDiagnosticsAsync(CancellationToken.None);
         return [.. analyzers, .. run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS8795")];
@@ -80,9 +81,9 @@ public class DocumentationTests
     /// <summary>The first fenced block of <paramref name="language"/> after <paramref name="heading"/>.</summary>
     private static string Block(string page, string heading, string language)
     {
-        var start = page.IndexOf("\n" + heading + "\n", StringComparison.Ordinal);
+        int start = page.IndexOf("\n" + heading + "\n", StringComparison.Ordinal);
         Assert.True(start >= 0, "no section " + heading);
-        var match = new Regex("```" + language + "\n(.*?)\n```", RegexOptions.Singleline).Match(page, start);
+        Match match = new Regex("```" + language + "\n(.*?)\n```", RegexOptions.Singleline).Match(page, start);
         Assert.True(match.Success, "no " + language + " block in " + heading);
         return match.Groups[1].Value;
     }

@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -62,8 +61,8 @@ internal static class Offline
         test.TestState.AdditionalReferences.AddRange(GeneratorHarness.References);
         test.SolutionTransforms.Add((solution, projectId) =>
         {
-            var project = solution.GetProject(projectId)!;
-            var options = ((CSharpCompilationOptions)project.CompilationOptions!)
+            Project project = solution.GetProject(projectId)!;
+            CSharpCompilationOptions options = ((CSharpCompilationOptions)project.CompilationOptions!)
                 .WithNullableContextOptions(NullableContextOptions.Enable)
                 .WithAllowUnsafe(true);
             return solution

@@ -42,7 +42,7 @@ public static class GeneratorHarness
 
     public static GeneratorRun Run(Compilation compilation)
     {
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        GeneratorDriver driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation? output, out ImmutableArray<Diagnostic> diagnostics);
         return new GeneratorRun(driver, driver.GetRunResult().Results.Single(), output, diagnostics);
     }
 
@@ -56,7 +56,7 @@ public static class GeneratorHarness
 
     /// <summary>The models the pipeline produced for the methods that yield code.</summary>
     internal static IReadOnlyList<GuardedMethodModel> Models(GeneratorRunResult result) =>
-        result.TrackedSteps.TryGetValue(TrackingNames.SupportedMethods, out var steps)
+        result.TrackedSteps.TryGetValue(TrackingNames.SupportedMethods, out ImmutableArray<IncrementalGeneratorRunStep> steps)
             ? steps.SelectMany(s => s.Outputs).Select(o => (GuardedMethodModel)o.Value).ToList()
             : [];
 }

@@ -14,8 +14,8 @@ public static class Snapshot
 
     public static void Match(string name, string actual, [CallerFilePath] string callerPath = "")
     {
-        var directory = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots");
-        var path = Path.Combine(directory, name + ".verified.cs");
+        string directory = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots");
+        string path = Path.Combine(directory, name + ".verified.cs");
         actual = actual.Replace("\r\n", "\n");
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
@@ -31,7 +31,7 @@ public static class Snapshot
             Assert.Fail($"No snapshot existed; wrote {path}. Review it, then run again.");
         }
 
-        var expected = File.ReadAllText(path).Replace("\r\n", "\n");
+        string expected = File.ReadAllText(path).Replace("\r\n", "\n");
         Assert.Equal(expected, actual);
     }
 }

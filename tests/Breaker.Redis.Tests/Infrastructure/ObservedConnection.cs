@@ -15,7 +15,7 @@ namespace Breaker.Redis.Tests.Infrastructure;
 /// </summary>
 public class ObservedConnection : DispatchProxy
 {
-    private static readonly AsyncLocal<bool> s_inCall = new();
+    private static readonly AsyncLocal<bool> InCall = new();
 
     private IConnectionMultiplexer _inner = null!;
     private Action? _failNextUse;
@@ -37,7 +37,7 @@ public class ObservedConnection : DispatchProxy
     /// Marks the rest of the calling async method (and what it awaits or starts) as a call through a breaker. An async local
     /// flows with the call and never into the coordinator's loop, whose context was captured when it started.
     /// </summary>
-    public static void EnterCall() => s_inCall.Value = true;
+    public static void EnterCall() => InCall.Value = true;
 
     /// <summary>The next use of the connection runs <paramref name="first"/>, then throws a <see cref="RedisConnectionException"/>.</summary>
     public void FailNextUse(Action first) => Volatile.Write(ref _failNextUse, first);
@@ -47,7 +47,7 @@ public class ObservedConnection : DispatchProxy
         ArgumentNullException.ThrowIfNull(targetMethod);
         if (targetMethod.Name is nameof(IConnectionMultiplexer.GetDatabase) or nameof(IConnectionMultiplexer.GetSubscriber))
         {
-            if (s_inCall.Value)
+            if (InCall.Value)
             {
                 Interlocked.Increment(ref _usesDuringCalls);
             }

@@ -56,7 +56,7 @@ public sealed class RedisServer : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!Answers())
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
@@ -76,7 +76,7 @@ public sealed class RedisServer : IDisposable
             return;
         }
 
-        using (Process byId = Process.GetProcessById(_process.Id))
+        using (var byId = Process.GetProcessById(_process.Id))
         {
             byId.Kill();
             byId.WaitForExit(10_000);
@@ -111,7 +111,7 @@ public sealed class RedisServer : IDisposable
             client.Connect(IPAddress.Loopback, Port);
             NetworkStream stream = client.GetStream();
             stream.Write("PING\r\n"u8);
-            var buffer = new byte[16];
+            byte[] buffer = new byte[16];
             int read = stream.Read(buffer);
             return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
         }

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Threading;
+
+namespace Breaker;
+
+// The half-open state: probe slots, the probes running, and their verdict.
+public sealed partial class CircuitBreaker
+{
+    private long _oldestProbeStart = long.MaxValue;
+    private int _reopens;
+    private int _probeSlots;
+    private int _probeSuccesses;
+
+    private readonly ProbeStarts _probeStarts = new();
+
+    private bool TryTakeProbeSlot(int word, long now, out bool retry)
+    {
+        retry = false;
+        BreakerSettings settings = _settings;
+        long breakTicks = settings.ToTimestampTicks(settings.BreakDurationAfter(Volatile.Read(ref _reopens)));
+
+        // Rejections while every probe slot is taken stay lock-free, like rejections while open.
+        if (Volatile.Read(ref _probeSlots) == 0 && now - Volatile.Read(ref _oldestProbeStart) < breakTicks)
+        {
+            return false;
+        }
+
+        Transition transition = default;
+        lock (_transitionLock)
+        {
+            if (word != _stateWord)
+            {
+                retry = true;
+                return false;
+            }
+
+            if (_probeSlots > 0)
+            {
+                _probeSlots--;
+                _halfOpenAttempts++;
+                _probeStarts.Add(now);
+                Volatile.Write(ref _oldestProbeStart, _probeStarts.Oldest);
+                return true;
+            }
+
+            if (now - _oldestProbeStart >= breakTicks)
+            {
+                // A probe still running a whole break after it started counts as failed (docs/semantics.md): reopen, and let
+                // the caller look again so its rejection reports the open circuit and when to retry.
+                _reopens++;
+                transition = Open(now, CircuitState.HalfOpen);
+                retry = true;
+            }
+        }
+
+        RaiseTransition(transition);
+        return false;
+    }
+
+    private void EnterHalfOpen(int word)
+    {
+        Transition transition = default;
+        lock (_transitionLock)
+        {
+            if (word == _stateWord)
+            {
+                _probeSlots = _settings.Options.SuccessThreshold;
+                _probeSuccesses = 0;
+                _probeStarts.Clear(_probeSlots);
+                Volatile.Write(ref _oldestProbeStart, long.MaxValue);
+                transition = Publish(CircuitState.HalfOpen, null);
+            }
+        }
+
+        RaiseTransition(transition);
+    }
+
+    private void RecordProbeVerdict(in CircuitPermit permit, bool success, long now)
+    {
+        Transition transition = default;
+        lock (_transitionLock)
+        {
+            if (permit.StateWord != _stateWord)
+            {
+                return;
+            }
+
+            FinishProbe(permit.StartTimestamp);
+            if (!success)
+            {
+                _reopens++;
+                transition = Open(now, CircuitState.HalfOpen);
+            }
+            else if (++_probeSuccesses >= _settings.Options.SuccessThreshold)
+            {
+                transition = CloseAfterRecovery();
+            }
+        }
+
+        RaiseTransition(transition);
+    }
+
+    /// <summary>Under the lock: a probe of the current period is no longer running.</summary>
+    private void FinishProbe(long start)
+    {
+        Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
+        _probeStarts.Remove(start);
+        Volatile.Write(ref _oldestProbeStart, _probeStarts.Oldest);
+    }
+}

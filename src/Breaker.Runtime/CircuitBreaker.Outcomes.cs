@@ -1,0 +1,161 @@
+using System;
+using System.Threading;
+using Breaker.Telemetry;
+using Breaker.Windows;
+
+namespace Breaker;
+
+// Outcomes: what a permit reports when its call ends, and the closed state's check of the thresholds after each one.
+public sealed partial class CircuitBreaker
+{
+    private int _consecutiveFailures;
+
+    // Set when the window's ratio is over a threshold but it holds fewer than MinimumThroughput calls: the next success
+    // must then look at the counts, since it may be the call that reaches the minimum.
+    private volatile bool _armed;
+
+    internal void OnSuccess(in CircuitPermit permit)
+    {
+        long now = End(in permit);
+        long elapsed = now - permit.StartTimestamp;
+        BreakerSettings settings = _settings;
+        bool slow = elapsed >= settings.SlowCallTicks;
+        Measure(elapsed, slow);
+
+        bool recorded = false;
+        if (permit.Kind == PermitKind.Closed)
+        {
+            SlidingWindow window = _window;
+            if (permit.StateWord == Volatile.Read(ref _stateWord))
+            {
+                recorded = true;
+                bool mayTrip = window.Record(failure: false, slow, now);
+
+                // Read before writing: in the common case the counter is already zero and the cache line stays shared.
+                if (Volatile.Read(ref _consecutiveFailures) != 0)
+                {
+                    Volatile.Write(ref _consecutiveFailures, 0);
+                }
+
+                // A plain success cannot raise a ratio: look at the counts only when the window says they may have
+                // crossed a threshold, or when this call may be the one that reaches the minimum throughput.
+                if (mayTrip || _armed)
+                {
+                    Evaluate(permit.StateWord, window, consecutiveFailures: 0, settings, now);
+                }
+            }
+        }
+        else if (permit.Kind == PermitKind.Probe)
+        {
+            // A probe that succeeds but is slow counts as a failed probe (docs/semantics.md).
+            RecordProbeVerdict(in permit, success: !slow, now);
+        }
+
+        if (!recorded)
+        {
+            Interlocked.Increment(ref _otherSuccesses);
+        }
+
+        if (BreakerTelemetry.Calls.Enabled || BreakerTelemetry.CallDuration.Enabled)
+        {
+            BreakerTelemetry.RecordOutcome(this, "success", null, settings.ToTimeSpan(elapsed));
+        }
+
+        if (CallSucceeded is { } handler)
+        {
+            Raise(handler, new CallSucceededEventArgs(this, settings.ToTimeSpan(elapsed), slow));
+        }
+    }
+
+    internal void OnFailure(in CircuitPermit permit, Exception? exception, FailureKind kind)
+    {
+        long now = End(in permit);
+        long elapsed = now - permit.StartTimestamp;
+        BreakerSettings settings = _settings;
+        bool slow = elapsed >= settings.SlowCallTicks;
+        Interlocked.Increment(ref _failures);
+        Measure(elapsed, slow);
+
+        if (permit.Kind == PermitKind.Closed)
+        {
+            SlidingWindow window = _window;
+            if (permit.StateWord == Volatile.Read(ref _stateWord))
+            {
+                window.Record(failure: true, slow, now);
+                Interlocked.Increment(ref _windowFailures);
+                int consecutive = Interlocked.Increment(ref _consecutiveFailures);
+                Evaluate(permit.StateWord, window, consecutive, settings, now);
+            }
+        }
+        else if (permit.Kind == PermitKind.Probe)
+        {
+            RecordProbeVerdict(in permit, success: false, now);
+        }
+
+        if (BreakerTelemetry.Calls.Enabled || BreakerTelemetry.CallDuration.Enabled)
+        {
+            BreakerTelemetry.RecordOutcome(this, "failure", kind, settings.ToTimeSpan(elapsed));
+        }
+
+        if (CallFailed is { } handler)
+        {
+            Raise(handler, new CallFailedEventArgs(this, kind, exception, settings.ToTimeSpan(elapsed)));
+        }
+    }
+
+    internal void OnIgnored(in CircuitPermit permit)
+    {
+        Interlocked.Increment(ref _ignored);
+        if (permit.Kind == PermitKind.Probe)
+        {
+            // A probe without a verdict gives its slot back, so the half-open state cannot run out of probes.
+            lock (_transitionLock)
+            {
+                if (permit.StateWord == _stateWord)
+                {
+                    _probeSlots++;
+                    FinishProbe(permit.StartTimestamp);
+                }
+            }
+        }
+
+        if (BreakerTelemetry.Calls.Enabled)
+        {
+            BreakerTelemetry.RecordOutcome(this, "ignored", null, null);
+        }
+    }
+
+    /// <summary>Checks the thresholds after an outcome admitted while closed, and opens the circuit if one is met.</summary>
+    private void Evaluate(int word, SlidingWindow window, int consecutiveFailures, BreakerSettings settings, long now)
+    {
+        CircuitBreakerOptions options = settings.Options;
+        WindowCounts counts = window.GetCounts(now);
+
+        bool overRatio = options.IsRatioThresholdReached(counts.Calls, counts.Failures, counts.SlowCalls);
+        bool armed = overRatio && counts.Calls < options.MinimumThroughput;
+        if (_armed != armed)
+        {
+            _armed = armed;
+        }
+
+        if ((overRatio && !armed)
+            || (options.ConsecutiveFailureThreshold > 0 && consecutiveFailures >= options.ConsecutiveFailureThreshold))
+        {
+            Trip(word, now);
+        }
+    }
+
+    private void Trip(int word, long now)
+    {
+        Transition transition = default;
+        lock (_transitionLock)
+        {
+            if (word == _stateWord)
+            {
+                transition = Open(now, CircuitState.Closed);
+            }
+        }
+
+        RaiseTransition(transition);
+    }
+}
