@@ -31,8 +31,8 @@ public sealed partial class CircuitBreaker
     /// <summary>A snapshot of the breaker's counters and current window.</summary>
     public CircuitBreakerMetrics GetMetrics()
     {
-        CircuitState state = State;
         long now = Now();
+        CircuitState state = EffectiveState(Volatile.Read(ref _stateWord), now, out bool awaitingProbe);
         WindowCounts window = _window.GetCounts(now);
         long successes = SuccessfulCalls();
         long failures = Volatile.Read(ref _failures);
@@ -44,6 +44,7 @@ public sealed partial class CircuitBreaker
         {
             Name = Name,
             State = state,
+            AwaitingProbe = awaitingProbe,
             SuccessfulCalls = successes,
             FailedCalls = failures,
             TotalCalls = successes + failures + ignored + rejectedNotRun,

@@ -69,26 +69,13 @@ public sealed partial class CircuitBreaker
         set => _coordinator = value;
     }
 
-    /// <summary>The current state. An open circuit whose break has ended reports (and becomes) <see cref="CircuitState.HalfOpen"/>.</summary>
-    public CircuitState State
-    {
-        get
-        {
-            if (_dryRun)
-            {
-                return CircuitState.MetricsOnly;
-            }
-
-            int word = Volatile.Read(ref _stateWord);
-            if (StateOf(word) == CircuitState.Open && Now() >= Volatile.Read(ref _openUntil) && MayStartProbing())
-            {
-                EnterHalfOpen(word);
-                word = Volatile.Read(ref _stateWord);
-            }
-
-            return StateOf(word);
-        }
-    }
+    /// <summary>
+    /// The current state, read without changing anything. An open circuit whose break is over reports
+    /// <see cref="CircuitState.HalfOpen"/> (the next call is a probe), but the half-open period itself (its
+    /// <see cref="StateChanged"/> event, its probe slots) starts only when that call arrives;
+    /// <see cref="CircuitBreakerMetrics.AwaitingProbe"/> tells the two apart.
+    /// </summary>
+    public CircuitState State => EffectiveState(Volatile.Read(ref _stateWord), Now(), out _);
 
     /// <summary>Asks to run one call. Never throws or allocates; a rejection is counted before it returns.</summary>
     public CircuitPermit TryAcquire() => TryAcquire(rejectionUsesFallback: false);
@@ -112,17 +99,46 @@ public sealed partial class CircuitBreaker
         return AcquireSlow(word, rejectionUsesFallback);
     }
 
-    /// <summary>The exception a rejection throws, or passes to a fallback's exception parameter.</summary>
+    /// <summary>
+    /// The exception a rejection throws, or passes to a fallback's exception parameter. It names the state that rejects
+    /// calls, read without changing anything: an open circuit whose break is over but that has not started probing (a
+    /// fleet keeps it open while another instance probes) is <see cref="CircuitState.Open"/> with a zero
+    /// <see cref="BrokenCircuitException.RetryAfter"/>.
+    /// </summary>
     public BrokenCircuitException CreateRejectedException()
     {
-        CircuitState state = State;
-        return new BrokenCircuitException(Name, state, RetryAfter(state, Now()));
+        long now = Now();
+        CircuitState state = _dryRun ? CircuitState.MetricsOnly : StateOf(Volatile.Read(ref _stateWord));
+        return new BrokenCircuitException(Name, state, RetryAfter(state, now));
     }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({State})";
 
     private static CircuitState StateOf(int word) => (CircuitState)(word & StateMask);
+
+    /// <summary>
+    /// The state observers see: <see cref="CircuitState.MetricsOnly"/> in a dry run, and <see cref="CircuitState.HalfOpen"/>
+    /// for an open circuit whose break is over (<paramref name="awaitingProbe"/>) although no call has started probing yet.
+    /// A pure read: only a call's admission moves the circuit (and asks a coordinator).
+    /// </summary>
+    private CircuitState EffectiveState(int word, long now, out bool awaitingProbe)
+    {
+        awaitingProbe = false;
+        if (_dryRun)
+        {
+            return CircuitState.MetricsOnly;
+        }
+
+        CircuitState state = StateOf(word);
+        if (state == CircuitState.Open && now >= Volatile.Read(ref _openUntil))
+        {
+            awaitingProbe = true;
+            return CircuitState.HalfOpen;
+        }
+
+        return state;
+    }
 
     /// <summary>
     /// The breaker's clock. On the system clock, when no decision needs better than a millisecond, the cached timestamp

@@ -8,8 +8,14 @@ public sealed record CircuitBreakerMetrics
     /// <summary>The breaker's name.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The state when the snapshot was taken.</summary>
+    /// <summary>The state when the snapshot was taken (as <see cref="CircuitBreaker.State"/> reports it).</summary>
     public CircuitState State { get; init; }
+
+    /// <summary>
+    /// True when the break is over but no call has arrived since: <see cref="State"/> is <see cref="CircuitState.HalfOpen"/>,
+    /// and the half-open period (its <see cref="CircuitBreaker.StateChanged"/> event, its probes) starts with the next call.
+    /// </summary>
+    public bool AwaitingProbe { get; init; }
 
     /// <summary>
     /// Every call that reached the breaker, once: successful, failed, ignored, and rejected without running. (In a dry run

@@ -67,6 +67,37 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
     }
 
     [Fact]
+    public async Task A_break_that_is_over_shows_as_half_open_awaiting_a_call_and_polling_does_not_start_it()
+    {
+        CircuitBreaker payments = _registry.GetOrAdd("payments", static options =>
+        {
+            Calls.Sensitive()(options);
+            options.BreakDuration = TimeSpan.FromSeconds(10);
+        });
+        var changes = new ConcurrentQueue<CircuitState>();
+        payments.StateChanged += (_, e) => changes.Enqueue(e.To);
+        Calls.Fail(payments, 2);
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, static app => app.MapCircuitBreakerMonitor());
+        IPage page = await _chromium.OpenAsync(server, Dashboard);
+        ILocator card = page.GetByRole(AriaRole.Article, new() { Name = "payments" });
+        await Expect(card.Locator(".state")).ToHaveTextAsync("Open");
+        await Expect(card.Locator(".note")).ToContainTextAsync("probes in");
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        await Expect(card.Locator(".state")).ToHaveTextAsync("Half-open");
+        await Expect(card.Locator(".note")).ToHaveTextAsync("Break over: the next call is a probe");
+        await DashboardUpdates.WaitForMoreAsync(page, 3);
+        Assert.Equal([CircuitState.Open], changes);
+
+        Calls.Succeed(payments, 1);
+
+        await Expect(card.Locator(".note")).ToHaveTextAsync("Letting up to 3 probes through");
+        Assert.Equal([CircuitState.Open, CircuitState.HalfOpen], changes);
+        await page.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_hostile_breaker_name_shows_as_inert_text()
     {
         const string Hostile = "<img src=x onerror=alert(1)>";

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -36,6 +38,35 @@ public sealed class LoggingTests
             Assert.Equal("Circuit breaker 'logged' opened (was Closed); calls are rejected for 00:00:10.", records[0].Message);
             Assert.Contains("half-open", records[1].Message, StringComparison.Ordinal);
             Assert.Equal("Circuit breaker 'logged' closed (was HalfOpen); calls flow normally.", records[2].Message);
+        }
+    }
+
+    [Fact]
+    public async Task Health_checks_across_the_end_of_a_break_log_nothing_and_the_first_call_logs_one_half_open()
+    {
+        var host = TestHost.Create(Settings, static b => b.Services.AddHealthChecks().AddCircuitBreakers());
+        await using (host)
+        {
+            await host.Host.StartAsync();
+            CircuitBreaker breaker = host.Registry.GetOrAdd("logged");
+            breaker.TryAcquire().RecordFailure(new InvalidOperationException());
+            HealthCheckService health = host.Host.Services.GetRequiredService<HealthCheckService>();
+
+            // Every 500 ms for 20 s, across the end of the 10 s break.
+            var seen = new List<object>();
+            for (int step = 0; step < 40; step++)
+            {
+                host.Time.Advance(TimeSpan.FromMilliseconds(500));
+                HealthReport report = await health.CheckHealthAsync();
+                seen.Add(report.Entries["circuit-breakers"].Data["logged"]);
+            }
+
+            Assert.Equal([.. Enumerable.Repeat("Open", 19), .. Enumerable.Repeat("HalfOpen", 21)], seen);
+            Assert.Equal(["Opened"], StateChanges(host, "logged").Select(r => r.Id.Name));
+
+            breaker.TryAcquire().RecordSuccess();
+
+            Assert.Equal(["Opened", "HalfOpened", "Closed"], StateChanges(host, "logged").Select(r => r.Id.Name));
         }
     }
 

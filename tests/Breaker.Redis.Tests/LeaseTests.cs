@@ -66,5 +66,42 @@ public sealed class LeaseTests(RedisServer redis)
         Assert.Equal(0, idle.Breaker.GetMetrics().HalfOpenAttempts);
     }
 
+    [Fact]
+    public async Task Reading_the_breakers_and_publishing_their_counts_across_the_end_of_a_break_asks_for_no_lease()
+    {
+        await using Dependency dependency = await Dependency.StartAsync();
+        dependency.Failing = true;
+        await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis);
+        await fleet.RunUntilAllOpenAsync();
+        var changes = new System.Collections.Concurrent.ConcurrentQueue<CircuitState>();
+        foreach (FleetInstance instance in fleet.Instances)
+        {
+            instance.Breaker.StateChanged += (_, e) => changes.Enqueue(e.To);
+        }
+
+        // The break ends with no call: publish rounds read every breaker, and so does this test, again and again.
+        fleet.Time.Advance(TestFleet.BreakDuration);
+        for (int tick = 0; tick < 5; tick++)
+        {
+            await fleet.TickAsync();
+            foreach (FleetInstance instance in fleet.Instances)
+            {
+                Assert.Equal(CircuitState.HalfOpen, instance.Breaker.State);
+                CircuitBreakerMetrics metrics = instance.Breaker.GetMetrics();
+                Assert.True(metrics.AwaitingProbe);
+                Assert.Equal(0, metrics.HalfOpenAttempts);
+                _ = instance.Registry.GetSummary();
+            }
+        }
+
+        Assert.Empty(changes);
+        Assert.All(fleet.Instances, static i => Assert.False(Participant(i).WantsLease || Participant(i).HoldsLease, $"{i.Name} asked for the lease"));
+
+        // A call is what asks for it.
+        await fleet.Instances[0].CallAsync();
+        await Poll.UntilAsync(() => Participant(fleet.Instances[0]).HoldsLease, "the instance that was called took the probe lease");
+        Assert.False(Participant(fleet.Instances[1]).WantsLease || Participant(fleet.Instances[1]).HoldsLease);
+    }
+
     private static BreakerParticipant Participant(FleetInstance instance) => (BreakerParticipant)instance.Breaker.Coordinator!;
 }

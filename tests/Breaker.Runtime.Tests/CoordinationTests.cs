@@ -19,12 +19,42 @@ public sealed class CoordinationTests
         _time.Advance(TimeSpan.FromSeconds(30));
 
         Assert.False(breaker.TryAcquire().IsGranted);
-        Assert.Equal(CircuitState.Open, breaker.State);
-        Assert.Contains(breaker, coordinator.Asked);
+        Assert.Same(breaker, Assert.Single(coordinator.Asked));
+
+        // The rejection names the state that rejected; an observer sees the break is over and a probe is awaited.
+        BrokenCircuitException rejection = breaker.CreateRejectedException();
+        Assert.Equal((CircuitState.Open, TimeSpan.Zero), (rejection.State, rejection.RetryAfter));
+        CircuitBreakerMetrics metrics = breaker.GetMetrics();
+        Assert.Equal((CircuitState.HalfOpen, true), (metrics.State, metrics.AwaitingProbe));
+        Assert.Equal(CircuitState.HalfOpen, breaker.State);
+        Assert.Single(coordinator.Asked);
 
         coordinator.Allow = true;
-        Assert.Equal(CircuitState.HalfOpen, breaker.State);
         Assert.True(breaker.TryAcquire().IsGranted);
+        Assert.Equal(2, coordinator.Asked.Count);
+        Assert.False(breaker.GetMetrics().AwaitingProbe);
+    }
+
+    [Fact]
+    public void Reading_a_breaker_never_asks_its_coordinator()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        var coordinator = new SwitchCoordinator { Allow = true };
+        breaker.Coordinator = coordinator;
+        breaker.Trip();
+
+        for (int step = 0; step < 40; step++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            _ = breaker.State;
+            _ = breaker.GetMetrics();
+            _ = breaker.CreateRejectedException();
+            _ = breaker.ToString();
+        }
+
+        Assert.Empty(coordinator.Asked);
+        Assert.True(breaker.TryAcquire().IsGranted);
+        Assert.Same(breaker, Assert.Single(coordinator.Asked));
     }
 
     [Fact]

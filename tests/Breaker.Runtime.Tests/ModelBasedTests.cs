@@ -116,6 +116,7 @@ public sealed class ModelBasedTests
         (long calls, double failureRate, double slowCallRate) = model.Window(now);
         Check(seed, step, trace, expectedState, actual.State, "State");
         Check(seed, step, trace, expectedState, breaker.State, "State property");
+        Check(seed, step, trace, model.AwaitingProbe(now), actual.AwaitingProbe, "AwaitingProbe");
         Check(seed, step, trace, model.Successes, actual.SuccessfulCalls, "SuccessfulCalls");
         Check(seed, step, trace, model.Failures, actual.FailedCalls, "FailedCalls");
         Check(seed, step, trace, model.Rejections, actual.RejectedCalls, "RejectedCalls");

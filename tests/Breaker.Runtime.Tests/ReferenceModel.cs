@@ -32,20 +32,14 @@ internal sealed class ReferenceModel(CircuitBreakerOptions options)
     public long Probes { get; private set; }
     public int StateChangedEvents { get; private set; }
 
-    public CircuitState ReadState(long now)
-    {
-        if (_dryRun)
-        {
-            return CircuitState.MetricsOnly;
-        }
+    /// <summary>What an observer reads: nothing moves; an open circuit whose break is over reads as half-open.</summary>
+    public CircuitState ReadState(long now) =>
+        _dryRun ? CircuitState.MetricsOnly
+        : AwaitingProbe(now) ? CircuitState.HalfOpen
+        : _state;
 
-        if (_state == CircuitState.Open && now >= _openUntil)
-        {
-            EnterHalfOpen(now);
-        }
-
-        return _state;
-    }
+    /// <summary>Whether the break is over and no call has started the half-open period yet.</summary>
+    public bool AwaitingProbe(long now) => !_dryRun && _state == CircuitState.Open && now >= _openUntil;
 
     public Permit Acquire(long now)
     {

@@ -2,7 +2,10 @@ using System;
 
 namespace Breaker.AspNetCore.Contracts;
 
-/// <summary>One breaker's counters as the monitor sends them: durations in milliseconds, rates from 0 to 1.</summary>
+/// <summary>
+/// One breaker's counters as the monitor sends them: durations in milliseconds, rates from 0 to 1; <c>awaitingProbe</c>
+/// when the state is HalfOpen because the break is over but no call has arrived to start probing.
+/// </summary>
 internal sealed record BreakerMetricsView(
     long TotalCalls,
     long SuccessfulCalls,
@@ -18,7 +21,8 @@ internal sealed record BreakerMetricsView(
     double FailureRate,
     double SlowCallRate,
     double AverageDurationMs,
-    double? RetryAfterMs)
+    double? RetryAfterMs,
+    bool AwaitingProbe)
 {
     public static BreakerMetricsView From(CircuitBreakerMetrics metrics) => new(
         metrics.TotalCalls,
@@ -35,5 +39,6 @@ internal sealed record BreakerMetricsView(
         metrics.FailureRate,
         metrics.SlowCallRate,
         metrics.AverageDuration.TotalMilliseconds,
-        metrics.RetryAfter is TimeSpan retryAfter ? retryAfter.TotalMilliseconds : null);
+        metrics.RetryAfter is TimeSpan retryAfter ? retryAfter.TotalMilliseconds : null,
+        metrics.AwaitingProbe);
 }

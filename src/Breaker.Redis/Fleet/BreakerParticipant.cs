@@ -1,4 +1,3 @@
-using System;
 using System.Threading;
 using Breaker.Protocol;
 
@@ -10,10 +9,6 @@ namespace Breaker.Fleet;
 /// </summary>
 internal sealed class BreakerParticipant : CircuitCoordinator
 {
-    // Set while the coordination loop itself reads the breaker, so that reading its state is not taken for a call.
-    [ThreadStatic]
-    private static bool s_observing;
-
     private readonly IFleetLink _link;
     private long _fleetBreakEndsMs;
     private volatile bool _holdsLease;
@@ -68,27 +63,8 @@ internal sealed class BreakerParticipant : CircuitCoordinator
 
     public bool WantsLease => Volatile.Read(ref _wantsLease) != 0;
 
-    /// <summary>Reads the breaker's metrics for publishing, without letting the read start a half-open period.</summary>
-    public CircuitBreakerMetrics Observe()
-    {
-        s_observing = true;
-        try
-        {
-            return Breaker.GetMetrics();
-        }
-        finally
-        {
-            s_observing = false;
-        }
-    }
-
     public override bool MayStartProbing(CircuitBreaker breaker)
     {
-        if (s_observing)
-        {
-            return false;
-        }
-
         // Local behaviour whenever the fleet is out of reach or did not open this breaker.
         if (!_link.IsCoordinating || !InFleetBreak || _holdsLease)
         {

@@ -63,7 +63,7 @@ internal sealed class PublishRound
         for (int i = 0; i < participants.Length; i++)
         {
             BreakerParticipant p = participants[i];
-            CircuitBreakerMetrics metrics = p.Observe();
+            CircuitBreakerMetrics metrics = p.Breaker.GetMetrics();
             if (metrics.TotalCalls != p.LastTotalCalls)
             {
                 p.LastTotalCalls = metrics.TotalCalls;

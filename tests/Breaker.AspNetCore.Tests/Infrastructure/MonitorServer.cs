@@ -29,6 +29,9 @@ internal sealed class MonitorServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The application's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Starts a server whose DI holds <paramref name="registry"/> (unless null), configured and mapped by the test.</summary>
     public static async Task<MonitorServer> StartAsync(
         CircuitBreakerRegistry? registry,

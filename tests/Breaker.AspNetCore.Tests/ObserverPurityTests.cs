@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.Metrics;
+using System.Linq;
+using System.Net.Http;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using Breaker.AspNetCore.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Breaker.AspNetCore.Tests;
+
+/// <summary>
+/// Everything that observes a breaker (the monitor's endpoints over HTTP, the health check, the state gauge, the registry
+/// summary, State and GetMetrics), polled across the end of a break: none of it may move the breaker; the first call does.
+/// </summary>
+public sealed class ObserverPurityTests
+{
+    private static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(500);
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly CircuitBreakerRegistry _registry;
+
+    public ObserverPurityTests() => _registry = new CircuitBreakerRegistry(_time);
+
+    [Fact]
+    public async Task Polling_every_observer_across_the_end_of_a_break_changes_nothing_until_a_call_arrives()
+    {
+        // The meter is process-wide: a name no other test uses keeps other breakers' measurements out.
+        string name = "observed-" + Guid.NewGuid().ToString("N");
+        _registry.GetOrAdd("fine");
+        CircuitBreaker breaker = _registry.GetOrAdd(name, options =>
+        {
+            Calls.Sensitive()(options);
+            options.BreakDuration = BreakDuration;
+        });
+        Calls.Fail(breaker, 2);
+        CircuitBreakerMetrics opened = breaker.GetMetrics();
+        Assert.Equal(CircuitState.Open, opened.State);
+
+        var events = new List<string>();
+        breaker.StateChanged += (_, e) => events.Add($"{e.From}->{e.To}");
+        breaker.CallRejected += (_, _) => events.Add("rejected");
+        breaker.CallSucceeded += (_, _) => events.Add("succeeded");
+        breaker.CallFailed += (_, _) => events.Add("failed");
+        var gauge = new List<int>();
+        var counted = new List<string>();
+        using MeterListener meter = Listen(name, gauge, counted);
+        await using MonitorServer server = await MonitorServer.StartAsync(
+            _registry,
+            static app => app.MapCircuitBreakerMonitor(),
+            static services => services.AddHealthChecks().AddCircuitBreakers());
+        HealthCheckService health = server.Services.GetRequiredService<HealthCheckService>();
+
+        var seen = new List<string>();
+        for (int step = 0; step < 2 * BreakDuration / Step; step++)
+        {
+            _time.Advance(Step);
+            JsonNode summary = await GetAsync(server, "circuit-breakers");
+            JsonNode one = await GetAsync(server, "circuit-breakers/" + name);
+            JsonNode totals = await GetAsync(server, "circuit-breakers/metrics");
+            JsonNode monitorHealth = await GetAsync(server, "circuit-breakers/health");
+            HealthReport report = await health.CheckHealthAsync();
+            meter.RecordObservableInstruments();
+            CircuitBreakerRegistrySummary registrySummary = _registry.GetSummary();
+            CircuitBreakerMetrics metrics = breaker.GetMetrics();
+
+            string state = (string)one["state"]!;
+            seen.Add(state);
+            Assert.Equal(state, (string)summary["breakers"]!.AsArray().Single(b => (string)b!["name"]! == name)!["state"]!);
+            Assert.Equal(state, (string)totals["openBreakers"]![name]!);
+            Assert.Equal(state, (string)monitorHealth["openBreakers"]![name]!);
+            Assert.Equal("Degraded", (string)monitorHealth["status"]!);
+            Assert.Equal(state, report.Entries["circuit-breakers"].Data[name]);
+            Assert.Equal(state, registrySummary.Breakers.Single(b => b.Name == name).State.ToString());
+            Assert.Equal(state, breaker.State.ToString());
+            Assert.Equal(state == "HalfOpen", (bool)one["metrics"]!["awaitingProbe"]!);
+            Assert.Equal(opened with { State = metrics.State, AwaitingProbe = metrics.AwaitingProbe, RetryAfter = metrics.RetryAfter }, metrics);
+        }
+
+        int steps = seen.Count;
+        int openSteps = (int)(BreakDuration / Step) - 1;
+        Assert.Equal([.. Enumerable.Repeat("Open", openSteps), .. Enumerable.Repeat("HalfOpen", steps - openSteps)], seen);
+        Assert.Equal([.. Enumerable.Repeat((int)CircuitState.Open, openSteps), .. Enumerable.Repeat((int)CircuitState.HalfOpen, steps - openSteps)], gauge);
+        Assert.Empty(events);
+        Assert.Empty(counted);
+        JsonNode waiting = (await GetAsync(server, "circuit-breakers/" + name))["metrics"]!;
+        Assert.Equal((1L, 0L, 0L), ((long)waiting["circuitOpens"]!, (long)waiting["halfOpenAttempts"]!, (long)waiting["rejectedCalls"]!));
+        Assert.Null(waiting["retryAfterMs"]);
+
+        // The first call after the break starts the half-open period: one transition, one event, one probe.
+        CircuitPermit probe = breaker.TryAcquire();
+
+        Assert.True(probe.IsGranted);
+        Assert.Equal(["Open->HalfOpen"], events);
+        Assert.Equal(["breaker.state.transitions open->half_open"], counted);
+        JsonNode probing = await GetAsync(server, "circuit-breakers/" + name);
+        Assert.Equal("HalfOpen", (string)probing["state"]!);
+        Assert.False((bool)probing["metrics"]!["awaitingProbe"]!);
+        Assert.Equal(1, (long)probing["metrics"]!["halfOpenAttempts"]!);
+        probe.RecordSuccess();
+    }
+
+    private static async Task<JsonNode> GetAsync(MonitorServer server, string path)
+    {
+        using HttpResponseMessage response = await server.Client.GetAsync(path);
+        return await response.ReadJsonAsync();
+    }
+
+    private static MeterListener Listen(string name, List<int> gauge, List<string> counted)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = static (instrument, l) =>
+            {
+                if (instrument.Meter.Name == CircuitBreakerTelemetry.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.Start();
+        return listener;
+
+        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            Dictionary<string, object?> byName = tags.ToArray().ToDictionary(static t => t.Key, static t => t.Value);
+            if (!Equals(byName.GetValueOrDefault("breaker.name"), name))
+            {
+                return;
+            }
+
+            if (instrument.Name == "breaker.state")
+            {
+                gauge.Add((int)value);
+            }
+            else
+            {
+                counted.Add($"{instrument.Name} {byName.GetValueOrDefault("breaker.state.from")}->{byName.GetValueOrDefault("breaker.state.to")}");
+            }
+        }
+    }
+}
