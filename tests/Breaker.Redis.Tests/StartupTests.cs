@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading.Tasks;
 using Breaker.Redis.Tests.Infrastructure;
 
@@ -21,12 +22,17 @@ public sealed class StartupTests(RedisServer redis)
 
         Assert.False(coordinator.IsCoordinating);
         Assert.True(fleet.Instances[0].Breaker.Coordinator!.MayStartProbing(fleet.Instances[0].Breaker), "the breaker should act on its own");
-        Assert.Contains(fleet.Log.Lines, static line => line.StartsWith("Warning: Redis is out of reach", StringComparison.Ordinal));
+        await LoggedAsync(fleet, "Warning: Redis is out of reach");
 
         // The next round, one publish interval later, reaches Redis: the instance joins the fleet, and says so.
         await fleet.TickAsync();
 
         Assert.True(coordinator.IsCoordinating);
+        await LoggedAsync(fleet, "Information: Redis is back");
         Assert.Single(fleet.Log.Lines, static line => line.StartsWith("Information: Redis is back", StringComparison.Ordinal));
     }
+
+    /// <summary>The loop logs a change of reachability just after it counts the round, so a test waits for the line.</summary>
+    private static Task LoggedAsync(TestFleet fleet, string start) =>
+        Poll.UntilAsync(() => fleet.Log.Lines.Any(line => line.StartsWith(start, StringComparison.Ordinal)), $"the instance logged \"{start}\"");
 }

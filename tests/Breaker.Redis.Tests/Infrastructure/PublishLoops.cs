@@ -12,7 +12,10 @@ namespace Breaker.Redis.Tests.Infrastructure;
 /// </summary>
 public static class PublishLoops
 {
-    /// <summary>Moves the clock by <paramref name="step"/> and waits until every loop has finished the round that fired.</summary>
+    /// <summary>
+    /// Moves the clock by <paramref name="step"/> and waits until every loop has finished the round that fired. A loop logs
+    /// a change of reachability just after it counts the round: wait for such a line rather than expect it on return.
+    /// </summary>
     public static async Task TickAsync(FakeTimeProvider time, TimeSpan step, IReadOnlyList<RedisFleetCoordinator> coordinators)
     {
         long[] before = coordinators.Select(static c => c.Ticks).ToArray();
