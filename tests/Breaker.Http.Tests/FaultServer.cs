@@ -24,7 +24,14 @@ public sealed class FaultServer : IAsyncLifetime
 {
     private readonly ConcurrentDictionary<string, int> _hits = new();
     private readonly ConcurrentDictionary<string, Hang> _hangs = new();
+    private readonly Socket _refusing = Bound();
     private WebApplication? _app;
+
+    /// <summary>
+    /// How long a test waits in real time for something the server or a call does (a request arriving, a call ending): it only
+    /// bounds a hang, since on the expected path this takes milliseconds even on a busy machine.
+    /// </summary>
+    public static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(60);
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -34,15 +41,11 @@ public sealed class FaultServer : IAsyncLifetime
     /// <summary>Makes <c>/{key}/hang</c> wait until the test releases it; tells the test when the request has arrived.</summary>
     public Hang HangFor(string key) => _hangs.GetOrAdd(key, static _ => new Hang());
 
-    /// <summary>A port on 127.0.0.1 where nothing listens.</summary>
-    public static int UnusedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    /// <summary>
+    /// A port on 127.0.0.1 where nothing listens: a connection to it is refused. The port stays bound (without listening)
+    /// while the fixture lives, so no other process on the machine can start listening on it halfway through a test.
+    /// </summary>
+    public int RefusingPort => ((IPEndPoint)_refusing.LocalEndPoint!).Port;
 
     public async Task InitializeAsync()
     {
@@ -104,6 +107,15 @@ public sealed class FaultServer : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+
+        _refusing.Dispose();
+    }
+
+    private static Socket Bound()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
     }
 
     private void Count(string key) => _hits.AddOrUpdate(key, 1, static (_, n) => n + 1);

@@ -128,7 +128,7 @@ public sealed class HandlerTests(FaultServer server) : IClassFixture<FaultServer
         CircuitBreaker breaker = Breaker("refused", o => o.ConsecutiveFailureThreshold = 2);
         var kinds = new List<FailureKind>();
         breaker.CallFailed += (_, e) => kinds.Add(e.Kind);
-        HttpClient client = Client(breaker, new Uri($"http://127.0.0.1:{FaultServer.UnusedPort()}/"));
+        HttpClient client = Client(breaker, new Uri($"http://127.0.0.1:{server.RefusingPort}/"));
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("anything"));
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("anything"));
@@ -153,12 +153,12 @@ public sealed class HandlerTests(FaultServer server) : IClassFixture<FaultServer
         FaultServer.Hang hang = server.HangFor(key);
 
         Task<HttpResponseMessage> call = client.GetAsync($"{key}/hang");
-        await hang.Arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await hang.Arrived.Task.WaitAsync(FaultServer.Ceiling);
         _time.Advance(TimeSpan.FromSeconds(4));
         Assert.False(call.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(1));
 
-        TaskCanceledException cancelled = await Assert.ThrowsAsync<TaskCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+        TaskCanceledException cancelled = await Assert.ThrowsAsync<TaskCanceledException>(() => call.WaitAsync(FaultServer.Ceiling));
         hang.Release.TrySetResult();
         Assert.IsType<TimeoutException>(cancelled.InnerException);
         Assert.Equal([FailureKind.Timeout], kinds);
@@ -175,10 +175,10 @@ public sealed class HandlerTests(FaultServer server) : IClassFixture<FaultServer
         using var cancellation = new CancellationTokenSource();
 
         Task<HttpResponseMessage> call = client.GetAsync($"{key}/hang", cancellation.Token);
-        await hang.Arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await hang.Arrived.Task.WaitAsync(FaultServer.Ceiling);
         await cancellation.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(FaultServer.Ceiling));
         hang.Release.TrySetResult();
         CircuitBreakerMetrics metrics = breaker.GetMetrics();
         Assert.Equal(CircuitState.Closed, metrics.State);
@@ -238,7 +238,7 @@ public sealed class HandlerTests(FaultServer server) : IClassFixture<FaultServer
         var client = new HttpClient(new CircuitBreakerHandler(breaker, options) { InnerHandler = new SocketsHttpHandler() })
         {
             BaseAddress = baseAddress ?? server.BaseAddress,
-            Timeout = TimeSpan.FromSeconds(30),
+            Timeout = FaultServer.Ceiling,
         };
         _disposables.Add(client);
         return client;

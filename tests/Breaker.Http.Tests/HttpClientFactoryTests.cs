@@ -48,7 +48,7 @@ public sealed class HttpClientFactoryTests(FaultServer server) : IClassFixture<F
     public async Task Per_host_breakers_keep_a_dead_host_from_breaking_a_live_one_and_follow_the_base_names_configuration()
     {
         const string key = "per-host";
-        var deadHost = new Uri($"http://127.0.0.1:{FaultServer.UnusedPort()}/");
+        var deadHost = new Uri($"http://127.0.0.1:{server.RefusingPort}/");
         IConfiguration configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["CircuitBreakers:per-host:ConsecutiveFailureThreshold"] = "1" })
             .Build();

@@ -86,10 +86,10 @@ public sealed class JsonClientTests(FaultServer server) : IClassFixture<FaultSer
         FaultServer.Hang hang = server.HangFor(key);
 
         Task<Item?> call = client.GetAsync($"{key}/hang", TestJson.Default.Item, Fallback);
-        await hang.Arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await hang.Arrived.Task.WaitAsync(FaultServer.Ceiling);
         _time.Advance(TimeSpan.FromSeconds(2));
 
-        Assert.Equal(Fallback, await call.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(Fallback, await call.WaitAsync(FaultServer.Ceiling));
         hang.Release.TrySetResult();
     }
 
@@ -99,7 +99,7 @@ public sealed class JsonClientTests(FaultServer server) : IClassFixture<FaultSer
         CircuitBreaker breaker = Breaker("json-refused");
         _httpClient = new HttpClient(new CircuitBreakerHandler(breaker) { InnerHandler = new SocketsHttpHandler() })
         {
-            BaseAddress = new Uri($"http://127.0.0.1:{FaultServer.UnusedPort()}/"),
+            BaseAddress = new Uri($"http://127.0.0.1:{server.RefusingPort}/"),
         };
         var client = new CircuitBreakerJsonClient(_httpClient);
 

@@ -26,6 +26,9 @@ public sealed class DependencyInjectionTests(RedisServer redis)
             o.KeyPrefix = prefix;
             o.InstanceId = "web-1";
             o.PublishInterval = TimeSpan.FromMilliseconds(100);
+
+            // Stopping removes the counts within this (real-time) limit; the default 500 ms is tight on a busy machine.
+            o.OperationTimeout = TestFleet.OperationTimeout;
             o.Breakers.Add("quotes");
         });
 

@@ -14,13 +14,15 @@ public sealed class LeaseTests(RedisServer redis)
     {
         await using Dependency dependency = await Dependency.StartAsync();
         dependency.Failing = true;
-        await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis, static o => o.ProbeLeaseDuration = TimeSpan.FromSeconds(1.5));
+        // A short lease, for the test waits for it to expire. Redis expires it in real time, and the holder renews it once a
+        // round: shorter, and a busy machine's pause between two rounds could let another instance take it from a live holder.
+        await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis, static o => o.ProbeLeaseDuration = TimeSpan.FromSeconds(3));
         await fleet.RunUntilAllOpenAsync();
 
         // The break ends: every instance asks for the lease on its next call, and one gets it.
         dependency.Failing = false;
         dependency.ResetCount();
-        fleet.Time.Advance(TestFleet.BreakDuration);
+        await fleet.AdvanceAsync(TestFleet.BreakDuration);
         await fleet.RoundAsync();
         FleetInstance? holder = null;
         await Poll.UntilAsync(() => (holder = fleet.Instances.SingleOrDefault(static i => Participant(i).HoldsLease)) is not null, "an instance took the probe lease");
@@ -52,7 +54,7 @@ public sealed class LeaseTests(RedisServer redis)
         // After the break only instances 1 and 2 receive calls; instance 0's publish rounds go on reading its breaker.
         dependency.Failing = false;
         dependency.ResetCount();
-        fleet.Time.Advance(TestFleet.BreakDuration);
+        await fleet.AdvanceAsync(TestFleet.BreakDuration);
         FleetInstance idle = fleet.Instances[0];
         await Poll.UntilAsync(
             async () =>

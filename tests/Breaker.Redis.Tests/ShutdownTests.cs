@@ -23,11 +23,11 @@ public sealed class ShutdownTests(RedisServer redis)
             KeyPrefix = prefix,
             InstanceId = "instance-0",
             PublishInterval = TestFleet.PublishInterval,
-            OperationTimeout = TimeSpan.FromSeconds(1),
+            OperationTimeout = TestFleet.OperationTimeout,
         };
         await using var coordinator = new RedisFleetCoordinator(registry, ObservedConnection.Wrap(connection, out ObservedConnection observed), options, log);
         coordinator.Start();
-        await Poll.UntilAsync(() => coordinator.IsCoordinating, "the instance reached Redis");
+        await PublishLoops.UntilCoordinatingAsync(time, TestFleet.PublishInterval, [coordinator]);
 
         // The fleet opened the breaker and another instance holds the probe lease: when the break ends, this breaker waits
         // for the fleet's verdict instead of probing.
@@ -59,10 +59,6 @@ public sealed class ShutdownTests(RedisServer redis)
     }
 
     /// <summary>Moves the clock by <paramref name="step"/> and waits until the loop finished the publish round that fired.</summary>
-    private static async Task TickAsync(RedisFleetCoordinator coordinator, FakeTimeProvider time, TimeSpan step)
-    {
-        long before = coordinator.Ticks;
-        time.Advance(step);
-        await Poll.UntilAsync(() => coordinator.Ticks > before, "the loop finished a publish round");
-    }
+    private static Task TickAsync(RedisFleetCoordinator coordinator, FakeTimeProvider time, TimeSpan step) =>
+        PublishLoops.TickAsync(time, step, [coordinator]);
 }

@@ -9,13 +9,13 @@ internal static class DashboardUpdates
     public static Task<int> CountAsync(IPage page) =>
         page.EvaluateAsync<int>("() => Number(document.documentElement.dataset.updates || 0)");
 
-    /// <summary>Waits (at most 15 s) until the page has drawn <paramref name="more"/> summaries after now.</summary>
+    /// <summary>Waits (at most <see cref="ChromiumFixture.CeilingMs"/>) until the page has drawn <paramref name="more"/> summaries after now.</summary>
     public static async Task WaitForMoreAsync(IPage page, int more)
     {
         int target = await CountAsync(page) + more;
         await page.WaitForFunctionAsync(
             "n => Number(document.documentElement.dataset.updates || 0) >= n",
             target,
-            new PageWaitForFunctionOptions { Timeout = 15_000, PollingInterval = 50 });
+            new PageWaitForFunctionOptions { Timeout = ChromiumFixture.CeilingMs, PollingInterval = 50 });
     }
 }

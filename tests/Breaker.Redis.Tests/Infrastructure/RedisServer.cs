@@ -56,7 +56,7 @@ public sealed class RedisServer : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        DateTime deadline = DateTime.UtcNow + Poll.Deadline;
         while (!Answers())
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)

@@ -20,6 +20,12 @@ public sealed class TestFleet : IAsyncDisposable
     public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan PublishInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The coordinators' (and connections') limit for one exchange with Redis: real time, so it only bounds a hung exchange.
+    /// Any tighter, and a round on a busy machine could miss a healthy Redis, which the tests would take for a verdict.
+    /// </summary>
+    public static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(5);
+
     private readonly HttpClient _http;
 
 
@@ -40,6 +46,9 @@ public sealed class TestFleet : IAsyncDisposable
 
     public bool Coordinated => Instances.Any(static i => i.Coordinator is not null);
 
+    /// <summary>The instances' coordinators (none when the fleet is local-only).</summary>
+    public IReadOnlyList<RedisFleetCoordinator> Coordinators => Instances.Where(static i => i.Coordinator is not null).Select(static i => i.Coordinator!).ToArray();
+
     public static void BreakerDefaults(CircuitBreakerOptions o)
     {
         o.FailureRatio = 0.5;
@@ -49,8 +58,25 @@ public sealed class TestFleet : IAsyncDisposable
         o.SuccessThreshold = SuccessThreshold;
     }
 
-    /// <summary>Starts <paramref name="count"/> instances; with <paramref name="redis"/> null they are plain local breakers.</summary>
+    /// <summary>Starts <paramref name="count"/> instances and waits until they coordinate; with <paramref name="redis"/> null they are plain local breakers.</summary>
     public static async Task<TestFleet> StartAsync(int count, Dependency dependency, RedisServer? redis, Action<RedisCoordinationOptions>? configure = null)
+    {
+        TestFleet fleet = await CreateAsync(count, dependency, redis, configure);
+        if (fleet.Coordinated)
+        {
+            foreach (RedisFleetCoordinator coordinator in fleet.Coordinators)
+            {
+                coordinator.Start();
+            }
+
+            await PublishLoops.UntilCoordinatingAsync(fleet.Time, PublishInterval, fleet.Coordinators);
+        }
+
+        return fleet;
+    }
+
+    /// <summary>Creates the instances <see cref="StartAsync"/> starts, with their coordinators not started yet.</summary>
+    public static async Task<TestFleet> CreateAsync(int count, Dependency dependency, RedisServer? redis, Action<RedisCoordinationOptions>? configure = null)
     {
         var time = new FakeTimeProvider();
         var http = new HttpClient();
@@ -73,24 +99,16 @@ public sealed class TestFleet : IAsyncDisposable
                     InstanceId = name,
                     PublishInterval = PublishInterval,
                     ProbeLeaseDuration = TimeSpan.FromSeconds(5),
-                    OperationTimeout = TimeSpan.FromSeconds(1),
+                    OperationTimeout = OperationTimeout,
                 };
                 configure?.Invoke(options);
                 coordinator = new RedisFleetCoordinator(registry, ObservedConnection.Wrap(connection, out observed), options, log);
             }
 
-            var instance = new FleetInstance(name, registry, http, dependency.Address, connection, observed, coordinator);
-            coordinator?.Start();
-            instances.Add(instance);
+            instances.Add(new FleetInstance(name, registry, http, dependency.Address, connection, observed, coordinator));
         }
 
-        var fleet = new TestFleet(time, http, instances, log);
-        if (fleet.Coordinated)
-        {
-            await Poll.UntilAsync(() => instances.All(static i => i.Coordinator!.IsCoordinating), "every instance reached Redis");
-        }
-
-        return fleet;
+        return new TestFleet(time, http, instances, log);
     }
 
     public static Task<ConnectionMultiplexer> ConnectAsync(RedisServer redis) =>
@@ -99,8 +117,8 @@ public sealed class TestFleet : IAsyncDisposable
             EndPoints = { { "127.0.0.1", redis.Port } },
             AbortOnConnectFail = false,
             ConnectTimeout = 2000,
-            AsyncTimeout = 2000,
-            SyncTimeout = 2000,
+            AsyncTimeout = (int)OperationTimeout.TotalMilliseconds,
+            SyncTimeout = (int)OperationTimeout.TotalMilliseconds,
             ReconnectRetryPolicy = new LinearRetry(100),
             HeartbeatInterval = TimeSpan.FromMilliseconds(200),
         });
@@ -108,14 +126,26 @@ public sealed class TestFleet : IAsyncDisposable
     /// <summary>Moves the clock one publish interval and waits until every instance has finished a publish round.</summary>
     public async Task TickAsync()
     {
-        if (!Coordinated)
+        if (Coordinated)
         {
-            return;
+            await PublishLoops.TickAsync(Time, PublishInterval, Coordinators);
         }
+    }
 
-        long[] before = Instances.Select(static i => i.Coordinator!.Ticks).ToArray();
-        Time.Advance(PublishInterval);
-        await Poll.UntilAsync(() => Instances.Select((i, n) => i.Coordinator!.Ticks > before[n]).All(static done => done), "every instance finished a publish round");
+    /// <summary>
+    /// Moves the clock by <paramref name="step"/>; in a coordinated fleet, also waits until every loop has finished the round
+    /// that fired, so that no round runs behind the test's back.
+    /// </summary>
+    public async Task AdvanceAsync(TimeSpan step)
+    {
+        if (Coordinated)
+        {
+            await PublishLoops.TickAsync(Time, step, Coordinators);
+        }
+        else
+        {
+            Time.Advance(step);
+        }
     }
 
     /// <summary>Each chosen instance makes one call, then every loop runs two rounds, so whatever the fleet decided from these calls has reached every instance.</summary>
@@ -156,7 +186,7 @@ public sealed class TestFleet : IAsyncDisposable
         await RunUntilAllOpenAsync();
         dependency.Failing = false;
         dependency.ResetCount();
-        Time.Advance(BreakDuration);
+        await AdvanceAsync(BreakDuration);
         for (int round = 0; Instances.Any(static i => i.Breaker.State != CircuitState.Closed); round++)
         {
             Assert.True(round < 40, "the breakers did not all close");
