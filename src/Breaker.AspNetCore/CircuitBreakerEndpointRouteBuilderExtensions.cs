@@ -42,6 +42,7 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
         group.MapGet("health", new RequestDelegate(monitor.GetHealthAsync));
         group.MapGet("dashboard", new RequestDelegate(static context => DashboardPage.Instance.ServeAsync(context)));
         group.MapGet("{name}", new RequestDelegate(monitor.GetBreakerAsync));
+        group.MapGet("{**path}", new RequestDelegate(MonitorResponses.NoSuchEndpointAsync));
         return group;
     }
 
@@ -68,6 +69,7 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
         group.MapPost("{name}/reset", new RequestDelegate(management.ResetAsync)).WithMetadata(ManagementEndpointMetadata.Instance);
         group.MapPost("{name}/isolate", new RequestDelegate(management.IsolateAsync));
         group.MapPost("{name}/metrics-only", new RequestDelegate(management.SetMetricsOnlyAsync));
+        group.MapPost("{**path}", new RequestDelegate(MonitorResponses.NoSuchEndpointAsync));
         return group;
     }
 

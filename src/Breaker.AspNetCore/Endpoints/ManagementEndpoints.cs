@@ -38,8 +38,7 @@ internal sealed class ManagementEndpoints(CircuitBreakerRegistry registry)
                 "Circuit breakers can be changed only from the application's own pages or from tools that are not browsers.");
         }
 
-        string name = MonitorResponses.RouteName(context);
-        if (!registry.TryGet(name, out CircuitBreaker? breaker))
+        if (!BreakerLookup.TryFind(registry, context, out string name, out CircuitBreaker? breaker))
         {
             return MonitorResponses.BreakerNotFoundAsync(context, name);
         }

@@ -34,8 +34,7 @@ internal sealed class MonitorEndpoints(CircuitBreakerRegistry registry)
 
     public Task GetBreakerAsync(HttpContext context)
     {
-        string name = MonitorResponses.RouteName(context);
-        return registry.TryGet(name, out CircuitBreaker? breaker)
+        return BreakerLookup.TryFind(registry, context, out string name, out CircuitBreaker? breaker)
             ? MonitorResponses.WriteJsonAsync(context, BreakerDetails.From(breaker), MonitorJsonContext.Default.BreakerDetails)
             : MonitorResponses.BreakerNotFoundAsync(context, name);
     }
