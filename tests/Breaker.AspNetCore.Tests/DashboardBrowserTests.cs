@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Concurrent;
+using System.IO;
 using System.Threading.Tasks;
+using Breaker.AspNetCore.Dashboard;
 using Breaker.AspNetCore.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -209,6 +211,41 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
         }
 
         await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_page_checked_out_with_CRLF_line_endings_still_runs_its_script_and_style()
+    {
+        string crlf = EmbeddedDashboard().ReplaceLineEndings("\r\n");
+        var page = new DashboardPage(crlf);
+        _registry.GetOrAdd("payments");
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
+        {
+            // As a Windows checkout would build it: the same page, every line ending CR LF.
+            app.Use(next => context => context.Request.Path == "/circuit-breakers/dashboard" ? page.ServeAsync(context) : next(context));
+            app.MapCircuitBreakerMonitor();
+        });
+        var violations = new ConcurrentQueue<string>();
+        IPage tab = await _chromium.OpenAsync(server, Dashboard, p => p.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                violations.Enqueue(message.Text);
+            }
+        });
+        await tab.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+
+        await ExpectState(tab, "payments", "Closed", "rgb(34, 197, 94)");
+        Assert.Contains("\r\n", await (await server.Client.GetAsync(Dashboard)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(violations);
+        await tab.CloseAsync();
+    }
+
+    private static string EmbeddedDashboard()
+    {
+        using Stream stream = typeof(CircuitBreakerEndpointRouteBuilderExtensions).Assembly.GetManifestResourceStream("Breaker.AspNetCore.Dashboard.dashboard.html")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     private static async Task ExpectState(IPage page, string name, string word, string colour)
