@@ -40,7 +40,7 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
         await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
         {
             app.MapCircuitBreakerMonitor();
-            app.MapCircuitBreakerManagement();
+            app.MapCircuitBreakerManagement().AllowAnonymous();
         });
         IPage page = await _chromium.OpenAsync(server, Dashboard);
         ILocator card = page.GetByRole(AriaRole.Article, new() { Name = "payments" });
@@ -76,7 +76,7 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
         await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
         {
             app.MapCircuitBreakerMonitor();
-            app.MapCircuitBreakerManagement();
+            app.MapCircuitBreakerManagement().AllowAnonymous();
         });
         var dialogs = new ConcurrentQueue<string>();
         var requests = new ConcurrentQueue<string>();
@@ -173,7 +173,7 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
         await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
         {
             app.MapCircuitBreakerMonitor();
-            app.MapCircuitBreakerManagement();
+            app.MapCircuitBreakerManagement().AllowAnonymous();
         });
         IPage page = await _chromium.OpenAsync(server, Dashboard);
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
