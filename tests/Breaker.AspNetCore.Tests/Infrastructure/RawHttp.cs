@@ -18,7 +18,7 @@ internal static class RawHttp
         using var client = new TcpClient();
         await client.ConnectAsync(server.Host, server.Port);
         NetworkStream stream = client.GetStream();
-        var request = new StringBuilder()
+        StringBuilder request = new StringBuilder()
             .Append(method).Append(' ').Append(target).Append(" HTTP/1.1\r\n")
             .Append("Host: ").Append(server.Authority).Append("\r\n")
             .Append("Content-Length: 0\r\nConnection: close\r\n");
