@@ -21,7 +21,8 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the read-only monitor under <paramref name="prefix"/>:
     /// <list type="bullet">
-    /// <item><description><c>GET {prefix}</c>: every breaker (state, options, metrics), sorted by name, with counts by state;</description></item>
+    /// <item><description><c>GET {prefix}</c>: counts by state over every breaker and one page of breakers (state, options, metrics):
+    /// <c>order=name|worst</c>, <c>offset</c>, <c>limit</c> (1 to 1,000, default 100), or <c>view=summary</c> for the counts alone;</description></item>
     /// <item><description><c>GET {prefix}/{name}</c>: one breaker, or 404 problem details;</description></item>
     /// <item><description><c>GET {prefix}/metrics</c>: totals over every breaker, the breakers not closed, the overall failure rate;</description></item>
     /// <item><description><c>GET {prefix}/health</c>: Healthy, Degraded, or Unhealthy (503) when every breaker rejects calls;</description></item>
@@ -42,6 +43,7 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
         group.MapGet("health", new RequestDelegate(monitor.GetHealthAsync));
         group.MapGet("dashboard", new RequestDelegate(static context => DashboardPage.Instance.ServeAsync(context)));
         group.MapGet("{name}", new RequestDelegate(monitor.GetBreakerAsync));
+        group.MapGet("{**path}", new RequestDelegate(MonitorResponses.NoSuchEndpointAsync));
         return group;
     }
 
@@ -53,8 +55,10 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
     /// <item><description><c>POST {prefix}/{name}/isolate</c>: holds it open until a reset;</description></item>
     /// <item><description><c>POST {prefix}/{name}/metrics-only?enabled=true|false</c>: starts or ends a dry run.</description></item>
     /// </list>
-    /// They are open to anyone who can reach them until you chain <c>RequireAuthorization(...)</c> on the result. Requests that a
-    /// browser marks as coming from another site are refused. When mapped, the dashboard shows reset and isolate buttons.
+    /// Say who may call them: chain <c>RequireAuthorization(...)</c> (or put them in a group that requires it, or set an
+    /// authorization fallback policy), or chain ASP.NET Core's <c>AllowAnonymous()</c> to open them on purpose; until then they
+    /// refuse every call with problem details saying so. Requests from another origin (by <c>Origin</c> or <c>Sec-Fetch-Site</c>)
+    /// are refused. When mapped, the dashboard shows reset and isolate buttons.
     /// </summary>
     /// <param name="endpoints">The application or a route group.</param>
     /// <param name="prefix">The path to map under; the dashboard finds them under any prefix without route parameters.</param>
@@ -68,6 +72,7 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
         group.MapPost("{name}/reset", new RequestDelegate(management.ResetAsync)).WithMetadata(ManagementEndpointMetadata.Instance);
         group.MapPost("{name}/isolate", new RequestDelegate(management.IsolateAsync));
         group.MapPost("{name}/metrics-only", new RequestDelegate(management.SetMetricsOnlyAsync));
+        group.MapPost("{**path}", new RequestDelegate(MonitorResponses.NoSuchEndpointAsync));
         return group;
     }
 

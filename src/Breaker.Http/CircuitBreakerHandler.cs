@@ -18,6 +18,8 @@ public sealed class CircuitBreakerHandler : DelegatingHandler
     /// <summary>Where the handler leaves the breaker that guarded a request, so a caller answering with a fallback can count it.</summary>
     internal static readonly HttpRequestOptionsKey<CircuitBreaker> BreakerOption = new("Breaker.CircuitBreaker");
 
+    private const string FallbackResponseOption = "HttpCircuitBreakerOptions.FallbackResponse";
+
     private readonly Func<HttpRequestMessage, CircuitBreaker> _selectBreaker;
     private readonly Func<HttpResponseMessage, bool> _isFailureResponse;
     private readonly Func<HttpRequestMessage, BrokenCircuitException, HttpResponseMessage>? _fallbackResponse;
@@ -81,7 +83,7 @@ public sealed class CircuitBreakerHandler : DelegatingHandler
         catch (OperationCanceledException ex) when (timeoutSource is { IsCancellationRequested: true })
         {
             var timeoutException = new TimeoutException(
-                $"The request to {request.RequestUri} was cancelled by circuit breaker '{breaker.Name}' after its timeout of {timeout.TotalMilliseconds:0} ms.",
+                $"The request to {SafeUrl.Describe(request.RequestUri)} was cancelled by circuit breaker '{breaker.Name}' after its timeout of {timeout.TotalMilliseconds:0} ms.",
                 ex);
             permit.RecordFailure(timeoutException, FailureKind.Timeout);
             throw new TaskCanceledException(timeoutException.Message, timeoutException);
@@ -136,9 +138,27 @@ public sealed class CircuitBreakerHandler : DelegatingHandler
             throw rejection;
         }
 
+        HttpResponseMessage? response;
+        try
+        {
+            response = _fallbackResponse(request, rejection);
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException($"{FallbackResponseOption} threw an exception while answering a rejection by circuit breaker '{breaker.Name}'.", ex);
+        }
+
+        // A response belongs to one request: its caller disposes it. One handed out before (its RequestMessage is another
+        // request) would reach this caller disposed, so say what is wrong instead of failing later with ObjectDisposedException.
+        if (response is null || (response.RequestMessage is { } owner && !ReferenceEquals(owner, request)))
+        {
+            throw new InvalidOperationException(
+                $"{FallbackResponseOption} returned {(response is null ? "null" : "a response it had already returned for another request")}: " +
+                "it must return a new HttpResponseMessage for every rejection (HttpCircuitBreakerOptions.SetFallbackResponse does).");
+        }
+
+        response.RequestMessage = request;
         breaker.RecordFallback();
-        HttpResponseMessage response = _fallbackResponse(request, rejection);
-        response.RequestMessage ??= request;
         return response;
     }
 }

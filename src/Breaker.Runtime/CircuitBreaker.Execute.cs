@@ -8,6 +8,13 @@ namespace Breaker;
 // argument so that a static lambda needs no closure.
 public sealed partial class CircuitBreaker
 {
+    /// <summary>
+    /// Raised when <see cref="CircuitBreakerOptions.ShouldHandle"/> throws while judging an exception from <c>Execute</c> or
+    /// <c>ExecuteAsync</c>. The caller gets the call's own exception, and the call counts as a failure (the verdict without
+    /// <c>ShouldHandle</c>); Breaker.Extensions logs the fault as an error.
+    /// </summary>
+    public event EventHandler<ShouldHandleFailedEventArgs>? ShouldHandleFailed;
+
     /// <summary>Runs <paramref name="action"/> through the breaker.</summary>
     /// <exception cref="BrokenCircuitException">The circuit rejected the call.</exception>
     public TResult Execute<TState, TResult>(Func<TState, TResult> action, TState state)
@@ -139,8 +146,7 @@ public sealed partial class CircuitBreaker
         }
 
         // Like the generator's Handles: an exception the breaker does not handle propagates and counts as a success.
-        Func<Exception, bool>? shouldHandle = _settings.Options.ShouldHandle;
-        if (shouldHandle is not null && !shouldHandle(exception))
+        if (!ShouldHandle(exception))
         {
             permit.RecordSuccess();
             return null;
@@ -149,5 +155,30 @@ public sealed partial class CircuitBreaker
         FailureKind kind = exception is TimeoutException ? FailureKind.Timeout : FailureKind.Exception;
         permit.RecordFailure(exception, kind);
         return kind;
+    }
+
+    // A predicate that throws must neither hide the call's exception nor leak the permit: the call gets the verdict it
+    // would have without ShouldHandle (a failure), and the predicate's fault goes to ShouldHandleFailed.
+    private bool ShouldHandle(Exception exception)
+    {
+        Func<Exception, bool>? shouldHandle = _settings.Options.ShouldHandle;
+        if (shouldHandle is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            return shouldHandle(exception);
+        }
+        catch (Exception error)
+        {
+            if (ShouldHandleFailed is { } handler)
+            {
+                Raise(handler, new ShouldHandleFailedEventArgs(this, exception, error));
+            }
+
+            return true;
+        }
     }
 }

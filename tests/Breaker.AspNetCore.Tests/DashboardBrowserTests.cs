@@ -1,12 +1,18 @@
 using System;
 using System.Collections.Concurrent;
+using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
+using Breaker.AspNetCore.Dashboard;
 using Breaker.AspNetCore.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace Breaker.AspNetCore.Tests;
@@ -15,6 +21,7 @@ namespace Breaker.AspNetCore.Tests;
 public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
 {
     private readonly ChromiumFixture _chromium;
+    private readonly ITestOutputHelper _output;
 
     private const string Dashboard = "circuit-breakers/dashboard?refresh=250";
 
@@ -24,9 +31,10 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
     private readonly FakeTimeProvider _time = new();
     private readonly CircuitBreakerRegistry _registry;
 
-    public DashboardBrowserTests(ChromiumFixture chromium)
+    public DashboardBrowserTests(ChromiumFixture chromium, ITestOutputHelper output)
     {
         _chromium = chromium;
+        _output = output;
         _registry = new CircuitBreakerRegistry(_time);
     }
 
@@ -38,7 +46,7 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
         await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
         {
             app.MapCircuitBreakerMonitor();
-            app.MapCircuitBreakerManagement();
+            app.MapCircuitBreakerManagement().AllowAnonymous();
         });
         IPage page = await _chromium.OpenAsync(server, Dashboard);
         ILocator card = page.GetByRole(AriaRole.Article, new() { Name = "payments" });
@@ -105,7 +113,7 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
         await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
         {
             app.MapCircuitBreakerMonitor();
-            app.MapCircuitBreakerManagement();
+            app.MapCircuitBreakerManagement().AllowAnonymous();
         });
         var dialogs = new ConcurrentQueue<string>();
         var requests = new ConcurrentQueue<string>();
@@ -202,7 +210,7 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
         await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
         {
             app.MapCircuitBreakerMonitor();
-            app.MapCircuitBreakerManagement();
+            app.MapCircuitBreakerManagement().AllowAnonymous();
         });
         IPage page = await _chromium.OpenAsync(server, Dashboard);
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
@@ -239,6 +247,147 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         }
 
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_page_checked_out_with_CRLF_line_endings_still_runs_its_script_and_style()
+    {
+        string crlf = EmbeddedDashboard().ReplaceLineEndings("\r\n");
+        var page = new DashboardPage(crlf);
+        _registry.GetOrAdd("payments");
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
+        {
+            // As a Windows checkout would build it: the same page, every line ending CR LF.
+            app.Use(next => context => context.Request.Path == "/circuit-breakers/dashboard" ? page.ServeAsync(context) : next(context));
+            app.MapCircuitBreakerMonitor();
+        });
+        var violations = new ConcurrentQueue<string>();
+        IPage tab = await _chromium.OpenAsync(server, Dashboard, p => p.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                violations.Enqueue(message.Text);
+            }
+        });
+        await tab.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
+
+        await ExpectState(tab, "payments", "Closed", "rgb(34, 197, 94)");
+        Assert.Contains("\r\n", await (await server.Client.GetAsync(Dashboard)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(violations);
+        await tab.CloseAsync();
+    }
+
+    private static string EmbeddedDashboard()
+    {
+        using Stream stream = typeof(CircuitBreakerEndpointRouteBuilderExtensions).Assembly.GetManifestResourceStream("Breaker.AspNetCore.Dashboard.dashboard.html")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    [Fact]
+    public async Task With_10000_breakers_a_poll_stays_under_100_KB_and_shows_the_counts_and_the_worst()
+    {
+        const int Breakers = 10_000;
+        for (int i = 0; i < Breakers; i++)
+        {
+            CircuitBreaker breaker = _registry.GetOrAdd($"partners:api-{i:D5}.example.com:443", Calls.Sensitive(minimumThroughput: 4));
+            Calls.Succeed(breaker, 3);
+            Calls.Fail(breaker, i % 1000 == 0 ? 3 : i % 7 == 0 ? 1 : 0);
+        }
+
+        for (int i = 1; i <= 5; i++)
+        {
+            _registry.GetOrAdd($"partners:api-{(i * 997):D5}.example.com:443").Isolate();
+        }
+
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
+        {
+            app.MapCircuitBreakerMonitor();
+            app.MapCircuitBreakerManagement().AllowAnonymous();
+        });
+        var polls = new ConcurrentQueue<IResponse>();
+        IPage page = await _chromium.OpenAsync(server, Dashboard, p => p.Response += (_, response) =>
+        {
+            if (new Uri(response.Url).AbsolutePath == "/circuit-breakers")
+            {
+                polls.Enqueue(response);
+            }
+        });
+
+        await Expect(page.Locator(".chip.total .n")).ToHaveTextAsync("10,000");
+        await Expect(page.Locator(".chip.state-open .n")).ToHaveTextAsync("10");
+        await Expect(page.Locator(".chip.state-isolated .n")).ToHaveTextAsync("5");
+        await DashboardUpdates.WaitForMoreAsync(page, 3);
+
+        await Expect(page.Locator("article.card")).ToHaveCountAsync(24);
+        await Expect(page.Locator("article.card.state-open")).ToHaveCountAsync(10);
+        await Expect(page.Locator("article.card.state-isolated")).ToHaveCountAsync(5);
+        await Expect(page.Locator("#scope")).ToContainTextAsync("Showing the 24 breakers that most need attention, of 10,000");
+        await Expect(page.Locator("article.card").First).ToHaveClassAsync("card state-open");
+        int[] sizes = await Task.WhenAll(polls.Select(async response => (await response.BodyAsync()).Length));
+        Assert.True(sizes.Length >= 3, $"only {sizes.Length} polls were seen");
+        _output.WriteLine($"Dashboard poll with {Breakers:N0} breakers: {sizes.Max():N0} bytes (largest of {sizes.Length} polls).");
+        Assert.All(sizes, size => Assert.InRange(size, 1, 100 * 1024));
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Names_with_a_slash_or_hidden_characters_show_escaped_and_their_buttons_reach_them()
+    {
+        string[] names = ["eu/payments", "pay\u202Estneml", "zero\u200Bwidth\tand\u0007bell"];
+        string[] shown = ["eu/payments", "pay\\u{202E}stneml", "zero\\u{200B}width\\u{0009}and\\u{0007}bell"];
+        foreach (string name in names)
+        {
+            Calls.Fail(_registry.GetOrAdd(name, Calls.Sensitive()), 2);
+        }
+
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
+        {
+            app.MapCircuitBreakerMonitor();
+            app.MapCircuitBreakerManagement().AllowAnonymous();
+        });
+        IPage page = await _chromium.OpenAsync(server, Dashboard);
+
+        for (int i = 0; i < names.Length; i++)
+        {
+            ILocator card = page.GetByRole(AriaRole.Article, new() { Name = shown[i], Exact = true });
+            await Expect(card.Locator("h2")).ToHaveTextAsync(shown[i]);
+            await Expect(card.Locator(".state")).ToHaveTextAsync("Open");
+            await card.GetByRole(AriaRole.Button, new() { Name = "Reset" }).ClickAsync();
+            await Expect(card.Locator(".state")).ToHaveTextAsync("Closed");
+        }
+
+        Assert.All(names, name => Assert.Equal(CircuitState.Closed, _registry.TryGet(name, out CircuitBreaker? b) ? b.State : CircuitState.Open));
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_reset_answered_by_a_sign_in_redirect_is_reported_and_not_taken_for_done()
+    {
+        CircuitBreaker payments = _registry.GetOrAdd("payments", Calls.Sensitive());
+        Calls.Fail(payments, 2);
+        await using MonitorServer server = await MonitorServer.StartAsync(
+            _registry,
+            app =>
+            {
+                app.MapGet("/sign-in", () => Results.Content("<p>Sign in</p>", "text/html"));
+                app.MapCircuitBreakerMonitor();
+                app.MapCircuitBreakerManagement().RequireAuthorization();
+            },
+            services =>
+            {
+                services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o => o.LoginPath = "/sign-in");
+                services.AddAuthorization();
+            });
+        IPage page = await _chromium.OpenAsync(server, Dashboard);
+        ILocator card = page.GetByRole(AriaRole.Article, new() { Name = "payments" });
+        await Expect(card.Locator(".state")).ToHaveTextAsync("Open");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Reset" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Reset \"payments\" failed (the server redirected the request: sign in first?)");
+        Assert.Equal(CircuitState.Open, payments.State);
         await page.CloseAsync();
     }
 

@@ -1,9 +1,12 @@
+using System;
+using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Breaker.AspNetCore.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -26,9 +29,10 @@ public sealed class ManagementEndpointTests
         HttpResponseMessage isolate = await server.Client.PostAsync("circuit-breakers/payments/isolate", content: null);
         HttpResponseMessage dryRun = await server.Client.PostAsync("circuit-breakers/payments/metrics-only?enabled=true", content: null);
 
-        Assert.Equal(HttpStatusCode.NotFound, reset.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, isolate.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, dryRun.StatusCode);
+        // The monitor serves GET under its prefix (a name it cannot find is a 404 problem); nothing there takes a POST.
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, reset.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, isolate.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, dryRun.StatusCode);
         Assert.Equal(CircuitState.Open, payments.State);
     }
 
@@ -90,7 +94,7 @@ public sealed class ManagementEndpointTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("enabled", (string)problem["title"]!, System.StringComparison.Ordinal);
+        Assert.Contains("enabled", (string)problem["title"]!, StringComparison.Ordinal);
         Assert.Equal(CircuitState.Closed, search.State);
     }
 
@@ -130,7 +134,7 @@ public sealed class ManagementEndpointTests
         await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
         {
             app.MapCircuitBreakerMonitor("/status/breakers");
-            app.MapGroup("/admin").MapCircuitBreakerManagement("/breakers");
+            app.MapGroup("/admin").MapCircuitBreakerManagement("/breakers").AllowAnonymous();
         });
 
         JsonNode summary = await (await server.Client.GetAsync("status/breakers")).ReadJsonAsync();
@@ -168,6 +172,116 @@ public sealed class ManagementEndpointTests
         Assert.Equal(CircuitState.Closed, payments.State);
     }
 
+    [Theory]
+    [InlineData("reset")]
+    [InlineData("isolate")]
+    [InlineData("metrics-only?enabled=true")]
+    public async Task Management_without_an_authorization_choice_refuses_every_call_and_says_how_to_choose(string action)
+    {
+        CircuitBreaker payments = OpenBreaker("payments");
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
+        {
+            app.MapCircuitBreakerMonitor();
+            app.MapCircuitBreakerManagement();
+        });
+
+        HttpResponseMessage response = await server.Client.PostAsync("circuit-breakers/payments/" + action, content: null);
+        JsonNode problem = await response.ReadJsonAsync();
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Circuit breaker management has no authorization choice", (string)problem["title"]!);
+        Assert.Contains("RequireAuthorization(", (string)problem["detail"]!, StringComparison.Ordinal);
+        Assert.Contains("AllowAnonymous()", (string)problem["detail"]!, StringComparison.Ordinal);
+        Assert.Equal(CircuitState.Open, payments.State);
+    }
+
+    [Fact]
+    public async Task A_policy_on_an_enclosing_group_is_a_choice()
+    {
+        CircuitBreaker payments = OpenBreaker("payments");
+        await using MonitorServer server = await StartWithAuthorizationAsync(app =>
+            app.MapGroup(string.Empty).RequireAuthorization(AdminPolicy).MapCircuitBreakerManagement());
+
+        await AssertOnlyAnOperatorCanResetAsync(server, payments);
+    }
+
+    [Fact]
+    public async Task A_fallback_authorization_policy_is_a_choice()
+    {
+        CircuitBreaker payments = OpenBreaker("payments");
+        await using MonitorServer server = await MonitorServer.StartAsync(
+            _registry,
+            app => app.MapCircuitBreakerManagement(),
+            services =>
+            {
+                AddHeaderAuthentication(services);
+                services.AddAuthorization(options => options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireRole("ops").Build());
+            });
+
+        await AssertOnlyAnOperatorCanResetAsync(server, payments);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example")]
+    [InlineData("null")]
+    [InlineData("http://127.0.0.1:1")]
+    [InlineData("https://127.0.0.1:{port}")]
+    [InlineData("http://localhost:{port}")]
+    [InlineData("http://127.0.0.1:{port}/path")]
+    [InlineData("not a url")]
+    public async Task A_cross_origin_Origin_is_refused_with_or_without_Sec_Fetch_Site(string origin)
+    {
+        CircuitBreaker payments = OpenBreaker("payments");
+        await using MonitorServer server = await StartWithManagementAsync();
+        origin = origin.Replace("{port}", server.BaseAddress.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        foreach (string? site in new[] { null, "same-origin", "none" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "circuit-breakers/payments/reset");
+            request.Headers.TryAddWithoutValidation("Origin", origin);
+            if (site is not null)
+            {
+                request.Headers.Add("Sec-Fetch-Site", site);
+            }
+
+            HttpResponseMessage response = await server.Client.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("Cross-origin request refused", (string)(await response.ReadJsonAsync())["title"]!);
+        }
+
+        Assert.Equal(CircuitState.Open, payments.State);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:{port}")]
+    [InlineData("HTTP://127.0.0.1:{port}")]
+    public async Task The_applications_own_Origin_is_accepted(string origin)
+    {
+        CircuitBreaker payments = OpenBreaker("payments");
+        await using MonitorServer server = await StartWithManagementAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "circuit-breakers/payments/reset");
+        request.Headers.TryAddWithoutValidation("Origin", origin.Replace("{port}", server.BaseAddress.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        request.Headers.Add("Sec-Fetch-Site", "same-origin");
+
+        HttpResponseMessage response = await server.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(CircuitState.Closed, payments.State);
+    }
+
+    private static async Task AssertOnlyAnOperatorCanResetAsync(MonitorServer server, CircuitBreaker payments)
+    {
+        HttpResponseMessage anonymous = await server.Client.PostAsync("circuit-breakers/payments/reset", content: null);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(CircuitState.Open, payments.State);
+
+        HttpResponseMessage admin = await server.Client.SendAsync(ResetAs("alice", role: "ops"));
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        Assert.Equal(CircuitState.Closed, payments.State);
+    }
+
     private static HttpRequestMessage ResetAs(string user, string role)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "circuit-breakers/payments/reset");
@@ -187,20 +301,25 @@ public sealed class ManagementEndpointTests
     private Task<MonitorServer> StartWithManagementAsync() => MonitorServer.StartAsync(_registry, app =>
     {
         app.MapCircuitBreakerMonitor();
-        app.MapCircuitBreakerManagement();
+        app.MapCircuitBreakerManagement().AllowAnonymous();
     });
 
-    private Task<MonitorServer> StartWithAuthorizedManagementAsync() => MonitorServer.StartAsync(
+    private Task<MonitorServer> StartWithAuthorizedManagementAsync() => StartWithAuthorizationAsync(app =>
+    {
+        app.MapCircuitBreakerMonitor();
+        app.MapCircuitBreakerManagement().RequireAuthorization(AdminPolicy);
+    });
+
+    private Task<MonitorServer> StartWithAuthorizationAsync(Action<WebApplication> map) => MonitorServer.StartAsync(
         _registry,
-        app =>
-        {
-            app.MapCircuitBreakerMonitor();
-            app.MapCircuitBreakerManagement().RequireAuthorization(AdminPolicy);
-        },
+        map,
         services =>
         {
-            services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
-                .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, configureOptions: null);
+            AddHeaderAuthentication(services);
             services.AddAuthorization(options => options.AddPolicy(AdminPolicy, policy => policy.RequireRole("ops")));
         });
+
+    private static void AddHeaderAuthentication(IServiceCollection services) =>
+        services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, configureOptions: null);
 }

@@ -133,6 +133,23 @@ public sealed class LoggingTests
         Assert.Contains("SlidingWindowSize", record.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_ShouldHandle_that_throws_is_logged_as_an_error_with_its_exception()
+    {
+        await using TestHost host = await TestHost.StartAsync(Settings);
+        CircuitBreaker breaker = host.Registry.GetOrAdd("judged", static o => o.ShouldHandle = static _ => throw new FormatException("predicate bug"));
+
+        Assert.Throws<TimeoutException>(() => breaker.Execute(static () => throw new TimeoutException("slow")));
+
+        FakeLogRecord record = Assert.Single(StateChanges(host, "judged"));
+        Assert.Equal(LogLevel.Error, record.Level);
+        Assert.Equal("ShouldHandleFailed", record.Id.Name);
+        Assert.Equal(
+            "Circuit breaker 'judged': ShouldHandle threw while judging a System.TimeoutException; the call counts as a failure.",
+            record.Message);
+        Assert.Equal("predicate bug", record.Exception?.Message);
+    }
+
     private static FakeLogRecord[] StateChanges(TestHost host, string breakerName) =>
         host.Logs.GetSnapshot()
             .Where(r => r.Category == "Breaker.CircuitBreaker" && r.Message.Contains($"'{breakerName}'", StringComparison.Ordinal))

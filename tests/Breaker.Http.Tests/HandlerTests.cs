@@ -226,6 +226,126 @@ public sealed class HandlerTests(FaultServer server) : IClassFixture<FaultServer
         Assert.Equal(1, breaker.GetMetrics().SuccessfulCalls);
     }
 
+    [Fact]
+    public async Task A_timeout_names_the_url_without_its_query_string_fragment_or_user_info()
+    {
+        const string key = "timeout-redacted";
+        CircuitBreaker breaker = Breaker(key, o => o.Timeout = TimeSpan.FromSeconds(5));
+        var failures = new List<Exception?>();
+        breaker.CallFailed += (_, e) => failures.Add(e.Exception);
+        HttpClient client = Client(breaker);
+        FaultServer.Hang hang = server.HangFor(key);
+        Uri target = new UriBuilder(new Uri(server.BaseAddress, $"{key}/hang"))
+        {
+            UserName = "alice",
+            Password = "hunter2",
+            Query = "apiKey=SECRET-KEY&card=4111111111111111",
+            Fragment = "frag-SECRET",
+        }.Uri;
+
+        Task<HttpResponseMessage> call = client.GetAsync(target);
+        await hang.Arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        TaskCanceledException cancelled = await Assert.ThrowsAsync<TaskCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(10)));
+        hang.Release.TrySetResult();
+        TimeoutException timeout = Assert.IsType<TimeoutException>(cancelled.InnerException);
+        Assert.Contains($"{server.BaseAddress}{key}/hang ", timeout.Message, StringComparison.Ordinal);
+        Assert.Same(timeout, Assert.Single(failures));
+        foreach (string text in new[] { cancelled.ToString(), timeout.ToString() })
+        {
+            foreach (string secret in new[] { "SECRET", "4111111111111111", "hunter2", "alice", "?", "#" })
+            {
+                Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_shared_fallback_response_is_refused_with_a_message_naming_the_option()
+    {
+        const string key = "shared-fallback";
+        CircuitBreaker breaker = Breaker(key, static _ => { });
+        var shared = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        HttpClient client = Client(breaker, options: new HttpCircuitBreakerOptions { FallbackResponse = (_, _) => shared });
+        breaker.Isolate();
+
+        using (HttpResponseMessage first = await client.GetAsync($"{key}/status/200"))
+        {
+            Assert.Same(shared, first);
+        }
+
+        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetAsync($"{key}/status/200"));
+
+        Assert.Contains("HttpCircuitBreakerOptions.FallbackResponse", error.Message, StringComparison.Ordinal);
+        Assert.Contains("new HttpResponseMessage", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, server.Hits(key));
+        Assert.Equal(1, breaker.GetMetrics().FallbackCalls);
+    }
+
+    [Fact]
+    public async Task A_null_fallback_response_is_refused_with_a_message_naming_the_option()
+    {
+        const string key = "null-fallback";
+        CircuitBreaker breaker = Breaker(key, static _ => { });
+        HttpClient client = Client(breaker, options: new HttpCircuitBreakerOptions { FallbackResponse = static (_, _) => null! });
+        breaker.Isolate();
+
+        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetAsync($"{key}/status/200"));
+
+        Assert.Contains("HttpCircuitBreakerOptions.FallbackResponse", error.Message, StringComparison.Ordinal);
+        Assert.Contains("null", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, breaker.GetMetrics().FallbackCalls);
+    }
+
+    [Fact]
+    public async Task A_fallback_response_that_throws_is_reported_as_the_options_fault()
+    {
+        const string key = "throwing-fallback";
+        CircuitBreaker breaker = Breaker(key, static _ => { });
+        HttpClient client = Client(breaker, options: new HttpCircuitBreakerOptions
+        {
+            FallbackResponse = static (_, _) => throw new FormatException("fallback bug"),
+        });
+        breaker.Isolate();
+
+        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.GetAsync($"{key}/status/200"));
+
+        Assert.Contains("HttpCircuitBreakerOptions.FallbackResponse", error.Message, StringComparison.Ordinal);
+        Assert.Equal("fallback bug", error.InnerException?.Message);
+        Assert.Equal(0, breaker.GetMetrics().FallbackCalls);
+    }
+
+    [Fact]
+    public async Task SetFallbackResponse_answers_every_rejection_with_a_new_response_and_says_when_to_retry()
+    {
+        const string key = "fallback-status";
+        CircuitBreaker breaker = Breaker(key, o => o.ConsecutiveFailureThreshold = 1);
+        var options = new HttpCircuitBreakerOptions();
+        options.SetFallbackResponse(HttpStatusCode.ServiceUnavailable, static rejection => new StringContent($"'{rejection.CircuitName}' is open"));
+        HttpClient client = Client(breaker, options: options);
+        (await client.GetAsync($"{key}/status/500")).Dispose();
+        _time.Advance(TimeSpan.FromSeconds(10.2));
+
+        var bodies = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            using HttpResponseMessage response = await client.GetAsync($"{key}/status/200");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(20), response.Headers.RetryAfter?.Delta);
+            Assert.NotNull(response.RequestMessage);
+            bodies.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        breaker.Isolate();
+        using HttpResponseMessage isolated = await client.GetAsync($"{key}/status/200");
+
+        Assert.Equal([$"'{key}' is open", $"'{key}' is open", $"'{key}' is open"], bodies);
+        Assert.Null(isolated.Headers.RetryAfter);
+        Assert.Equal(1, server.Hits(key));
+        Assert.Equal(4, breaker.GetMetrics().FallbackCalls);
+    }
+
     private CircuitBreaker Breaker(string name, Action<CircuitBreakerOptions> configure)
     {
         var options = new CircuitBreakerOptions { BreakDuration = TimeSpan.FromSeconds(30), SuccessThreshold = 1 };

@@ -72,6 +72,20 @@ public sealed class HttpClientFactoryTests(FaultServer server) : IClassFixture<F
         Assert.False(_registry.TryGet(key, out _));
     }
 
+    [Fact]
+    public async Task A_per_host_breaker_is_named_after_the_host_and_port_never_the_user_info_or_query()
+    {
+        const string key = "per-host-names";
+        await using ServiceProvider services = Services(s => s.AddHttpClient("named").AddCircuitBreaker(key, null, h => h.PerHost = true));
+        HttpClient client = services.GetRequiredService<IHttpClientFactory>().CreateClient("named");
+        Uri target = new UriBuilder(new Uri(server.BaseAddress, $"{key}/status/200")) { UserName = "alice", Password = "hunter2", Query = "apiKey=SECRET" }.Uri;
+
+        using HttpResponseMessage response = await client.GetAsync(target);
+
+        CircuitBreaker breaker = Assert.Single(_registry);
+        Assert.Equal($"{key}:127.0.0.1:{server.BaseAddress.Port}", breaker.Name);
+    }
+
     private ServiceProvider Services(Action<IServiceCollection> configure)
     {
         var services = new ServiceCollection();

@@ -11,7 +11,7 @@ namespace Breaker.Runtime.Tests;
 /// </summary>
 public sealed class ModelBasedTests
 {
-    private const int Sequences = 1200;
+    private const int Sequences = 10_000;
     private const int StepsPerSequence = 150;
 
     [Fact]

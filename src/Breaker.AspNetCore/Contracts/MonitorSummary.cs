@@ -3,12 +3,18 @@ using System.Collections.Generic;
 namespace Breaker.AspNetCore.Contracts;
 
 /// <summary>
-/// The answer of <c>GET {prefix}</c>: every breaker, sorted by name. <see cref="Management"/> is the path the management
-/// endpoints are mapped under, or <see langword="null"/> when they are not mapped (the dashboard then shows no buttons).
+/// The answer of <c>GET {prefix}</c>: the counts over every breaker, and one page of breakers in the order asked for.
+/// <see cref="Management"/> is the path the management endpoints are mapped under, or <see langword="null"/> when they are
+/// not mapped (the dashboard then shows no buttons). <see cref="Next"/> is the path and query of the next page, or
+/// <see langword="null"/> on the last one.
 /// </summary>
 internal sealed record MonitorSummary(
     int Total,
     bool AllClosed,
     StateCounts CountsByState,
     string? Management,
-    IReadOnlyList<BreakerDetails> Breakers);
+    string Order,
+    int Offset,
+    int Limit,
+    IReadOnlyList<BreakerDetails> Breakers,
+    string? Next);

@@ -20,7 +20,7 @@ internal sealed class DashboardPage
     private readonly byte[] _html;
     private readonly string _contentSecurityPolicy;
 
-    private DashboardPage(string html)
+    internal DashboardPage(string html)
     {
         _html = Encoding.UTF8.GetBytes(html);
         _contentSecurityPolicy =
@@ -61,5 +61,8 @@ internal sealed class DashboardPage
         return html[start..end];
     }
 
-    private static string Hash(string content) => "sha256-" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+    // The browser hashes the element's text as its HTML parser produced it, and the parser turns every CR LF pair, then
+    // every lone CR, into LF: a checkout with Windows line endings must hash the same text, or the page never runs.
+    private static string Hash(string content) =>
+        "sha256-" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(content.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n'))));
 }

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
@@ -8,46 +7,47 @@ using Microsoft.AspNetCore.Http;
 
 namespace Breaker.AspNetCore.Endpoints;
 
-/// <summary>The read-only endpoints: the summary, one breaker, aggregate metrics and health.</summary>
+/// <summary>The read-only endpoints: the summary (counts and a page of breakers), one breaker, aggregate metrics and health.</summary>
 internal sealed class MonitorEndpoints(CircuitBreakerRegistry registry)
 {
     public Task GetSummaryAsync(HttpContext context)
     {
-        CircuitBreakerRegistrySummary summary = registry.GetSummary();
-        var breakers = new List<BreakerDetails>(summary.Total);
-        foreach (CircuitBreakerMetrics metrics in summary.Breakers)
+        if (SummaryQuery.Parse(context.Request.Query, out string? problem) is not SummaryQuery query)
         {
-            if (registry.TryGet(metrics.Name, out CircuitBreaker? breaker))
-            {
-                breakers.Add(BreakerDetails.From(breaker, metrics));
-            }
+            return MonitorResponses.ProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid summary query", problem!);
         }
 
+        var snapshot = RegistrySnapshot.Take(registry);
+        BreakerDetails[] page = snapshot.Page(query).Select(BreakerDetails.From).ToArray();
+        bool more = !query.CountsOnly && (long)query.Offset + page.Length < snapshot.Breakers.Count;
         var answer = new MonitorSummary(
-            summary.Total,
-            summary.AllClosed,
-            StateCounts.From(summary.CountsByState),
+            snapshot.Breakers.Count,
+            snapshot.AllClosed,
+            snapshot.Counts,
             ManagementLocator.FindBasePath(context),
-            breakers);
+            query.Order == SummaryOrder.Worst ? "worst" : "name",
+            query.Offset,
+            query.CountsOnly ? 0 : query.Limit,
+            page,
+            more ? query.NextPage(context.Request) : null);
         return MonitorResponses.WriteJsonAsync(context, answer, MonitorJsonContext.Default.MonitorSummary);
     }
 
     public Task GetBreakerAsync(HttpContext context)
     {
-        string name = MonitorResponses.RouteName(context);
-        return registry.TryGet(name, out CircuitBreaker? breaker)
+        return BreakerLookup.TryFind(registry, context, out string name, out CircuitBreaker? breaker)
             ? MonitorResponses.WriteJsonAsync(context, BreakerDetails.From(breaker), MonitorJsonContext.Default.BreakerDetails)
             : MonitorResponses.BreakerNotFoundAsync(context, name);
     }
 
     public Task GetTotalsAsync(HttpContext context)
     {
-        CircuitBreakerRegistrySummary summary = registry.GetSummary();
-        IReadOnlyList<CircuitBreakerMetrics> all = summary.Breakers;
+        var snapshot = RegistrySnapshot.Take(registry);
+        IEnumerable<CircuitBreakerMetrics> all = snapshot.Breakers.Select(static b => b.Metrics);
         long successful = all.Sum(static m => m.SuccessfulCalls);
         long failed = all.Sum(static m => m.FailedCalls);
         var totals = new MonitorTotals(
-            summary.Total,
+            snapshot.Breakers.Count,
             all.Sum(static m => m.TotalCalls),
             successful,
             failed,
@@ -57,35 +57,21 @@ internal sealed class MonitorEndpoints(CircuitBreakerRegistry registry)
             all.Sum(static m => m.SlowCalls),
             all.Sum(static m => m.CircuitOpens),
             successful + failed == 0 ? 0 : (double)failed / (successful + failed),
-            StateCounts.From(summary.CountsByState),
-            OpenBreakers(all));
+            snapshot.Counts,
+            snapshot.Rejecting());
         return MonitorResponses.WriteJsonAsync(context, totals, MonitorJsonContext.Default.MonitorTotals);
     }
 
     public Task GetHealthAsync(HttpContext context)
     {
-        CircuitBreakerRegistrySummary summary = registry.GetSummary();
-        IReadOnlyDictionary<string, CircuitState> open = OpenBreakers(summary.Breakers);
-        MonitorHealthStatus status = open.Count == 0 ? MonitorHealthStatus.Healthy
-            : open.Count < summary.Total ? MonitorHealthStatus.Degraded
+        var snapshot = RegistrySnapshot.Take(registry);
+        StateCounts counts = snapshot.Counts;
+        int rejecting = counts.Open + counts.HalfOpen + counts.Isolated;
+        MonitorHealthStatus status = rejecting == 0 ? MonitorHealthStatus.Healthy
+            : rejecting < snapshot.Breakers.Count ? MonitorHealthStatus.Degraded
             : MonitorHealthStatus.Unhealthy;
-        var health = new MonitorHealth(status, summary.Total, StateCounts.From(summary.CountsByState), open);
+        var health = new MonitorHealth(status, snapshot.Breakers.Count, counts, snapshot.Rejecting());
         int statusCode = status == MonitorHealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
         return MonitorResponses.WriteJsonAsync(context, health, MonitorJsonContext.Default.MonitorHealth, statusCode);
-    }
-
-    // The breakers that reject calls, by name: open, half-open (admits only probes) and isolated.
-    private static SortedDictionary<string, CircuitState> OpenBreakers(IEnumerable<CircuitBreakerMetrics> breakers)
-    {
-        var open = new SortedDictionary<string, CircuitState>(StringComparer.Ordinal);
-        foreach (CircuitBreakerMetrics metrics in breakers)
-        {
-            if (metrics.State is CircuitState.Open or CircuitState.HalfOpen or CircuitState.Isolated)
-            {
-                open[metrics.Name] = metrics.State;
-            }
-        }
-
-        return open;
     }
 }

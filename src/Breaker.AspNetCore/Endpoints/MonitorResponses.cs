@@ -1,3 +1,4 @@
+using System;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Tasks;
 using Breaker.AspNetCore.Contracts;
@@ -6,10 +7,13 @@ using Microsoft.AspNetCore.Http;
 
 namespace Breaker.AspNetCore.Endpoints;
 
-/// <summary>How the monitor's endpoints answer: JSON that is never cached, and problem details for errors.</summary>
+/// <summary>How the monitor's endpoints answer: JSON that is never cached nor sniffed, and problem details for errors.</summary>
 internal static class MonitorResponses
 {
     private const string ProblemContentType = "application/problem+json";
+
+    // A name is echoed in a 404 so the caller sees what arrived; a 6,000-character one needs no more than its start.
+    private const int EchoedNameLength = 200;
 
     public static Task WriteJsonAsync<T>(
         HttpContext context,
@@ -20,11 +24,22 @@ internal static class MonitorResponses
     {
         context.Response.StatusCode = statusCode;
         context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
         return context.Response.WriteAsJsonAsync(value, typeInfo, contentType, context.RequestAborted);
     }
 
-    public static Task BreakerNotFoundAsync(HttpContext context, string name) =>
-        ProblemAsync(context, StatusCodes.Status404NotFound, "Circuit breaker not found", $"No circuit breaker is named '{name}'.");
+    public static Task BreakerNotFoundAsync(HttpContext context, string name) => ProblemAsync(
+        context,
+        StatusCodes.Status404NotFound,
+        "Circuit breaker not found",
+        $"No circuit breaker is named '{(name.Length <= EchoedNameLength ? name : string.Concat(name.AsSpan(0, EchoedNameLength), "…"))}'.");
+
+    /// <summary>For a path under the prefix that no endpoint serves: an empty name, or a name with an unescaped <c>/</c>.</summary>
+    public static Task NoSuchEndpointAsync(HttpContext context) => ProblemAsync(
+        context,
+        StatusCodes.Status404NotFound,
+        "No such circuit breaker endpoint",
+        "Nothing is served at this path. A breaker's name must not be empty, and a '/' in it must be sent escaped as %2F.");
 
     public static Task ProblemAsync(HttpContext context, int statusCode, string title, string detail) => WriteJsonAsync(
         context,
@@ -41,6 +56,4 @@ internal static class MonitorResponses
         StatusCodes.Status404NotFound => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
         _ => "about:blank",
     };
-
-    public static string RouteName(HttpContext context) => context.Request.RouteValues["name"] as string ?? string.Empty;
 }

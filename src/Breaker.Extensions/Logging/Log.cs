@@ -38,4 +38,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Circuit breaker '{BreakerName}' was created with the options its code gives: its configuration was set aside. {Reason}")]
     public static partial void ConfigurationSetAside(ILogger logger, string breakerName, string reason);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "Circuit breaker '{BreakerName}': ShouldHandle threw while judging a {ExceptionType}; the call counts as a failure.")]
+    public static partial void ShouldHandleFailed(ILogger logger, string breakerName, string? exceptionType, Exception error);
 }

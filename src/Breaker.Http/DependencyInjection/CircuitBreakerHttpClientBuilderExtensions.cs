@@ -66,7 +66,7 @@ public static class CircuitBreakerHttpClientBuilderExtensions
         var byHost = new ConcurrentDictionary<string, CircuitBreaker>(StringComparer.OrdinalIgnoreCase);
         return request =>
         {
-            string host = request.RequestUri is { IsAbsoluteUri: true } uri ? uri.Authority : string.Empty;
+            string host = SafeUrl.Authority(request.RequestUri);
             return byHost.GetOrAdd(host, static (h, state) => state.registry.GetOrAdd(
                 h.Length == 0 ? state.name : state.name + ":" + h,
                 options =>

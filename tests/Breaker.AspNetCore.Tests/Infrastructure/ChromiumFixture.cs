@@ -53,13 +53,20 @@ public sealed class ChromiumFixture : IAsyncLifetime
     }
 
     /// <summary>Opens <paramref name="path"/> of <paramref name="server"/> in a new tab.</summary>
-    internal async Task<IPage> OpenAsync(MonitorServer server, string path, Action<IPage>? beforeNavigation = null)
+    internal Task<IPage> OpenAsync(MonitorServer server, string path, Action<IPage>? beforeNavigation = null) =>
+        OpenAsync(server.BaseAddress, path, beforeNavigation);
+
+    /// <summary>Opens <paramref name="path"/> under <paramref name="baseAddress"/> in a new tab.</summary>
+    internal async Task<IPage> OpenAsync(Uri baseAddress, string path, Action<IPage>? beforeNavigation = null)
     {
         IPage page = await _browser!.NewPageAsync();
         beforeNavigation?.Invoke(page);
-        await page.GotoAsync(new Uri(server.BaseAddress, path).ToString());
+        await page.GotoAsync(new Uri(baseAddress, path).ToString());
         return page;
     }
+
+    /// <summary>Forgets every cookie, so a test starts signed out whatever the tests before it did.</summary>
+    internal Task ClearCookiesAsync() => _browser!.ClearCookiesAsync();
 
     public async Task DisposeAsync()
     {
