@@ -24,7 +24,7 @@ builder.Services.AddHttpClient<QuoteClient>(client => client.BaseAddress = downs
 builder.Services.AddSingleton<FlakyDownstream>();
 builder.Services.AddSingleton<ExchangeRates>();
 
-// The management endpoints (reset, isolate, dry run) need the API key from appsettings.json in an X-Api-Key header.
+// The management endpoints (reset, isolate, metrics-only) need the API key from appsettings.json in an X-Api-Key header.
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<ApiKeyOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, o => o.ApiKey = builder.Configuration["Management:ApiKey"]);
 builder.Services.AddAuthorization(static o => o.AddPolicy("breaker-admin", static p => p.RequireAuthenticatedUser()));

@@ -51,7 +51,7 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
     /// <list type="bullet">
     /// <item><description><c>POST {prefix}/{name}/reset</c>: closes the circuit and clears its window;</description></item>
     /// <item><description><c>POST {prefix}/{name}/isolate</c>: holds it open until a reset;</description></item>
-    /// <item><description><c>POST {prefix}/{name}/metrics-only?enabled=true|false</c>: starts or ends a dry run.</description></item>
+    /// <item><description><c>POST {prefix}/{name}/metrics-only?enabled=true|false</c>: turns metrics-only mode on or off.</description></item>
     /// </list>
     /// They are open to anyone who can reach them until you chain <c>RequireAuthorization(...)</c> on the result. Requests that a
     /// browser marks as coming from another site are refused. When mapped, the dashboard shows reset and isolate buttons.

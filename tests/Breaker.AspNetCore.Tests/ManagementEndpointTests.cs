@@ -24,11 +24,11 @@ public sealed class ManagementEndpointTests
 
         HttpResponseMessage reset = await server.Client.PostAsync("circuit-breakers/payments/reset", content: null);
         HttpResponseMessage isolate = await server.Client.PostAsync("circuit-breakers/payments/isolate", content: null);
-        HttpResponseMessage dryRun = await server.Client.PostAsync("circuit-breakers/payments/metrics-only?enabled=true", content: null);
+        HttpResponseMessage metricsOnly = await server.Client.PostAsync("circuit-breakers/payments/metrics-only?enabled=true", content: null);
 
         Assert.Equal(HttpStatusCode.NotFound, reset.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, isolate.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, dryRun.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, metricsOnly.StatusCode);
         Assert.Equal(CircuitState.Open, payments.State);
     }
 
@@ -62,7 +62,7 @@ public sealed class ManagementEndpointTests
     }
 
     [Fact]
-    public async Task Metrics_only_starts_and_ends_a_dry_run()
+    public async Task Metrics_only_mode_is_turned_on_and_off()
     {
         CircuitBreaker search = _registry.GetOrAdd("search");
         await using MonitorServer server = await StartWithManagementAsync();

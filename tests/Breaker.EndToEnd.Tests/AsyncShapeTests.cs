@@ -81,6 +81,7 @@ public class AsyncShapeTests
 
         TimeoutException timeout = await Assert.ThrowsAsync<TimeoutException>(() => call);
         Assert.IsAssignableFrom<OperationCanceledException>(timeout.InnerException);
+        Assert.Equal("The call through circuit breaker 'e2e-timeout-token' did not finish within its 1000 ms timeout.", timeout.Message);
         Assert.Equal([FailureKind.Timeout], kinds);
         Assert.Equal(1, TestClock.Metrics("e2e-timeout-token").FailedCalls);
     }

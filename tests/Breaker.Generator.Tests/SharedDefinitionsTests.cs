@@ -65,7 +65,7 @@ public class SharedDefinitionsTests
     [Fact]
     public async Task The_analyzer_rejects_exactly_the_attribute_values_that_Validate_rejects_and_in_the_same_words()
     {
-        var cases = AttributeReader.Settings
+        (SettingDefinition Setting, string Literal, double Value)[] cases = AttributeReader.Settings
             .SelectMany(static setting => Candidates(setting.Kind).Select(value => (Setting: setting, Literal: value.Literal, Value: value.Value)))
             .ToArray();
         var source = new StringBuilder("public partial class Settings\n{\n");
@@ -80,7 +80,7 @@ public class SharedDefinitionsTests
         ImmutableArray<Diagnostic> diagnostics = await compilation
             .WithAnalyzers([new GuardedMethodAnalyzer()])
             .GetAnalyzerDiagnosticsAsync(CancellationToken.None);
-        Dictionary<string, Diagnostic> byMethod = diagnostics.ToDictionary(MethodOf);
+        var byMethod = diagnostics.ToDictionary(MethodOf);
         Assert.All(diagnostics, static d => Assert.Equal("BRK0018", d.Id));
 
         for (int i = 0; i < cases.Length; i++)
