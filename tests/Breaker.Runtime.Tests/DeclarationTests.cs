@@ -159,4 +159,32 @@ public sealed class DeclarationTests
         Assert.Equal(names.Order(StringComparer.Ordinal), added.Order(StringComparer.Ordinal));
         Assert.Equal(names.Length, registry.Declarations.Count);
     }
+
+    [Fact]
+    public void Listings_racing_each_other_each_see_every_declared_breaker()
+    {
+        for (int round = 0; round < 20; round++)
+        {
+            var registry = new CircuitBreakerRegistry(_time);
+            for (int i = 0; i < 200; i++)
+            {
+                registry.Declare(new CircuitBreakerDeclaration("d" + i));
+            }
+
+            using var start = new Barrier(3);
+            int[] seen = new int[3];
+            Parallel.For(0, 3, i =>
+            {
+                start.SignalAndWait();
+                seen[i] = i switch
+                {
+                    0 => registry.Count(),
+                    1 => registry.GetSummary().Total,
+                    _ => registry.Count,
+                };
+            });
+
+            Assert.Equal([200, 200, 200], seen);
+        }
+    }
 }

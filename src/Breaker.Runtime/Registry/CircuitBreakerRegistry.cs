@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using System.Threading;
@@ -25,10 +26,10 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     private readonly ConcurrentDictionary<string, Action<CircuitBreakerOptions>> _configurations = new(StringComparer.Ordinal);
     private readonly object _configureLock = new();
 
-    // Under _configureLock: the first declaration of each name (it gives the breaker its code's options), and every
-    // declaration in the order made. The flag says some declared breaker may not have been created yet.
-    private readonly Dictionary<string, CircuitBreakerDeclaration> _declared = new(StringComparer.Ordinal);
-    private CircuitBreakerDeclaration[] _declarations = [];
+    // Written under _configureLock, read without it: the first declaration of each name (it gives the breaker its code's
+    // options), and every declaration in the order made. The flag says some declared breaker may not exist yet.
+    private readonly ConcurrentDictionary<string, CircuitBreakerDeclaration> _declared = new(StringComparer.Ordinal);
+    private IReadOnlyList<CircuitBreakerDeclaration> _declarations = Array.Empty<CircuitBreakerDeclaration>();
     private volatile bool _uncreatedDeclarations;
     private TimeProvider _timeProvider;
 
@@ -83,7 +84,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
         ArgumentNullException.ThrowIfNull(declaration);
         lock (_configureLock)
         {
-            Volatile.Write(ref _declarations, [.. _declarations, declaration]);
+            Volatile.Write(ref _declarations, new ReadOnlyCollection<CircuitBreakerDeclaration>([.. _declarations, declaration]));
             if (_declared.TryAdd(declaration.Name, declaration) && !_entries.ContainsKey(declaration.Name))
             {
                 _uncreatedDeclarations = true;
@@ -235,27 +236,24 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     /// <summary>Creates the breaker called <paramref name="name"/> if it is declared and not created yet; true when it exists afterwards.</summary>
     private bool CreateIfDeclared(string name)
     {
-        if (!_uncreatedDeclarations)
+        if (_entries.ContainsKey(name))
         {
-            return _entries.ContainsKey(name);
+            return true;
         }
 
-        bool declared;
-        lock (_configureLock)
+        if (!_declared.ContainsKey(name))
         {
-            declared = _declared.ContainsKey(name);
-        }
-
-        if (!declared)
-        {
-            return _entries.ContainsKey(name);
+            return false;
         }
 
         GetOrAdd(name);
         return true;
     }
 
-    /// <summary>Creates every declared breaker that does not exist yet (outside the lock, so that BreakerAdded is raised as on a first call).</summary>
+    /// <summary>
+    /// Creates every declared breaker that does not exist yet, outside the lock (so BreakerAdded is raised as on a first
+    /// call). The flag is cleared only once every declared breaker exists, so a listing racing another one misses none.
+    /// </summary>
     private void CreateDeclaredBreakers()
     {
         if (!_uncreatedDeclarations)
@@ -263,16 +261,17 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             return;
         }
 
-        string[] names;
-        lock (_configureLock)
+        foreach (string name in _declared.Keys)
         {
-            names = _declared.Keys.Where(name => !_entries.ContainsKey(name)).ToArray();
-            _uncreatedDeclarations = false;
+            CreateIfDeclared(name);
         }
 
-        foreach (string name in names)
+        lock (_configureLock)
         {
-            GetOrAdd(name);
+            if (_declared.Keys.All(_entries.ContainsKey))
+            {
+                _uncreatedDeclarations = false;
+            }
         }
     }
 
