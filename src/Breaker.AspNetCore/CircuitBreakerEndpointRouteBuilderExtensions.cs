@@ -53,7 +53,7 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
     /// <list type="bullet">
     /// <item><description><c>POST {prefix}/{name}/reset</c>: closes the circuit and clears its window;</description></item>
     /// <item><description><c>POST {prefix}/{name}/isolate</c>: holds it open until a reset;</description></item>
-    /// <item><description><c>POST {prefix}/{name}/metrics-only?enabled=true|false</c>: starts or ends a dry run.</description></item>
+    /// <item><description><c>POST {prefix}/{name}/metrics-only?enabled=true|false</c>: turns metrics-only mode on or off.</description></item>
     /// </list>
     /// Say who may call them: chain <c>RequireAuthorization(...)</c> (or put them in a group that requires it, or set an
     /// authorization fallback policy), or chain ASP.NET Core's <c>AllowAnonymous()</c> to open them on purpose; until then they

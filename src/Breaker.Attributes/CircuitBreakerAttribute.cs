@@ -33,34 +33,34 @@ public sealed class CircuitBreakerAttribute : Attribute
     public string? Implementation { get; set; }
 
     /// <summary>The failure ratio, in (0, 1], at which the circuit opens. Default 0.5.</summary>
-    public double FailureRatio { get; set; } = 0.5;
+    public double FailureRatio { get; set; } = BreakerDefaults.FailureRatio;
 
     /// <summary>How many calls the window must hold before a ratio can open the circuit. Default 10.</summary>
-    public int MinimumThroughput { get; set; } = 10;
+    public int MinimumThroughput { get; set; } = BreakerDefaults.MinimumThroughput;
 
     /// <summary>The number of most recent calls a count-based window holds. Default 100 calls.</summary>
-    public int SlidingWindowSize { get; set; } = 100;
+    public int SlidingWindowSize { get; set; } = BreakerDefaults.SlidingWindowSize;
 
     /// <summary>In milliseconds; 0 (the default) keeps a count-based window, a positive value a time-based window of that length.</summary>
-    public int SamplingDurationMs { get; set; }
+    public int SamplingDurationMs { get; set; } = BreakerDefaults.SamplingDurationMs;
 
     /// <summary>Opens the circuit after this many failures in a row, whatever the ratio. Default 0 (off).</summary>
-    public int ConsecutiveFailureThreshold { get; set; }
+    public int ConsecutiveFailureThreshold { get; set; } = BreakerDefaults.ConsecutiveFailureThreshold;
 
     /// <summary>How long, in milliseconds, the circuit stays open before it lets probes through. Default 60000.</summary>
-    public int BreakDurationMs { get; set; } = 60_000;
+    public int BreakDurationMs { get; set; } = BreakerDefaults.BreakDurationMs;
 
     /// <summary>How many successful probes close a half-open circuit; also the most probes admitted at once. Default 3.</summary>
-    public int SuccessThreshold { get; set; } = 3;
+    public int SuccessThreshold { get; set; } = BreakerDefaults.SuccessThreshold;
 
     /// <summary>In milliseconds; a call still running after this counts as a timeout failure. Default 0 (no timeout). Async methods only.</summary>
-    public int TimeoutMs { get; set; }
+    public int TimeoutMs { get; set; } = BreakerDefaults.TimeoutMs;
 
     /// <summary>A call taking at least this many milliseconds is slow. Default 10000.</summary>
-    public int SlowCallDurationMs { get; set; } = 10_000;
+    public int SlowCallDurationMs { get; set; } = BreakerDefaults.SlowCallDurationMs;
 
     /// <summary>The slow-call ratio, in (0, 1], at which the circuit opens. Default 0.5.</summary>
-    public double SlowCallRatio { get; set; } = 0.5;
+    public double SlowCallRatio { get; set; } = BreakerDefaults.SlowCallRatio;
 
     /// <summary>Exception types that count as failures; when set, any other exception propagates and counts as a success.</summary>
     public Type[]? Handles { get; set; }

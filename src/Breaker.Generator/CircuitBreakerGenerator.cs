@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using Breaker.Generator.Emitting;
 using Breaker.Generator.Model;
 using Breaker.Generator.Parsing;
@@ -30,9 +32,27 @@ public sealed class CircuitBreakerGenerator : IIncrementalGenerator
             .Select(static (model, _) => model!.Unresolved!)
             .WithTrackingName(TrackingNames.UnresolvedMethods);
 
+        // Every breaker the assembly declares, for its module initializer: one model per method (cached like the method's),
+        // collected and put in a stable order.
+        IncrementalValueProvider<EquatableArray<BreakerDeclarationModel>> declarations = methods
+            .Select(static (model, _) => BreakerDeclarationModel.From(model))
+            .Collect()
+            .Select(static (all, _) => EquatableArray.From(all
+                .OrderBy(static d => d.Breaker.Name, StringComparer.Ordinal)
+                .ThenBy(static d => d.DeclaringType, StringComparer.Ordinal)
+                .ThenBy(static d => d.MethodName, StringComparer.Ordinal)))
+            .WithTrackingName(TrackingNames.Declarations);
+
         context.RegisterSourceOutput(methods, static (output, model) =>
             output.AddSource(model.HintName, SourceText.From(GuardedMethodEmitter.Emit(model), System.Text.Encoding.UTF8)));
         context.RegisterSourceOutput(unresolved, static (output, model) =>
             output.AddSource(model.HintName, SourceText.From(GuardedMethodEmitter.EmitUnresolved(model), System.Text.Encoding.UTF8)));
+        context.RegisterSourceOutput(declarations, static (output, all) =>
+        {
+            if (all.Count > 0)
+            {
+                output.AddSource(DeclarationsEmitter.HintName, SourceText.From(DeclarationsEmitter.Emit(all), System.Text.Encoding.UTF8));
+            }
+        });
     }
 }

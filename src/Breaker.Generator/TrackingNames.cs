@@ -1,7 +1,7 @@
 namespace Breaker.Generator;
 
 /// <summary>The names of the generator's pipeline steps, for incrementality tests.</summary>
-public static class TrackingNames
+internal static class TrackingNames
 {
     /// <summary>Methods carrying <c>[CircuitBreaker]</c>, parsed (<see langword="null"/> when they yield no code).</summary>
     public const string ParsedMethods = nameof(ParsedMethods);
@@ -11,4 +11,7 @@ public static class TrackingNames
 
     /// <summary>Sound declarations whose attribute has errors: they get a body that throws, so the build shows the Breaker error.</summary>
     public const string UnresolvedMethods = nameof(UnresolvedMethods);
+
+    /// <summary>Every breaker the assembly's guarded methods declare, in order, for its module initializer.</summary>
+    public const string Declarations = nameof(Declarations);
 }

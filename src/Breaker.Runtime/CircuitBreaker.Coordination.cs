@@ -8,7 +8,7 @@ public sealed partial class CircuitBreaker
 {
     /// <summary>
     /// Opens the circuit until <paramref name="breakEnds"/> (on this breaker's clock), as decided elsewhere: for example
-    /// by the fleet. A circuit that is already open keeps the later of the two ends; isolated and dry-run circuits are left alone.
+    /// by the fleet. A circuit that is already open keeps the later of the two ends; isolated and metrics-only circuits are left alone.
     /// </summary>
     public void OpenUntil(DateTimeOffset breakEnds)
     {
@@ -18,7 +18,7 @@ public sealed partial class CircuitBreaker
         lock (_transitionLock)
         {
             CircuitState state = StateOf(_stateWord);
-            if (_dryRun || state == CircuitState.Isolated || remaining <= TimeSpan.Zero)
+            if (_metricsOnly || state == CircuitState.Isolated || remaining <= TimeSpan.Zero)
             {
                 return;
             }
@@ -41,7 +41,7 @@ public sealed partial class CircuitBreaker
     /// <summary>
     /// Closes the circuit, as decided elsewhere (for example by the fleet's probes), if it is open or half-open: an empty
     /// window, no consecutive failures, no back-off, counted in <see cref="CircuitBreakerMetrics.CircuitCloses"/>.
-    /// Closed, isolated and dry-run circuits are left alone.
+    /// Closed, isolated and metrics-only circuits are left alone.
     /// </summary>
     /// <returns>Whether this call closed the circuit.</returns>
     public bool CloseIfOpen()
@@ -49,7 +49,7 @@ public sealed partial class CircuitBreaker
         Transition transition;
         lock (_transitionLock)
         {
-            if (_dryRun || StateOf(_stateWord) is not (CircuitState.Open or CircuitState.HalfOpen))
+            if (_metricsOnly || StateOf(_stateWord) is not (CircuitState.Open or CircuitState.HalfOpen))
             {
                 return false;
             }

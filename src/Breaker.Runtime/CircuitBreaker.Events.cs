@@ -28,7 +28,7 @@ public sealed partial class CircuitBreaker
         BreakerTelemetry.RecordTransition(this, transition.From, transition.To);
         if (StateChanged is { } handler)
         {
-            Raise(handler, new CircuitStateChangedEventArgs(this, transition.From, transition.To, transition.BreakDuration, transition.IsDryRun));
+            Raise(handler, new CircuitStateChangedEventArgs(this, transition.From, transition.To, transition.BreakDuration, transition.IsMetricsOnly));
         }
     }
 
@@ -47,5 +47,5 @@ public sealed partial class CircuitBreaker
         }
     }
 
-    private readonly record struct Transition(bool Happened, CircuitState From, CircuitState To, TimeSpan? BreakDuration, bool IsDryRun);
+    private readonly record struct Transition(bool Happened, CircuitState From, CircuitState To, TimeSpan? BreakDuration, bool IsMetricsOnly);
 }

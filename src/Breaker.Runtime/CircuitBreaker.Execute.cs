@@ -90,7 +90,7 @@ public sealed partial class CircuitBreaker
             // Only our own timeout becomes a TimeoutException; a TimeoutException the call threw itself propagates as is.
             if (kind == FailureKind.Timeout && exception is OperationCanceledException)
             {
-                throw new TimeoutException($"The call through circuit '{Name}' did not finish within {timeout.TotalMilliseconds:0} ms.", exception);
+                throw CreateTimeoutException(timeout, exception);
             }
 
             throw;

@@ -2,22 +2,22 @@ using System;
 
 namespace Breaker;
 
-// Manual control: isolating, resetting, dry runs and reconfiguration, decided by the application rather than by calls.
+// Manual control: isolating, resetting, metrics-only mode and reconfiguration, decided by the application rather than by calls.
 public sealed partial class CircuitBreaker
 {
     /// <summary>Holds the circuit open until <see cref="Reset"/>; every call is rejected meanwhile.</summary>
-    public void Isolate() => ChangeByHand(CircuitState.Isolated, dryRun: false);
+    public void Isolate() => ChangeByHand(CircuitState.Isolated, metricsOnly: false);
 
-    /// <summary>Closes the circuit and forgets the window, the consecutive failures and the back-off. Ends a dry run.</summary>
-    public void Reset() => ChangeByHand(CircuitState.Closed, dryRun: false);
+    /// <summary>Closes the circuit and forgets the window, the consecutive failures and the back-off. Ends metrics-only mode.</summary>
+    public void Reset() => ChangeByHand(CircuitState.Closed, metricsOnly: false);
 
     /// <summary>
-    /// Starts (<see langword="true"/>) or ends a dry run: calls are measured, events raised and would-be transitions
+    /// Turns metrics-only mode on (<see langword="true"/>) or off: calls are measured, events raised and would-be transitions
     /// followed, but nothing is rejected. Entering or leaving it starts again from a closed circuit and an empty window.
     /// </summary>
     public void SetMetricsOnly(bool enabled)
     {
-        if (_dryRun != enabled)
+        if (_metricsOnly != enabled)
         {
             ChangeByHand(CircuitState.Closed, enabled);
         }
@@ -56,21 +56,21 @@ public sealed partial class CircuitBreaker
         RaiseTransition(transition);
     }
 
-    private void ChangeByHand(CircuitState target, bool dryRun)
+    private void ChangeByHand(CircuitState target, bool metricsOnly)
     {
         Transition transition;
         lock (_transitionLock)
         {
-            CircuitState before = _dryRun ? CircuitState.MetricsOnly : StateOf(_stateWord);
+            CircuitState before = _metricsOnly ? CircuitState.MetricsOnly : StateOf(_stateWord);
             if (target == CircuitState.Closed)
             {
                 ForgetHistory();
             }
 
-            _dryRun = dryRun;
+            _metricsOnly = metricsOnly;
             transition = Publish(target, null);
-            CircuitState after = dryRun ? CircuitState.MetricsOnly : target;
-            transition = before == after ? default : transition with { From = before, To = after, IsDryRun = false };
+            CircuitState after = metricsOnly ? CircuitState.MetricsOnly : target;
+            transition = before == after ? default : transition with { From = before, To = after, IsMetricsOnly = false };
         }
 
         RaiseTransition(transition);

@@ -20,7 +20,7 @@ public sealed partial class CircuitBreaker
     private long _failures;
     private long _rejections;
     private long _rejectionsAnsweredByFallback;
-    private long _dryRunRejections;
+    private long _metricsOnlyRejections;
     private long _ignored;
     private long _fallbacks;
     private long _slowCalls;
@@ -38,7 +38,7 @@ public sealed partial class CircuitBreaker
         long failures = Volatile.Read(ref _failures);
         long ignored = Volatile.Read(ref _ignored);
         long rejectedNotRun = Volatile.Read(ref _rejections) + Volatile.Read(ref _rejectionsAnsweredByFallback);
-        long dryRunRejections = Volatile.Read(ref _dryRunRejections);
+        long metricsOnlyRejections = Volatile.Read(ref _metricsOnlyRejections);
         long measured = successes + failures;
         return new CircuitBreakerMetrics
         {
@@ -48,7 +48,7 @@ public sealed partial class CircuitBreaker
             SuccessfulCalls = successes,
             FailedCalls = failures,
             TotalCalls = successes + failures + ignored + rejectedNotRun,
-            RejectedCalls = rejectedNotRun + dryRunRejections,
+            RejectedCalls = rejectedNotRun + metricsOnlyRejections,
             IgnoredCalls = ignored,
             FallbackCalls = Volatile.Read(ref _fallbacks) + Volatile.Read(ref _rejectionsAnsweredByFallback),
             SlowCalls = Volatile.Read(ref _slowCalls),

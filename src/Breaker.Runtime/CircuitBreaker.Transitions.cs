@@ -47,6 +47,6 @@ public sealed partial class CircuitBreaker
         int word = _stateWord;
         int next = (((word >> StateBits) + 1) << StateBits) | (int)to;
         Volatile.Write(ref _stateWord, next);
-        return new Transition(true, StateOf(word), to, breakDuration, _dryRun);
+        return new Transition(true, StateOf(word), to, breakDuration, _metricsOnly);
     }
 }

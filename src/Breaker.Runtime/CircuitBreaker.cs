@@ -1,5 +1,7 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Breaker.Telemetry;
 using Breaker.Timing;
@@ -24,7 +26,7 @@ public sealed partial class CircuitBreaker
 
     private volatile BreakerSettings _settings;
     private volatile SlidingWindow _window;
-    private volatile bool _dryRun;
+    private volatile bool _metricsOnly;
     private volatile CircuitCoordinator? _coordinator;
     private int _stateWord;
 
@@ -88,15 +90,9 @@ public sealed partial class CircuitBreaker
     public CircuitPermit TryAcquire(bool rejectionUsesFallback)
     {
         int word = Volatile.Read(ref _stateWord);
-        if (StateOf(word) == CircuitState.Closed)
-        {
-            // Hot path: one volatile read and a (usually cached) timestamp. No lock, no interlocked write.
-            return NeedsPreciseDurations()
-                ? new CircuitPermit(this, word, PermitKind.Closed, Stopwatch.GetTimestamp(), precise: true)
-                : new CircuitPermit(this, word, PermitKind.Closed, Now(), precise: false);
-        }
 
-        return AcquireSlow(word, rejectionUsesFallback);
+        // Hot path: one volatile read and a (usually cached) timestamp. No lock, no interlocked write.
+        return StateOf(word) == CircuitState.Closed ? ClosedPermit(word) : AcquireSlow(word, rejectionUsesFallback);
     }
 
     /// <summary>
@@ -108,24 +104,33 @@ public sealed partial class CircuitBreaker
     public BrokenCircuitException CreateRejectedException()
     {
         long now = Now();
-        CircuitState state = _dryRun ? CircuitState.MetricsOnly : StateOf(Volatile.Read(ref _stateWord));
+        CircuitState state = _metricsOnly ? CircuitState.MetricsOnly : StateOf(Volatile.Read(ref _stateWord));
         return new BrokenCircuitException(Name, state, RetryAfter(state, now));
     }
+
+    /// <summary>
+    /// The exception a call that ran past <see cref="Timeout"/> ends with (generated code and <c>ExecuteAsync</c> use it), with
+    /// <paramref name="innerException"/> (the cancellation or the wait that noticed it) inside.
+    /// </summary>
+    public TimeoutException CreateTimeoutException(Exception? innerException) => CreateTimeoutException(Timeout, innerException);
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({State})";
 
+    private TimeoutException CreateTimeoutException(TimeSpan timeout, Exception? innerException) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"The call through circuit breaker '{Name}' did not finish within its {timeout.TotalMilliseconds:0} ms timeout."), innerException);
+
     private static CircuitState StateOf(int word) => (CircuitState)(word & StateMask);
 
     /// <summary>
-    /// The state observers see: <see cref="CircuitState.MetricsOnly"/> in a dry run, and <see cref="CircuitState.HalfOpen"/>
+    /// The state observers see: <see cref="CircuitState.MetricsOnly"/> in metrics-only mode, and <see cref="CircuitState.HalfOpen"/>
     /// for an open circuit whose break is over (<paramref name="awaitingProbe"/>) although no call has started probing yet.
     /// A pure read: only a call's admission moves the circuit (and asks a coordinator).
     /// </summary>
     private CircuitState EffectiveState(int word, long now, out bool awaitingProbe)
     {
         awaitingProbe = false;
-        if (_dryRun)
+        if (_metricsOnly)
         {
             return CircuitState.MetricsOnly;
         }
@@ -158,6 +163,13 @@ public sealed partial class CircuitBreaker
         && _settings.UsesCoarseClock
         && (CallSucceeded is not null || CallFailed is not null || BreakerTelemetry.CallDuration.Enabled);
 
+    /// <summary>A call admitted while closed, timed on the clock its duration needs (the fast path and the slow one alike).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private CircuitPermit ClosedPermit(int word) =>
+        NeedsPreciseDurations()
+            ? new CircuitPermit(this, word, PermitKind.Closed, Stopwatch.GetTimestamp(), precise: true)
+            : new CircuitPermit(this, word, PermitKind.Closed, Now(), precise: false);
+
     private bool MayStartProbing() => _coordinator is not { } coordinator || coordinator.MayStartProbing(this);
 
     private CircuitPermit AcquireSlow(int word, bool rejectionUsesFallback)
@@ -168,7 +180,7 @@ public sealed partial class CircuitBreaker
             switch (StateOf(word))
             {
                 case CircuitState.Closed:
-                    return new CircuitPermit(this, word, PermitKind.Closed, now);
+                    return ClosedPermit(word);
 
                 case CircuitState.Open when now < Volatile.Read(ref _openUntil):
                     return Reject(word, CircuitState.Open, now, rejectionUsesFallback);
@@ -204,12 +216,12 @@ public sealed partial class CircuitBreaker
 
     private CircuitPermit Reject(int word, CircuitState state, long now, bool usesFallback)
     {
-        // A dry run counts the rejection it would have made and lets the call through, deciding nothing.
-        bool dryRun = _dryRun;
-        if (dryRun)
+        // Metrics-only mode counts the rejection it would have made and lets the call through, deciding nothing.
+        bool metricsOnly = _metricsOnly;
+        if (metricsOnly)
         {
             // Counted apart: the call runs, and its outcome counts it in TotalCalls.
-            Interlocked.Increment(ref _dryRunRejections);
+            Interlocked.Increment(ref _metricsOnlyRejections);
         }
         else if (usesFallback)
         {
@@ -224,10 +236,10 @@ public sealed partial class CircuitBreaker
         BreakerTelemetry.RecordRejection(this, state);
         if (CallRejected is { } handler)
         {
-            Raise(handler, new CallRejectedEventArgs(this, state, RetryAfter(state, now), dryRun));
+            Raise(handler, new CallRejectedEventArgs(this, state, RetryAfter(state, now), metricsOnly));
         }
 
-        return new CircuitPermit(this, word, dryRun ? PermitKind.Observer : PermitKind.Rejected, now);
+        return new CircuitPermit(this, word, metricsOnly ? PermitKind.Observer : PermitKind.Rejected, now);
     }
 
     private TimeSpan? RetryAfter(CircuitState state, long now)

@@ -18,7 +18,7 @@ public sealed record CircuitBreakerMetrics
     public bool AwaitingProbe { get; init; }
 
     /// <summary>
-    /// Every call that reached the breaker, once: successful, failed, ignored, and rejected without running. (In a dry run
+    /// Every call that reached the breaker, once: successful, failed, ignored, and rejected without running. (In metrics-only mode
     /// a would-be rejection runs, so it counts by its outcome, not again as a rejection.)
     /// </summary>
     public long TotalCalls { get; init; }

@@ -8,43 +8,49 @@ namespace Breaker;
 public sealed class CircuitBreakerOptions
 {
     /// <summary>The largest count-based window supported.</summary>
-    public const int MaxSlidingWindowSize = 1_000_000;
+    public const int MaxSlidingWindowSize = BreakerLimits.MaxSlidingWindowSize;
+
+    /// <summary>The longest <see cref="Timeout"/>: 4,294,967,294 ms (about 49.7 days), the longest delay a <see cref="System.Threading.CancellationTokenSource"/> accepts.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(BreakerLimits.MaxTimeoutMs);
 
     /// <summary>The failure ratio, in (0, 1], at which a closed circuit opens. Default 0.5.</summary>
-    public double FailureRatio { get; set; } = 0.5;
+    public double FailureRatio { get; set; } = BreakerDefaults.FailureRatio;
 
     /// <summary>How many calls the window must hold before a ratio can open the circuit. Default 10.</summary>
-    public int MinimumThroughput { get; set; } = 10;
+    public int MinimumThroughput { get; set; } = BreakerDefaults.MinimumThroughput;
 
     /// <summary>How many of the most recent calls a count-based window holds. Default 100. Ignored when <see cref="SamplingDuration"/> is set.</summary>
-    public int SlidingWindowSize { get; set; } = 100;
+    public int SlidingWindowSize { get; set; } = BreakerDefaults.SlidingWindowSize;
 
     /// <summary><see cref="TimeSpan.Zero"/> (the default) selects a count-based window; a positive value a time-based window of that length.</summary>
-    public TimeSpan SamplingDuration { get; set; } = TimeSpan.Zero;
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromMilliseconds(BreakerDefaults.SamplingDurationMs);
 
     /// <summary>Opens the circuit after this many failures in a row, whatever the ratio. Default 0 (off).</summary>
-    public int ConsecutiveFailureThreshold { get; set; }
+    public int ConsecutiveFailureThreshold { get; set; } = BreakerDefaults.ConsecutiveFailureThreshold;
 
     /// <summary>How long the circuit stays open before it admits probes. Default 60 seconds.</summary>
-    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromMilliseconds(BreakerDefaults.BreakDurationMs);
 
     /// <summary>Successful probes needed to close a half-open circuit; also the most probes admitted per half-open period. Default 3.</summary>
-    public int SuccessThreshold { get; set; } = 3;
+    public int SuccessThreshold { get; set; } = BreakerDefaults.SuccessThreshold;
 
-    /// <summary>A call still running after this long counts as a <see cref="FailureKind.Timeout"/>. Default <see cref="TimeSpan.Zero"/> (no timeout).</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.Zero;
+    /// <summary>
+    /// A call still running after this long counts as a <see cref="FailureKind.Timeout"/>. Default <see cref="TimeSpan.Zero"/>
+    /// (no timeout); at most <see cref="MaxTimeout"/>.
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(BreakerDefaults.TimeoutMs);
 
     /// <summary>A call taking at least this long is slow. Default 10 seconds.</summary>
-    public TimeSpan SlowCallDuration { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan SlowCallDuration { get; set; } = TimeSpan.FromMilliseconds(BreakerDefaults.SlowCallDurationMs);
 
     /// <summary>The slow-call ratio, in (0, 1], at which a closed circuit opens. Default 0.5.</summary>
-    public double SlowCallRatio { get; set; } = 0.5;
+    public double SlowCallRatio { get; set; } = BreakerDefaults.SlowCallRatio;
 
     /// <summary>Each time a half-open circuit opens again, the break grows by this factor (at least 1). Default 1 (no back-off).</summary>
-    public double BreakDurationMultiplier { get; set; } = 1.0;
+    public double BreakDurationMultiplier { get; set; } = BreakerDefaults.BreakDurationMultiplier;
 
     /// <summary>The longest a break can grow to under back-off. Default 30 minutes; must be at least <see cref="BreakDuration"/> when back-off is on.</summary>
-    public TimeSpan MaxBreakDuration { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan MaxBreakDuration { get; set; } = TimeSpan.FromMilliseconds(BreakerDefaults.MaxBreakDurationMs);
 
     /// <summary>
     /// For <see cref="CircuitBreaker.Execute{TResult}(Func{TResult})"/> and friends: which exceptions count as failures.
@@ -63,64 +69,27 @@ public sealed class CircuitBreakerOptions
     public void Validate(string? breakerName)
     {
         string prefix = breakerName is null ? string.Empty : $"Circuit breaker '{breakerName}': ";
-        RequireRatio(prefix, FailureRatio, nameof(FailureRatio));
-        RequireRatio(prefix, SlowCallRatio, nameof(SlowCallRatio));
-        if (MinimumThroughput < 1)
-        {
-            throw OutOfRange(prefix, nameof(MinimumThroughput), MinimumThroughput, "must be at least 1");
-        }
-
-        if (SamplingDuration < TimeSpan.Zero)
-        {
-            throw OutOfRange(prefix, nameof(SamplingDuration), SamplingDuration, "must be zero (count-based window) or positive (time-based window)");
-        }
-
+        Require(prefix, nameof(FailureRatio), FailureRatio, BreakerLimits.Ratio(FailureRatio));
+        Require(prefix, nameof(SlowCallRatio), SlowCallRatio, BreakerLimits.Ratio(SlowCallRatio));
+        Require(prefix, nameof(MinimumThroughput), MinimumThroughput, BreakerLimits.MinimumThroughput(MinimumThroughput));
+        Require(prefix, nameof(SamplingDuration), SamplingDuration, BreakerLimits.SamplingDurationMs(SamplingDuration.TotalMilliseconds));
         if (!IsTimeBased)
         {
-            if (SlidingWindowSize < 1 || SlidingWindowSize > MaxSlidingWindowSize)
-            {
-                throw OutOfRange(prefix, nameof(SlidingWindowSize), SlidingWindowSize, $"must be between 1 and {MaxSlidingWindowSize}");
-            }
-
-            if (SlidingWindowSize < MinimumThroughput)
-            {
-                throw OutOfRange(prefix,
-                    nameof(SlidingWindowSize),
-                    SlidingWindowSize,
-                    $"must be at least MinimumThroughput ({MinimumThroughput}): a window of {SlidingWindowSize} calls can never reach it");
-            }
+            Require(prefix, nameof(SlidingWindowSize), SlidingWindowSize, BreakerLimits.SlidingWindowSize(SlidingWindowSize));
+            Require(prefix, nameof(SlidingWindowSize), SlidingWindowSize, BreakerLimits.WindowHoldsThroughput(SlidingWindowSize, MinimumThroughput));
         }
 
-        if (ConsecutiveFailureThreshold < 0)
-        {
-            throw OutOfRange(prefix, nameof(ConsecutiveFailureThreshold), ConsecutiveFailureThreshold, "must be 0 (off) or positive");
-        }
-
-        RequirePositive(prefix, BreakDuration, nameof(BreakDuration));
-        if (SuccessThreshold < 1)
-        {
-            throw OutOfRange(prefix, nameof(SuccessThreshold), SuccessThreshold, "must be at least 1");
-        }
-
-        if (Timeout < TimeSpan.Zero)
-        {
-            throw OutOfRange(prefix, nameof(Timeout), Timeout, "must be zero (no timeout) or positive");
-        }
-
-        RequirePositive(prefix, SlowCallDuration, nameof(SlowCallDuration));
-        if (!(BreakDurationMultiplier >= 1.0) || double.IsInfinity(BreakDurationMultiplier))
-        {
-            throw OutOfRange(prefix, nameof(BreakDurationMultiplier), BreakDurationMultiplier, "must be a finite number of at least 1");
-        }
-
-        RequirePositive(prefix, MaxBreakDuration, nameof(MaxBreakDuration));
-        if (BreakDurationMultiplier > 1.0 && MaxBreakDuration < BreakDuration)
-        {
-            throw OutOfRange(prefix,
-                nameof(MaxBreakDuration),
-                MaxBreakDuration,
-                $"must be at least BreakDuration ({BreakDuration}) when BreakDurationMultiplier is above 1");
-        }
+        Require(prefix, nameof(ConsecutiveFailureThreshold), ConsecutiveFailureThreshold, BreakerLimits.ConsecutiveFailureThreshold(ConsecutiveFailureThreshold));
+        Require(prefix, nameof(BreakDuration), BreakDuration, BreakerLimits.BreakDurationMs(BreakDuration.TotalMilliseconds));
+        Require(prefix, nameof(SuccessThreshold), SuccessThreshold, BreakerLimits.SuccessThreshold(SuccessThreshold));
+        Require(prefix, nameof(Timeout), Timeout, BreakerLimits.TimeoutMs(Timeout.TotalMilliseconds));
+        Require(prefix, nameof(SlowCallDuration), SlowCallDuration, BreakerLimits.SlowCallDurationMs(SlowCallDuration.TotalMilliseconds));
+        Require(prefix, nameof(BreakDurationMultiplier), BreakDurationMultiplier, BreakerLimits.BreakDurationMultiplier(BreakDurationMultiplier));
+        Require(prefix, nameof(MaxBreakDuration), MaxBreakDuration, BreakerLimits.MaxBreakDurationMs(MaxBreakDuration.TotalMilliseconds));
+        Require(prefix,
+            nameof(MaxBreakDuration),
+            MaxBreakDuration,
+            BreakerLimits.MaxBreakCoversBreak(MaxBreakDuration.TotalMilliseconds, BreakDuration.TotalMilliseconds, BreakDurationMultiplier));
     }
 
     /// <summary>
@@ -137,22 +106,12 @@ public sealed class CircuitBreakerOptions
     /// <summary>Returns a copy of these options.</summary>
     public CircuitBreakerOptions Clone() => (CircuitBreakerOptions)MemberwiseClone();
 
-    private static void RequireRatio(string prefix, double value, string name)
+    /// <summary>Throws for a setting that broke its rule (<paramref name="rule"/> says what it must be), naming it and its value.</summary>
+    private static void Require(string prefix, string name, object value, string? rule)
     {
-        if (!(value > 0.0 && value <= 1.0))
+        if (rule is not null)
         {
-            throw OutOfRange(prefix, name, value, "must be greater than 0 and at most 1");
+            throw new ArgumentOutOfRangeException(name, $"{prefix}{name} {rule} (was {value}).");
         }
     }
-
-    private static void RequirePositive(string prefix, TimeSpan value, string name)
-    {
-        if (value <= TimeSpan.Zero)
-        {
-            throw OutOfRange(prefix, name, value, "must be positive");
-        }
-    }
-
-    private static ArgumentOutOfRangeException OutOfRange(string prefix, string name, object value, string rule) =>
-        new(name, $"{prefix}{name} {rule} (was {value}).");
 }

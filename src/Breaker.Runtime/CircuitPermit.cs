@@ -61,6 +61,6 @@ internal enum PermitKind : byte
     /// <summary>A half-open probe: its outcome decides the verdict, if the circuit is still in that half-open period.</summary>
     Probe,
 
-    /// <summary>Admitted by a dry run although the circuit would have rejected it: counted, decides nothing.</summary>
+    /// <summary>Admitted in metrics-only mode although the circuit would have rejected it: counted, decides nothing.</summary>
     Observer,
 }

@@ -15,6 +15,6 @@ public enum CircuitState
     /// <summary>Held open by hand (<see cref="CircuitBreaker.Isolate"/>): every call is rejected until <see cref="CircuitBreaker.Reset"/>.</summary>
     Isolated,
 
-    /// <summary>A dry run: calls are measured and events raised as if the breaker were live, but nothing is ever rejected.</summary>
+    /// <summary>Metrics only (a dry run): calls are measured and events raised as if the breaker were live, but nothing is ever rejected.</summary>
     MetricsOnly,
 }

@@ -27,12 +27,12 @@ public sealed class ManagementEndpointTests
 
         HttpResponseMessage reset = await server.Client.PostAsync("circuit-breakers/payments/reset", content: null);
         HttpResponseMessage isolate = await server.Client.PostAsync("circuit-breakers/payments/isolate", content: null);
-        HttpResponseMessage dryRun = await server.Client.PostAsync("circuit-breakers/payments/metrics-only?enabled=true", content: null);
+        HttpResponseMessage metricsOnly = await server.Client.PostAsync("circuit-breakers/payments/metrics-only?enabled=true", content: null);
 
         // The monitor serves GET under its prefix (a name it cannot find is a 404 problem); nothing there takes a POST.
         Assert.Equal(HttpStatusCode.MethodNotAllowed, reset.StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, isolate.StatusCode);
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, dryRun.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, metricsOnly.StatusCode);
         Assert.Equal(CircuitState.Open, payments.State);
     }
 
@@ -66,7 +66,7 @@ public sealed class ManagementEndpointTests
     }
 
     [Fact]
-    public async Task Metrics_only_starts_and_ends_a_dry_run()
+    public async Task Metrics_only_mode_is_turned_on_and_off()
     {
         CircuitBreaker search = _registry.GetOrAdd("search");
         await using MonitorServer server = await StartWithManagementAsync();

@@ -46,6 +46,22 @@ public sealed class MonitorEndpointTests
     }
 
     [Fact]
+    public async Task A_declared_breaker_is_listed_before_its_first_call()
+    {
+        _registry.Declare(new CircuitBreakerDeclaration("declared", new CircuitBreakerOptions { FailureRatio = 0.2 }) { DeclaringType = "Shop.Stock", MethodName = "Count" });
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, app => app.MapCircuitBreakerMonitor());
+
+        JsonNode summary = await (await server.Client.GetAsync("circuit-breakers")).ReadJsonAsync();
+        HttpResponseMessage one = await server.Client.GetAsync("circuit-breakers/declared");
+
+        JsonNode listed = summary["breakers"]!.AsArray().Single()!;
+        Assert.Equal(("declared", "Closed"), ((string)listed["name"]!, (string)listed["state"]!));
+        Assert.Equal(0.2, (double)listed["options"]!["failureRatio"]!);
+        Assert.Equal(0, (long)listed["metrics"]!["totalCalls"]!);
+        Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+    }
+
+    [Fact]
     public async Task Breaker_endpoint_gives_its_state_options_and_metrics()
     {
         CircuitBreaker quotes = _registry.GetOrAdd("quotes", options =>

@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics.Metrics;
 using System.Linq;
 using System.Net.Http;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
 using Breaker.AspNetCore.Tests.Infrastructure;
+using Breaker.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Time.Testing;
@@ -46,9 +46,7 @@ public sealed class ObserverPurityTests
         breaker.CallRejected += (_, _) => events.Add("rejected");
         breaker.CallSucceeded += (_, _) => events.Add("succeeded");
         breaker.CallFailed += (_, _) => events.Add("failed");
-        var gauge = new List<int>();
-        var counted = new List<string>();
-        using MeterListener meter = Listen(name, gauge, counted);
+        using var meter = new BreakerMeterListener(name);
         await using MonitorServer server = await MonitorServer.StartAsync(
             _registry,
             static app => app.MapCircuitBreakerMonitor(),
@@ -64,7 +62,7 @@ public sealed class ObserverPurityTests
             JsonNode totals = await GetAsync(server, "circuit-breakers/metrics");
             JsonNode monitorHealth = await GetAsync(server, "circuit-breakers/health");
             HealthReport report = await health.CheckHealthAsync();
-            meter.RecordObservableInstruments();
+            meter.ObserveGauge();
             CircuitBreakerRegistrySummary registrySummary = _registry.GetSummary();
             CircuitBreakerMetrics metrics = breaker.GetMetrics();
 
@@ -84,9 +82,9 @@ public sealed class ObserverPurityTests
         int steps = seen.Count;
         int openSteps = (int)(BreakDuration / Step) - 1;
         Assert.Equal([.. Enumerable.Repeat("Open", openSteps), .. Enumerable.Repeat("HalfOpen", steps - openSteps)], seen);
-        Assert.Equal([.. Enumerable.Repeat((int)CircuitState.Open, openSteps), .. Enumerable.Repeat((int)CircuitState.HalfOpen, steps - openSteps)], gauge);
+        Assert.Equal([.. Enumerable.Repeat((int)CircuitState.Open, openSteps), .. Enumerable.Repeat((int)CircuitState.HalfOpen, steps - openSteps)], meter.Gauge);
         Assert.Empty(events);
-        Assert.Empty(counted);
+        Assert.Empty(meter.Counted);
         JsonNode waiting = (await GetAsync(server, "circuit-breakers/" + name))["metrics"]!;
         Assert.Equal((1L, 0L, 0L), ((long)waiting["circuitOpens"]!, (long)waiting["halfOpenAttempts"]!, (long)waiting["rejectedCalls"]!));
         Assert.Null(waiting["retryAfterMs"]);
@@ -96,7 +94,7 @@ public sealed class ObserverPurityTests
 
         Assert.True(probe.IsGranted);
         Assert.Equal(["Open->HalfOpen"], events);
-        Assert.Equal(["breaker.state.transitions open->half_open"], counted);
+        Assert.Equal(["breaker.state.transitions open->half_open"], meter.Counted);
         JsonNode probing = await GetAsync(server, "circuit-breakers/" + name);
         Assert.Equal("HalfOpen", (string)probing["state"]!);
         Assert.False((bool)probing["metrics"]!["awaitingProbe"]!);
@@ -108,42 +106,5 @@ public sealed class ObserverPurityTests
     {
         using HttpResponseMessage response = await server.Client.GetAsync(path);
         return await response.ReadJsonAsync();
-    }
-
-    private static MeterListener Listen(string name, List<int> gauge, List<string> counted)
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = static (instrument, l) =>
-            {
-                if (instrument.Meter.Name == CircuitBreakerTelemetry.MeterName)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Record(instrument, value, tags));
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
-        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
-        listener.Start();
-        return listener;
-
-        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            Dictionary<string, object?> byName = tags.ToArray().ToDictionary(static t => t.Key, static t => t.Value);
-            if (!Equals(byName.GetValueOrDefault("breaker.name"), name))
-            {
-                return;
-            }
-
-            if (instrument.Name == "breaker.state")
-            {
-                gauge.Add((int)value);
-            }
-            else
-            {
-                counted.Add($"{instrument.Name} {byName.GetValueOrDefault("breaker.state.from")}->{byName.GetValueOrDefault("breaker.state.to")}");
-            }
-        }
     }
 }

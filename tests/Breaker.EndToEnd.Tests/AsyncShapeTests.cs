@@ -81,6 +81,7 @@ public class AsyncShapeTests
 
         TimeoutException timeout = await Assert.ThrowsAsync<TimeoutException>(() => call);
         Assert.IsAssignableFrom<OperationCanceledException>(timeout.InnerException);
+        Assert.Equal("The call through circuit breaker 'e2e-timeout-token' did not finish within its 1000 ms timeout.", timeout.Message);
         Assert.Equal([FailureKind.Timeout], kinds);
         Assert.Equal(1, TestClock.Metrics("e2e-timeout-token").FailedCalls);
     }
@@ -114,6 +115,32 @@ public class AsyncShapeTests
         Assert.False(service.Pending.Task.IsCompleted);
         Assert.Equal(1, TestClock.Metrics("e2e-timeout-wait").FailedCalls);
         service.Pending.SetResult(5);
+    }
+
+    [Fact]
+    public async Task A_timeout_at_the_attributes_limit_runs_and_configuration_past_what_a_token_source_accepts_is_refused()
+    {
+        var service = new SlowService();
+        Task<int> withToken = service.LongestWithTokenAsync(CancellationToken.None);
+        ValueTask<int> withoutToken = service.LongestWithoutTokenAsync();
+
+        TestClock.Time.Advance(TimeSpan.FromMilliseconds(int.MaxValue - 1));
+        Assert.False(withToken.IsCompleted);
+        Assert.False(withoutToken.IsCompleted);
+        service.Pending.SetResult(7);
+
+        Assert.Equal(7, await withToken);
+        Assert.Equal(7, await withoutToken);
+        CircuitBreaker breaker = TestClock.Breaker("e2e-timeout-longest");
+        Assert.Equal(TimeSpan.FromMilliseconds(int.MaxValue), breaker.Timeout);
+        Assert.Equal(1, breaker.GetMetrics().SuccessfulCalls);
+
+        ArgumentOutOfRangeException refused = Assert.Throws<ArgumentOutOfRangeException>(
+            () => CircuitBreakerRegistry.Default.Configure("e2e-timeout-longest", static o => o.Timeout = TimeSpan.FromDays(50)));
+        Assert.Equal("Timeout", refused.ParamName);
+        Assert.Equal(TimeSpan.FromMilliseconds(int.MaxValue), breaker.Timeout);
+        Task<int> after = service.LongestWithTokenAsync(CancellationToken.None);
+        Assert.Equal(7, await after);
     }
 
     [Fact]

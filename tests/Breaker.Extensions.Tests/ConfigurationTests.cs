@@ -96,6 +96,27 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task A_declared_breaker_is_judged_with_its_declared_options_at_start_up_and_logged_from_then()
+    {
+        var host = TestHost.Create(new Dictionary<string, string?> { ["declared-big:MinimumThroughput"] = "200", ["declared-small:MinimumThroughput"] = "200" });
+        await using (host)
+        {
+            // What generated code declares when its assembly loads: nothing is created yet.
+            host.Registry.Declare(new CircuitBreakerDeclaration("declared-big", new CircuitBreakerOptions { SlidingWindowSize = 500 }));
+            host.Registry.Declare(new CircuitBreakerDeclaration("declared-small", new CircuitBreakerOptions { SlidingWindowSize = 100 }));
+
+            OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.Host.StartAsync());
+
+            // Valid for the breaker whose code keeps 500 calls; not for the one that keeps 100.
+            string failure = Assert.Single(error.Failures);
+            Assert.StartsWith("Circuit breaker 'declared-small': SlidingWindowSize must be at least MinimumThroughput (200)", failure, StringComparison.Ordinal);
+            Assert.True(host.Registry.TryGet("declared-big", out CircuitBreaker? big));
+            Assert.Equal((500, 200), (big.Options.SlidingWindowSize, big.Options.MinimumThroughput));
+            Assert.Same(host.Time, big.TimeProvider);
+        }
+    }
+
+    [Fact]
     public async Task A_reload_reconfigures_a_live_breaker_without_resetting_its_state()
     {
         await using TestHost host = await TestHost.StartAsync(new Dictionary<string, string?> { ["live:ConsecutiveFailureThreshold"] = "2" });

@@ -7,7 +7,7 @@ namespace Breaker.Generator.Tests;
 
 public class IncrementalityTests
 {
-    private static readonly string[] TrackedSteps = [TrackingNames.ParsedMethods, TrackingNames.SupportedMethods];
+    private static readonly string[] TrackedSteps = [TrackingNames.ParsedMethods, TrackingNames.SupportedMethods, TrackingNames.Declarations];
 
     private static readonly string Source = Shapes.Usings + Shapes.Supported["TaskOfTWithTokenAndTimeout"];
 
@@ -70,7 +70,11 @@ public class IncrementalityTests
         GeneratorRunResult result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         Assert.Equal(IncrementalStepRunReason.Modified, result.TrackedSteps[TrackingNames.SupportedMethods].Single().Outputs.Single().Reason);
-        Assert.Contains("FromMilliseconds(3000)", result.GeneratedSources.Single().SourceText.ToString());
+        Assert.Equal(IncrementalStepRunReason.Modified, result.TrackedSteps[TrackingNames.Declarations].Single().Outputs.Single().Reason);
+
+        // The method's file and the assembly's declarations both carry the new value.
+        Assert.Equal(2, result.GeneratedSources.Length);
+        Assert.All(result.GeneratedSources, s => Assert.Contains("FromMilliseconds(3000)", s.SourceText.ToString(), System.StringComparison.Ordinal));
     }
 
     [Fact]

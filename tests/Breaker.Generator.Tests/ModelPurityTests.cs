@@ -33,6 +33,23 @@ public class ModelPurityTests
     }
 
     [Fact]
+    public void The_collected_declarations_hold_only_plain_values()
+    {
+        var declarations = Shapes.Supported.Values
+            .SelectMany(source => GeneratorHarness.Declarations(GeneratorHarness.Run(GeneratorHarness.CompileShape(source)).Result))
+            .ToList();
+
+        Assert.True(declarations.Count >= Shapes.Supported.Count);
+        var visited = new List<object>();
+        foreach (BreakerDeclarationModel declaration in declarations)
+        {
+            Walk(declaration, "declaration", visited);
+        }
+
+        Assert.Contains(visited, o => o is BreakerOptionModel);
+    }
+
+    [Fact]
     public void Model_types_declare_only_strings_numbers_enums_and_equatable_arrays_of_model_types()
     {
         var modelTypes = typeof(GuardedMethodModel).Assembly.GetTypes().Where(t => t.Namespace == typeof(GuardedMethodModel).Namespace && !t.IsEnum && !t.IsAbstract).ToList();

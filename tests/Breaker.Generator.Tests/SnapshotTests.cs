@@ -34,7 +34,11 @@ public class SnapshotTests
         GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CompileShape(Shapes.Supported["TaskOfTWithTokenAndTimeout"]));
         string documentation = System.IO.File.ReadAllText(System.IO.Path.Combine(SourceDirectory(), "..", "..", "docs", "generated-code.md")).Replace("\r\n", "\n");
 
-        Assert.Contains(run.Result.GeneratedSources.Single().SourceText.ToString().Replace("\r\n", "\n").TrimEnd(), documentation);
+        foreach (Microsoft.CodeAnalysis.GeneratedSourceResult source in run.Result.GeneratedSources)
+        {
+            Assert.Contains("File `" + source.HintName + "`:", documentation, System.StringComparison.Ordinal);
+            Assert.Contains(source.SourceText.ToString().Replace("\r\n", "\n").TrimEnd(), documentation, System.StringComparison.Ordinal);
+        }
     }
 
     private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => System.IO.Path.GetDirectoryName(path)!;

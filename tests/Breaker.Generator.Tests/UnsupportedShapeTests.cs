@@ -316,6 +316,6 @@ public class UnsupportedShapeTests
                 .Select(m => compilation.GetSemanticModel(t).GetDeclaredSymbol(m)!))
             .First(m => m.GetAttributes().Any(a => a.AttributeClass?.Name == "CircuitBreakerAttribute"));
         AttributeData attribute = method.GetAttributes().Single(a => a.AttributeClass?.Name == "CircuitBreakerAttribute");
-        return GuardedMethodParser.Parse(method, attribute, compilation, CancellationToken.None);
+        return ParserHarness.Parse(method, attribute, compilation);
     }
 }

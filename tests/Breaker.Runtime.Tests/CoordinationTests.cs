@@ -106,17 +106,17 @@ public sealed class CoordinationTests
     }
 
     [Fact]
-    public void OpenUntil_leaves_isolated_circuits_dry_runs_and_past_instants_alone()
+    public void OpenUntil_leaves_isolated_and_metrics_only_circuits_and_past_instants_alone()
     {
         CircuitBreaker isolated = TestBreakers.Create(_time);
         isolated.Isolate();
         isolated.OpenUntil(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
         Assert.Equal(CircuitState.Isolated, isolated.State);
 
-        CircuitBreaker dryRun = TestBreakers.Create(_time);
-        dryRun.SetMetricsOnly(true);
-        dryRun.OpenUntil(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
-        Assert.True(dryRun.TryAcquire().IsGranted);
+        CircuitBreaker metricsOnly = TestBreakers.Create(_time);
+        metricsOnly.SetMetricsOnly(true);
+        metricsOnly.OpenUntil(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
+        Assert.True(metricsOnly.TryAcquire().IsGranted);
 
         CircuitBreaker closed = TestBreakers.Create(_time);
         closed.OpenUntil(_time.GetUtcNow() - TimeSpan.FromSeconds(1));
@@ -147,20 +147,20 @@ public sealed class CoordinationTests
     }
 
     [Fact]
-    public void CloseIfOpen_leaves_closed_isolated_and_dry_run_circuits_alone()
+    public void CloseIfOpen_leaves_closed_isolated_and_metrics_only_circuits_alone()
     {
         CircuitBreaker closed = TestBreakers.Create(_time);
         CircuitBreaker isolated = TestBreakers.Create(_time);
         isolated.Isolate();
-        CircuitBreaker dryRun = TestBreakers.Create(_time);
-        dryRun.SetMetricsOnly(true);
-        dryRun.Fail(4); // would have opened
+        CircuitBreaker metricsOnly = TestBreakers.Create(_time);
+        metricsOnly.SetMetricsOnly(true);
+        metricsOnly.Fail(4); // would have opened
 
         Assert.False(closed.CloseIfOpen());
         Assert.False(isolated.CloseIfOpen());
-        Assert.False(dryRun.CloseIfOpen());
+        Assert.False(metricsOnly.CloseIfOpen());
         Assert.Equal(CircuitState.Isolated, isolated.State);
-        Assert.Equal(CircuitState.MetricsOnly, dryRun.State);
+        Assert.Equal(CircuitState.MetricsOnly, metricsOnly.State);
     }
 
     [Fact]

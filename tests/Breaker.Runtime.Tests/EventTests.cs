@@ -12,12 +12,12 @@ public sealed class EventTests
     public void Every_transition_raises_StateChanged_with_from_to_and_the_break()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time, o => o.SuccessThreshold = 1);
-        var changes = new List<(CircuitState From, CircuitState To, TimeSpan? Break, bool DryRun)>();
+        var changes = new List<(CircuitState From, CircuitState To, TimeSpan? Break, bool MetricsOnly)>();
         breaker.StateChanged += (sender, e) =>
         {
             Assert.Same(breaker, sender);
             Assert.Same(breaker, e.Breaker);
-            changes.Add((e.From, e.To, e.BreakDuration, e.IsDryRun));
+            changes.Add((e.From, e.To, e.BreakDuration, e.IsMetricsOnly));
         };
 
         breaker.Trip();
@@ -75,7 +75,7 @@ public sealed class EventTests
         CallRejectedEventArgs rejection = Assert.Single(rejected);
         Assert.Equal(CircuitState.Isolated, rejection.State);
         Assert.Null(rejection.RetryAfter);
-        Assert.False(rejection.IsDryRun);
+        Assert.False(rejection.IsMetricsOnly);
     }
 
     [Fact]

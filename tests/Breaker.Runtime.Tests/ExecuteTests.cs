@@ -176,7 +176,8 @@ public sealed class ExecuteTests
 
         TimeoutException error = await Assert.ThrowsAsync<TimeoutException>(async () => await call);
         Assert.IsAssignableFrom<OperationCanceledException>(error.InnerException);
-        Assert.Contains(breaker.Name, error.Message, StringComparison.Ordinal);
+        Assert.Equal($"The call through circuit breaker '{breaker.Name}' did not finish within its 2000 ms timeout.", error.Message);
+        Assert.Equal(breaker.CreateTimeoutException(null).Message, error.Message);
         Assert.Equal(FailureKind.Timeout, kind);
         Assert.Equal(1, breaker.GetMetrics().FailedCalls);
     }

@@ -83,7 +83,7 @@ public sealed class ManualControlTests
     }
 
     [Fact]
-    public void MetricsOnly_never_rejects_but_follows_the_machine_as_a_dry_run()
+    public void MetricsOnly_never_rejects_but_follows_the_machine()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time);
         var changes = new List<CircuitStateChangedEventArgs>();
@@ -93,17 +93,17 @@ public sealed class ManualControlTests
 
         breaker.SetMetricsOnly(true);
         Assert.Equal(CircuitState.MetricsOnly, breaker.State);
-        Assert.Equal((CircuitState.Closed, CircuitState.MetricsOnly, false), (changes[0].From, changes[0].To, changes[0].IsDryRun));
+        Assert.Equal((CircuitState.Closed, CircuitState.MetricsOnly, false), (changes[0].From, changes[0].To, changes[0].IsMetricsOnly));
 
         breaker.Fail(4); // would have opened
-        Assert.Equal((CircuitState.Closed, CircuitState.Open, true), (changes[1].From, changes[1].To, changes[1].IsDryRun));
+        Assert.Equal((CircuitState.Closed, CircuitState.Open, true), (changes[1].From, changes[1].To, changes[1].IsMetricsOnly));
         Assert.Equal(TimeSpan.FromSeconds(30), changes[1].BreakDuration);
 
         CircuitPermit wouldBeRejected = breaker.TryAcquire();
         Assert.True(wouldBeRejected.IsGranted);
         wouldBeRejected.RecordFailure(null);
         CallRejectedEventArgs rejection = Assert.Single(rejections);
-        Assert.True(rejection.IsDryRun);
+        Assert.True(rejection.IsMetricsOnly);
         Assert.Equal(CircuitState.Open, rejection.State);
         Assert.Equal(TimeSpan.FromSeconds(30), rejection.RetryAfter);
 
@@ -120,7 +120,7 @@ public sealed class ManualControlTests
     {
         CircuitBreaker breaker = TestBreakers.Create(_time, o => o.SuccessThreshold = 1);
         var changes = new List<(CircuitState, CircuitState, bool)>();
-        breaker.StateChanged += (_, e) => changes.Add((e.From, e.To, e.IsDryRun));
+        breaker.StateChanged += (_, e) => changes.Add((e.From, e.To, e.IsMetricsOnly));
         breaker.SetMetricsOnly(true);
         breaker.Fail(4);
         _time.Advance(TimeSpan.FromSeconds(30));
@@ -147,7 +147,7 @@ public sealed class ManualControlTests
 
         breaker.SetMetricsOnly(true);
         Assert.Equal(0, breaker.GetMetrics().WindowCalls);
-        breaker.Fail(4); // opens the dry-run circuit
+        breaker.Fail(4); // opens the metrics-only circuit
         breaker.SetMetricsOnly(false);
 
         Assert.Equal(CircuitState.Closed, breaker.State);
@@ -170,7 +170,7 @@ public sealed class ManualControlTests
     }
 
     [Fact]
-    public void Reset_and_Isolate_end_a_dry_run()
+    public void Reset_and_Isolate_end_metrics_only_mode()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time);
 

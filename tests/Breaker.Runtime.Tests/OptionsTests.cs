@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
 
 namespace Breaker.Runtime.Tests;
 
@@ -26,6 +27,9 @@ public sealed class OptionsTests
         { "BreakDuration", o => o.BreakDuration = TimeSpan.FromSeconds(-1) },
         { "SuccessThreshold", o => o.SuccessThreshold = 0 },
         { "Timeout", o => o.Timeout = TimeSpan.FromMilliseconds(-1) },
+        { "Timeout", o => o.Timeout = CircuitBreakerOptions.MaxTimeout + TimeSpan.FromTicks(1) },
+        { "Timeout", o => o.Timeout = TimeSpan.FromDays(50) },
+        { "Timeout", o => o.Timeout = TimeSpan.MaxValue },
         { "SlowCallDuration", o => o.SlowCallDuration = TimeSpan.Zero },
         { "BreakDurationMultiplier", o => o.BreakDurationMultiplier = 0.5 },
         { "BreakDurationMultiplier", o => o.BreakDurationMultiplier = double.NaN },
@@ -59,6 +63,39 @@ public sealed class OptionsTests
 
         Assert.Equal(option, error.ParamName);
         Assert.StartsWith($"Circuit breaker 'quotes': {option} ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_timeout_longer_than_a_CancellationTokenSource_accepts_is_refused_before_any_call_takes_a_permit()
+    {
+        var tooLong = new CircuitBreakerOptions { Timeout = TimeSpan.FromDays(50) };
+
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => new CircuitBreaker("slow", tooLong));
+        Assert.Equal("Timeout", error.ParamName);
+        Assert.Contains("at most 4294967294 ms (about 49.7 days)", error.Message, StringComparison.Ordinal);
+
+        // Reconfiguring a live breaker with it changes nothing: the breaker keeps its timeout and its calls keep working.
+        var breaker = new CircuitBreaker("slow", new CircuitBreakerOptions { Timeout = TimeSpan.FromSeconds(1) });
+        Assert.Throws<ArgumentOutOfRangeException>(() => breaker.Reconfigure(tooLong));
+        Assert.Equal(TimeSpan.FromSeconds(1), breaker.Timeout);
+        Assert.Equal(1, await breaker.ExecuteAsync(static _ => ValueTask.FromResult(1)));
+    }
+
+    [Fact]
+    public async Task A_timeout_at_the_limit_is_accepted_and_calls_run_with_it()
+    {
+        var options = new CircuitBreakerOptions { Timeout = CircuitBreakerOptions.MaxTimeout };
+        options.Validate();
+        Assert.Equal(TimeSpan.FromMilliseconds(4_294_967_294), CircuitBreakerOptions.MaxTimeout);
+
+        // On the system clock and on a fake one: the call's CancellationTokenSource accepts the longest timeout.
+        foreach (TimeProvider clock in new TimeProvider[] { TimeProvider.System, new Microsoft.Extensions.Time.Testing.FakeTimeProvider() })
+        {
+            var breaker = new CircuitBreaker(TestBreakers.UniqueName("longest"), options, clock);
+            int result = await breaker.ExecuteAsync(static (_, ct) => ValueTask.FromResult(ct.CanBeCanceled ? 1 : 0), 0);
+            Assert.Equal(1, result);
+            Assert.Equal(1, breaker.GetMetrics().SuccessfulCalls);
+        }
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using System.Linq;
 namespace Breaker.Runtime.Tests;
 
 /// <summary>
-/// A deliberately plain, single-threaded circuit breaker that spells DESIGN.md's rules out one by one: lists instead of
+/// A deliberately plain, single-threaded circuit breaker that spells docs/semantics.md's rules out one by one: lists instead of
 /// ring buffers, a period number instead of a packed state word. The model-based test holds the real breaker to it.
 /// Durations are in <see cref="TimeSpan"/> ticks, which is what a <c>FakeTimeProvider</c> timestamp counts.
 /// </summary>
@@ -13,7 +13,7 @@ internal sealed class ReferenceModel(CircuitBreakerOptions options)
 {
     private readonly List<(long Epoch, bool Failure, bool Slow)> _window = [];
     private CircuitState _state = CircuitState.Closed;
-    private bool _dryRun;
+    private bool _metricsOnly;
     private int _period;
     private int _consecutiveFailures;
     private int _reopens;
@@ -34,12 +34,12 @@ internal sealed class ReferenceModel(CircuitBreakerOptions options)
 
     /// <summary>What an observer reads: nothing moves; an open circuit whose break is over reads as half-open.</summary>
     public CircuitState ReadState(long now) =>
-        _dryRun ? CircuitState.MetricsOnly
+        _metricsOnly ? CircuitState.MetricsOnly
         : AwaitingProbe(now) ? CircuitState.HalfOpen
         : _state;
 
     /// <summary>Whether the break is over and no call has started the half-open period yet.</summary>
-    public bool AwaitingProbe(long now) => !_dryRun && _state == CircuitState.Open && now >= _openUntil;
+    public bool AwaitingProbe(long now) => !_metricsOnly && _state == CircuitState.Open && now >= _openUntil;
 
     public Permit Acquire(long now)
     {
@@ -123,13 +123,13 @@ internal sealed class ReferenceModel(CircuitBreakerOptions options)
         }
     }
 
-    public void Reset() => ChangeByHand(CircuitState.Closed, dryRun: false);
+    public void Reset() => ChangeByHand(CircuitState.Closed, metricsOnly: false);
 
-    public void Isolate() => ChangeByHand(CircuitState.Isolated, dryRun: false);
+    public void Isolate() => ChangeByHand(CircuitState.Isolated, metricsOnly: false);
 
     public void SetMetricsOnly(bool enabled)
     {
-        if (_dryRun != enabled)
+        if (_metricsOnly != enabled)
         {
             ChangeByHand(CircuitState.Closed, enabled);
         }
@@ -187,7 +187,7 @@ internal sealed class ReferenceModel(CircuitBreakerOptions options)
     private Permit Reject(long now)
     {
         Rejections++;
-        return new Permit(_dryRun ? PermitKind.Observer : PermitKind.Rejected, _period, now);
+        return new Permit(_metricsOnly ? PermitKind.Observer : PermitKind.Rejected, _period, now);
     }
 
     private void EnterHalfOpen(long now)
@@ -225,9 +225,9 @@ internal sealed class ReferenceModel(CircuitBreakerOptions options)
             : TimeSpan.FromTicks((long)ticks);
     }
 
-    private void ChangeByHand(CircuitState target, bool dryRun)
+    private void ChangeByHand(CircuitState target, bool metricsOnly)
     {
-        CircuitState before = _dryRun ? CircuitState.MetricsOnly : _state;
+        CircuitState before = _metricsOnly ? CircuitState.MetricsOnly : _state;
         if (target == CircuitState.Closed)
         {
             _window.Clear();
@@ -235,10 +235,10 @@ internal sealed class ReferenceModel(CircuitBreakerOptions options)
             _reopens = 0;
         }
 
-        _dryRun = dryRun;
+        _metricsOnly = metricsOnly;
         _state = target;
         _period++;
-        if (before != (dryRun ? CircuitState.MetricsOnly : target))
+        if (before != (metricsOnly ? CircuitState.MetricsOnly : target))
         {
             StateChangedEvents++;
         }

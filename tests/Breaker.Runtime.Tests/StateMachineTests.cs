@@ -325,7 +325,7 @@ public sealed class StateMachineTests
     }
 
     [Fact]
-    public void A_dry_run_that_would_reject_counts_no_fallback_since_the_call_runs()
+    public void Metrics_only_mode_that_would_reject_counts_no_fallback_since_the_call_runs()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time);
         breaker.SetMetricsOnly(true);
@@ -341,7 +341,7 @@ public sealed class StateMachineTests
     }
 
     [Fact]
-    public void In_a_dry_run_a_would_be_rejection_counts_once_in_TotalCalls()
+    public void In_metrics_only_mode_a_would_be_rejection_counts_once_in_TotalCalls()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time);
         breaker.SetMetricsOnly(true);

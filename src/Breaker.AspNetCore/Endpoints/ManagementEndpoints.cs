@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Breaker.AspNetCore.Endpoints;
 
-/// <summary>The state-changing endpoints: reset, isolate, and start or end a dry run. Each answers with the breaker's details.</summary>
+/// <summary>The state-changing endpoints: reset, isolate, and turn metrics-only mode on or off. Each answers with the breaker's details.</summary>
 internal sealed class ManagementEndpoints(CircuitBreakerRegistry registry)
 {
     public Task ResetAsync(HttpContext context) => ManagementGuard.Refuse(context) ?? ActAsync(context, static breaker => breaker.Reset());
@@ -26,7 +26,7 @@ internal sealed class ManagementEndpoints(CircuitBreakerRegistry registry)
                 context,
                 StatusCodes.Status400BadRequest,
                 "Missing or invalid 'enabled'",
-                "Say whether the dry run starts or ends with the query parameter 'enabled=true' or 'enabled=false'.");
+                "Say whether metrics-only mode starts or ends with the query parameter 'enabled=true' or 'enabled=false'.");
         }
 
         return ActAsync(context, breaker => breaker.SetMetricsOnly(enabled));

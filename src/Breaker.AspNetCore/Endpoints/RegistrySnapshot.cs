@@ -22,7 +22,7 @@ internal sealed class RegistrySnapshot
 
     public StateCounts Counts { get; }
 
-    /// <summary>True when no breaker rejects calls (each is closed or in a dry run).</summary>
+    /// <summary>True when no breaker rejects calls (each is closed or metrics-only).</summary>
     public bool AllClosed => Counts.Open + Counts.HalfOpen + Counts.Isolated == 0;
 
     public static RegistrySnapshot Take(CircuitBreakerRegistry registry)

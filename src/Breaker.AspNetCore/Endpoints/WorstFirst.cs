@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace Breaker.AspNetCore.Endpoints;
 
 /// <summary>
-/// Orders breakers by how much attention they need: open, then half-open, isolated, in a dry run, closed; within a state,
+/// Orders breakers by how much attention they need: open, then half-open, isolated, metrics-only, closed; within a state,
 /// the closest to opening first (the window's failure or slow-call rate over its threshold); then by name.
 /// </summary>
 internal sealed class WorstFirst : IComparer<BreakerSnapshot>

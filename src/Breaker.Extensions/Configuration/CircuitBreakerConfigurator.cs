@@ -86,9 +86,10 @@ internal sealed class CircuitBreakerConfigurator(
     {
         try
         {
-            // A breaker that exists is judged with its code's options (Configure validates them, and throws before
-            // changing anything). One not created yet (generated code creates it on first use) can only be judged with
-            // the library defaults: stricter than its code may be, but it fails at start-up, where it is cheap to fix.
+            // A breaker that exists or that generated code declared (TryGet creates it, on the clock set above) is judged
+            // with its code's options: Configure validates them, and throws before changing anything. One nobody declared
+            // can only be judged with the library defaults: stricter than its code may be, but it fails at start-up, where
+            // it is cheap to fix.
             if (!registry.TryGet(name, out _))
             {
                 var candidate = new CircuitBreakerOptions();

@@ -10,7 +10,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class CircuitBreakerHealthChecksBuilderExtensions
 {
     /// <summary>
-    /// Adds a health check over every breaker in the registry: Healthy when all are closed (or in a dry run),
+    /// Adds a health check over every breaker in the registry: Healthy when all are closed (or metrics-only),
     /// <paramref name="failureStatus"/> when any is open, half-open or isolated. Each breaker's state is in the result's data.
     /// </summary>
     /// <param name="builder">The health checks builder.</param>

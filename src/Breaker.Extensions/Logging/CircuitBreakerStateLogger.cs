@@ -101,7 +101,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
         string name = e.Breaker.Name;
         switch (e.To)
         {
-            case CircuitState.Open when e.IsDryRun:
+            case CircuitState.Open when e.IsMetricsOnly:
                 Log.WouldHaveOpened(_logger, name, e.BreakDuration ?? TimeSpan.Zero);
                 break;
             case CircuitState.Open:
@@ -117,7 +117,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
                 Log.Isolated(_logger, name, e.From);
                 break;
             case CircuitState.MetricsOnly:
-                Log.DryRunStarted(_logger, name, e.From);
+                Log.MetricsOnlyStarted(_logger, name, e.From);
                 break;
         }
     }

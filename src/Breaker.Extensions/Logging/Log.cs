@@ -18,10 +18,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Circuit breaker '{BreakerName}' was isolated by hand (was {FromState}); every call is rejected until it is reset.")]
     public static partial void Isolated(ILogger logger, string breakerName, CircuitState fromState);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Circuit breaker '{BreakerName}' started a dry run (was {FromState}): it measures calls and never rejects them.")]
-    public static partial void DryRunStarted(ILogger logger, string breakerName, CircuitState fromState);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Circuit breaker '{BreakerName}' switched to metrics-only (was {FromState}): it measures calls and never rejects them.")]
+    public static partial void MetricsOnlyStarted(ILogger logger, string breakerName, CircuitState fromState);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Circuit breaker '{BreakerName}' would have opened for {BreakDuration} (dry run; calls still flow).")]
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Circuit breaker '{BreakerName}' would have opened for {BreakDuration} (metrics-only; calls still flow).")]
     public static partial void WouldHaveOpened(ILogger logger, string breakerName, TimeSpan breakDuration);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Circuit breaker '{BreakerName}' is {State}; calls are rejected.")]

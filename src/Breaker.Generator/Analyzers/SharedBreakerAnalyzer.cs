@@ -13,7 +13,8 @@ namespace Breaker.Generator.Analyzers;
 
 /// <summary>
 /// Warns when methods of one compilation share a breaker name but declare different settings: they get one breaker at run
-/// time, configured by whichever method runs first. Every declaration involved is reported, each pointing at the others.
+/// time, configured by the first of their declarations (in the order the generated module initializer makes them). Every
+/// declaration involved is reported, each pointing at the others.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SharedBreakerAnalyzer : DiagnosticAnalyzer

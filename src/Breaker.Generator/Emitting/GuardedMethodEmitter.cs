@@ -100,7 +100,8 @@ internal static class GuardedMethodEmitter
         writer.Line("    });");
     }
 
-    private static string OptionValue(BreakerOptionModel option) => option.Kind switch
+    /// <summary>A setting's value as C# (a <c>TimeSpan</c> for milliseconds).</summary>
+    internal static string OptionValue(BreakerOptionModel option) => option.Kind switch
     {
         BreakerOptionKind.Integer => ((long)option.Value).ToString(CultureInfo.InvariantCulture),
         BreakerOptionKind.Milliseconds => "global::System.TimeSpan.FromMilliseconds(" + ((long)option.Value).ToString(CultureInfo.InvariantCulture) + ")",

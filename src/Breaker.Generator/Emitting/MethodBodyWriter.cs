@@ -299,30 +299,29 @@ internal sealed class MethodBodyWriter
     private void WriteTokenTimeoutClause(string receiver)
     {
         _writer.Line("catch (global::System.OperationCanceledException " + _exception + ") when (" + _timeoutSource + " is not null && " + _timeoutSource + ".IsCancellationRequested)").Open();
-        _writer.Line("var " + _timeoutException + " = new global::System.TimeoutException(\"The call through circuit breaker '\" + "
-            + _breaker + ".Name + \"' timed out.\", " + _exception + ");");
-        _writer.Line(_permit + ".RecordFailure(" + _timeoutException + ", global::Breaker.FailureKind.Timeout);");
-        WriteTimeoutFallback(_timeoutException, "throw " + _timeoutException + ";", receiver);
+        WriteTimeout(receiver);
         _writer.Close();
     }
 
     private void WriteWaitTimeoutClause(string receiver)
     {
         _writer.Line("catch (global::System.TimeoutException " + _exception + ") when (" + _exception + " != " + _task + ".Exception?.InnerException)").Open();
-        _writer.Line(_permit + ".RecordFailure(" + _exception + ", global::Breaker.FailureKind.Timeout);");
-        WriteTimeoutFallback(_exception, "throw;", receiver);
+        WriteTimeout(receiver);
         _writer.Close();
     }
 
-    private void WriteTimeoutFallback(string error, string otherwise, string receiver)
+    /// <summary>The breaker's own TimeoutException (one wording, the runtime's), recorded, then the fallback or thrown.</summary>
+    private void WriteTimeout(string receiver)
     {
+        _writer.Line("var " + _timeoutException + " = " + _breaker + ".CreateTimeoutException(" + _exception + ");");
+        _writer.Line(_permit + ".RecordFailure(" + _timeoutException + ", global::Breaker.FailureKind.Timeout);");
         if (_model.Fallback?.TimeoutCase is { } fallback)
         {
-            WriteFallbackUse(fallback, error, receiver);
+            WriteFallbackUse(fallback, _timeoutException, receiver);
         }
         else
         {
-            _writer.Line(otherwise);
+            _writer.Line("throw " + _timeoutException + ";");
         }
     }
 

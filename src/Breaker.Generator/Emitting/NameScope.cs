@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace Breaker.Generator.Emitting;
 
@@ -17,7 +18,10 @@ internal sealed class NameScope
         }
     }
 
-    /// <summary>Returns <paramref name="preferred"/>, or it with underscores appended until it is free, and takes it.</summary>
+    /// <summary>
+    /// Returns <paramref name="preferred"/>, or it with underscores appended until it is free, and takes it. A keyword
+    /// (<c>default</c>, or a contextual one such as <c>await</c>, which an async method cannot use) comes back escaped.
+    /// </summary>
     public string Take(string preferred)
     {
         string name = preferred;
@@ -26,6 +30,8 @@ internal sealed class NameScope
             name += "_";
         }
 
-        return name;
+        return SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None
+            ? "@" + name
+            : name;
     }
 }

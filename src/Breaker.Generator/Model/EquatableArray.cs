@@ -8,7 +8,7 @@ namespace Breaker.Generator.Model;
 
 /// <summary>An immutable array compared by its elements, so pipeline models that hold one stay equatable.</summary>
 /// <typeparam name="T">The element type; it must be equatable itself.</typeparam>
-public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
+internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
     where T : IEquatable<T>
 {
     private readonly T[]? _items;
@@ -72,7 +72,7 @@ public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadO
 }
 
 /// <summary>Creates <see cref="EquatableArray{T}"/> values.</summary>
-public static class EquatableArray
+internal static class EquatableArray
 {
     /// <summary>Copies <paramref name="items"/> into an equatable array.</summary>
     public static EquatableArray<T> From<T>(IEnumerable<T> items)

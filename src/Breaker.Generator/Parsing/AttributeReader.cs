@@ -12,25 +12,22 @@ internal sealed class AttributeReader
     /// <summary>The constructor argument's name, as failures about the breaker's name report it.</summary>
     public const string NameArgument = "name";
 
-    /// <summary>The largest count-based window the runtime supports (<c>CircuitBreakerOptions.MaxSlidingWindowSize</c>).</summary>
-    private const double MaxSlidingWindowSize = 1_000_000;
-
     /// <summary>
-    /// The attribute's settings that map onto <c>CircuitBreakerOptions</c>, in the order they are emitted, with the
-    /// attribute's defaults (which are the runtime's).
+    /// The attribute's settings that map onto <c>CircuitBreakerOptions</c>, in the order they are emitted, each with its
+    /// default and its rule, both from the definitions the attribute and the runtime share (src/Shared).
     /// </summary>
-    private static readonly (string Argument, string Property, BreakerOptionKind Kind, double Default)[] OptionArguments =
+    internal static readonly IReadOnlyList<SettingDefinition> Settings = new[]
     {
-        ("FailureRatio", "FailureRatio", BreakerOptionKind.Ratio, 0.5),
-        ("MinimumThroughput", "MinimumThroughput", BreakerOptionKind.Integer, 10),
-        ("SlidingWindowSize", "SlidingWindowSize", BreakerOptionKind.Integer, 100),
-        ("SamplingDurationMs", "SamplingDuration", BreakerOptionKind.Milliseconds, 0),
-        ("ConsecutiveFailureThreshold", "ConsecutiveFailureThreshold", BreakerOptionKind.Integer, 0),
-        ("BreakDurationMs", "BreakDuration", BreakerOptionKind.Milliseconds, 60_000),
-        ("SuccessThreshold", "SuccessThreshold", BreakerOptionKind.Integer, 3),
-        ("TimeoutMs", "Timeout", BreakerOptionKind.Milliseconds, 0),
-        ("SlowCallDurationMs", "SlowCallDuration", BreakerOptionKind.Milliseconds, 10_000),
-        ("SlowCallRatio", "SlowCallRatio", BreakerOptionKind.Ratio, 0.5),
+        new SettingDefinition("FailureRatio", "FailureRatio", BreakerOptionKind.Ratio, BreakerDefaults.FailureRatio, BreakerLimits.Ratio),
+        new SettingDefinition("MinimumThroughput", "MinimumThroughput", BreakerOptionKind.Integer, BreakerDefaults.MinimumThroughput, BreakerLimits.MinimumThroughput),
+        new SettingDefinition("SlidingWindowSize", "SlidingWindowSize", BreakerOptionKind.Integer, BreakerDefaults.SlidingWindowSize, BreakerLimits.SlidingWindowSize),
+        new SettingDefinition("SamplingDurationMs", "SamplingDuration", BreakerOptionKind.Milliseconds, BreakerDefaults.SamplingDurationMs, BreakerLimits.SamplingDurationMs),
+        new SettingDefinition("ConsecutiveFailureThreshold", "ConsecutiveFailureThreshold", BreakerOptionKind.Integer, BreakerDefaults.ConsecutiveFailureThreshold, BreakerLimits.ConsecutiveFailureThreshold),
+        new SettingDefinition("BreakDurationMs", "BreakDuration", BreakerOptionKind.Milliseconds, BreakerDefaults.BreakDurationMs, BreakerLimits.BreakDurationMs),
+        new SettingDefinition("SuccessThreshold", "SuccessThreshold", BreakerOptionKind.Integer, BreakerDefaults.SuccessThreshold, BreakerLimits.SuccessThreshold),
+        new SettingDefinition("TimeoutMs", "Timeout", BreakerOptionKind.Milliseconds, BreakerDefaults.TimeoutMs, BreakerLimits.TimeoutMs),
+        new SettingDefinition("SlowCallDurationMs", "SlowCallDuration", BreakerOptionKind.Milliseconds, BreakerDefaults.SlowCallDurationMs, BreakerLimits.SlowCallDurationMs),
+        new SettingDefinition("SlowCallRatio", "SlowCallRatio", BreakerOptionKind.Ratio, BreakerDefaults.SlowCallRatio, BreakerLimits.Ratio),
     };
 
     private readonly Dictionary<string, TypedConstant> _named;
@@ -80,78 +77,41 @@ internal sealed class AttributeReader
 
     /// <summary>The settings the attribute gives explicitly, in a fixed order.</summary>
     public EquatableArray<BreakerOptionModel> Options() =>
-        EquatableArray.From(OptionArguments
+        EquatableArray.From(Settings
             .Where(o => Explicit(o.Argument) is not null)
             .Select(o => new BreakerOptionModel(o.Property, o.Kind, Explicit(o.Argument)!.Value)));
 
     /// <summary>Every setting the breaker gets from this attribute, explicit or default, keyed by the argument's name, in a fixed order.</summary>
     public IReadOnlyList<KeyValuePair<string, double>> EffectiveSettings() =>
-        OptionArguments.Select(o => new KeyValuePair<string, double>(o.Argument, Setting(o.Argument))).ToList();
+        Settings.Select(o => new KeyValuePair<string, double>(o.Argument, Setting(o.Argument))).ToList();
 
     /// <summary>
-    /// Checks every setting against the range <c>CircuitBreakerOptions.Validate()</c> accepts, so a value the runtime
-    /// would reject is a compile-time error instead.
+    /// Checks every setting against the range <c>CircuitBreakerOptions.Validate()</c> accepts (the same rules, from
+    /// src/Shared), so a value the runtime would reject is a compile-time error instead.
     /// </summary>
     public IEnumerable<ParseFailure> CheckSettings()
     {
-        foreach (string? ratio in new[] { "FailureRatio", "SlowCallRatio" })
+        foreach (SettingDefinition setting in Settings)
         {
-            double value = Setting(ratio);
-            if (!(value > 0 && value <= 1))
+            double value = Setting(setting.Argument);
+            bool countWindowOnly = setting.Argument == "SlidingWindowSize";
+            if ((!countWindowOnly || Setting("SamplingDurationMs") == 0) && setting.Rule(value) is { } rule)
             {
-                yield return OutOfRange(ratio, value, "must be greater than 0 and at most 1");
+                yield return OutOfRange(setting.Argument, value, rule);
             }
         }
 
-        if (Setting("MinimumThroughput") < 1)
+        // A count-based window must be able to hold MinimumThroughput calls: said of whichever of the two was written out.
+        double window = Setting("SlidingWindowSize");
+        double throughput = Setting("MinimumThroughput");
+        if (Setting("SamplingDurationMs") == 0
+            && BreakerLimits.SlidingWindowSize(window) is null
+            && BreakerLimits.MinimumThroughput(throughput) is null
+            && BreakerLimits.WindowHoldsThroughput(window, throughput) is { } windowRule)
         {
-            yield return OutOfRange("MinimumThroughput", Setting("MinimumThroughput"), "must be at least 1");
-        }
-
-        if (Setting("SamplingDurationMs") < 0)
-        {
-            yield return OutOfRange("SamplingDurationMs", Setting("SamplingDurationMs"), "must be 0 (a count-based window) or positive (a time-based window)");
-        }
-        else if (Setting("SamplingDurationMs") == 0)
-        {
-            double window = Setting("SlidingWindowSize");
-            double throughput = Setting("MinimumThroughput");
-            if (window < 1 || window > MaxSlidingWindowSize)
-            {
-                yield return OutOfRange("SlidingWindowSize", window, "must be between 1 and " + Format(MaxSlidingWindowSize));
-            }
-            else if (window < throughput && throughput >= 1)
-            {
-                string rule = "must be at least MinimumThroughput (" + Format(throughput) + "): a window of " + Format(window) + " calls can never reach it";
-                yield return Explicit("SlidingWindowSize") is not null || Explicit("MinimumThroughput") is null
-                    ? OutOfRange("SlidingWindowSize", window, rule)
-                    : OutOfRange("MinimumThroughput", throughput, "must be at most SlidingWindowSize (" + Format(window) + "): a window of " + Format(window) + " calls can never reach it");
-            }
-        }
-
-        if (Setting("ConsecutiveFailureThreshold") < 0)
-        {
-            yield return OutOfRange("ConsecutiveFailureThreshold", Setting("ConsecutiveFailureThreshold"), "must be 0 (off) or positive");
-        }
-
-        if (Setting("BreakDurationMs") <= 0)
-        {
-            yield return OutOfRange("BreakDurationMs", Setting("BreakDurationMs"), "must be positive");
-        }
-
-        if (Setting("SuccessThreshold") < 1)
-        {
-            yield return OutOfRange("SuccessThreshold", Setting("SuccessThreshold"), "must be at least 1");
-        }
-
-        if (Setting("TimeoutMs") < 0)
-        {
-            yield return OutOfRange("TimeoutMs", Setting("TimeoutMs"), "must be 0 (no timeout) or positive");
-        }
-
-        if (Setting("SlowCallDurationMs") <= 0)
-        {
-            yield return OutOfRange("SlowCallDurationMs", Setting("SlowCallDurationMs"), "must be positive");
+            yield return Explicit("SlidingWindowSize") is not null || Explicit("MinimumThroughput") is null
+                ? OutOfRange("SlidingWindowSize", window, windowRule)
+                : OutOfRange("MinimumThroughput", throughput, BreakerLimits.ThroughputFitsWindow(throughput, window)!);
         }
     }
 
@@ -207,13 +167,11 @@ internal sealed class AttributeReader
         new ParseFailure(ParseFailureReason.SettingOutOfRange, argument)
         {
             Argument = argument,
-            Values = EquatableArray.From(new[] { Format(value), rule }),
+            Values = EquatableArray.From(new[] { BreakerLimits.Format(value), rule }),
         };
 
-    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
     private double Setting(string argument) =>
-        Explicit(argument) ?? OptionArguments.First(o => o.Argument == argument).Default;
+        Explicit(argument) ?? Settings.First(o => o.Argument == argument).Default;
 
     private double? Explicit(string argument) =>
         _named.TryGetValue(argument, out TypedConstant value) && value.Value is { } raw ? System.Convert.ToDouble(raw, CultureInfo.InvariantCulture) : null;

@@ -25,20 +25,10 @@ internal static class GuardedMethodParser
         return result.Model is not null || result.Unresolved is not null ? new ParsedMethodModel(result.Model, result.Unresolved) : null;
     }
 
-    /// <summary>Parses <paramref name="method"/> guarded by <paramref name="attribute"/>: the model, or the first reason there is none.</summary>
-    public static Resolution<GuardedMethodModel> Parse(IMethodSymbol method, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
-    {
-        ParseResult result = Resolve(method, attribute, new KnownTypes(compilation), cancellationToken);
-        return result.Failures.Count > 0
-            ? Resolution<GuardedMethodModel>.Fail(result.Failures[0])
-            : Resolution<GuardedMethodModel>.Success(result.Model!);
-    }
-
     /// <summary>
-    /// Runs every check on <paramref name="method"/> and collects every failure, in the order
-    /// <see cref="Parse(IMethodSymbol, AttributeData, Compilation, CancellationToken)"/> reports the first: the generator
-    /// uses the model, the analyzers report the failures, so the two never disagree. Checks that depend on a failed one
-    /// (the named members on the return shape and the containing type) are skipped.
+    /// Runs every check on <paramref name="method"/> and collects every failure, in a fixed order: the generator uses the
+    /// model, the analyzers report the failures, so the two never disagree. Checks that depend on a failed one (the named
+    /// members on the return shape and the containing type) are skipped.
     /// </summary>
     public static ParseResult Resolve(IMethodSymbol method, AttributeData attribute, KnownTypes known, CancellationToken cancellationToken)
     {

@@ -92,7 +92,7 @@ internal sealed class BreakerParticipant : CircuitCoordinator
 
     public void OnStateChanged(object? sender, CircuitStateChangedEventArgs change)
     {
-        if (change.IsDryRun)
+        if (change.IsMetricsOnly)
         {
             return;
         }

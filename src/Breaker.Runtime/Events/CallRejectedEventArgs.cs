@@ -5,12 +5,12 @@ namespace Breaker;
 /// <summary>Describes a call the circuit rejected without running it.</summary>
 public sealed class CallRejectedEventArgs : EventArgs
 {
-    internal CallRejectedEventArgs(CircuitBreaker breaker, CircuitState state, TimeSpan? retryAfter, bool isDryRun)
+    internal CallRejectedEventArgs(CircuitBreaker breaker, CircuitState state, TimeSpan? retryAfter, bool isMetricsOnly)
     {
         Breaker = breaker;
         State = state;
         RetryAfter = retryAfter;
-        IsDryRun = isDryRun;
+        IsMetricsOnly = isMetricsOnly;
     }
 
     /// <summary>The breaker that rejected the call.</summary>
@@ -23,5 +23,5 @@ public sealed class CallRejectedEventArgs : EventArgs
     public TimeSpan? RetryAfter { get; }
 
     /// <summary>True in <see cref="CircuitState.MetricsOnly"/>: the call would have been rejected, but it ran.</summary>
-    public bool IsDryRun { get; }
+    public bool IsMetricsOnly { get; }
 }

@@ -5,13 +5,13 @@ namespace Breaker;
 /// <summary>Describes a circuit's move from one state to another.</summary>
 public sealed class CircuitStateChangedEventArgs : EventArgs
 {
-    internal CircuitStateChangedEventArgs(CircuitBreaker breaker, CircuitState from, CircuitState to, TimeSpan? breakDuration, bool isDryRun)
+    internal CircuitStateChangedEventArgs(CircuitBreaker breaker, CircuitState from, CircuitState to, TimeSpan? breakDuration, bool isMetricsOnly)
     {
         Breaker = breaker;
         From = from;
         To = to;
         BreakDuration = breakDuration;
-        IsDryRun = isDryRun;
+        IsMetricsOnly = isMetricsOnly;
     }
 
     /// <summary>The breaker that changed.</summary>
@@ -27,5 +27,5 @@ public sealed class CircuitStateChangedEventArgs : EventArgs
     public TimeSpan? BreakDuration { get; }
 
     /// <summary>True when the breaker is in <see cref="CircuitState.MetricsOnly"/>: the change is what would have happened.</summary>
-    public bool IsDryRun { get; }
+    public bool IsMetricsOnly { get; }
 }

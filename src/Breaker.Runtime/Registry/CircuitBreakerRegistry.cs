@@ -2,20 +2,35 @@ using System;
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq;
+using System.Threading;
 
 namespace Breaker;
 
 /// <summary>
-/// The breakers of an application, by name. Generated code takes its breakers from <see cref="Default"/>; configuration
-/// registered here with <see cref="Configure"/> overrides what the attribute says.
+/// The breakers of an application, by name. Generated code declares its breakers to <see cref="Default"/> when its assembly
+/// loads and takes them from it on first use; configuration registered here with <see cref="Configure"/> overrides what
+/// the attribute says.
 /// </summary>
+/// <remarks>
+/// A declared breaker is created when the registry is first asked for it by name (<see cref="GetOrAdd"/>,
+/// <see cref="TryGet"/>, <see cref="Configure"/>) or asked to list its breakers (enumerating it, <see cref="Count"/>,
+/// <see cref="GetSummary"/>): as late as possible, so that it takes the <see cref="TimeProvider"/> and the configuration
+/// the application sets up at start-up. Listing creates only breakers that do not exist yet; it changes none that does.
+/// </remarks>
 public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Action<CircuitBreakerOptions>> _configurations = new(StringComparer.Ordinal);
     private readonly object _configureLock = new();
+
+    // Written under _configureLock, read without it: the first declaration of each name (it gives the breaker its code's
+    // options), and every declaration in the order made. The flag says some declared breaker may not exist yet.
+    private readonly ConcurrentDictionary<string, CircuitBreakerDeclaration> _declared = new(StringComparer.Ordinal);
+    private IReadOnlyList<CircuitBreakerDeclaration> _declarations = Array.Empty<CircuitBreakerDeclaration>();
+    private volatile bool _uncreatedDeclarations;
     private TimeProvider _timeProvider;
 
     /// <summary>Creates an empty registry.</summary>
@@ -32,8 +47,21 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
         set => _timeProvider = value ?? throw new ArgumentNullException(nameof(value));
     }
 
-    /// <summary>How many breakers the registry holds.</summary>
-    public int Count => _entries.Count;
+    /// <summary>How many breakers the registry holds, declared ones included.</summary>
+    public int Count
+    {
+        get
+        {
+            CreateDeclaredBreakers();
+            return _entries.Count;
+        }
+    }
+
+    /// <summary>
+    /// Every declaration made to this registry, in the order made (two methods may declare one name: both are listed).
+    /// Reading it creates nothing.
+    /// </summary>
+    public IReadOnlyList<CircuitBreakerDeclaration> Declarations => Volatile.Read(ref _declarations);
 
     /// <summary>Raised once for each breaker the registry creates, after it is stored (so logging and telemetry can attach).</summary>
     public event EventHandler<CircuitBreaker>? BreakerAdded;
@@ -46,9 +74,29 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     public event EventHandler<ConfigurationRejectedEventArgs>? ConfigurationRejected;
 
     /// <summary>
+    /// Records that the code declares a breaker, so the registry lists it (and judges its configuration by its code's
+    /// options) before its first call. The first declaration of a name gives the breaker its code's options; a later one
+    /// with the same name is listed in <see cref="Declarations"/> but changes nothing, nor does declaring a breaker that
+    /// already exists. Generated code calls this from a module initializer.
+    /// </summary>
+    public void Declare(CircuitBreakerDeclaration declaration)
+    {
+        ArgumentNullException.ThrowIfNull(declaration);
+        lock (_configureLock)
+        {
+            Volatile.Write(ref _declarations, new ReadOnlyCollection<CircuitBreakerDeclaration>([.. _declarations, declaration]));
+            if (_declared.TryAdd(declaration.Name, declaration) && !_entries.ContainsKey(declaration.Name))
+            {
+                _uncreatedDeclarations = true;
+            }
+        }
+    }
+
+    /// <summary>
     /// Returns the breaker called <paramref name="name"/>, creating it on first use. Its options are the library
-    /// defaults, then <paramref name="defaults"/> (for generated code, the attribute's values), then what was
-    /// registered with <see cref="Configure"/>. Later callers share the first caller's breaker and defaults.
+    /// defaults, then what the code says (the first <see cref="Declare">declaration</see> of the name, or else
+    /// <paramref name="defaults"/>), then what was registered with <see cref="Configure"/>. Later callers share the
+    /// first caller's breaker and options.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The options are invalid without any configuration; the message names the breaker and the option.</exception>
     public CircuitBreaker GetOrAdd(string name, Action<CircuitBreakerOptions>? defaults = null)
@@ -69,7 +117,8 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
                 return raced.Breaker;
             }
 
-            entry = new Entry(new CircuitBreaker(name, BuildOptions(name, defaults, out rejected), _timeProvider), defaults);
+            CircuitBreakerOptions code = CodeOptions(name, defaults);
+            entry = new Entry(new CircuitBreaker(name, BuildOptions(name, code, out rejected), _timeProvider), code);
             _entries[name] = entry;
         }
 
@@ -88,9 +137,12 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
 
     /// <summary>
     /// Sets the run-time configuration of the breaker called <paramref name="name"/>, replacing any earlier one. A breaker
-    /// that already exists is reconfigured at once, keeping its state; one created later starts with it.
+    /// that already exists is reconfigured at once, keeping its state; one created later starts with it. The result is
+    /// judged on top of the code's options when they are known: those of a breaker that exists or is declared.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The resulting options of a live breaker are invalid; it keeps its old ones.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The resulting options of a live or declared breaker are invalid; nothing changes (a live breaker keeps its options).
+    /// </exception>
     public void Configure(string name, Action<CircuitBreakerOptions> configure)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -99,22 +151,28 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
         {
             if (_entries.TryGetValue(name, out Entry? entry))
             {
-                var options = new CircuitBreakerOptions();
-                entry.Defaults?.Invoke(options);
+                CircuitBreakerOptions options = entry.CodeOptions.Clone();
                 configure(options);
                 options.Validate(name);
                 entry.Breaker.Reconfigure(options);
+            }
+            else if (_declared.TryGetValue(name, out CircuitBreakerDeclaration? declaration))
+            {
+                // Not created yet: judged by what its code declares, so a mistake surfaces here rather than on its first call.
+                CircuitBreakerOptions options = declaration.Options;
+                configure(options);
+                options.Validate(name);
             }
 
             _configurations[name] = configure;
         }
     }
 
-    /// <summary>Finds the breaker called <paramref name="name"/>, if it exists.</summary>
+    /// <summary>Finds the breaker called <paramref name="name"/>, if it exists or is declared.</summary>
     public bool TryGet(string name, [NotNullWhen(true)] out CircuitBreaker? breaker)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (_entries.TryGetValue(name, out Entry? entry))
+        if (_entries.TryGetValue(name, out Entry? entry) || (CreateIfDeclared(name) && _entries.TryGetValue(name, out entry)))
         {
             breaker = entry.Breaker;
             return true;
@@ -131,6 +189,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     /// <inheritdoc/>
     public IEnumerator<CircuitBreaker> GetEnumerator()
     {
+        CreateDeclaredBreakers();
         foreach (KeyValuePair<string, Entry> pair in _entries)
         {
             yield return pair.Value.Breaker;
@@ -139,14 +198,26 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private CircuitBreakerOptions BuildOptions(string name, Action<CircuitBreakerOptions>? defaults, out ArgumentOutOfRangeException? rejected)
+    /// <summary>Under the lock: what the code says about a breaker about to be created (its first declaration, or else <paramref name="defaults"/>).</summary>
+    private CircuitBreakerOptions CodeOptions(string name, Action<CircuitBreakerOptions>? defaults)
     {
-        rejected = null;
+        if (_declared.TryGetValue(name, out CircuitBreakerDeclaration? declaration))
+        {
+            return declaration.Options;
+        }
+
         var options = new CircuitBreakerOptions();
         defaults?.Invoke(options);
+        options.Validate(name);
+        return options;
+    }
+
+    private CircuitBreakerOptions BuildOptions(string name, CircuitBreakerOptions code, out ArgumentOutOfRangeException? rejected)
+    {
+        rejected = null;
         if (_configurations.TryGetValue(name, out Action<CircuitBreakerOptions>? configure))
         {
-            CircuitBreakerOptions configured = options.Clone();
+            CircuitBreakerOptions configured = code.Clone();
             configure(configured);
             try
             {
@@ -159,8 +230,49 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             }
         }
 
-        options.Validate(name);
-        return options;
+        return code;
+    }
+
+    /// <summary>Creates the breaker called <paramref name="name"/> if it is declared and not created yet; true when it exists afterwards.</summary>
+    private bool CreateIfDeclared(string name)
+    {
+        if (_entries.ContainsKey(name))
+        {
+            return true;
+        }
+
+        if (!_declared.ContainsKey(name))
+        {
+            return false;
+        }
+
+        GetOrAdd(name);
+        return true;
+    }
+
+    /// <summary>
+    /// Creates every declared breaker that does not exist yet, outside the lock (so BreakerAdded is raised as on a first
+    /// call). The flag is cleared only once every declared breaker exists, so a listing racing another one misses none.
+    /// </summary>
+    private void CreateDeclaredBreakers()
+    {
+        if (!_uncreatedDeclarations)
+        {
+            return;
+        }
+
+        foreach (string name in _declared.Keys)
+        {
+            CreateIfDeclared(name);
+        }
+
+        lock (_configureLock)
+        {
+            if (_declared.Keys.All(_entries.ContainsKey))
+            {
+                _uncreatedDeclarations = false;
+            }
+        }
     }
 
     private void Notify<TEventArgs>(EventHandler<TEventArgs> handlers, TEventArgs args)
@@ -178,5 +290,6 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
         }
     }
 
-    private sealed record Entry(CircuitBreaker Breaker, Action<CircuitBreakerOptions>? Defaults);
+    /// <summary>A breaker, and the options its code gave it (what a new configuration is applied on top of).</summary>
+    private sealed record Entry(CircuitBreaker Breaker, CircuitBreakerOptions CodeOptions);
 }

@@ -24,7 +24,7 @@ public sealed class CircuitBreakerRegistrySummary
     /// <summary>How many breakers the registry holds.</summary>
     public int Total => Breakers.Count;
 
-    /// <summary>True when every breaker is closed (or in a dry run), so nothing is being rejected.</summary>
+    /// <summary>True when every breaker is closed (or metrics-only), so nothing is being rejected.</summary>
     public bool AllClosed => Breakers.All(static b => b.State is CircuitState.Closed or CircuitState.MetricsOnly);
 
     /// <summary>Draws the summary as a tree: one branch per breaker with its state and counts.</summary>

@@ -82,6 +82,19 @@ public partial class SlowService
     private ValueTask<int> WithoutTokenAsyncCore() => new(Pending.Task);
 
     private static ValueTask<int> Late(Exception error) => new(error is TimeoutException ? -1 : -2);
+
+    // The longest timeout the attribute can state (TimeoutMs is an int: about 24.8 days), with a token and without one.
+    [CircuitBreaker("e2e-timeout-longest", TimeoutMs = int.MaxValue)]
+    public partial Task<int> LongestWithTokenAsync(CancellationToken cancellationToken);
+
+    private async Task<int> LongestWithTokenAsyncCore(CancellationToken cancellationToken) => await Pending.Task.WaitAsync(cancellationToken);
+
+#pragma warning disable BRK0020
+    [CircuitBreaker("e2e-timeout-longest-wait", TimeoutMs = int.MaxValue)]
+    public partial ValueTask<int> LongestWithoutTokenAsync();
+#pragma warning restore BRK0020
+
+    private ValueTask<int> LongestWithoutTokenAsyncCore() => new(Pending.Task);
 }
 
 public partial class Mailer

@@ -55,6 +55,16 @@ public class ConfigurationDiagnosticsTests
     public Task Settings_at_the_edges_of_their_ranges_are_fine(string arguments) => Verify.VerifyAsync(Guard("\"b\", " + arguments));
 
     [Fact]
+    public Task The_longest_timeout_the_attribute_can_state_is_fine() => Verify.VerifyAsync(
+        """
+        public partial class C
+        {
+            [CircuitBreaker("b", TimeoutMs = int.MaxValue)] public partial Task<int> GetAsync(CancellationToken ct);
+            private Task<int> GetAsyncCore(CancellationToken ct) => Task.FromResult(1);
+        }
+        """);
+
+    [Fact]
     public Task A_timeout_on_a_synchronous_method_is_an_error() => Verify.VerifyAsync(
         Guard("\"b\", {|#0:TimeoutMs = 100|}"),
         Verify.Diagnostic(DiagnosticDescriptors.TimeoutOnSynchronousMethod).WithLocation(0).WithArguments("Get"));

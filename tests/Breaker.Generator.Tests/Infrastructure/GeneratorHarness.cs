@@ -54,6 +54,12 @@ public static class GeneratorHarness
                 .OrderBy(s => s.HintName, StringComparer.Ordinal)
                 .Select(s => "//// " + s.HintName + "\n" + s.SourceText.ToString().Replace("\r\n", "\n")));
 
+    /// <summary>The declarations the pipeline collected for the assembly's module initializer.</summary>
+    internal static IReadOnlyList<BreakerDeclarationModel> Declarations(GeneratorRunResult result) =>
+        result.TrackedSteps.TryGetValue(TrackingNames.Declarations, out ImmutableArray<IncrementalGeneratorRunStep> steps)
+            ? steps.SelectMany(s => s.Outputs).SelectMany(o => (EquatableArray<BreakerDeclarationModel>)o.Value).ToList()
+            : [];
+
     /// <summary>The models the pipeline produced for the methods that yield code.</summary>
     internal static IReadOnlyList<GuardedMethodModel> Models(GeneratorRunResult result) =>
         result.TrackedSteps.TryGetValue(TrackingNames.SupportedMethods, out ImmutableArray<IncrementalGeneratorRunStep> steps)

@@ -107,6 +107,33 @@ public static class Shapes
             }
             """,
 
+        ["ExceptionTypesNamedLikeKeywords"] = """
+            namespace Odd;
+
+            public sealed class Default : Exception { }
+
+            public sealed class Await : Exception { }
+
+            public partial class Worker
+            {
+                [CircuitBreaker("odd", Fallback = nameof(Fallback))]
+                public partial Task<int> RunAsync(CancellationToken cancellationToken);
+
+                private Task<int> RunAsyncCore(CancellationToken cancellationToken) => Task.FromResult(1);
+
+                private static int Fallback(Default error) => -1;
+
+                private static int Fallback(Await error) => -2;
+
+                [CircuitBreaker("odd-sync", Fallback = nameof(SyncFallback))]
+                public partial int Run();
+
+                private int RunCore() => 1;
+
+                private static int SyncFallback(Default error) => -1;
+            }
+            """,
+
         ["FallbackOverloadsByExceptionType"] = """
             namespace Net;
 

@@ -1,0 +1,24 @@
+using System.Linq;
+
+namespace Breaker.Generator.Model;
+
+/// <summary>One breaker a guarded method declares, as the assembly's module initializer tells the registry about it.</summary>
+/// <param name="Breaker">The breaker's name and the attribute's explicit settings.</param>
+/// <param name="DeclaringType">The containing type as C# writes it, without <c>global::</c> or <c>@</c> (<c>Shop.Outer&lt;T&gt;.Inner</c>).</param>
+/// <param name="MethodName">The guarded method's name, without <c>@</c>.</param>
+internal sealed record BreakerDeclarationModel(BreakerSettingsModel Breaker, string DeclaringType, string MethodName)
+{
+    /// <summary>The declaration of a method that yields code.</summary>
+    public static BreakerDeclarationModel From(GuardedMethodModel method)
+    {
+        string type = string.Join(".", method.ContainingTypes.Select(static t =>
+            Plain(t.Name) + (t.TypeParameters.Count == 0 ? string.Empty : "<" + string.Join(", ", t.TypeParameters.Select(Plain)) + ">")));
+        return new BreakerDeclarationModel(
+            method.Breaker,
+            method.Namespace is null ? type : string.Join(".", method.Namespace.Split('.').Select(Plain)) + "." + type,
+            Plain(method.Signature.Name));
+    }
+
+    // Identifiers are kept escaped for code (@class); the declaration names them as a reader would.
+    private static string Plain(string identifier) => identifier.TrimStart('@');
+}
