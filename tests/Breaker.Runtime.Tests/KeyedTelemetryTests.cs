@@ -32,7 +32,7 @@ public sealed class KeyedTelemetryTests
         Assert.Equal(51, listener.Measurements.Count(static m => m.Instrument == "breaker.calls"));
         Assert.DoesNotContain(listener.Measurements, static m => m.Tags.ContainsKey("breaker.key"));
         Assert.DoesNotContain(listener.Measurements, static m => m.Instrument == "breaker.state");
-        Dictionary<string, double> keysByState = listener.Measurements
+        var keysByState = listener.Measurements
             .Where(static m => m.Instrument == "breaker.group.keys")
             .ToDictionary(static m => (string)m.Tags["breaker.state"]!, static m => m.Value);
         Assert.Equal(new Dictionary<string, double> { ["closed"] = 49, ["open"] = 1, ["half_open"] = 0, ["isolated"] = 0, ["metrics_only"] = 0 }, keysByState);
