@@ -36,13 +36,13 @@ public sealed class DependencyInjectionTests(RedisServer redis)
         CircuitBreaker quotes = registry.GetOrAdd("quotes");
         CircuitBreaker other = registry.GetOrAdd("other");
 
-        await Poll.UntilAsync(async () => await db.KeyExistsAsync($"{prefix}:breaker:{{quotes}}:counts:web-1"), "the instance published its counts");
+        await Poll.UntilAsync(async () => await db.KeyExistsAsync($"{prefix}:v2:breaker:{{quotes}}:counts:web-1"), "the instance published its counts");
         Assert.NotNull(quotes.Coordinator);
         Assert.Null(other.Coordinator);
-        Assert.False(await db.KeyExistsAsync($"{prefix}:breaker:{{other}}:counts:web-1"));
+        Assert.False(await db.KeyExistsAsync($"{prefix}:v2:breaker:{{other}}:counts:web-1"));
 
         await host.StopAsync();
-        Assert.False(await db.KeyExistsAsync($"{prefix}:breaker:{{quotes}}:counts:web-1"));
+        Assert.False(await db.KeyExistsAsync($"{prefix}:v2:breaker:{{quotes}}:counts:web-1"));
         Assert.Null(quotes.Coordinator);
     }
 

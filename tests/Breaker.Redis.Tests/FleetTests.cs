@@ -102,7 +102,7 @@ public sealed class FleetTests(RedisServer redis)
 
             // The fleet's break ends while Redis is away: nobody holds a probe lease, so each breaker probes for itself.
             dependency.Failing = false;
-            fleet.Time.Advance(TestFleet.BreakDuration);
+            await fleet.AdvanceAsync(TestFleet.BreakDuration);
             for (int round = 0; round < 2 * TestFleet.SuccessThreshold; round++)
             {
                 await fleet.RoundAsync();
@@ -133,7 +133,7 @@ public sealed class FleetTests(RedisServer redis)
 
             // ...and close on their own probes.
             dependency.Failing = false;
-            fleet.Time.Advance(TestFleet.BreakDuration);
+            await fleet.AdvanceAsync(TestFleet.BreakDuration);
             for (int round = 0; round < TestFleet.SuccessThreshold; round++)
             {
                 await fleet.RoundAsync();

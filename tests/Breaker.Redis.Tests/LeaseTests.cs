@@ -20,7 +20,7 @@ public sealed class LeaseTests(RedisServer redis)
         // The break ends: every instance asks for the lease on its next call, and one gets it.
         dependency.Failing = false;
         dependency.ResetCount();
-        fleet.Time.Advance(TestFleet.BreakDuration);
+        await fleet.AdvanceAsync(TestFleet.BreakDuration);
         await fleet.RoundAsync();
         FleetInstance? holder = null;
         await Poll.UntilAsync(() => (holder = fleet.Instances.SingleOrDefault(static i => Participant(i).HoldsLease)) is not null, "an instance took the probe lease");
@@ -52,7 +52,7 @@ public sealed class LeaseTests(RedisServer redis)
         // After the break only instances 1 and 2 receive calls; instance 0's publish rounds go on reading its breaker.
         dependency.Failing = false;
         dependency.ResetCount();
-        fleet.Time.Advance(TestFleet.BreakDuration);
+        await fleet.AdvanceAsync(TestFleet.BreakDuration);
         FleetInstance idle = fleet.Instances[0];
         await Poll.UntilAsync(
             async () =>
@@ -80,7 +80,7 @@ public sealed class LeaseTests(RedisServer redis)
         }
 
         // The break ends with no call: publish rounds read every breaker, and so does this test, again and again.
-        fleet.Time.Advance(TestFleet.BreakDuration);
+        await fleet.AdvanceAsync(TestFleet.BreakDuration);
         for (int tick = 0; tick < 5; tick++)
         {
             await fleet.TickAsync();

@@ -21,22 +21,35 @@ public sealed class TestFleet : IAsyncDisposable
     public static readonly TimeSpan PublishInterval = TimeSpan.FromSeconds(1);
 
     private readonly HttpClient _http;
+    private readonly List<FleetInstance> _instances;
+    private readonly Dependency _dependency;
+    private readonly RedisServer? _redis;
+    private readonly Action<int, RedisCoordinationOptions>? _configure;
+    private readonly Func<int, TimeSpan>? _clockOffset;
+    private ConnectionMultiplexer? _control;
 
-
-    private TestFleet(FakeTimeProvider time, HttpClient http, IReadOnlyList<FleetInstance> instances, ListLogger log)
+    private TestFleet(FakeTimeProvider time, HttpClient http, string prefix, Dependency dependency, RedisServer? redis, Action<int, RedisCoordinationOptions>? configure, Func<int, TimeSpan>? clockOffset)
     {
-        Log = log;
+        Log = new ListLogger();
         Time = time;
+        Prefix = prefix;
         _http = http;
-        Instances = instances;
+        _instances = [];
+        _dependency = dependency;
+        _redis = redis;
+        _configure = configure;
+        _clockOffset = clockOffset;
     }
 
     public FakeTimeProvider Time { get; }
 
+    /// <summary>The application's key prefix in Redis.</summary>
+    public string Prefix { get; }
+
     /// <summary>What the fleet's coordinators logged.</summary>
     public ListLogger Log { get; }
 
-    public IReadOnlyList<FleetInstance> Instances { get; }
+    public IReadOnlyList<FleetInstance> Instances => _instances;
 
     public bool Coordinated => Instances.Any(static i => i.Coordinator is not null);
 
@@ -50,47 +63,82 @@ public sealed class TestFleet : IAsyncDisposable
     }
 
     /// <summary>Starts <paramref name="count"/> instances; with <paramref name="redis"/> null they are plain local breakers.</summary>
-    public static async Task<TestFleet> StartAsync(int count, Dependency dependency, RedisServer? redis, Action<RedisCoordinationOptions>? configure = null)
+    public static Task<TestFleet> StartAsync(int count, Dependency dependency, RedisServer? redis, Action<RedisCoordinationOptions>? configure = null) =>
+        StartAsync(count, dependency, redis, configure is null ? null : (_, o) => configure(o), clockOffset: null);
+
+    /// <summary>
+    /// Starts <paramref name="count"/> instances, each with options set by <paramref name="configure"/> (given the instance's
+    /// index) and a clock off by <paramref name="clockOffset"/> (given the index; none when null).
+    /// </summary>
+    public static async Task<TestFleet> StartAsync(
+        int count,
+        Dependency dependency,
+        RedisServer? redis,
+        Action<int, RedisCoordinationOptions>? configure,
+        Func<int, TimeSpan>? clockOffset)
     {
-        var time = new FakeTimeProvider();
-        var http = new HttpClient();
-        string prefix = "test-" + Guid.NewGuid().ToString("N")[..12];
-        var instances = new List<FleetInstance>();
-        var log = new ListLogger();
+        var fleet = new TestFleet(new FakeTimeProvider(), new HttpClient(), "test-" + Guid.NewGuid().ToString("N")[..12], dependency, redis, configure, clockOffset);
         for (int i = 0; i < count; i++)
         {
-            var registry = new CircuitBreakerRegistry(time);
-            string name = $"instance-{i}";
-            ConnectionMultiplexer? connection = null;
-            ObservedConnection? observed = null;
-            RedisFleetCoordinator? coordinator = null;
-            if (redis is not null)
-            {
-                connection = await ConnectAsync(redis);
-                var options = new RedisCoordinationOptions
-                {
-                    KeyPrefix = prefix,
-                    InstanceId = name,
-                    PublishInterval = PublishInterval,
-                    ProbeLeaseDuration = TimeSpan.FromSeconds(5),
-                    OperationTimeout = TimeSpan.FromSeconds(1),
-                };
-                configure?.Invoke(options);
-                coordinator = new RedisFleetCoordinator(registry, ObservedConnection.Wrap(connection, out observed), options, log);
-            }
-
-            var instance = new FleetInstance(name, registry, http, dependency.Address, connection, observed, coordinator);
-            coordinator?.Start();
-            instances.Add(instance);
+            await fleet.StartInstanceAsync();
         }
 
-        var fleet = new TestFleet(time, http, instances, log);
         if (fleet.Coordinated)
         {
-            await Poll.UntilAsync(() => instances.All(static i => i.Coordinator!.IsCoordinating), "every instance reached Redis");
+            await Poll.UntilAsync(() => fleet.Instances.All(static i => i.Coordinator!.IsCoordinating), "every instance reached Redis");
         }
 
         return fleet;
+    }
+
+    /// <summary>Starts one more instance of the same application (an instance that joins later) and waits until it reached Redis.</summary>
+    public async Task<FleetInstance> JoinAsync()
+    {
+        FleetInstance instance = await StartInstanceAsync();
+        await WaitUntilEveryInstanceCoordinatesAsync();
+        return instance;
+    }
+
+    /// <summary>
+    /// Steps the publish loops until every instance coordinates again (after Redis came back, say). A generous ceiling on a
+    /// background exchange, never the expected path of a test's assertion.
+    /// </summary>
+    public Task WaitUntilEveryInstanceCoordinatesAsync() => Poll.UntilAsync(
+        async () =>
+        {
+            await TickAsync();
+            return Instances.All(static i => i.Coordinator!.IsCoordinating);
+        },
+        "every instance coordinated with the fleet");
+
+    private async Task<FleetInstance> StartInstanceAsync()
+    {
+        int index = _instances.Count;
+        TimeProvider clock = _clockOffset is null ? Time : new InstanceClock(Time, _clockOffset(index));
+        var registry = new CircuitBreakerRegistry(clock);
+        string name = $"instance-{index}";
+        ConnectionMultiplexer? connection = null;
+        ObservedConnection? observed = null;
+        RedisFleetCoordinator? coordinator = null;
+        if (_redis is not null)
+        {
+            connection = await ConnectAsync(_redis);
+            var options = new RedisCoordinationOptions
+            {
+                KeyPrefix = Prefix,
+                InstanceId = name,
+                PublishInterval = PublishInterval,
+                ProbeLeaseDuration = TimeSpan.FromSeconds(5),
+                OperationTimeout = TimeSpan.FromSeconds(1),
+            };
+            _configure?.Invoke(index, options);
+            coordinator = new RedisFleetCoordinator(registry, ObservedConnection.Wrap(connection, out observed), options, Log);
+        }
+
+        var instance = new FleetInstance(name, registry, _http, _dependency.Address, connection, observed, coordinator);
+        coordinator?.Start();
+        _instances.Add(instance);
+        return instance;
     }
 
     public static Task<ConnectionMultiplexer> ConnectAsync(RedisServer redis) =>
@@ -105,7 +153,19 @@ public sealed class TestFleet : IAsyncDisposable
             HeartbeatInterval = TimeSpan.FromMilliseconds(200),
         });
 
-    /// <summary>Moves the clock one publish interval and waits until every instance has finished a publish round.</summary>
+    /// <summary>Moves the fake clock, and Redis's clock for this fleet's keys with it (see <see cref="RedisClock"/>).</summary>
+    public async Task AdvanceAsync(TimeSpan step)
+    {
+        if (_redis is not null)
+        {
+            _control ??= await ConnectAsync(_redis);
+            await RedisClock.AdvanceAsync(_control, _redis, Prefix, step);
+        }
+
+        Time.Advance(step);
+    }
+
+    /// <summary>Moves the clocks one publish interval and waits until every instance has finished a publish round.</summary>
     public async Task TickAsync()
     {
         if (!Coordinated)
@@ -113,9 +173,10 @@ public sealed class TestFleet : IAsyncDisposable
             return;
         }
 
-        long[] before = Instances.Select(static i => i.Coordinator!.Ticks).ToArray();
-        Time.Advance(PublishInterval);
-        await Poll.UntilAsync(() => Instances.Select((i, n) => i.Coordinator!.Ticks > before[n]).All(static done => done), "every instance finished a publish round");
+        FleetInstance[] instances = Instances.Where(static i => i.Coordinator is not null).ToArray();
+        long[] before = instances.Select(static i => i.Coordinator!.Ticks).ToArray();
+        await AdvanceAsync(PublishInterval);
+        await Poll.UntilAsync(() => instances.Select((i, n) => i.Coordinator!.Ticks > before[n]).All(static done => done), "every instance finished a publish round");
     }
 
     /// <summary>Each chosen instance makes one call, then every loop runs two rounds, so whatever the fleet decided from these calls has reached every instance.</summary>
@@ -156,7 +217,7 @@ public sealed class TestFleet : IAsyncDisposable
         await RunUntilAllOpenAsync();
         dependency.Failing = false;
         dependency.ResetCount();
-        Time.Advance(BreakDuration);
+        await AdvanceAsync(BreakDuration);
         for (int round = 0; Instances.Any(static i => i.Breaker.State != CircuitState.Closed); round++)
         {
             Assert.True(round < 40, "the breakers did not all close");
@@ -174,5 +235,9 @@ public sealed class TestFleet : IAsyncDisposable
         }
 
         _http.Dispose();
+        if (_control is not null)
+        {
+            await _control.DisposeAsync();
+        }
     }
 }
