@@ -175,7 +175,7 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
                 work.Add(db.SetRemoveAsync(participant.Keys.Instances, _options.InstanceId));
                 if (participant.HoldsLease)
                 {
-                    work.Add(db.LockReleaseAsync(participant.Keys.ProbeLease, _options.InstanceId));
+                    work.Add(FleetScripts.ReleaseLeaseAsync(db, participant.Keys.ProbeLease, _options.InstanceId));
                 }
             }
 

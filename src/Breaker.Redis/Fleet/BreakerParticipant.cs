@@ -42,7 +42,7 @@ internal sealed class BreakerParticipant : CircuitCoordinator
     /// <summary>How long the current fleet break's record outlives its end (loop only).</summary>
     public TimeSpan Grace { get; private set; }
 
-    /// <summary>The probe lease's holder as last read, and since when (loop clock) it held it without a verdict (loop only).</summary>
+    /// <summary>The probe lease key's value as last read, and since when (loop clock) it held it without a verdict (loop only).</summary>
     public string? LeaseHolder { get; private set; }
 
     public long LeaseHolderSince { get; private set; }
@@ -168,12 +168,15 @@ internal sealed class BreakerParticipant : CircuitCoordinator
         return !_windowStale;
     }
 
-    /// <summary>Keeps what the last read showed, for <see cref="GetStatus"/> and for how long one holder kept the lease (loop only).</summary>
-    public void Observed(string? leaseHolder, long now)
+    /// <summary>
+    /// Keeps what the last read showed (loop only): for <see cref="GetStatus"/>, the lease holder if it is an instance id;
+    /// for how long one holder kept the lease, whatever the lease key holds (a squatter may write anything).
+    /// </summary>
+    public void Observed(string? leaseValue, string? leaseHolder, long now)
     {
-        if (leaseHolder != LeaseHolder)
+        if (leaseValue != LeaseHolder)
         {
-            LeaseHolder = leaseHolder;
+            LeaseHolder = leaseValue;
             LeaseHolderSince = now;
         }
 

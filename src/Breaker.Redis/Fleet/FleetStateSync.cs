@@ -62,10 +62,7 @@ internal sealed class FleetStateSync
     {
         IDatabase db = _exchange.Connection.GetDatabase();
         string value = state.Format(_signer, p.Keys.State);
-        ITransaction transaction = db.CreateTransaction();
-        transaction.AddCondition(p.StateValue.IsNull ? Condition.KeyNotExists(p.Keys.State) : Condition.StringEqual(p.Keys.State, p.StateValue));
-        _ = transaction.StringSetAsync(p.Keys.State, value, state.TimeToLive);
-        if (!await _exchange.WaitAsync(transaction.ExecuteAsync(), stopping).ConfigureAwait(false))
+        if (!await _exchange.WaitAsync(FleetScripts.CompareAndSetAsync(db, p.Keys.State, p.StateValue, value, state.TimeToLive), stopping).ConfigureAwait(false))
         {
             return false;
         }
@@ -85,7 +82,7 @@ internal sealed class FleetStateSync
     {
         p.StateValue = read.Value;
         bool writeEpochBack = ApplyRecord(p, read.Value, read.TimeToLive);
-        p.Observed(LeaseHolder(p, read.LeaseHolder), _time.GetTimestamp());
+        p.Observed(read.LeaseHolder, LeaseHolder(p, read.LeaseHolder), _time.GetTimestamp());
         return writeEpochBack;
     }
 
@@ -93,8 +90,10 @@ internal sealed class FleetStateSync
     {
         if (!FleetState.TryParse(value, p.Keys.State, _signer, out FleetState? state, out string? problem) && problem is not null)
         {
-            // Garbage, forged or unsigned: as good as no record at all (the fleet falls back to what each instance sees).
+            // Garbage, forged or unsigned: it changes nothing here (whatever was applied stays applied), and the next
+            // record this instance writes replaces it.
             _untrusted.Report("state record", p.Keys.State, p.Breaker.Name, problem);
+            return false;
         }
 
         if (state is null)

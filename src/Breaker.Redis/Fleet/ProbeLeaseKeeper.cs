@@ -47,7 +47,7 @@ internal sealed class ProbeLeaseKeeper
             {
                 // Renewed every round while its breaker gets calls, probing or about to: the lease in Redis lives as long
                 // as this instance believes it holds it, so no other instance probes meanwhile.
-                bool kept = await _exchange.WaitAsync(db.LockExtendAsync(p.Keys.ProbeLease, _options.InstanceId, _options.ProbeLeaseDuration), stopping).ConfigureAwait(false);
+                bool kept = await _exchange.WaitAsync(FleetScripts.ExtendLeaseAsync(db, p.Keys.ProbeLease, _options.InstanceId, _options.ProbeLeaseDuration), stopping).ConfigureAwait(false);
                 p.HoldsLease = kept;
                 if (kept)
                 {
@@ -117,7 +117,7 @@ internal sealed class ProbeLeaseKeeper
         }
         finally
         {
-            await _exchange.WaitAsync(db.LockReleaseAsync(p.Keys.ProbeLease, _options.InstanceId), stopping).ConfigureAwait(false);
+            await _exchange.WaitAsync(FleetScripts.ReleaseLeaseAsync(db, p.Keys.ProbeLease, _options.InstanceId), stopping).ConfigureAwait(false);
         }
     }
 

@@ -218,13 +218,23 @@ public sealed class TestFleet : IAsyncDisposable
         dependency.Failing = false;
         dependency.ResetCount();
         await AdvanceAsync(BreakDuration);
+        return await ProbesUntilAllClosedAfterTheBreakAsync(dependency);
+    }
+
+    /// <summary>
+    /// Runs rounds in which only the instances whose breaker is not closed call (so each request is a probe) until every
+    /// breaker is closed; returns the requests the dependency received meanwhile.
+    /// </summary>
+    public async Task<long> ProbesUntilAllClosedAfterTheBreakAsync(Dependency dependency)
+    {
+        long before = dependency.Requests;
         for (int round = 0; Instances.Any(static i => i.Breaker.State != CircuitState.Closed); round++)
         {
             Assert.True(round < 40, "the breakers did not all close");
             await RoundAsync(static i => i.Breaker.State != CircuitState.Closed);
         }
 
-        return dependency.Requests;
+        return dependency.Requests - before;
     }
 
     public async ValueTask DisposeAsync()
