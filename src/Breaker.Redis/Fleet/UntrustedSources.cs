@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Concurrent;
 using System.Text;
+using System.Threading;
 using Breaker.Logging;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +16,7 @@ internal sealed class UntrustedSources
     public const int MaxSources = 1000;
     private const int MaxShown = 64;
 
-    private readonly ConcurrentDictionary<string, byte> _reported = new(System.StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _reported = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
     private int _full;
 
@@ -26,7 +28,7 @@ internal sealed class UntrustedSources
         string shown = Shown(source);
         if (_reported.Count >= MaxSources)
         {
-            if (System.Threading.Interlocked.Exchange(ref _full, 1) == 0)
+            if (Interlocked.Exchange(ref _full, 1) == 0)
             {
                 Log.UntrustedSourcesFull(_logger, MaxSources);
             }
@@ -43,7 +45,7 @@ internal sealed class UntrustedSources
     /// <summary>What came from outside is shown short and printable, whatever it holds.</summary>
     private static string Shown(string text)
     {
-        var shown = new StringBuilder(System.Math.Min(text.Length, MaxShown) + 1);
+        var shown = new StringBuilder(Math.Min(text.Length, MaxShown) + 1);
         foreach (char c in text.Length > MaxShown ? text[..MaxShown] : text)
         {
             shown.Append(c is < ' ' or > '~' ? '?' : c);

@@ -15,47 +15,38 @@ namespace Breaker.HealthChecks;
 /// </summary>
 internal sealed class RedisCoordinationHealthCheck(IEnumerable<IHostedService> hosted) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Check(hosted.OfType<RedisCoordinationService>().ToArray(), context.Registration.FailureStatus));
+
+    private static HealthCheckResult Check(RedisCoordinationService[] services, HealthStatus failure)
     {
-        RedisCoordinationService[] services = hosted.OfType<RedisCoordinationService>().ToArray();
-        HealthStatus failure = context.Registration.FailureStatus;
         if (services.Length == 0)
         {
-            return Task.FromResult(new HealthCheckResult(failure, "Fleet coordination is not registered (AddRedisCoordination)."));
+            return new HealthCheckResult(failure, "Fleet coordination is not registered (AddRedisCoordination).");
         }
 
+        var data = new Dictionary<string, object>();
         foreach (RedisCoordinationService service in services)
         {
-            RedisFleetCoordinator? coordinator = service.Coordinator;
-            if (coordinator is null)
+            if (service.Coordinator is not { } coordinator)
             {
                 string why = service.Failed ? "could not start (see the log)" : "has not started yet (connecting to Redis)";
-                return Task.FromResult(new HealthCheckResult(failure, $"Fleet coordination {why}: circuit breakers act on their own."));
+                return new HealthCheckResult(failure, $"Fleet coordination {why}: circuit breakers act on their own.");
             }
 
-            var data = new Dictionary<string, object>
-            {
-                ["instanceId"] = coordinator.InstanceId,
-                ["isCoordinating"] = coordinator.IsCoordinating,
-                ["breakers"] = coordinator.Participants,
-                ["leftOut"] = coordinator.LeftOut,
-            };
+            data["instanceId"] = coordinator.InstanceId;
+            data["isCoordinating"] = coordinator.IsCoordinating;
+            data["breakers"] = coordinator.Participants;
+            data["leftOut"] = coordinator.LeftOut;
             if (!coordinator.IsCoordinating)
             {
-                return Task.FromResult(new HealthCheckResult(
+                return new HealthCheckResult(
                     failure,
                     $"Redis is out of reach: the {coordinator.Participants} coordinated circuit breakers of instance {coordinator.InstanceId} act on their own.",
-                    data: data));
-            }
-
-            if (services.Length == 1)
-            {
-                return Task.FromResult(HealthCheckResult.Healthy(
-                    $"Instance {coordinator.InstanceId} coordinates {coordinator.Participants} circuit breakers with the fleet.",
-                    data));
+                    data: data);
             }
         }
 
-        return Task.FromResult(HealthCheckResult.Healthy("Every fleet coordinator reaches Redis."));
+        return HealthCheckResult.Healthy($"Instance {data["instanceId"]} coordinates {data["breakers"]} circuit breakers with the fleet.", data);
     }
 }

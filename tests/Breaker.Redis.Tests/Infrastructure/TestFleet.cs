@@ -27,6 +27,7 @@ public sealed class TestFleet : IAsyncDisposable
     private readonly Action<int, RedisCoordinationOptions>? _configure;
     private readonly Func<int, TimeSpan>? _clockOffset;
     private ConnectionMultiplexer? _control;
+    private (string User, string Password)? _redisUser;
 
     private TestFleet(FakeTimeProvider time, HttpClient http, string prefix, Dependency dependency, RedisServer? redis, Action<int, RedisCoordinationOptions>? configure, Func<int, TimeSpan>? clockOffset)
     {
@@ -68,16 +69,22 @@ public sealed class TestFleet : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="count"/> instances, each with options set by <paramref name="configure"/> (given the instance's
-    /// index) and a clock off by <paramref name="clockOffset"/> (given the index; none when null).
+    /// index) and a clock off by <paramref name="clockOffset"/> (given the index; none when null), under
+    /// <paramref name="prefix"/> (a new one when empty), connecting as <paramref name="redisUser"/> (the default user when null).
     /// </summary>
     public static async Task<TestFleet> StartAsync(
         int count,
         Dependency dependency,
         RedisServer? redis,
         Action<int, RedisCoordinationOptions>? configure,
-        Func<int, TimeSpan>? clockOffset)
+        Func<int, TimeSpan>? clockOffset,
+        string prefix = "",
+        (string User, string Password)? redisUser = null)
     {
-        var fleet = new TestFleet(new FakeTimeProvider(), new HttpClient(), "test-" + Guid.NewGuid().ToString("N")[..12], dependency, redis, configure, clockOffset);
+        var fleet = new TestFleet(new FakeTimeProvider(), new HttpClient(), prefix.Length > 0 ? prefix : "test-" + Guid.NewGuid().ToString("N")[..12], dependency, redis, configure, clockOffset)
+        {
+            _redisUser = redisUser,
+        };
         for (int i = 0; i < count; i++)
         {
             await fleet.StartInstanceAsync();
@@ -122,7 +129,7 @@ public sealed class TestFleet : IAsyncDisposable
         RedisFleetCoordinator? coordinator = null;
         if (_redis is not null)
         {
-            connection = await ConnectAsync(_redis);
+            connection = await ConnectAsync(_redis, _redisUser?.User, _redisUser?.Password);
             var options = new RedisCoordinationOptions
             {
                 KeyPrefix = Prefix,
@@ -141,10 +148,13 @@ public sealed class TestFleet : IAsyncDisposable
         return instance;
     }
 
-    public static Task<ConnectionMultiplexer> ConnectAsync(RedisServer redis) =>
+    /// <summary>A connection as the instances make it; with <paramref name="user"/>, as that Redis ACL user.</summary>
+    public static Task<ConnectionMultiplexer> ConnectAsync(RedisServer redis, string? user = null, string? password = null) =>
         ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
             EndPoints = { { "127.0.0.1", redis.Port } },
+            User = user,
+            Password = password,
             AbortOnConnectFail = false,
             ConnectTimeout = 2000,
             AsyncTimeout = 2000,
