@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Text;
 using Breaker.Protocol;
 
 namespace Breaker;
@@ -24,7 +25,7 @@ public sealed class RedisCoordinationOptions
     /// This instance's name in the fleet (unique per process): printable ASCII without spaces or <c>|</c>, at most 128
     /// characters. The default combines the machine name, the process id and a random suffix.
     /// </summary>
-    public string InstanceId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
+    public string InstanceId { get; set; } = DefaultInstanceId();
 
     /// <summary>
     /// The breakers that take part, by name, or by group for keyed breakers (<see cref="CircuitBreaker.Group"/>, such as
@@ -169,6 +170,19 @@ public sealed class RedisCoordinationOptions
         }
 
         return copy;
+    }
+
+    /// <summary>The machine name (what of it is printable ASCII, at most 64 characters), the process id and a random suffix.</summary>
+    private static string DefaultInstanceId()
+    {
+        string machine = Environment.MachineName;
+        var name = new StringBuilder(Math.Min(machine.Length, 64));
+        foreach (char c in machine.AsSpan(0, Math.Min(machine.Length, 64)))
+        {
+            name.Append(c is > ' ' and <= '~' and not '|' ? c : '-');
+        }
+
+        return $"{name}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
     }
 
     private static void RequireBetween(TimeSpan value, TimeSpan min, TimeSpan max, string name)
