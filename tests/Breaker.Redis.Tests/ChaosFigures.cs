@@ -4,7 +4,6 @@ using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
 using Breaker.Redis.Tests.Infrastructure;
-using StackExchange.Redis;
 using Xunit.Abstractions;
 
 namespace Breaker.Redis.Tests;
@@ -17,8 +16,6 @@ namespace Breaker.Redis.Tests;
 [Collection(RedisCollection.Name)]
 public sealed class ChaosFigures(RedisServer redis, ITestOutputHelper output)
 {
-    private const string Key = "0123456789abcdef0123456789abcdef-fleet";
-
     [Fact]
     public async Task How_long_healthy_breakers_stay_open_under_each_attack()
     {
@@ -65,17 +62,16 @@ public sealed class ChaosFigures(RedisServer redis, ITestOutputHelper output)
     private async Task<TimeSpan> ForgedAnnouncementAsync(Dependency dependency)
     {
         await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis);
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        await new Forger(attacker, fleet.Prefix).PublishAsync("open|253402300799999|instance-0|quotes");
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
+        await forger.PublishAsync("open|253402300799999|instance-0|quotes");
         await fleet.RoundAsync();
         return fleet.Instances.Max(static i => i.RetryAfter);
     }
 
     private async Task<TimeSpan> ForgedBreakAsync(Dependency dependency, bool signed)
     {
-        await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis, o => o.SigningKey = signed ? Key : null);
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        var forger = new Forger(attacker, fleet.Prefix);
+        await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis, o => o.SigningKey = signed ? TestFleet.SigningKey : null);
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
         await forger.WriteBreakAsync(0, 1, TimeSpan.FromDays(1), TimeSpan.FromMinutes(20), "instance-0");
         await forger.AnnounceAsync("open", 0, 1, "instance-0");
         await fleet.TickAsync();
@@ -84,9 +80,8 @@ public sealed class ChaosFigures(RedisServer redis, ITestOutputHelper output)
 
     private async Task<TimeSpan> InventedInstancesAsync(Dependency dependency, bool signed)
     {
-        await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis, o => o.SigningKey = signed ? Key : null);
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        var forger = new Forger(attacker, fleet.Prefix);
+        await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis, o => o.SigningKey = signed ? TestFleet.SigningKey : null);
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
         await forger.WriteCountsAsync("ghost-1", 0, 20, 20);
         await forger.WriteCountsAsync("ghost-2", 0, 20, 20);
         await fleet.TickAsync();
@@ -98,12 +93,10 @@ public sealed class ChaosFigures(RedisServer redis, ITestOutputHelper output)
     private async Task<TimeSpan> SquattedLeaseAsync(Dependency dependency)
     {
         dependency.Failing = true;
-        await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis, static o => o.SigningKey = Key);
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        var forger = new Forger(attacker, fleet.Prefix);
+        await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis, static o => o.SigningKey = TestFleet.SigningKey);
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
         await fleet.RunUntilAllOpenAsync();
-        await forger.Db.StringSetAsync(forger.LeaseKey, "ghost", TimeSpan.FromHours(1));
-        await forger.Db.KeyExpireAsync(forger.StateKey, TimeSpan.FromHours(1));
+        await forger.SquatLeaseAsync("ghost");
         dependency.Failing = false;
         dependency.ResetCount();
         await fleet.AdvanceAsync(TestFleet.BreakDuration);
@@ -124,8 +117,7 @@ public sealed class ChaosFigures(RedisServer redis, ITestOutputHelper output)
     {
         dependency.FailingFor["instance-0"] = true;
         await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis);
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        var forger = new Forger(attacker, fleet.Prefix);
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
         FleetInstance sick = fleet.Instances[0];
         while (sick.Breaker.State == CircuitState.Closed)
         {

@@ -13,15 +13,12 @@ namespace Breaker.Redis.Tests;
 [Collection(RedisCollection.Name)]
 public sealed class ForgeryTests(RedisServer redis)
 {
-    private const string Key = "0123456789abcdef0123456789abcdef-fleet";
-
     [Fact]
     public async Task Forged_announcements_open_nothing_they_only_make_instances_read_Redis()
     {
         await using Dependency dependency = await Dependency.StartAsync();
         await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis);
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        var forger = new Forger(attacker, fleet.Prefix);
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
         await fleet.RoundAsync();
 
         for (int round = 0; round < 5; round++)
@@ -48,8 +45,7 @@ public sealed class ForgeryTests(RedisServer redis)
     {
         await using Dependency dependency = await Dependency.StartAsync();
         await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis);
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        var forger = new Forger(attacker, fleet.Prefix);
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
         await fleet.RoundAsync();
 
         // A break past every bound is refused outright; the longest one a record may carry (a day) is clamped to 30 s.
@@ -73,9 +69,8 @@ public sealed class ForgeryTests(RedisServer redis)
     public async Task With_a_signing_key_forged_records_and_announcements_are_ignored_and_logged_once_per_source()
     {
         await using Dependency dependency = await Dependency.StartAsync();
-        await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis, static o => { o.SigningKey = Key; o.MinimumInstances = 1; });
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        var forger = new Forger(attacker, fleet.Prefix, signingKey: "a-guess-at-the-key-that-is-wrong-0123456789");
+        await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis, static o => { o.SigningKey = TestFleet.SigningKey; o.MinimumInstances = 1; });
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix, signingKey: "a-guess-at-the-key-that-is-wrong-0123456789");
 
         for (int round = 0; round < 5; round++)
         {
@@ -105,8 +100,7 @@ public sealed class ForgeryTests(RedisServer redis)
         await using Dependency dependency = await Dependency.StartAsync();
         dependency.FailingFor["instance-0"] = true;
         await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis);
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        var forger = new Forger(attacker, fleet.Prefix);
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
         FleetInstance sick = fleet.Instances[0];
         while (sick.Breaker.State == CircuitState.Closed)
         {
@@ -129,14 +123,15 @@ public sealed class ForgeryTests(RedisServer redis)
     {
         await using Dependency dependency = await Dependency.StartAsync();
         dependency.Failing = true;
-        await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis, static o => o.SigningKey = Key);
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
+        await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis, static o => o.SigningKey = TestFleet.SigningKey);
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
+        await using Forger keyHolder = await Forger.ConnectAsync(redis, fleet.Prefix, TestFleet.SigningKey);
         await fleet.RunUntilAllOpenAsync();
         FleetInstance[] signed = [.. fleet.Instances];
         Assert.All(signed, static i => Assert.True(i.Participant.FollowsBreak));
 
-        await new Forger(attacker, fleet.Prefix).WriteStateAsync("closed", 1, "instance-1");
-        await new Forger(attacker, fleet.Prefix).AnnounceAsync("closed", 1, 0, "instance-1");
+        await forger.WriteStateAsync("closed", 1, "instance-1");
+        await forger.AnnounceAsync("closed", 1, 0, "instance-1");
         await fleet.TickAsync();
         Assert.All(signed, static i =>
         {
@@ -146,7 +141,7 @@ public sealed class ForgeryTests(RedisServer redis)
 
         // A validly signed close for a later epoch than the next one (a key holder's mistake, or a replay across a lost
         // Redis) closes nothing either: the instances leave the fleet's break but keep their breakers open until its end.
-        await new Forger(attacker, fleet.Prefix, signingKey: Key).WriteStateAsync("closed", 5, "instance-1");
+        await keyHolder.WriteStateAsync("closed", 5, "instance-1");
         await fleet.TickAsync();
         Assert.All(signed, static i =>
         {
@@ -160,9 +155,8 @@ public sealed class ForgeryTests(RedisServer redis)
     public async Task A_replayed_record_of_an_earlier_break_reopens_nothing_and_the_epoch_is_written_back()
     {
         await using Dependency dependency = await Dependency.StartAsync();
-        await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis, static o => o.SigningKey = Key);
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        var forger = new Forger(attacker, fleet.Prefix);
+        await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis, static o => o.SigningKey = TestFleet.SigningKey);
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
 
         // A first break, recorded by someone who can read the keys; then the fleet probes and closes (epoch 1).
         dependency.Failing = true;
@@ -190,9 +184,8 @@ public sealed class ForgeryTests(RedisServer redis)
     {
         await using Dependency dependency = await Dependency.StartAsync();
         dependency.FailingFor["instance-0"] = true;
-        await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis, static o => o.SigningKey = Key);
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        var forger = new Forger(attacker, fleet.Prefix);
+        await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis, static o => o.SigningKey = TestFleet.SigningKey);
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
         FleetInstance healthy = fleet.Instances[1];
 
         for (int round = 0; round < 2 * TestFleet.MinimumThroughput; round++)
@@ -211,8 +204,7 @@ public sealed class ForgeryTests(RedisServer redis)
     {
         await using Dependency dependency = await Dependency.StartAsync();
         await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis);
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        var forger = new Forger(attacker, fleet.Prefix);
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
 
         await forger.WriteCountsAsync("ghost-1", 0, 20, 20);
         await forger.WriteCountsAsync("ghost-2", 0, 20, 20);
@@ -228,8 +220,7 @@ public sealed class ForgeryTests(RedisServer redis)
     {
         await using Dependency dependency = await Dependency.StartAsync();
         await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis, static o => o.MinimumInstances = 1);
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        var forger = new Forger(attacker, fleet.Prefix);
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
 
         for (int round = 0; round < 3; round++)
         {
@@ -252,14 +243,12 @@ public sealed class ForgeryTests(RedisServer redis)
     {
         await using Dependency dependency = await Dependency.StartAsync();
         dependency.Failing = true;
-        await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis, static o => o.SigningKey = Key);
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        var forger = new Forger(attacker, fleet.Prefix);
+        await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis, static o => o.SigningKey = TestFleet.SigningKey);
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
         await fleet.RunUntilAllOpenAsync();
 
         // The lease is taken by something no instance is, and the break's record kept alive: the fleet waits for a verdict.
-        await forger.Db.StringSetAsync(forger.LeaseKey, "not | an instance", TimeSpan.FromHours(1));
-        await forger.Db.KeyExpireAsync(forger.StateKey, TimeSpan.FromHours(1));
+        await forger.SquatLeaseAsync("not | an instance");
         dependency.Failing = false;
         dependency.ResetCount();
         await fleet.AdvanceAsync(TestFleet.BreakDuration);

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Linq;
 using System.Threading.Tasks;
 using Breaker.Redis.Tests.Infrastructure;
-using StackExchange.Redis;
 
 namespace Breaker.Redis.Tests;
 
@@ -19,7 +18,7 @@ public sealed class WireFuzzTests(RedisServer redis)
     public async Task With_a_signing_key_garbage_in_every_key_and_on_the_channel_changes_nothing_users_see()
     {
         await using Dependency dependency = await Dependency.StartAsync();
-        await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis, static o => { o.MinimumInstances = 1; o.SigningKey = Key; });
+        await using TestFleet fleet = await TestFleet.StartAsync(3, dependency, redis, static o => { o.MinimumInstances = 1; o.SigningKey = TestFleet.SigningKey; });
         const int rounds = 25;
 
         await FuzzAsync(fleet, rounds, afterEachRound: static () => { });
@@ -74,12 +73,9 @@ public sealed class WireFuzzTests(RedisServer redis)
         Assert.All(fleet.Instances, i => Assert.InRange(i.Failed - failedBefore[int.Parse(i.Name["instance-".Length..], CultureInfo.InvariantCulture)], 1, TestFleet.MinimumThroughput - 1));
     }
 
-    private const string Key = "0123456789abcdef0123456789abcdef-fleet";
-
     private async Task FuzzAsync(TestFleet fleet, int rounds, Action afterEachRound)
     {
-        await using ConnectionMultiplexer attacker = await TestFleet.ConnectAsync(redis);
-        var forger = new Forger(attacker, fleet.Prefix);
+        await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
         var random = new Random(4321);
         for (int round = 0; round < rounds; round++)
         {

@@ -9,12 +9,20 @@ namespace Breaker.Redis.Tests.Infrastructure;
 /// A client with write and publish rights on the application's keys and channel that is not one of its instances: it
 /// writes well-formed records (signed with <paramref name="signingKey"/>, if it has one) or anything at all.
 /// </summary>
-public sealed class Forger(IConnectionMultiplexer connection, string prefix, string breakerName = TestFleet.BreakerName, string? signingKey = null)
+public sealed class Forger(IConnectionMultiplexer connection, string prefix, string breakerName = TestFleet.BreakerName, string? signingKey = null) : IAsyncDisposable
 {
     private readonly FleetKeys _keys = new(prefix, breakerName, "forger");
     private readonly RecordSigner _signer = new(signingKey, []);
+    private IAsyncDisposable? _owned;
 
     public IDatabase Db => connection.GetDatabase();
+
+    /// <summary>A forger with a connection of its own to <paramref name="redis"/>, closed when it is disposed.</summary>
+    public static async Task<Forger> ConnectAsync(RedisServer redis, string prefix, string? signingKey = null)
+    {
+        ConnectionMultiplexer connection = await TestFleet.ConnectAsync(redis);
+        return new Forger(connection, prefix, signingKey: signingKey) { _owned = connection };
+    }
 
     public string StateKey => _keys.State;
 
@@ -57,4 +65,13 @@ public sealed class Forger(IConnectionMultiplexer connection, string prefix, str
 
     /// <summary>Writes anything under a key.</summary>
     public Task<bool> WriteRawAsync(string key, string value) => Db.StringSetAsync(key, value, TimeSpan.FromMinutes(10));
+
+    /// <summary>Takes the probe lease for an hour under <paramref name="holder"/> and keeps the break's record alive as long.</summary>
+    public async Task SquatLeaseAsync(string holder)
+    {
+        await Db.StringSetAsync(LeaseKey, holder, TimeSpan.FromHours(1));
+        await Db.KeyExpireAsync(StateKey, TimeSpan.FromHours(1));
+    }
+
+    public ValueTask DisposeAsync() => _owned?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

@@ -17,6 +17,9 @@ public sealed class TestFleet : IAsyncDisposable
     public const string BreakerName = "quotes";
     public const int MinimumThroughput = 10;
     public const int SuccessThreshold = 3;
+
+    /// <summary>A signing key for fleets that sign their records.</summary>
+    public const string SigningKey = "0123456789abcdef0123456789abcdef-fleet";
     public static readonly TimeSpan BreakDuration = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan PublishInterval = TimeSpan.FromSeconds(1);
 
