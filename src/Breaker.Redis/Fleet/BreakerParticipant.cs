@@ -87,18 +87,18 @@ internal sealed class BreakerParticipant : CircuitCoordinator
 
     public override CoordinationStatus? GetStatus(CircuitBreaker breaker)
     {
+        // A pure read of what the loop last saw: the fleet's break stays shown after this instance gave up waiting for
+        // its verdict (then it is not coordinating), until a newer record replaces it.
         Snapshot seen = _seen;
-        bool follows = _followsBreak;
-        DateTimeOffset now = Breaker.TimeProvider.GetUtcNow();
-        CircuitState shared = !follows || seen.BreakEnds is null ? CircuitState.Closed
-            : now < seen.BreakEnds ? CircuitState.Open
+        CircuitState shared = seen.BreakEnds is not { } ends ? CircuitState.Closed
+            : Breaker.TimeProvider.GetUtcNow() < ends ? CircuitState.Open
             : CircuitState.HalfOpen;
         return new CoordinationStatus
         {
             InstanceId = _link.InstanceId,
             IsCoordinating = _link.IsCoordinating && !seen.Abandoned,
             SharedState = shared,
-            BreakEnds = follows ? seen.BreakEnds : null,
+            BreakEnds = seen.BreakEnds,
             ProbeLeaseHolder = seen.LeaseHolder,
             Epoch = seen.Epoch,
             ObservedAt = seen.ObservedAt,

@@ -26,9 +26,6 @@ internal sealed class RecordSigner
             .ToArray();
     }
 
-    /// <summary>Whether records must carry a valid tag.</summary>
-    public bool Enabled => _signingKey is not null;
-
     /// <summary>The tag of <paramref name="payload"/> stored at <paramref name="location"/>; empty when signing is off.</summary>
     public string Sign(string location, string payload) =>
         _signingKey is null ? string.Empty : Convert.ToHexStringLower(HMACSHA256.HashData(_signingKey, Input(location, payload)));
