@@ -74,9 +74,10 @@ internal sealed class FleetSignals
         BreakerParticipant p = signal.Participant;
         switch (signal.Kind)
         {
-            case SignalKind.Sync when _link.IsCoordinating:
+            case SignalKind.Sync:
+                // Cleared first, whatever happens next: a later announcement must be able to ask again.
                 p.SyncStarted();
-                if (signal.Announced > p.Version)
+                if (_link.IsCoordinating && signal.Announced > p.Version)
                 {
                     await _sync.SyncAsync(p, stopping).ConfigureAwait(false);
                 }
