@@ -102,7 +102,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     public CircuitBreaker GetOrAdd(string name, Action<CircuitBreakerOptions>? defaults = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return GetOrAdd(name, group: null, defaults);
+        return GetOrAddCore(name, group: null, defaults);
     }
 
     /// <summary>
@@ -116,10 +116,10 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(group);
         ArgumentException.ThrowIfNullOrEmpty(key);
-        return GetOrAdd(group + ":" + key, group, defaults);
+        return GetOrAddCore(group + ":" + key, group, defaults);
     }
 
-    private CircuitBreaker GetOrAdd(string name, string? group, Action<CircuitBreakerOptions>? defaults)
+    private CircuitBreaker GetOrAddCore(string name, string? group, Action<CircuitBreakerOptions>? defaults)
     {
         if (_entries.TryGetValue(name, out Entry? existing))
         {

@@ -110,6 +110,18 @@ public sealed class TestFleet : IAsyncDisposable
         return fleet;
     }
 
+    /// <summary>Creates <paramref name="count"/> instances with their coordinators not started yet (a test starts them).</summary>
+    public static async Task<TestFleet> CreateAsync(int count, Dependency dependency, RedisServer? redis)
+    {
+        var fleet = new TestFleet(new FakeTimeProvider(), new HttpClient(), "test-" + Guid.NewGuid().ToString("N")[..12], dependency, redis, configure: null, clockOffset: null);
+        for (int i = 0; i < count; i++)
+        {
+            await fleet.StartInstanceAsync(startCoordinator: false);
+        }
+
+        return fleet;
+    }
+
     /// <summary>Starts one more instance of the same application (an instance that joins later) and waits until it reached Redis.</summary>
     public async Task<FleetInstance> JoinAsync()
     {
@@ -141,7 +153,7 @@ public sealed class TestFleet : IAsyncDisposable
             "every instance coordinated with the fleet");
     }
 
-    private async Task<FleetInstance> StartInstanceAsync()
+    private async Task<FleetInstance> StartInstanceAsync(bool startCoordinator = true)
     {
         int index = _instances.Count;
         TimeProvider clock = _clockOffset is null ? Time : new InstanceClock(Time, _clockOffset(index));
@@ -166,7 +178,11 @@ public sealed class TestFleet : IAsyncDisposable
         }
 
         var instance = new FleetInstance(name, registry, _http, _dependency.Address, connection, observed, coordinator);
-        coordinator?.Start();
+        if (startCoordinator)
+        {
+            coordinator?.Start();
+        }
+
         _instances.Add(instance);
         return instance;
     }
