@@ -10,13 +10,6 @@ public sealed partial class CircuitBreaker
     // key do not pass a cache line back and forth on every call.
     private long _lastUsed;
 
-    /// <summary>
-    /// The keyed group this breaker belongs to (for example the per-host breakers of an HTTP client share the client's
-    /// breaker name), or <see langword="null"/> for a breaker on its own. Such breakers are made from input and may be many,
-    /// so fleet coordination leaves them out unless they are listed.
-    /// </summary>
-    public string? Group { get; init; }
-
     /// <summary>The group that made this breaker for one of its keys (or its shared breaker); null for any other breaker.</summary>
     internal CircuitBreakerGroup? KeyedGroup { get; }
 
