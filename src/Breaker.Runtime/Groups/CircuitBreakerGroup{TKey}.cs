@@ -48,6 +48,12 @@ public sealed class CircuitBreakerGroup<TKey> : IKeyIndex
         return Add(key);
     }
 
+    /// <summary>
+    /// The breaker of calls without a key (a <c>Nullable&lt;T&gt;</c> key with no value): the group's
+    /// <see cref="CircuitBreakerGroup.SharedBreaker"/>, made on first use.
+    /// </summary>
+    public CircuitBreaker GetSharedBreaker() => Group.Shared();
+
     /// <summary>Finds the breaker <paramref name="key"/> has now, without making one or marking the key used.</summary>
     /// <param name="key">The key.</param>
     /// <param name="breaker">Its breaker, when it has one.</param>
