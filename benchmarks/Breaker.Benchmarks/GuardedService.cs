@@ -34,6 +34,12 @@ public sealed partial class GuardedService
     [CircuitBreaker("bench-telemetry", FailureRatio = 0.5, MinimumThroughput = 10, SamplingDurationMs = 30_000, BreakDurationMs = 60_000)]
     public partial int ComputeObserved(int value);
 
+    [CircuitBreaker("bench-keyed-string", Key = nameof(tenant), FailureRatio = 0.5, MinimumThroughput = 10, SamplingDurationMs = 30_000, BreakDurationMs = 60_000)]
+    public partial int ComputeForTenant(string tenant, int value);
+
+    [CircuitBreaker("bench-keyed-int", Key = nameof(shard), FailureRatio = 0.5, MinimumThroughput = 10, SamplingDurationMs = 30_000, BreakDurationMs = 60_000)]
+    public partial int ComputeForShard(int shard, int value);
+
     /// <summary>The same work with no breaker: the direct-call baseline.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public int ComputeDirect(int value) => value + _offset;
@@ -78,6 +84,12 @@ public sealed partial class GuardedService
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int ComputeObservedCore(int value) => value + _offset;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ComputeForTenantCore(string tenant, int value) => value + _offset;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ComputeForShardCore(int shard, int value) => value + _offset;
 
     private static int Cached() => -1;
 }

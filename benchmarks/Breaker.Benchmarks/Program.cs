@@ -10,7 +10,14 @@ using BenchmarkDotNet.Running;
 using Breaker.Benchmarks;
 
 // `--quick` runs a short job (about three minutes for the whole suite on two cores); without it, BenchmarkDotNet's
-// default job. Any other arguments go to BenchmarkDotNet (for example --filter '*Closed*').
+// default job. Any other arguments go to BenchmarkDotNet (for example --filter '*Closed*'). `--group-memory` runs only
+// the one-shot heap measurement of a million keys through one keyed group (GroupMemoryMeasurement.cs).
+if (args.Contains("--group-memory"))
+{
+    GroupMemoryMeasurement.Run();
+    return;
+}
+
 bool quick = args.Contains("--quick");
 string[] rest = args.Where(static a => a != "--quick").ToArray();
 Job job = quick

@@ -24,6 +24,7 @@ runtime.Protection();
 runtime.RecoveryAfterTheBreak();
 runtime.HalfOpenRecovery();
 new GeneratedCodeDemo(clock, random).DecoratedServiceWithFallback();
+new KeyedDemo(clock).OneTenantFails();
 await new HttpDemo(clock).HttpClientWithABreakerAsync();
 runtime.RegistrySummary();
 runtime.ListenerAndReset();

@@ -32,6 +32,14 @@ public sealed class CircuitBreakerAttribute : Attribute
     /// <summary>The method that does the real work (use <c>nameof</c>). Default: the guarded method's name + <c>Core</c>.</summary>
     public string? Implementation { get; set; }
 
+    /// <summary>
+    /// A parameter of the method (use <c>nameof</c>) whose value picks the breaker: one breaker per distinct value (per
+    /// tenant, host, shard), named <c>Name:value</c>, all with these settings. The group is bounded (1,000 keys by default,
+    /// idle keys evicted; configured under <see cref="Name"/>). The parameter is passed by value and its type has value
+    /// equality: a string, a number, an enum, a <c>Guid</c>, a record, a type implementing <c>IEquatable&lt;T&gt;</c>.
+    /// </summary>
+    public string? Key { get; set; }
+
     /// <summary>The failure ratio, in (0, 1], at which the circuit opens. Default 0.5.</summary>
     public double FailureRatio { get; set; } = BreakerDefaults.FailureRatio;
 

@@ -10,8 +10,11 @@ public sealed class HttpCircuitBreakerOptions
 {
     /// <summary>
     /// One breaker per host instead of one per client: requests to each host (with its port, when not the scheme's default)
-    /// go through the breaker named <c>name + ":" + host</c>, which follows the configuration of <c>name</c>. These breakers
-    /// form the keyed group <c>name</c> (<see cref="CircuitBreaker.Group"/>): fleet coordination leaves them out unless listed.
+    /// go through the breaker named <c>name:host</c>. These breakers form the keyed group <c>name</c>
+    /// (<see cref="CircuitBreakerGroup"/>), bounded like any: at most <see cref="CircuitBreakerOptions.MaxKeys"/> hosts
+    /// (1,000 by default), hosts unused for <see cref="CircuitBreakerOptions.KeyIdleTimeout"/> make room for new ones, and a
+    /// new host that finds no room uses the shared breaker <c>name:*</c>. They follow the configuration of <c>name</c>, and
+    /// fleet coordination leaves them out unless listed.
     /// </summary>
     public bool PerHost { get; set; }
 

@@ -105,6 +105,7 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
             _connection.ConnectionFailed += OnConnectionChanged;
             _connection.ConnectionRestored += OnConnectionChanged;
             _registry.BreakerAdded += OnBreakerAdded;
+            _registry.BreakerRemoved += OnBreakerRemoved;
             foreach (CircuitBreaker breaker in _registry)
             {
                 Attach(breaker);
@@ -144,6 +145,7 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
         }
 
         _registry.BreakerAdded -= OnBreakerAdded;
+        _registry.BreakerRemoved -= OnBreakerRemoved;
         BreakerParticipant[] participants;
         try
         {
@@ -234,6 +236,27 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
             {
                 breaker.StateChanged += participant.OnStateChanged;
                 breaker.Coordinator = participant;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lets go of a breaker the registry dropped (a listed keyed group evicted one of its keys), so the participants stay as
+    /// bounded as the group; what it published in Redis expires by itself.
+    /// </summary>
+    private void OnBreakerRemoved(object? sender, CircuitBreaker breaker)
+    {
+        lock (_lifecycle)
+        {
+            if (_participants.TryGetValue(breaker.Name, out BreakerParticipant? participant)
+                && ReferenceEquals(participant.Breaker, breaker)
+                && _participants.TryRemove(new KeyValuePair<string, BreakerParticipant>(breaker.Name, participant)))
+            {
+                breaker.StateChanged -= participant.OnStateChanged;
+                if (ReferenceEquals(breaker.Coordinator, participant))
+                {
+                    breaker.Coordinator = null;
+                }
             }
         }
     }

@@ -31,9 +31,12 @@ internal sealed class BreakerSettings
 
     // Integer arithmetic, not floating-point seconds: through a double, 43 ms became 429,999 ticks, so a break ended
     // (and a call turned slow) one tick early. The cap keeps "now + duration" far from overflow.
-    public long ToTimestampTicks(TimeSpan duration)
+    public long ToTimestampTicks(TimeSpan duration) => ToTimestampTicks(duration, TimestampFrequency);
+
+    /// <summary>A duration in ticks of a clock running at <paramref name="timestampFrequency"/>, capped far from overflow.</summary>
+    public static long ToTimestampTicks(TimeSpan duration, long timestampFrequency)
     {
-        Int128 ticks = (Int128)duration.Ticks * TimestampFrequency / TimeSpan.TicksPerSecond;
+        Int128 ticks = (Int128)duration.Ticks * timestampFrequency / TimeSpan.TicksPerSecond;
         return ticks > MaxTimestampTicks ? MaxTimestampTicks : (long)ticks;
     }
 

@@ -39,6 +39,12 @@ public sealed partial class CircuitBreaker
     /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>. Tests pass a fake one.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid.</exception>
     public CircuitBreaker(string name, CircuitBreakerOptions? options = null, TimeProvider? timeProvider = null)
+        : this(name, options, timeProvider, keyedGroup: null, keyName: null)
+    {
+    }
+
+    /// <summary>Creates a breaker, the breaker of one key of <paramref name="keyedGroup"/> when it is not null.</summary>
+    internal CircuitBreaker(string name, CircuitBreakerOptions? options, TimeProvider? timeProvider, CircuitBreakerGroup? keyedGroup, string? keyName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
@@ -46,7 +52,17 @@ public sealed partial class CircuitBreaker
         _systemClock = ReferenceEquals(_timeProvider, TimeProvider.System);
         _settings = new BreakerSettings(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency);
         _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
-        BreakerTelemetry.Track(this);
+        if (keyedGroup is null)
+        {
+            BreakerTelemetry.Track(this);
+        }
+        else
+        {
+            // A key's breaker is observed through its group, which knows whether it is still live: never tracked on its own.
+            Group = keyedGroup.Name;
+            KeyedGroup = keyedGroup;
+            KeyName = keyName;
+        }
     }
 
     /// <summary>The breaker's name.</summary>

@@ -53,6 +53,27 @@ public sealed class CircuitBreakerOptions
     public TimeSpan MaxBreakDuration { get; set; } = TimeSpan.FromMilliseconds(BreakerDefaults.MaxBreakDurationMs);
 
     /// <summary>
+    /// For a keyed group (one breaker per key, <see cref="CircuitBreakerGroup"/>): how many keys may have a breaker at once,
+    /// from 1 to 1,000,000. Default 1,000. A new key that finds the group full, with no key it may evict, shares the group's
+    /// <see cref="CircuitBreakerGroup.SharedBreaker"/>. A breaker on its own ignores it.
+    /// </summary>
+    public int MaxKeys { get; set; } = BreakerDefaults.MaxKeys;
+
+    /// <summary>
+    /// For a keyed group: how long a key must go unused before its breaker may be evicted to make room for a new key (an
+    /// open breaker is kept until its break is over, an isolated or metrics-only one until it is reset). Default 5 minutes.
+    /// A breaker on its own ignores it.
+    /// </summary>
+    public TimeSpan KeyIdleTimeout { get; set; } = TimeSpan.FromMilliseconds(BreakerDefaults.KeyIdleTimeoutMs);
+
+    /// <summary>
+    /// For a keyed group: whether metrics carry each key (a <c>breaker.key</c> tag, and one <c>breaker.state</c> series per
+    /// key) besides the group's name. Default <see langword="false"/>: one series per group, whatever the number of keys.
+    /// A breaker on its own ignores it.
+    /// </summary>
+    public bool MetricsPerKey { get; set; }
+
+    /// <summary>
     /// For <see cref="CircuitBreaker.Execute{TResult}(Func{TResult})"/> and friends: which exceptions count as failures.
     /// <see langword="null"/> (the default) counts every exception except the caller's own cancellation.
     /// </summary>
@@ -86,6 +107,8 @@ public sealed class CircuitBreakerOptions
         Require(prefix, nameof(SlowCallDuration), SlowCallDuration, BreakerLimits.SlowCallDurationMs(SlowCallDuration.TotalMilliseconds));
         Require(prefix, nameof(BreakDurationMultiplier), BreakDurationMultiplier, BreakerLimits.BreakDurationMultiplier(BreakDurationMultiplier));
         Require(prefix, nameof(MaxBreakDuration), MaxBreakDuration, BreakerLimits.MaxBreakDurationMs(MaxBreakDuration.TotalMilliseconds));
+        Require(prefix, nameof(MaxKeys), MaxKeys, BreakerLimits.MaxKeys(MaxKeys));
+        Require(prefix, nameof(KeyIdleTimeout), KeyIdleTimeout, BreakerLimits.KeyIdleTimeoutMs(KeyIdleTimeout.TotalMilliseconds));
         Require(prefix,
             nameof(MaxBreakDuration),
             MaxBreakDuration,

@@ -22,4 +22,9 @@ internal static class BreakerDefaults
     // Options the attribute does not offer.
     public const double BreakDurationMultiplier = 1.0;
     public const int MaxBreakDurationMs = 30 * 60 * 1000;
+
+    // Keyed groups (one breaker per key): how many keys live at once, and how long a key may go unused before it may
+    // make room for another.
+    public const int MaxKeys = 1_000;
+    public const int KeyIdleTimeoutMs = 5 * 60 * 1000;
 }

@@ -13,6 +13,9 @@ internal static class BreakerLimits
     /// <summary>The largest count-based window.</summary>
     public const int MaxSlidingWindowSize = 1_000_000;
 
+    /// <summary>The most keys a keyed group may be allowed to hold at once.</summary>
+    public const int MaxMaxKeys = 1_000_000;
+
     /// <summary>The longest timeout: <c>uint.MaxValue - 1</c> ms (about 49.7 days), the longest delay <c>CancellationTokenSource</c> and <c>Task.WaitAsync</c> accept.</summary>
     public const double MaxTimeoutMs = 4_294_967_294;
 
@@ -45,6 +48,11 @@ internal static class BreakerLimits
         value >= 1 && !double.IsInfinity(value) ? null : "must be a finite number of at least 1";
 
     public static string? MaxBreakDurationMs(double value) => Positive(value);
+
+    public static string? MaxKeys(double value) =>
+        value >= 1 && value <= MaxMaxKeys ? null : "must be between 1 and " + Format(MaxMaxKeys);
+
+    public static string? KeyIdleTimeoutMs(double value) => Positive(value);
 
     /// <summary>For a count-based window: the window must be able to hold <c>MinimumThroughput</c> calls (said of the window).</summary>
     public static string? WindowHoldsThroughput(double window, double throughput) =>

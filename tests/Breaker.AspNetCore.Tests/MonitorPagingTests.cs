@@ -133,6 +133,8 @@ public sealed class MonitorPagingTests
     [InlineData("order=best", "order")]
     [InlineData("order=WORST", "order")]
     [InlineData("view=all", "view")]
+    [InlineData("group=", "group")]
+    [InlineData("group=tenants&group=hosts", "group")]
     public async Task A_bad_summary_query_is_a_400_problem_naming_the_parameter(string query, string parameter)
     {
         _registry.GetOrAdd("search");

@@ -11,10 +11,12 @@ public class IncrementalityTests
 
     private static readonly string Source = Shapes.Usings + Shapes.Supported["TaskOfTWithTokenAndTimeout"];
 
-    [Fact]
-    public void An_unrelated_edit_leaves_every_step_cached_or_unchanged()
+    [Theory]
+    [InlineData("TaskOfTWithTokenAndTimeout")]
+    [InlineData("KeyedByParameter")]
+    public void An_unrelated_edit_leaves_every_step_cached_or_unchanged(string shape)
     {
-        CSharpCompilation compilation = GeneratorHarness.Compile(Source, "namespace Other; public class Unrelated { }");
+        CSharpCompilation compilation = GeneratorHarness.Compile(Shapes.Usings + Shapes.Supported[shape], "namespace Other; public class Unrelated { }");
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
         SyntaxTree unrelated = compilation.SyntaxTrees.Last();
         CSharpCompilation edited = compilation.ReplaceSyntaxTree(

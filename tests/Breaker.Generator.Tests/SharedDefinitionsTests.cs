@@ -24,7 +24,7 @@ namespace Breaker.Generator.Tests;
 public class SharedDefinitionsTests
 {
     /// <summary>Options the attribute does not offer, so the generator has no row for them.</summary>
-    private static readonly string[] RuntimeOnlyOptions = ["BreakDurationMultiplier", "MaxBreakDuration", "ShouldHandle"];
+    private static readonly string[] RuntimeOnlyOptions = ["BreakDurationMultiplier", "MaxBreakDuration", "ShouldHandle", "MaxKeys", "KeyIdleTimeout", "MetricsPerKey"];
 
     [Fact]
     public void Attribute_generator_and_options_agree_on_every_default()
@@ -42,6 +42,9 @@ public class SharedDefinitionsTests
         Assert.Equal(BreakerDefaults.BreakDurationMultiplier, options.BreakDurationMultiplier);
         Assert.Equal(TimeSpan.FromMilliseconds(BreakerDefaults.MaxBreakDurationMs), options.MaxBreakDuration);
         Assert.Null(options.ShouldHandle);
+        Assert.Equal(BreakerDefaults.MaxKeys, options.MaxKeys);
+        Assert.Equal(TimeSpan.FromMilliseconds(BreakerDefaults.KeyIdleTimeoutMs), options.KeyIdleTimeout);
+        Assert.False(options.MetricsPerKey);
     }
 
     [Fact]

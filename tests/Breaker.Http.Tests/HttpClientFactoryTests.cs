@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.Http;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Breaker.Http.Tests;
@@ -57,6 +59,7 @@ public sealed class HttpClientFactoryTests(FaultServer server) : IClassFixture<F
             s.AddCircuitBreakers(configuration.GetSection("CircuitBreakers"));
             s.AddHttpClient("hosts").AddCircuitBreaker(key, o => o.ConsecutiveFailureThreshold = 5, h => h.PerHost = true);
         });
+        await StartAsync(services);
         HttpClient client = services.GetRequiredService<IHttpClientFactory>().CreateClient("hosts");
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri(deadHost, "x")));
@@ -73,6 +76,33 @@ public sealed class HttpClientFactoryTests(FaultServer server) : IClassFixture<F
 
         // Per-host breakers are a keyed group (made from input): fleet coordination leaves them out unless listed.
         Assert.Equal((key, key), (dead.Group, alive.Group));
+        Assert.True(_registry.TryGetGroup(key, out CircuitBreakerGroup? group));
+        Assert.Equal(2, group.Count);
+    }
+
+    [Fact]
+    public async Task Per_host_breakers_are_bounded_a_host_past_MaxKeys_shares_the_groups_breaker()
+    {
+        const string key = "per-host-bounded";
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["CircuitBreakers:per-host-bounded:MaxKeys"] = "1" })
+            .Build();
+        await using ServiceProvider services = Services(s =>
+        {
+            s.AddCircuitBreakers(configuration.GetSection("CircuitBreakers"));
+            s.AddHttpClient("bounded").AddCircuitBreaker(key, null, h => h.PerHost = true);
+        });
+        await StartAsync(services);
+        HttpClient client = services.GetRequiredService<IHttpClientFactory>().CreateClient("bounded");
+
+        using HttpResponseMessage live = await client.GetAsync(new Uri(server.BaseAddress, $"{key}/status/200"));
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri($"http://127.0.0.1:{server.RefusingPort}/x")));
+
+        Assert.True(_registry.TryGetGroup(key, out CircuitBreakerGroup? group));
+        Assert.Equal(1, group.Count);
+        Assert.Equal($"{key}:*", group.SharedBreaker?.Name);
+        Assert.Equal(1, group.SharedBreaker!.GetMetrics().FailedCalls);
+        Assert.Equal([$"{key}:*", $"{key}:{server.BaseAddress.Authority}"], _registry.Select(static b => b.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -87,6 +117,15 @@ public sealed class HttpClientFactoryTests(FaultServer server) : IClassFixture<F
 
         CircuitBreaker breaker = Assert.Single(_registry);
         Assert.Equal($"{key}:127.0.0.1:{server.BaseAddress.Port}", breaker.Name);
+    }
+
+    /// <summary>What a host does when it starts: applies the configuration (and starts the state logging).</summary>
+    private static async Task StartAsync(ServiceProvider services)
+    {
+        foreach (IHostedService hosted in services.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(default);
+        }
     }
 
     private ServiceProvider Services(Action<IServiceCollection> configure)

@@ -65,12 +65,18 @@ public sealed class NativeAotTests
         {
             "1. Custom configuration", "2. Successful calls", "3. Failures trip the breaker", "4. Protection", "5. Recovery after the break",
             "6. Half-open recovery", "7. The decorated unreliable service with a fallback (generated code)",
-            "8. An HTTP client with a breaker against a flaky local server", "9. Registry summary",
-            "10. A state-change listener, isolation and a reset", "11. Final metrics of every breaker",
+            "8. One breaker per tenant (generated code, Key = nameof(tenant))",
+            "9. An HTTP client with a breaker against a flaky local server", "10. Registry summary",
+            "11. A state-change listener, isolation and a reset", "12. Final metrics of every breaker",
         })
         {
             Assert.Contains("── " + step, first.Output, StringComparison.Ordinal);
         }
+
+        // The keyed step: the failing tenant's circuit opens alone, and the others keep being served.
+        Assert.Contains("catalog:globex is Open", first.Output, StringComparison.Ordinal);
+        Assert.Contains("catalog:acme is Closed", first.Output, StringComparison.Ordinal);
+        Assert.Contains("globex: catalog unavailable (circuit open: its backend was not called)", first.Output, StringComparison.Ordinal);
 
         // The HTTP step tells the three kinds of failure apart, and rejected requests never reach the server.
         Assert.Contains("(counted as an HTTP error)", first.Output, StringComparison.Ordinal);

@@ -21,7 +21,7 @@ public sealed class ParticipationTests(RedisServer redis)
         coordinator.Start();
 
         CircuitBreaker plain = registry.GetOrAdd("quotes");
-        CircuitBreaker[] hosts = Enumerable.Range(0, 500).Select(i => registry.GetOrAddInGroup("api", $"host-{i}.example.com")).ToArray();
+        CircuitBreaker[] hosts = Enumerable.Range(0, 500).Select(i => registry.GetOrAddGroup<string>("api").GetBreaker($"host-{i}.example.com")).ToArray();
 
         Assert.NotNull(plain.Coordinator);
         Assert.All(hosts, static h => Assert.Null(h.Coordinator));
@@ -32,10 +32,34 @@ public sealed class ParticipationTests(RedisServer redis)
         var options = new RedisCoordinationOptions { KeyPrefix = prefix, InstanceId = "web-2", Breakers = { "payments", "api:host-7.example.com" } };
         await using var second = new RedisFleetCoordinator(listed, connection, options);
         second.Start();
-        Assert.NotNull(listed.GetOrAddInGroup("payments", "tenant-1").Coordinator);
-        Assert.NotNull(listed.GetOrAddInGroup("api", "host-7.example.com").Coordinator);
-        Assert.Null(listed.GetOrAddInGroup("api", "host-8.example.com").Coordinator);
+        Assert.NotNull(listed.GetOrAddGroup<string>("payments").GetBreaker("tenant-1").Coordinator);
+        Assert.NotNull(listed.GetOrAddGroup<string>("api").GetBreaker("host-7.example.com").Coordinator);
+        Assert.Null(listed.GetOrAddGroup<string>("api").GetBreaker("host-8.example.com").Coordinator);
         Assert.Null(listed.GetOrAdd("quotes").Coordinator);
+    }
+
+    [Fact]
+    public async Task A_listed_groups_evicted_keys_leave_the_fleet_so_participants_stay_as_bounded_as_the_group()
+    {
+        var time = new FakeTimeProvider();
+        var registry = new CircuitBreakerRegistry(time);
+        await using ConnectionMultiplexer connection = await TestFleet.ConnectAsync(redis);
+        var options = new RedisCoordinationOptions { KeyPrefix = "evicted-" + Guid.NewGuid().ToString("N")[..8], Breakers = { "tenants" } };
+        await using var coordinator = new RedisFleetCoordinator(registry, connection, options);
+        coordinator.Start();
+        CircuitBreakerGroup<int> tenants = registry.GetOrAddGroup<int>("tenants", static o => { o.MaxKeys = 3; o.KeyIdleTimeout = TimeSpan.FromSeconds(1); });
+        CircuitBreaker[] first = Enumerable.Range(0, 3).Select(tenants.GetBreaker).ToArray();
+        Assert.All(first, static b => Assert.NotNull(b.Coordinator));
+
+        for (int round = 1; round <= 20; round++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            tenants.GetBreaker(round * 10);
+        }
+
+        Assert.All(first, static b => Assert.Null(b.Coordinator));
+        Assert.InRange(coordinator.Participants, 1, 3);
+        Assert.Equal(tenants.Group.Count, coordinator.Participants);
     }
 
     [Fact]

@@ -36,6 +36,11 @@ public sealed class OptionsTests
         { "BreakDurationMultiplier", o => o.BreakDurationMultiplier = double.PositiveInfinity },
         { "MaxBreakDuration", o => o.MaxBreakDuration = TimeSpan.Zero },
         { "MaxBreakDuration", o => { o.BreakDurationMultiplier = 2; o.MaxBreakDuration = TimeSpan.FromSeconds(59); } },
+        { "MaxKeys", o => o.MaxKeys = 0 },
+        { "MaxKeys", o => o.MaxKeys = -1 },
+        { "MaxKeys", o => o.MaxKeys = 1_000_001 },
+        { "KeyIdleTimeout", o => o.KeyIdleTimeout = TimeSpan.Zero },
+        { "KeyIdleTimeout", o => o.KeyIdleTimeout = TimeSpan.FromSeconds(-1) },
     };
 
     [Theory]
@@ -190,7 +195,7 @@ public sealed class OptionsTests
         var settings = new HashSet<string>();
         foreach (System.Reflection.PropertyInfo property in typeof(CircuitBreakerOptions).GetProperties())
         {
-            if (property.CanWrite && property.PropertyType != typeof(Func<Exception, bool>))
+            if (property.CanWrite && property.PropertyType != typeof(Func<Exception, bool>) && property.PropertyType != typeof(bool))
             {
                 settings.Add(property.Name);
             }

@@ -18,8 +18,19 @@ internal sealed class MonitorEndpoints(CircuitBreakerRegistry registry)
         }
 
         var snapshot = RegistrySnapshot.Take(registry);
-        BreakerDetails[] page = snapshot.Page(query).Select(BreakerDetails.From).ToArray();
-        bool more = !query.CountsOnly && (long)query.Offset + page.Length < snapshot.Breakers.Count;
+        IReadOnlyList<BreakerSnapshot> paged = snapshot.Ungrouped;
+        if (query.Group is { } name)
+        {
+            if (snapshot.FindGroup(name) is not { } group)
+            {
+                return MonitorResponses.ProblemAsync(context, StatusCodes.Status404NotFound, "Keyed group not found", MonitorResponses.NoSuch("keyed group", name));
+            }
+
+            paged = group.Breakers;
+        }
+
+        BreakerDetails[] page = RegistrySnapshot.Page(query, paged).Select(BreakerDetails.From).ToArray();
+        bool more = !query.CountsOnly && (long)query.Offset + page.Length < paged.Count;
         var answer = new MonitorSummary(
             snapshot.Breakers.Count,
             snapshot.AllClosed,
@@ -29,7 +40,10 @@ internal sealed class MonitorEndpoints(CircuitBreakerRegistry registry)
             query.Offset,
             query.CountsOnly ? 0 : query.Limit,
             page,
-            more ? query.NextPage(context.Request) : null);
+            more ? query.NextPage(context.Request) : null,
+            query.Group,
+            paged.Count,
+            snapshot.Groups.Select(GroupDetails.From).ToArray());
         return MonitorResponses.WriteJsonAsync(context, answer, MonitorJsonContext.Default.MonitorSummary);
     }
 

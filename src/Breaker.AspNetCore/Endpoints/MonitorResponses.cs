@@ -32,7 +32,11 @@ internal static class MonitorResponses
         context,
         StatusCodes.Status404NotFound,
         "Circuit breaker not found",
-        $"No circuit breaker is named '{(name.Length <= EchoedNameLength ? name : string.Concat(name.AsSpan(0, EchoedNameLength), "…"))}'.");
+        NoSuch("circuit breaker", name));
+
+    /// <summary>Says that nothing of <paramref name="kind"/> has <paramref name="name"/>, echoing no more than its start.</summary>
+    public static string NoSuch(string kind, string name) =>
+        $"No {kind} is named '{(name.Length <= EchoedNameLength ? name : string.Concat(name.AsSpan(0, EchoedNameLength), "…"))}'.";
 
     /// <summary>For a path under the prefix that no endpoint serves: an empty name, or a name with an unescaped <c>/</c>.</summary>
     public static Task NoSuchEndpointAsync(HttpContext context) => ProblemAsync(

@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
@@ -6,10 +7,11 @@ namespace Breaker.AspNetCore.Endpoints;
 
 /// <summary>
 /// What <c>GET {prefix}</c> was asked for: <c>view=summary</c> (the counts alone) or a page of breakers chosen by
-/// <c>order</c> (<c>name</c> or <c>worst</c>), <c>offset</c> and <c>limit</c>. Pages are bounded so that an answer stays
-/// small however many breakers the registry holds.
+/// <c>order</c> (<c>name</c> or <c>worst</c>), <c>offset</c> and <c>limit</c>, from the breakers on their own or, with
+/// <c>group</c>, from one keyed group's. Pages are bounded so that an answer stays small however many breakers the
+/// registry holds.
 /// </summary>
-internal sealed record SummaryQuery(bool CountsOnly, SummaryOrder Order, int Offset, int Limit)
+internal sealed record SummaryQuery(bool CountsOnly, SummaryOrder Order, int Offset, int Limit, string? Group)
 {
     /// <summary>How many breakers a page holds when the query does not say.</summary>
     public const int DefaultLimit = 100;
@@ -49,13 +51,20 @@ internal sealed record SummaryQuery(bool CountsOnly, SummaryOrder Order, int Off
 
         int offset = Number(query, "offset", 0, 0, int.MaxValue, ref problem);
         int limit = Number(query, "limit", DefaultLimit, 1, MaxLimit, ref problem);
-        return problem is null ? new SummaryQuery(countsOnly, order, offset, limit) : null;
+        string? group = Single(query, "group", ref problem);
+        if (group is { Length: 0 })
+        {
+            Fail(ref problem, "'group' must name a keyed group.");
+        }
+
+        return problem is null ? new SummaryQuery(countsOnly, order, offset, limit, group) : null;
     }
 
     /// <summary>The path and query of the page after this one.</summary>
     public string NextPage(HttpRequest request) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{request.PathBase}{request.Path}?order={(Order == SummaryOrder.Worst ? "worst" : "name")}&offset={(long)Offset + Limit}&limit={Limit}");
+        $"{request.PathBase}{request.Path}?order={(Order == SummaryOrder.Worst ? "worst" : "name")}&offset={(long)Offset + Limit}&limit={Limit}")
+        + (Group is null ? string.Empty : "&group=" + Uri.EscapeDataString(Group));
 
     private static string? Single(IQueryCollection query, string name, ref string? problem)
     {

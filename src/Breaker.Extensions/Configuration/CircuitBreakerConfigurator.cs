@@ -63,14 +63,14 @@ internal sealed class CircuitBreakerConfigurator(
             {
                 if (!options.BindingErrors.ContainsKey(name))
                 {
-                    TryApply(name, o => options.ApplyTo(name, o), names, failures);
+                    TryApply(name, o => options.ApplyTo(name, o), failures);
                 }
             }
 
             // A breaker whose section was removed goes back to what its code says (one that failed keeps what it had).
             foreach (string name in _configured)
             {
-                if (!configured.Contains(name) && !TryApply(name, static _ => { }, names, failures))
+                if (!configured.Contains(name) && !TryApply(name, static _ => { }, failures))
                 {
                     configured.Add(name);
                 }
@@ -81,16 +81,19 @@ internal sealed class CircuitBreakerConfigurator(
         }
     }
 
-    /// <summary>Applies <paramref name="configure"/> to a breaker and its per-host breakers; on failure the breaker keeps its options and the failure is added to <paramref name="failures"/>.</summary>
-    private bool TryApply(string name, Action<CircuitBreakerOptions> configure, IReadOnlySet<string> names, List<Failure> failures)
+    /// <summary>
+    /// Applies <paramref name="configure"/> to a breaker, or a keyed group and every one of its keys; on failure they keep
+    /// their options and the failure is added to <paramref name="failures"/>.
+    /// </summary>
+    private bool TryApply(string name, Action<CircuitBreakerOptions> configure, List<Failure> failures)
     {
         try
         {
-            // A breaker that exists or that generated code declared (TryGet creates it, on the clock set above) is judged
-            // with its code's options: Configure validates them, and throws before changing anything. One nobody declared
-            // can only be judged with the library defaults: stricter than its code may be, but it fails at start-up, where
-            // it is cheap to fix.
-            if (!registry.TryGet(name, out _))
+            // A breaker or keyed group that exists or that generated code declared (TryGet and TryGetGroup create it, on
+            // the clock set above) is judged with its code's options: Configure validates them, and throws before changing
+            // anything. One nobody declared can only be judged with the library defaults: stricter than its code may be,
+            // but it fails at start-up, where it is cheap to fix.
+            if (!registry.TryGet(name, out _) && !registry.TryGetGroup(name, out _))
             {
                 var candidate = new CircuitBreakerOptions();
                 configure(candidate);
@@ -98,17 +101,6 @@ internal sealed class CircuitBreakerConfigurator(
             }
 
             registry.Configure(name, configure);
-
-            // Per-host breakers ("name:host") follow their base breaker's configuration unless configured themselves.
-            string prefix = name + ":";
-            foreach (CircuitBreaker breaker in registry)
-            {
-                if (breaker.Name.StartsWith(prefix, StringComparison.Ordinal) && !names.Contains(breaker.Name))
-                {
-                    registry.Configure(breaker.Name, configure);
-                }
-            }
-
             Log.ConfigurationApplied(logger, name);
             return true;
         }

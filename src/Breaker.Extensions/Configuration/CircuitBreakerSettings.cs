@@ -44,6 +44,15 @@ public sealed class CircuitBreakerSettings
     /// <summary>Overrides <see cref="CircuitBreakerOptions.MaxBreakDuration"/>.</summary>
     public TimeSpan? MaxBreakDuration { get; set; }
 
+    /// <summary>Overrides <see cref="CircuitBreakerOptions.MaxKeys"/> (a keyed group's bound on live keys).</summary>
+    public int? MaxKeys { get; set; }
+
+    /// <summary>Overrides <see cref="CircuitBreakerOptions.KeyIdleTimeout"/> (how long a keyed group's key goes unused before it may be evicted).</summary>
+    public TimeSpan? KeyIdleTimeout { get; set; }
+
+    /// <summary>Overrides <see cref="CircuitBreakerOptions.MetricsPerKey"/> (a keyed group's metrics per key).</summary>
+    public bool? MetricsPerKey { get; set; }
+
     /// <summary>Copies every setting that has a value onto <paramref name="options"/>.</summary>
     /// <param name="options">The options to change.</param>
     public void ApplyTo(CircuitBreakerOptions options)
@@ -61,5 +70,8 @@ public sealed class CircuitBreakerSettings
         options.SlowCallRatio = SlowCallRatio ?? options.SlowCallRatio;
         options.BreakDurationMultiplier = BreakDurationMultiplier ?? options.BreakDurationMultiplier;
         options.MaxBreakDuration = MaxBreakDuration ?? options.MaxBreakDuration;
+        options.MaxKeys = MaxKeys ?? options.MaxKeys;
+        options.KeyIdleTimeout = KeyIdleTimeout ?? options.KeyIdleTimeout;
+        options.MetricsPerKey = MetricsPerKey ?? options.MetricsPerKey;
     }
 }

@@ -11,7 +11,8 @@ public static class CircuitBreakerHealthChecksBuilderExtensions
 {
     /// <summary>
     /// Adds a health check over every breaker in the registry: Healthy when all are closed (or metrics-only),
-    /// <paramref name="failureStatus"/> when any is open, half-open or isolated. Each breaker's state is in the result's data.
+    /// <paramref name="failureStatus"/> when any is open, half-open or isolated. Each breaker's state is in the result's data;
+    /// a keyed group is one entry, with its keys counted by state and its shared breaker's state.
     /// </summary>
     /// <param name="builder">The health checks builder.</param>
     /// <param name="name">The health check's name.</param>

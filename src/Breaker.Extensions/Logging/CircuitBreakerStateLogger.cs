@@ -17,6 +17,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
     private readonly ConcurrentDictionary<CircuitBreaker, byte> _attached = new();
     private readonly EventHandler<CircuitStateChangedEventArgs> _onStateChanged;
     private readonly EventHandler<CircuitBreaker> _onBreakerAdded;
+    private readonly EventHandler<CircuitBreaker> _onBreakerRemoved;
     private readonly EventHandler<ConfigurationRejectedEventArgs> _onConfigurationRejected;
     private readonly EventHandler<ShouldHandleFailedEventArgs> _onShouldHandleFailed;
     private readonly object _startLock = new();
@@ -29,6 +30,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
         _logger = logger;
         _onStateChanged = OnStateChanged;
         _onBreakerAdded = (_, breaker) => Attach(breaker, logCurrentState: false);
+        _onBreakerRemoved = (_, breaker) => Detach(breaker);
         _onConfigurationRejected = (_, e) => Log.ConfigurationSetAside(_logger, e.BreakerName, e.Error.Message);
         _onShouldHandleFailed = (_, e) => Log.ShouldHandleFailed(_logger, e.Breaker.Name, e.Exception.GetType().FullName, e.Error);
     }
@@ -47,6 +49,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
 
             // Subscribe first, then enumerate: a breaker added in between is seen twice and attached once.
             _registry.BreakerAdded += _onBreakerAdded;
+            _registry.BreakerRemoved += _onBreakerRemoved;
             _registry.ConfigurationRejected += _onConfigurationRejected;
             foreach (CircuitBreaker breaker in _registry)
             {
@@ -61,6 +64,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
         {
             _disposed = true;
             _registry.BreakerAdded -= _onBreakerAdded;
+            _registry.BreakerRemoved -= _onBreakerRemoved;
             _registry.ConfigurationRejected -= _onConfigurationRejected;
         }
 
@@ -80,6 +84,14 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
 
         breaker.StateChanged += _onStateChanged;
         breaker.ShouldHandleFailed += _onShouldHandleFailed;
+
+        // A keyed group may have evicted it meanwhile (its removal heard before this attached): let go of it then.
+        if (!_registry.TryGet(breaker.Name, out CircuitBreaker? live) || !ReferenceEquals(live, breaker))
+        {
+            Detach(breaker);
+            return;
+        }
+
         if (!logCurrentState)
         {
             return;
@@ -93,6 +105,16 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
         else if (state is CircuitState.HalfOpen or CircuitState.MetricsOnly)
         {
             Log.FoundNotClosed(_logger, breaker.Name, state);
+        }
+    }
+
+    /// <summary>Lets go of a breaker a keyed group evicted, so what the logger holds stays as bounded as the registry.</summary>
+    private void Detach(CircuitBreaker breaker)
+    {
+        if (_attached.TryRemove(breaker, out _))
+        {
+            breaker.StateChanged -= _onStateChanged;
+            breaker.ShouldHandleFailed -= _onShouldHandleFailed;
         }
     }
 

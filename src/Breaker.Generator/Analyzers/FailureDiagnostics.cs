@@ -81,6 +81,18 @@ internal static class FailureDiagnostics
                 return Diagnostic.Create(DiagnosticDescriptors.SettingOutOfRange, location, member, failure.Values[0], failure.Values[1]);
             case ParseFailureReason.TimeoutOnSynchronousMethod:
                 return Diagnostic.Create(DiagnosticDescriptors.TimeoutOnSynchronousMethod, location, name);
+            case ParseFailureReason.KeyParameterNotFound:
+                return Diagnostic.Create(
+                    DiagnosticDescriptors.KeyParameterNotFound,
+                    location,
+                    ImmutableDictionary<string, string?>.Empty.Add(KeyCandidatesProperty, string.Join(",", failure.Values)),
+                    member,
+                    name,
+                    failure.Values.Count == 0 ? "none of its parameters can be a key" : SignatureText.Join(failure.Values.Select(p => "'" + p + "'").ToList(), "or"));
+            case ParseFailureReason.KeyParameterByReference:
+                return Diagnostic.Create(DiagnosticDescriptors.KeyParameterByReference, location, member, name, failure.Values[0]);
+            case ParseFailureReason.KeyTypeWithoutValueEquality:
+                return Diagnostic.Create(DiagnosticDescriptors.KeyTypeWithoutValueEquality, location, member, name, failure.Values[0], failure.Values[1]);
             default:
                 return null;
         }
@@ -88,6 +100,9 @@ internal static class FailureDiagnostics
 
     /// <summary>The diagnostic property that carries the name of the member a code fix declares.</summary>
     public const string MemberNameProperty = "MemberName";
+
+    /// <summary>The diagnostic property that carries the parameters that could be the key, comma-separated, for the code fix.</summary>
+    public const string KeyCandidatesProperty = "KeyCandidates";
 
     /// <summary>The guarded method's name in its (first) declaration.</summary>
     public static Location MethodLocation(IMethodSymbol method, CancellationToken cancellationToken) =>

@@ -38,7 +38,10 @@ public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.MissingBreakerName,
         DiagnosticDescriptors.SettingOutOfRange,
         DiagnosticDescriptors.TimeoutOnSynchronousMethod,
-        DiagnosticDescriptors.TimeoutWithoutCancellationToken);
+        DiagnosticDescriptors.TimeoutWithoutCancellationToken,
+        DiagnosticDescriptors.KeyParameterNotFound,
+        DiagnosticDescriptors.KeyParameterByReference,
+        DiagnosticDescriptors.KeyTypeWithoutValueEquality);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

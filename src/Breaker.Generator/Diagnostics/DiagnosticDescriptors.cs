@@ -251,6 +251,39 @@ internal static class DiagnosticDescriptors
         helpLinkUri: HelpLinkBase + "BRK0021.md",
         WellKnownDiagnosticTags.CompilationEnd);
 
+    /// <summary>BRK0022: <c>Key</c> names no parameter.</summary>
+    public static readonly DiagnosticDescriptor KeyParameterNotFound = new DiagnosticDescriptor(
+        "BRK0022",
+        "Key parameter not found",
+        "Key '{0}' names no parameter of '{1}'; name the parameter whose value picks the breaker with nameof: {2}",
+        ResolutionCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: null,
+        helpLinkUri: HelpLinkBase + "BRK0022.md");
+
+    /// <summary>BRK0023: the <c>Key</c> parameter is by reference, a pointer or a ref struct.</summary>
+    public static readonly DiagnosticDescriptor KeyParameterByReference = new DiagnosticDescriptor(
+        "BRK0023",
+        "Key parameter is not passed by value",
+        "Key parameter '{0}' of '{1}' is {2}, so its value cannot pick a breaker; key by a parameter passed by value",
+        ResolutionCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: null,
+        helpLinkUri: HelpLinkBase + "BRK0023.md");
+
+    /// <summary>BRK0024: the <c>Key</c> parameter's type has no value equality.</summary>
+    public static readonly DiagnosticDescriptor KeyTypeWithoutValueEquality = new DiagnosticDescriptor(
+        "BRK0024",
+        "Key type has no value equality",
+        "Key parameter '{0}' of '{1}' has type '{2}', which cannot key breakers: {3}",
+        ResolutionCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: null,
+        helpLinkUri: HelpLinkBase + "BRK0024.md");
+
     /// <summary>Every descriptor, in ID order.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
@@ -258,6 +291,7 @@ internal static class DiagnosticDescriptors
         FallbackNotFound, FallbackNotMethod, FallbackAmbiguous, FallbackSignatureMismatch, FallbackReturnTypeMismatch,
         MemberNotStatic, FailureWhenNotFound, FailureWhenSignatureMismatch, FailureWhenWithoutResult, InvalidExceptionType,
         ExceptionTypeHandledAndIgnored, MissingBreakerName, SettingOutOfRange, TimeoutOnSynchronousMethod,
-        TimeoutWithoutCancellationToken, ConflictingBreakerSettings,
+        TimeoutWithoutCancellationToken, ConflictingBreakerSettings, KeyParameterNotFound, KeyParameterByReference,
+        KeyTypeWithoutValueEquality,
     };
 }

@@ -53,6 +53,11 @@ internal static class DeclarationsEmitter
         writer.Open();
         writer.Line("DeclaringType = " + SymbolDisplay.FormatLiteral(declaration.DeclaringType, quote: true) + ",");
         writer.Line("MethodName = " + SymbolDisplay.FormatLiteral(declaration.MethodName, quote: true) + ",");
+        if (declaration.KeyParameter is { } key)
+        {
+            writer.Line("KeyParameter = " + SymbolDisplay.FormatLiteral(key, quote: true) + ",");
+        }
+
         writer.Close(");");
     }
 }

@@ -79,18 +79,22 @@ internal static class GuardedMethodEmitter
         }
     }
 
+    /// <summary>The static field that holds the method's breaker, or for a keyed method its group (one breaker per key).</summary>
     private static void WriteBreakerField(IndentedWriter writer, GuardedMethodModel model)
     {
         string name = SymbolDisplay.FormatLiteral(model.Breaker.Name, quote: true);
+        (string type, string lookup) = model.Key is { } key
+            ? ("global::Breaker.CircuitBreakerGroup<" + key.Type + ">", "GetOrAddGroup<" + key.Type + ">(")
+            : ("global::Breaker.CircuitBreaker", "GetOrAdd(");
         writer.Line(GeneratedCodeAttribute);
-        writer.Line("private static readonly global::Breaker.CircuitBreaker " + model.BreakerField + " =");
+        writer.Line("private static readonly " + type + " " + model.BreakerField + " =");
         if (model.Breaker.Options.Count == 0)
         {
-            writer.Line("    global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd(" + name + ");");
+            writer.Line("    global::Breaker.CircuitBreakerRegistry.Default." + lookup + name + ");");
             return;
         }
 
-        writer.Line("    global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd(" + name + ", static options =>");
+        writer.Line("    global::Breaker.CircuitBreakerRegistry.Default." + lookup + name + ", static options =>");
         writer.Line("    {");
         foreach (BreakerOptionModel option in model.Breaker.Options)
         {

@@ -15,7 +15,10 @@ internal sealed class MethodBodyWriter
 
     private readonly GuardedMethodModel _model;
     private readonly IndentedWriter _writer;
+
+    // The breaker this call goes through, as the body names it: the static field, or (BreakerForCall) a local.
     private readonly string _breaker;
+    private readonly string? _breakerLocal;
     private readonly string _permit;
     private readonly string _result;
     private readonly string _task;
@@ -35,8 +38,9 @@ internal sealed class MethodBodyWriter
     {
         _model = model;
         _writer = writer;
-        _breaker = model.BreakerField;
         NameScope names = ScopeFor(model);
+        _breakerLocal = model.Key is null ? null : names.Take("breaker");
+        _breaker = _breakerLocal ?? model.BreakerField;
         _permit = names.Take("permit");
         _result = names.Take("result");
         _task = names.Take("task");
@@ -87,6 +91,8 @@ internal sealed class MethodBodyWriter
         }
 
         _writer.Open();
+        WriteBreakerForCall();
+
         // With a fallback for rejections, the breaker counts the fallback in the same write as the rejection.
         _writer.Line("var " + _permit + " = " + _breaker
             + (_model.Fallback?.RejectionCase is null ? ".TryAcquire();" : ".TryAcquire(rejectionUsesFallback: true);"));
@@ -111,6 +117,26 @@ internal sealed class MethodBodyWriter
         }
 
         _writer.Close();
+    }
+
+    /// <summary>
+    /// Obtains the breaker this call goes through: the one place that decides it. A plain method uses its static field as it
+    /// is (nothing to write). A keyed method asks its group, once per call, for the breaker of the key parameter's value,
+    /// into a local the rest of the body uses (and passes to the async continuation): a <c>Nullable&lt;T&gt;</c> key without
+    /// a value gets the group's shared breaker.
+    /// </summary>
+    private void WriteBreakerForCall()
+    {
+        if (_breakerLocal is null || _model.Key is not { } key)
+        {
+            return;
+        }
+
+        string group = _model.BreakerField;
+        string lookup = key.IsNullableValueType
+            ? key.Parameter + ".HasValue ? " + group + ".GetBreaker(" + key.Parameter + ".GetValueOrDefault()) : " + group + ".GetSharedBreaker()"
+            : group + ".GetBreaker(" + key.Parameter + ")";
+        _writer.Line("var " + _breakerLocal + " = " + lookup + ";");
     }
 
     private void WriteSyncRejection()
@@ -233,6 +259,11 @@ internal sealed class MethodBodyWriter
         _writer.Close().Line();
 
         var arguments = new List<string> { IsValueTask ? _task + ".AsTask()" : _task, _permit };
+        if (_breakerLocal is not null)
+        {
+            arguments.Add(_breakerLocal);
+        }
+
         arguments.AddRange(_timeoutToken is null ? new[] { _timeout } : new[] { _timeoutSource, _linkedSource });
         if (ContinuationNeedsSelf)
         {
@@ -248,6 +279,11 @@ internal sealed class MethodBodyWriter
     private void WriteContinuation()
     {
         var parameters = new List<string> { AwaitedTaskType + " " + _task, "global::Breaker.CircuitPermit " + _permit };
+        if (_breakerLocal is not null)
+        {
+            parameters.Add("global::Breaker.CircuitBreaker " + _breakerLocal);
+        }
+
         if (_timeoutToken is null)
         {
             parameters.Add("global::System.TimeSpan " + _timeout);

@@ -6,7 +6,8 @@ namespace Breaker.Generator.Model;
 /// <param name="Breaker">The breaker's name and the attribute's explicit settings.</param>
 /// <param name="DeclaringType">The containing type as C# writes it, without <c>global::</c> or <c>@</c> (<c>Shop.Outer&lt;T&gt;.Inner</c>).</param>
 /// <param name="MethodName">The guarded method's name, without <c>@</c>.</param>
-internal sealed record BreakerDeclarationModel(BreakerSettingsModel Breaker, string DeclaringType, string MethodName)
+/// <param name="KeyParameter">For a keyed breaker, the parameter whose value picks it, without <c>@</c>; otherwise <see langword="null"/>.</param>
+internal sealed record BreakerDeclarationModel(BreakerSettingsModel Breaker, string DeclaringType, string MethodName, string? KeyParameter)
 {
     /// <summary>The declaration of a method that yields code.</summary>
     public static BreakerDeclarationModel From(GuardedMethodModel method)
@@ -16,7 +17,8 @@ internal sealed record BreakerDeclarationModel(BreakerSettingsModel Breaker, str
         return new BreakerDeclarationModel(
             method.Breaker,
             method.Namespace is null ? type : string.Join(".", method.Namespace.Split('.').Select(Plain)) + "." + type,
-            Plain(method.Signature.Name));
+            Plain(method.Signature.Name),
+            method.Key is null ? null : Plain(method.Key.Parameter));
     }
 
     // Identifiers are kept escaped for code (@class); the declaration names them as a reader would.

@@ -7,7 +7,7 @@ namespace Breaker.Generator.Model;
 /// <param name="SelfType">The fully qualified containing type, as a parameter type for the async continuation.</param>
 /// <param name="Signature">The partial method's signature, reproduced exactly.</param>
 /// <param name="Breaker">The breaker's name and the attribute's explicit settings.</param>
-/// <param name="BreakerField">The name of the static field that holds the breaker.</param>
+/// <param name="BreakerField">The name of the static field that holds the breaker (for a keyed method, its group).</param>
 /// <param name="Shape">What the method returns.</param>
 /// <param name="ResultType">The fully qualified result type (<c>T</c> of <c>T</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask&lt;T&gt;</c>), or <see langword="null"/>.</param>
 /// <param name="Implementation">The method that does the work.</param>
@@ -15,6 +15,7 @@ namespace Breaker.Generator.Model;
 /// <param name="FailureWhen">The predicate that marks results as failures, or <see langword="null"/>.</param>
 /// <param name="Handles">Fully qualified exception types that count as failures; empty means every exception.</param>
 /// <param name="Ignores">Fully qualified exception types that count as neither success nor failure.</param>
+/// <param name="Key">The parameter whose value picks the breaker (one per key, from a keyed group), or <see langword="null"/> for one breaker.</param>
 internal sealed record GuardedMethodModel(
     string HintName,
     string? Namespace,
@@ -29,7 +30,14 @@ internal sealed record GuardedMethodModel(
     FallbackModel? Fallback,
     MemberCallModel? FailureWhen,
     EquatableArray<string> Handles,
-    EquatableArray<string> Ignores);
+    EquatableArray<string> Ignores,
+    KeyModel? Key);
+
+/// <summary>The parameter whose value picks a keyed breaker.</summary>
+/// <param name="Parameter">The parameter's name, escaped when it is a keyword.</param>
+/// <param name="Type">The fully qualified key type: the parameter's type without a nullable annotation, and <c>T</c> for a <c>Nullable&lt;T&gt;</c>.</param>
+/// <param name="IsNullableValueType">Whether the parameter is a <c>Nullable&lt;T&gt;</c>: its null has no breaker of its own (the group's shared one).</param>
+internal sealed record KeyModel(string Parameter, string Type, bool IsNullableValueType);
 
 /// <summary>What a guarded method returns.</summary>
 internal enum ReturnShape

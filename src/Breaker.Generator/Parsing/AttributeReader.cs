@@ -54,6 +54,9 @@ internal sealed class AttributeReader
     /// <summary>The <c>FailureWhen</c> argument, if given.</summary>
     public string? FailureWhen => String("FailureWhen");
 
+    /// <summary>The <c>Key</c> argument, if given: the parameter whose value picks the breaker.</summary>
+    public string? Key => String("Key");
+
     /// <summary>The timeout in milliseconds, 0 when there is none.</summary>
     public double TimeoutMs => Setting("TimeoutMs");
 

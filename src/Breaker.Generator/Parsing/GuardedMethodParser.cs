@@ -99,6 +99,14 @@ internal static class GuardedMethodParser
             failures.AddIfFailed(AttributeReader.CheckOverlap(handles.Value!, ignores.Value!));
         }
 
+        KeyModel? key = null;
+        if (reader.Key is { } keyName)
+        {
+            Resolution<KeyModel> resolved = KeyResolver.Resolve(method, keyName);
+            failures.AddIfFailed(resolved.Failure, "Key");
+            key = resolved.Value;
+        }
+
         failures.AddRange(reader.CheckSettings());
         if (shape.Failure is null && !SignatureReader.IsAsync(shape.Value) && reader.TimeoutMs > 0)
         {
@@ -127,14 +135,15 @@ internal static class GuardedMethodParser
             SymbolNames.Type(method.ContainingType),
             SignatureReader.ReadSignature(method, declaration, known),
             new BreakerSettingsModel(reader.Name, reader.Options()),
-            "__breaker_" + method.Name + overload,
+            (key is null ? "__breaker_" : "__breakers_") + method.Name + overload,
             shape.Value,
             resultType is null ? null : SymbolNames.Type(resultType),
             implementation.Value!,
             fallback,
             failureWhen,
             EquatableArray.From(handles.Value!.Select(SymbolNames.Type).Distinct()),
-            EquatableArray.From(ignores.Value!.Select(SymbolNames.Type).Distinct())));
+            EquatableArray.From(ignores.Value!.Select(SymbolNames.Type).Distinct()),
+            key));
     }
 
     /// <summary>Failures in what the attribute names or sets, as opposed to the declaration itself.</summary>
@@ -158,6 +167,9 @@ internal static class GuardedMethodParser
         ParseFailureReason.ExceptionTypeHandledAndIgnored,
         ParseFailureReason.SettingOutOfRange,
         ParseFailureReason.TimeoutOnSynchronousMethod,
+        ParseFailureReason.KeyParameterNotFound,
+        ParseFailureReason.KeyParameterByReference,
+        ParseFailureReason.KeyTypeWithoutValueEquality,
     };
 
     private static void AddIfFailed(this List<ParseFailure> failures, ParseFailure? failure, string? argument = null)

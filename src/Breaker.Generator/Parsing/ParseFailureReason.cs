@@ -88,6 +88,15 @@ internal enum ParseFailureReason
 
     /// <summary><c>TimeoutMs</c> is set on a synchronous method, which cannot be abandoned.</summary>
     TimeoutOnSynchronousMethod,
+
+    /// <summary><c>Key</c> names no parameter (<c>Detail</c> is the name, <c>Values</c> the parameters that could be keys).</summary>
+    KeyParameterNotFound,
+
+    /// <summary>The <c>Key</c> parameter is <c>ref</c>, <c>out</c>, a pointer or a ref struct (<c>Detail</c> is the parameter, <c>Values[0]</c> what it is).</summary>
+    KeyParameterByReference,
+
+    /// <summary>The <c>Key</c> parameter's type has no value equality (<c>Detail</c> is the parameter, <c>Values</c> the type and why).</summary>
+    KeyTypeWithoutValueEquality,
 }
 
 /// <summary>Why a method yields no code.</summary>

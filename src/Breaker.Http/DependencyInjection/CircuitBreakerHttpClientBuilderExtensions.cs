@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Net.Http;
 using Breaker;
 using Microsoft.Extensions.Options;
@@ -25,7 +24,7 @@ public static class CircuitBreakerHttpClientBuilderExtensions
     /// the handler judges responses, answers rejections, and whether it keeps one breaker per host.
     /// </summary>
     /// <param name="builder">The client's builder.</param>
-    /// <param name="name">The breaker's name (per host: the prefix of each host's breaker name).</param>
+    /// <param name="name">The breaker's name (per host: the keyed group's name, the start of each host's breaker name).</param>
     /// <param name="configure">The breaker's options in code; <see langword="null"/> for the defaults.</param>
     /// <param name="configureHandler">Configures the handler's <see cref="HttpCircuitBreakerOptions"/>.</param>
     /// <returns>The builder, for chaining.</returns>
@@ -47,41 +46,19 @@ public static class CircuitBreakerHttpClientBuilderExtensions
         {
             HttpCircuitBreakerOptions options = sp.GetRequiredService<IOptionsMonitor<HttpCircuitBreakerOptions>>().Get(clientName);
             CircuitBreakerRegistry registry = sp.GetRequiredService<CircuitBreakerRegistry>();
-            if (!options.PerHost)
-            {
-                return new CircuitBreakerHandler(registry.GetOrAdd(name, configure), options);
-            }
-
-            IOptionsMonitor<CircuitBreakerRegistryOptions> configured = sp.GetRequiredService<IOptionsMonitor<CircuitBreakerRegistryOptions>>();
-            return new CircuitBreakerHandler(PerHost(registry, configured, name, configure), options);
+            return options.PerHost
+                ? new CircuitBreakerHandler(PerHost(registry.GetOrAddGroup<string>(name, configure)), options)
+                : new CircuitBreakerHandler(registry.GetOrAdd(name, configure), options);
         });
     }
 
-    private static Func<HttpRequestMessage, CircuitBreaker> PerHost(
-        CircuitBreakerRegistry registry,
-        IOptionsMonitor<CircuitBreakerRegistryOptions> configured,
-        string name,
-        Action<CircuitBreakerOptions>? configure)
+    /// <summary>
+    /// One breaker per host is a keyed group: bounded like any (MaxKeys, KeyIdleTimeout), configured by the client's breaker
+    /// name, left out of fleet coordination unless listed. A request without a host uses the group's shared breaker.
+    /// </summary>
+    private static Func<HttpRequestMessage, CircuitBreaker> PerHost(CircuitBreakerGroup<string> hosts) => request =>
     {
-        var byHost = new ConcurrentDictionary<string, CircuitBreaker>(StringComparer.OrdinalIgnoreCase);
-        return request =>
-        {
-            string host = SafeUrl.Authority(request.RequestUri);
-            return byHost.GetOrAdd(
-                host,
-                static (h, state) =>
-                {
-                    // A host's breaker starts from the code's options plus what configuration says about the base name.
-                    void Defaults(CircuitBreakerOptions options)
-                    {
-                        state.configure?.Invoke(options);
-                        state.configured.CurrentValue.ApplyTo(state.name, options);
-                    }
-
-                    // One breaker per host is a keyed group: made from input, so fleet coordination leaves it out unless listed.
-                    return h.Length == 0 ? state.registry.GetOrAdd(state.name, Defaults) : state.registry.GetOrAddInGroup(state.name, h, Defaults);
-                },
-                (registry, configured, name, configure));
-        };
-    }
+        string host = SafeUrl.Authority(request.RequestUri);
+        return hosts.GetBreaker(host.Length == 0 ? null : host);
+    };
 }

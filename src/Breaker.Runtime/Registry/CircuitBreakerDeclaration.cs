@@ -36,7 +36,15 @@ public sealed class CircuitBreakerDeclaration
     /// <summary>The method that declares the breaker (<c>GetQuoteAsync</c>), when known.</summary>
     public string? MethodName { get; init; }
 
+    /// <summary>
+    /// For a keyed breaker (<c>[CircuitBreaker(Key = nameof(tenantId))]</c>), the parameter whose value picks the breaker:
+    /// the declaration is then of a keyed group (<see cref="CircuitBreakerGroup"/>) with these options; <see langword="null"/>
+    /// for a single breaker.
+    /// </summary>
+    public string? KeyParameter { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() =>
-        DeclaringType is null ? Name : $"{Name} ({DeclaringType}{(MethodName is null ? string.Empty : "." + MethodName)})";
+        (KeyParameter is null ? Name : $"{Name} by {KeyParameter}")
+        + (DeclaringType is null ? string.Empty : $" ({DeclaringType}{(MethodName is null ? string.Empty : "." + MethodName)})");
 }

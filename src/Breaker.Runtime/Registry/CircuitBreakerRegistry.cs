@@ -19,16 +19,21 @@ namespace Breaker;
 /// <see cref="TryGet"/>, <see cref="Configure"/>) or asked to list its breakers (enumerating it, <see cref="Count"/>,
 /// <see cref="GetSummary"/>): as late as possible, so that it takes the <see cref="TimeProvider"/> and the configuration
 /// the application sets up at start-up. Listing creates only breakers that do not exist yet; it changes none that does.
+/// Keyed groups (<see cref="GetOrAddGroup{TKey}"/>) live beside the breakers, under their own names; each key's breaker is
+/// in the registry while its group keeps it.
 /// </remarks>
 public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CircuitBreakerGroup> _groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Action<CircuitBreakerOptions>> _configurations = new(StringComparer.Ordinal);
     private readonly object _configureLock = new();
 
     // Written under _configureLock, read without it: the first declaration of each name (it gives the breaker its code's
-    // options), and every declaration in the order made. The flag says some declared breaker may not exist yet.
+    // options), keyed groups apart, and every declaration in the order made. The flag says some declared breaker or group
+    // may not exist yet.
     private readonly ConcurrentDictionary<string, CircuitBreakerDeclaration> _declared = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CircuitBreakerDeclaration> _declaredGroups = new(StringComparer.Ordinal);
     private IReadOnlyList<CircuitBreakerDeclaration> _declarations = Array.Empty<CircuitBreakerDeclaration>();
     private volatile bool _uncreatedDeclarations;
     private TimeProvider _timeProvider;
@@ -47,7 +52,17 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
         set => _timeProvider = value ?? throw new ArgumentNullException(nameof(value));
     }
 
-    /// <summary>How many breakers the registry holds, declared ones included.</summary>
+    /// <summary>The keyed groups (one breaker per key), declared ones included, in no particular order: a snapshot.</summary>
+    public IReadOnlyCollection<CircuitBreakerGroup> Groups
+    {
+        get
+        {
+            CreateDeclaredBreakers();
+            return _groups.Values.ToArray();
+        }
+    }
+
+    /// <summary>How many breakers the registry holds, declared ones and those of keyed groups included.</summary>
     public int Count
     {
         get
@@ -67,6 +82,12 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     public event EventHandler<CircuitBreaker>? BreakerAdded;
 
     /// <summary>
+    /// Raised once for each breaker that leaves the registry: a keyed group's breaker evicted to make room for another key
+    /// (so that whoever attached to it lets it go).
+    /// </summary>
+    public event EventHandler<CircuitBreaker>? BreakerRemoved;
+
+    /// <summary>
     /// Raised when a breaker is created and what <see cref="Configure"/> registered for it makes invalid options on top
     /// of its code's defaults: rather than fail the call (for generated code, a type initializer), the breaker starts
     /// with the code's options, and this event says why.
@@ -77,7 +98,8 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     /// Records that the code declares a breaker, so the registry lists it (and judges its configuration by its code's
     /// options) before its first call. The first declaration of a name gives the breaker its code's options; a later one
     /// with the same name is listed in <see cref="Declarations"/> but changes nothing, nor does declaring a breaker that
-    /// already exists. Generated code calls this from a module initializer.
+    /// already exists. A declaration with a <see cref="CircuitBreakerDeclaration.KeyParameter"/> declares a keyed group
+    /// the same way. Generated code calls this from a module initializer.
     /// </summary>
     public void Declare(CircuitBreakerDeclaration declaration)
     {
@@ -85,7 +107,10 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
         lock (_configureLock)
         {
             Volatile.Write(ref _declarations, new ReadOnlyCollection<CircuitBreakerDeclaration>([.. _declarations, declaration]));
-            if (_declared.TryAdd(declaration.Name, declaration) && !_entries.ContainsKey(declaration.Name))
+            bool uncreated = declaration.KeyParameter is null
+                ? _declared.TryAdd(declaration.Name, declaration) && !_entries.ContainsKey(declaration.Name)
+                : _declaredGroups.TryAdd(declaration.Name, declaration) && !_groups.ContainsKey(declaration.Name);
+            if (uncreated)
             {
                 _uncreatedDeclarations = true;
             }
@@ -102,25 +127,6 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     public CircuitBreaker GetOrAdd(string name, Action<CircuitBreakerOptions>? defaults = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return GetOrAddCore(name, group: null, defaults);
-    }
-
-    /// <summary>
-    /// Returns the breaker for <paramref name="key"/> in the keyed group <paramref name="group"/> (one breaker per host,
-    /// per tenant...), named <c>group + ":" + key</c> and created on first use like <see cref="GetOrAdd(string, Action{CircuitBreakerOptions}?)"/>.
-    /// Its <see cref="CircuitBreaker.Group"/> says it belongs to a group: such breakers are made from input and may be many,
-    /// so fleet coordination leaves them out unless they are listed.
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The options are invalid without any configuration; the message names the breaker and the option.</exception>
-    public CircuitBreaker GetOrAddInGroup(string group, string key, Action<CircuitBreakerOptions>? defaults = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(group);
-        ArgumentException.ThrowIfNullOrEmpty(key);
-        return GetOrAddCore(group + ":" + key, group, defaults);
-    }
-
-    private CircuitBreaker GetOrAddCore(string name, string? group, Action<CircuitBreakerOptions>? defaults)
-    {
         if (_entries.TryGetValue(name, out Entry? existing))
         {
             return existing.Breaker;
@@ -136,8 +142,8 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
                 return raced.Breaker;
             }
 
-            CircuitBreakerOptions code = CodeOptions(name, defaults);
-            entry = new Entry(new CircuitBreaker(name, BuildOptions(name, code, out rejected), _timeProvider) { Group = group }, code);
+            CircuitBreakerOptions code = CodeOptions(_declared, name, defaults);
+            entry = new Entry(new CircuitBreaker(name, BuildOptions(name, code, out rejected), _timeProvider), code);
             _entries[name] = entry;
         }
 
@@ -155,12 +161,48 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     }
 
     /// <summary>
+    /// Returns the keyed group called <paramref name="name"/>, creating it on first use: one breaker per key, each named
+    /// <c>name:key</c>. Its options are layered like <see cref="GetOrAdd"/>'s (the library defaults, then the code's — the
+    /// first keyed <see cref="Declare">declaration</see> of the name, or else <paramref name="defaults"/> — then what was
+    /// registered with <see cref="Configure"/> for <paramref name="name"/>), and every key's breaker starts from them.
+    /// Methods keyed by different types may share a group; each type has its own breakers, under the group's bound.
+    /// </summary>
+    /// <typeparam name="TKey">The key's type; it must have value equality (<see cref="EqualityComparer{T}.Default"/> compares keys).</typeparam>
+    /// <exception cref="ArgumentOutOfRangeException">The options are invalid without any configuration; the message names the group and the option.</exception>
+    public CircuitBreakerGroup<TKey> GetOrAddGroup<TKey>(string name, Action<CircuitBreakerOptions>? defaults = null)
+        where TKey : notnull
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return (_groups.TryGetValue(name, out CircuitBreakerGroup? existing) ? existing : AddGroup(name, defaults)).Keys<TKey>();
+    }
+
+    /// <summary>Finds the keyed group called <paramref name="name"/>, if it exists or is declared.</summary>
+    public bool TryGetGroup(string name, [NotNullWhen(true)] out CircuitBreakerGroup? group)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_groups.TryGetValue(name, out group))
+        {
+            return true;
+        }
+
+        if (_declaredGroups.ContainsKey(name))
+        {
+            group = AddGroup(name, defaults: null);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Sets the run-time configuration of the breaker called <paramref name="name"/>, replacing any earlier one. A breaker
     /// that already exists is reconfigured at once, keeping its state; one created later starts with it. The result is
-    /// judged on top of the code's options when they are known: those of a breaker that exists or is declared.
+    /// judged on top of the code's options when they are known: those of a breaker that exists or is declared. The name of
+    /// a keyed group configures the group (its limits included) and every key's breaker, live ones at once; the name of one
+    /// key's breaker (<c>group:key</c>) configures that key on top of its group.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">
-    /// The resulting options of a live or declared breaker are invalid; nothing changes (a live breaker keeps its options).
+    /// The resulting options of a live or declared breaker or group are invalid; nothing changes (live breakers keep their options).
     /// </exception>
     public void Configure(string name, Action<CircuitBreakerOptions> configure)
     {
@@ -168,22 +210,42 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
         ArgumentNullException.ThrowIfNull(configure);
         lock (_configureLock)
         {
+            // Everything is judged before anything changes.
+            CircuitBreakerOptions? breakerOptions = null;
             if (_entries.TryGetValue(name, out Entry? entry))
             {
-                CircuitBreakerOptions options = entry.CodeOptions.Clone();
-                configure(options);
-                options.Validate(name);
-                entry.Breaker.Reconfigure(options);
+                breakerOptions = Configured(entry.Breaker.KeyedGroup?.Options ?? entry.CodeOptions, name, configure);
             }
             else if (_declared.TryGetValue(name, out CircuitBreakerDeclaration? declaration))
             {
                 // Not created yet: judged by what its code declares, so a mistake surfaces here rather than on its first call.
-                CircuitBreakerOptions options = declaration.Options;
-                configure(options);
-                options.Validate(name);
+                Configured(declaration.Options, name, configure);
             }
 
+            CircuitBreakerOptions? groupOptions = null;
+            if (_groups.TryGetValue(name, out CircuitBreakerGroup? group))
+            {
+                groupOptions = Configured(group.CodeOptions, name, configure);
+            }
+            else if (_declaredGroups.TryGetValue(name, out CircuitBreakerDeclaration? declaredGroup))
+            {
+                Configured(declaredGroup.Options, name, configure);
+            }
+
+            // Stored first: a key's breaker created from now on reads it (without this lock), and one created before is in the group.
             _configurations[name] = configure;
+            if (breakerOptions is not null)
+            {
+                entry!.Breaker.Reconfigure(breakerOptions);
+            }
+
+            if (groupOptions is not null)
+            {
+                foreach (CircuitBreaker breaker in group!.Apply(groupOptions))
+                {
+                    breaker.Reconfigure(KeyOptions(breaker.Name, groupOptions, out _));
+                }
+            }
         }
     }
 
@@ -217,10 +279,13 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>Under the lock: what the code says about a breaker about to be created (its first declaration, or else <paramref name="defaults"/>).</summary>
-    private CircuitBreakerOptions CodeOptions(string name, Action<CircuitBreakerOptions>? defaults)
+    /// <summary>
+    /// Under the lock: what the code says about a breaker (or group) about to be created: its first declaration in
+    /// <paramref name="declared"/>, or else <paramref name="defaults"/>.
+    /// </summary>
+    private static CircuitBreakerOptions CodeOptions(ConcurrentDictionary<string, CircuitBreakerDeclaration> declared, string name, Action<CircuitBreakerOptions>? defaults)
     {
-        if (_declared.TryGetValue(name, out CircuitBreakerDeclaration? declaration))
+        if (declared.TryGetValue(name, out CircuitBreakerDeclaration? declaration))
         {
             return declaration.Options;
         }
@@ -229,6 +294,84 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
         defaults?.Invoke(options);
         options.Validate(name);
         return options;
+    }
+
+    /// <summary>What <paramref name="configure"/> makes of <paramref name="options"/> (a copy), validated.</summary>
+    private static CircuitBreakerOptions Configured(CircuitBreakerOptions options, string name, Action<CircuitBreakerOptions> configure)
+    {
+        CircuitBreakerOptions configured = options.Clone();
+        configure(configured);
+        configured.Validate(name);
+        return configured;
+    }
+
+    /// <summary>Creates the keyed group called <paramref name="name"/> unless it exists, as <see cref="GetOrAdd"/> creates breakers.</summary>
+    private CircuitBreakerGroup AddGroup(string name, Action<CircuitBreakerOptions>? defaults)
+    {
+        CircuitBreakerGroup group;
+        ArgumentOutOfRangeException? rejected;
+        lock (_configureLock)
+        {
+            if (_groups.TryGetValue(name, out CircuitBreakerGroup? raced))
+            {
+                return raced;
+            }
+
+            CircuitBreakerOptions code = CodeOptions(_declaredGroups, name, defaults);
+            group = new CircuitBreakerGroup(this, name, code, BuildOptions(name, code, out rejected), _timeProvider);
+            _groups[name] = group;
+        }
+
+        if (rejected is not null && ConfigurationRejected is { } handlers)
+        {
+            Notify(handlers, new ConfigurationRejectedEventArgs(name, rejected));
+        }
+
+        return group;
+    }
+
+    /// <summary>
+    /// The options of the breaker called <paramref name="name"/> in a keyed group whose options are <paramref name="group"/>:
+    /// the group's, then what was configured for that name (set aside, and said in <paramref name="rejected"/>, when invalid).
+    /// Read without the lock: a group makes its keys' breakers under its own.
+    /// </summary>
+    internal CircuitBreakerOptions KeyOptions(string name, CircuitBreakerOptions group, out ArgumentOutOfRangeException? rejected) =>
+        BuildOptions(name, group, out rejected);
+
+    /// <summary>Stores a keyed group's new breaker under its name; false when the name is taken.</summary>
+    internal bool TryRegister(CircuitBreaker breaker, CircuitBreakerOptions codeOptions) =>
+        _entries.TryAdd(breaker.Name, new Entry(breaker, codeOptions));
+
+    /// <summary>Removes an evicted breaker of a keyed group (its listeners hear of it through <see cref="OnBreakerRemoved"/>).</summary>
+    internal void Unregister(CircuitBreaker breaker)
+    {
+        if (_entries.TryGetValue(breaker.Name, out Entry? entry) && ReferenceEquals(entry.Breaker, breaker))
+        {
+            _entries.TryRemove(new KeyValuePair<string, Entry>(breaker.Name, entry));
+        }
+    }
+
+    /// <summary>Tells listeners about a breaker a keyed group created (and configuration it had to set aside).</summary>
+    internal void OnBreakerAdded(CircuitBreaker breaker, ArgumentOutOfRangeException? rejected)
+    {
+        if (rejected is not null && ConfigurationRejected is { } rejectedHandlers)
+        {
+            Notify(rejectedHandlers, new ConfigurationRejectedEventArgs(breaker.Name, rejected));
+        }
+
+        if (BreakerAdded is { } handlers)
+        {
+            Notify(handlers, breaker);
+        }
+    }
+
+    /// <summary>Tells listeners about a breaker a keyed group evicted.</summary>
+    internal void OnBreakerRemoved(CircuitBreaker breaker)
+    {
+        if (BreakerRemoved is { } handlers)
+        {
+            Notify(handlers, breaker);
+        }
     }
 
     private CircuitBreakerOptions BuildOptions(string name, CircuitBreakerOptions code, out ArgumentOutOfRangeException? rejected)
@@ -270,7 +413,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     }
 
     /// <summary>
-    /// Creates every declared breaker that does not exist yet, outside the lock (so BreakerAdded is raised as on a first
+    /// Creates every declared breaker and keyed group that does not exist yet, outside the lock (so BreakerAdded is raised as on a first
     /// call). The flag is cleared only once every declared breaker exists, so a listing racing another one misses none.
     /// </summary>
     private void CreateDeclaredBreakers()
@@ -285,9 +428,14 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             CreateIfDeclared(name);
         }
 
+        foreach (string name in _declaredGroups.Keys)
+        {
+            TryGetGroup(name, out _);
+        }
+
         lock (_configureLock)
         {
-            if (_declared.Keys.All(_entries.ContainsKey))
+            if (_declared.Keys.All(_entries.ContainsKey) && _declaredGroups.Keys.All(_groups.ContainsKey))
             {
                 _uncreatedDeclarations = false;
             }

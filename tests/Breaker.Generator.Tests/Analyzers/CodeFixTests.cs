@@ -153,6 +153,36 @@ public class CodeFixTests
         }
         """);
 
+    [Fact]
+    public async Task Keys_by_one_of_the_parameters_that_could_be_a_key()
+    {
+        const string source = """
+            public partial class C
+            {
+                [CircuitBreaker("b", {|BRK0022:Key = "tenant"|})]
+                public partial int Get(string tenantId, object payload, int @class);
+
+                private int GetCore(string tenantId, object payload, int @class) => 1;
+            }
+            """;
+        const string byTenant = """
+            public partial class C
+            {
+                [CircuitBreaker("b", Key = nameof(tenantId))]
+                public partial int Get(string tenantId, object payload, int @class);
+
+                private int GetCore(string tenantId, object payload, int @class) => 1;
+            }
+            """;
+
+        await CodeFixVerifier<GuardedMethodAnalyzer, KeyParameterCodeFixProvider>.VerifyAsync(source, byTenant, "KeyParameterCodeFixProvider.tenantId");
+        await CodeFixVerifier<GuardedMethodAnalyzer, KeyParameterCodeFixProvider>.VerifyAsync(
+            source,
+            byTenant.Replace("nameof(tenantId)", "nameof(@class)", System.StringComparison.Ordinal),
+            "KeyParameterCodeFixProvider.class");
+        AssertCompiles(byTenant);
+    }
+
     private static async Task VerifyMakePartial(string source, string fixedSource)
     {
         await CodeFixVerifier<GuardedMethodAnalyzer, MakePartialCodeFixProvider>.VerifyAsync(source, fixedSource);

@@ -386,6 +386,29 @@ public static class Shapes
             }
             """,
 
+        ["KeyedByParameter"] = """
+            namespace Tenancy;
+
+            public sealed record Quota(string Tenant, int Remaining);
+
+            public enum Region { Europe, Asia }
+
+            public partial class TenantClient
+            {
+                [CircuitBreaker("tenant-api", Key = nameof(tenantId), Fallback = nameof(Unlimited), MinimumThroughput = 5, SlidingWindowSize = 20)]
+                public partial Quota GetQuota(string tenantId);
+
+                private Quota GetQuotaCore(string tenantId) => new(tenantId, 10);
+
+                private Quota Unlimited(string tenantId, Exception error) => new(tenantId, int.MaxValue);
+
+                [CircuitBreaker("region-api", Key = nameof(region), TimeoutMs = 500)]
+                public partial Task<int> CountAsync(Region? region, int breaker, CancellationToken cancellationToken);
+
+                private Task<int> CountAsyncCore(Region? region, int breaker, CancellationToken cancellationToken) => Task.FromResult(breaker);
+            }
+            """,
+
         ["NullableAnnotationsAndKeywords"] = """
             public partial class Lookup
             {

@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Breaker.AspNetCore.Contracts;
+
+namespace Breaker.AspNetCore.Endpoints;
+
+/// <summary>A keyed group as one answer sees it: its options, its keys' breakers (sorted by name) and its shared breaker.</summary>
+internal sealed class GroupSnapshot
+{
+    /// <summary>How many of a group's keys its summary names: the worst.</summary>
+    public const int WorstKeysListed = 5;
+
+    public GroupSnapshot(CircuitBreakerGroup group, BreakerSnapshot[] keys, BreakerSnapshot? shared)
+    {
+        Group = group;
+        Options = group.Options;
+        Keys = keys;
+        Shared = shared;
+        Counts = StateCounts.From(keys);
+    }
+
+    public CircuitBreakerGroup Group { get; }
+
+    public CircuitBreakerOptions Options { get; }
+
+    /// <summary>The keys' breakers, sorted by name (ordinal).</summary>
+    public IReadOnlyList<BreakerSnapshot> Keys { get; }
+
+    public BreakerSnapshot? Shared { get; }
+
+    /// <summary>The keys by state (the shared breaker is not a key).</summary>
+    public StateCounts Counts { get; }
+
+    /// <summary>Every breaker of the group, the shared one last: what a page of the group goes through.</summary>
+    public IReadOnlyList<BreakerSnapshot> Breakers => Shared is null ? Keys : [.. Keys, Shared];
+
+    /// <summary>The state that most needs attention among the group's breakers, when any rejects calls.</summary>
+    public CircuitState? RejectingState => Breakers
+        .Where(static b => b.Metrics.State is CircuitState.Open or CircuitState.HalfOpen or CircuitState.Isolated)
+        .Order(WorstFirst.Instance)
+        .Select(static b => (CircuitState?)b.Metrics.State)
+        .FirstOrDefault();
+
+    public IEnumerable<BreakerSnapshot> Worst(int count) => Keys.Order(WorstFirst.Instance).Take(count);
+
+    /// <summary>Sorts <paramref name="breakers"/> into their groups; what belongs to no group of <paramref name="groups"/> stays in <paramref name="ungrouped"/>.</summary>
+    public static GroupSnapshot[] Split(IEnumerable<CircuitBreakerGroup> groups, IReadOnlyList<BreakerSnapshot> breakers, out BreakerSnapshot[] ungrouped)
+    {
+        var byName = groups.ToDictionary(static g => g.Name, StringComparer.Ordinal);
+        var members = byName.Keys.ToDictionary(static name => name, static _ => new List<BreakerSnapshot>(), StringComparer.Ordinal);
+        var rest = new List<BreakerSnapshot>(breakers.Count);
+        foreach (BreakerSnapshot snapshot in breakers)
+        {
+            if (snapshot.Breaker.Group is { } group && members.TryGetValue(group, out List<BreakerSnapshot>? list))
+            {
+                list.Add(snapshot);
+            }
+            else
+            {
+                rest.Add(snapshot);
+            }
+        }
+
+        ungrouped = [.. rest];
+        return byName.Values
+            .OrderBy(static g => g.Name, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                List<BreakerSnapshot> list = members[g.Name];
+                BreakerSnapshot? shared = list.Find(s => ReferenceEquals(s.Breaker, g.SharedBreaker));
+                return new GroupSnapshot(g, [.. list.Where(s => !ReferenceEquals(s, shared))], shared);
+            })
+            .ToArray();
+    }
+}

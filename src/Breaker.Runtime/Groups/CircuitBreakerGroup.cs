@@ -1,0 +1,263 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Breaker.Groups;
+using Breaker.Telemetry;
+using Breaker.Timing;
+
+namespace Breaker;
+
+/// <summary>
+/// A keyed group: one circuit breaker per key (per tenant, per host, per shard), named <c>group:key</c> and made with the
+/// group's options, so one key's failing dependency opens only that key's breaker. The group is bounded: it holds at most
+/// <see cref="CircuitBreakerOptions.MaxKeys"/> keys and makes room for a new one by evicting keys unused for
+/// <see cref="CircuitBreakerOptions.KeyIdleTimeout"/>, never a breaker whose break is not over nor one held by hand. A new
+/// key that finds no room, and a null key, use the group's <see cref="SharedBreaker"/>.
+/// </summary>
+/// <remarks>
+/// <see cref="CircuitBreakerRegistry.GetOrAddGroup{TKey}"/> returns the <see cref="CircuitBreakerGroup{TKey}"/> that finds
+/// a key's breaker; this is the group itself, as observers read it. It is configured by its name like any breaker
+/// (<see cref="CircuitBreakerRegistry.Configure"/>), and every key's breaker follows, live ones included. Its breakers are
+/// in the registry while they live, each with <see cref="CircuitBreaker.Group"/> set to the group's name.
+/// </remarks>
+public sealed class CircuitBreakerGroup
+{
+    // While the group is full, it looks for idle keys at most this often (or when the next key turns idle): a flood of
+    // new keys costs one scan per interval, not one per key. A breaker reset by hand is noticed by the next scan.
+    private static readonly TimeSpan RescanInterval = TimeSpan.FromSeconds(1);
+
+    private readonly CircuitBreakerRegistry _registry;
+    private readonly object _keysLock = new();
+    private readonly bool _systemClock;
+    private readonly StripedCounter _sharedCalls = new();
+
+    // Written under _keysLock, read without it.
+    private volatile CircuitBreakerOptions _options;
+    private volatile IKeyIndex[] _indexes = [];
+    private volatile CircuitBreaker? _shared;
+    private int _count;
+    private long _evictions;
+    private long _noRoomUntil;
+    private int _renames;
+
+    internal CircuitBreakerGroup(CircuitBreakerRegistry registry, string name, CircuitBreakerOptions codeOptions, CircuitBreakerOptions options, TimeProvider timeProvider)
+    {
+        _registry = registry;
+        Name = name;
+        CodeOptions = codeOptions;
+        _options = options;
+        TimeProvider = timeProvider;
+        _systemClock = ReferenceEquals(timeProvider, TimeProvider.System);
+        BreakerTelemetry.Track(this);
+    }
+
+    /// <summary>The group's name: the start of its breakers' names, and the name configuration knows it by.</summary>
+    public string Name { get; }
+
+    /// <summary>The clock the group's breakers read, and by which it tells how long a key went unused.</summary>
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>A copy of the options every key's breaker starts from, limits of the group included.</summary>
+    public CircuitBreakerOptions Options => _options.Clone();
+
+    /// <summary>How many keys have a breaker now (the shared breaker is not one of them).</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>
+    /// The breaker calls use when their key has none of its own: a null key, or a new key while the group is full of keys
+    /// it may not evict. Named <c>group:*</c>; <see langword="null"/> until first needed.
+    /// </summary>
+    public CircuitBreaker? SharedBreaker => _shared;
+
+    /// <summary>How many lookups were answered with the <see cref="SharedBreaker"/>.</summary>
+    public long SharedCalls => _sharedCalls.Sum;
+
+    /// <summary>How many keys were evicted so far.</summary>
+    public long Evictions => Interlocked.Read(ref _evictions);
+
+    /// <summary>The options every key starts from before what configuration says about the group: the code's.</summary>
+    internal CircuitBreakerOptions CodeOptions { get; }
+
+    /// <summary>Whether the group's metrics carry each key.</summary>
+    internal bool MetricsPerKey => _options.MetricsPerKey;
+
+    internal object KeysLock => _keysLock;
+
+    /// <summary>The breakers of the keys live now (not the shared breaker), in no particular order: a snapshot.</summary>
+    public IReadOnlyList<CircuitBreaker> GetBreakers()
+    {
+        var breakers = new List<CircuitBreaker>(Count);
+        foreach (IKeyIndex index in _indexes)
+        {
+            index.AddBreakersTo(breakers);
+        }
+
+        return breakers;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({Count} of {_options.MaxKeys} keys)";
+
+    /// <summary>The group's breakers by keys of type <typeparamref name="TKey"/>, made on first use.</summary>
+    internal CircuitBreakerGroup<TKey> Keys<TKey>()
+        where TKey : notnull
+    {
+        foreach (IKeyIndex index in _indexes)
+        {
+            if (index is CircuitBreakerGroup<TKey> typed)
+            {
+                return typed;
+            }
+        }
+
+        lock (_keysLock)
+        {
+            foreach (IKeyIndex index in _indexes)
+            {
+                if (index is CircuitBreakerGroup<TKey> typed)
+                {
+                    return typed;
+                }
+            }
+
+            // Methods keyed by different types may share a name: each type has its own breakers, under the group's bound.
+            var created = new CircuitBreakerGroup<TKey>(this);
+            _indexes = [.. _indexes, created];
+            return created;
+        }
+    }
+
+    /// <summary>The group's clock: on the system clock the cached timestamp (one memory read), as the hot path reads it.</summary>
+    internal long Now() => _systemClock ? CoarseClock.Timestamp : TimeProvider.GetTimestamp();
+
+    /// <summary>Without the lock: whether a new key may get a breaker, or must share; wrong only towards taking the lock.</summary>
+    internal bool MayAdd(long now) => Volatile.Read(ref _count) < _options.MaxKeys || now >= Volatile.Read(ref _noRoomUntil);
+
+    /// <summary>The shared breaker, made on first use; counted as a lookup it answered.</summary>
+    internal CircuitBreaker Shared()
+    {
+        _sharedCalls.Add(1);
+        return _shared ?? CreateShared();
+    }
+
+    /// <summary>
+    /// Under the lock: whether one more key fits, after evicting (into <paramref name="evicted"/>) every idle key that may
+    /// go when the group is full. When none fits, remembers until when no key can turn idle, so new keys share without
+    /// taking the lock meanwhile.
+    /// </summary>
+    internal bool MakeRoom(long now, ref List<CircuitBreaker>? evicted)
+    {
+        CircuitBreakerOptions options = _options;
+        if (_count < options.MaxKeys)
+        {
+            return true;
+        }
+
+        long idleTicks = ToTimestampTicks(options.KeyIdleTimeout);
+        long nextScan = now + ToTimestampTicks(RescanInterval);
+        evicted ??= [];
+        int before = evicted.Count;
+        foreach (IKeyIndex index in _indexes)
+        {
+            index.EvictIdle(now - idleTicks, idleTicks, ref nextScan, evicted);
+        }
+
+        for (int i = before; i < evicted.Count; i++)
+        {
+            _registry.Unregister(evicted[i]);
+        }
+
+        Volatile.Write(ref _count, _count - (evicted.Count - before));
+        Interlocked.Add(ref _evictions, evicted.Count - before);
+        bool room = _count < options.MaxKeys;
+        Volatile.Write(ref _noRoomUntil, room ? 0 : nextScan);
+        return room;
+    }
+
+    /// <summary>Under the lock: the breaker of a new key, registered, counted and marked used at <paramref name="now"/>.</summary>
+    internal CircuitBreaker CreateKeyed(string keyText, long now, out ArgumentOutOfRangeException? rejected)
+    {
+        CircuitBreaker breaker = Register(KeyNames.Escape(keyText), out rejected);
+        breaker.Touch(now);
+        Volatile.Write(ref _count, _count + 1);
+        return breaker;
+    }
+
+    /// <summary>Outside the lock: tells the registry's listeners what a lookup evicted and created.</summary>
+    internal void Announce(CircuitBreaker? created, ArgumentOutOfRangeException? rejected, List<CircuitBreaker>? evicted)
+    {
+        if (evicted is not null)
+        {
+            foreach (CircuitBreaker breaker in evicted)
+            {
+                _registry.OnBreakerRemoved(breaker);
+            }
+        }
+
+        if (created is not null)
+        {
+            _registry.OnBreakerAdded(created, rejected);
+        }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="options"/> (validated) for the keys made from now on, and returns every breaker made before
+    /// (the shared one included), which the registry reconfigures.
+    /// </summary>
+    internal List<CircuitBreaker> Apply(CircuitBreakerOptions options)
+    {
+        lock (_keysLock)
+        {
+            _options = options;
+
+            // A larger bound, or a shorter idle time, may make room at once.
+            Volatile.Write(ref _noRoomUntil, 0);
+            var breakers = (List<CircuitBreaker>)GetBreakers();
+            if (_shared is { } shared)
+            {
+                breakers.Add(shared);
+            }
+
+            return breakers;
+        }
+    }
+
+    private CircuitBreaker CreateShared()
+    {
+        CircuitBreaker? created = null;
+        ArgumentOutOfRangeException? rejected = null;
+        lock (_keysLock)
+        {
+            if (_shared is null)
+            {
+                created = Register(KeyNames.SharedKey, out rejected);
+                _shared = created;
+            }
+        }
+
+        Announce(created, rejected, evicted: null);
+        return _shared!;
+    }
+
+    /// <summary>
+    /// Under the lock: a breaker named after the group and <paramref name="keyName"/>, in the registry. A name another breaker
+    /// holds (a plain breaker called so, or a key with the same text) gets <c>%#</c> and a number, so every key has a
+    /// breaker of its own.
+    /// </summary>
+    private CircuitBreaker Register(string keyName, out ArgumentOutOfRangeException? rejected)
+    {
+        string name = Name + ":" + keyName;
+        while (true)
+        {
+            var breaker = new CircuitBreaker(name, _registry.KeyOptions(name, _options, out rejected), TimeProvider, this, keyName);
+            if (_registry.TryRegister(breaker, _options))
+            {
+                return breaker;
+            }
+
+            name = Name + ":" + keyName + "%#" + ++_renames;
+        }
+    }
+
+    private long ToTimestampTicks(TimeSpan duration) => BreakerSettings.ToTimestampTicks(duration, TimeProvider.TimestampFrequency);
+}

@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using Breaker.Groups;
+
+namespace Breaker;
+
+/// <summary>
+/// Finds the breaker of a key in a keyed <see cref="Group"/>: what generated code for <c>[CircuitBreaker(Key = ...)]</c>
+/// holds, from <see cref="CircuitBreakerRegistry.GetOrAddGroup{TKey}"/>. Keys are compared with
+/// <see cref="EqualityComparer{T}.Default"/>: strings ordinally, value types without boxing.
+/// </summary>
+/// <typeparam name="TKey">The key's type: a string, a number, an enum, a <see cref="Guid"/>, a record, any type with value equality.</typeparam>
+public sealed class CircuitBreakerGroup<TKey> : IKeyIndex
+    where TKey : notnull
+{
+    private readonly ConcurrentDictionary<TKey, CircuitBreaker> _breakers = new();
+
+    internal CircuitBreakerGroup(CircuitBreakerGroup group) => Group = group;
+
+    /// <summary>The group these keys belong to: its name, options, counts and live breakers.</summary>
+    public CircuitBreakerGroup Group { get; }
+
+    /// <summary>The group's name.</summary>
+    public string Name => Group.Name;
+
+    /// <summary>
+    /// The breaker of <paramref name="key"/>, made on the key's first call. A null key, and a new key while the group is full
+    /// of keys it may not evict, get the group's <see cref="CircuitBreakerGroup.SharedBreaker"/>. For a key seen before this
+    /// is one dictionary read and no allocation.
+    /// </summary>
+    /// <param name="key">The key, such as a tenant's id.</param>
+    public CircuitBreaker GetBreaker(TKey? key)
+    {
+        if (key is null)
+        {
+            return Group.Shared();
+        }
+
+        // Hot path: a lock-free read, and the idle mark (written only when the group's millisecond clock moved).
+        if (_breakers.TryGetValue(key, out CircuitBreaker? breaker))
+        {
+            breaker.Touch(Group.Now());
+            return breaker;
+        }
+
+        return Add(key);
+    }
+
+    /// <summary>
+    /// The breaker of calls without a key (a <c>Nullable&lt;T&gt;</c> key with no value): the group's
+    /// <see cref="CircuitBreakerGroup.SharedBreaker"/>, made on first use.
+    /// </summary>
+    public CircuitBreaker GetSharedBreaker() => Group.Shared();
+
+    /// <summary>Finds the breaker <paramref name="key"/> has now, without making one or marking the key used.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="breaker">Its breaker, when it has one.</param>
+    public bool TryGetBreaker(TKey key, [NotNullWhen(true)] out CircuitBreaker? breaker)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _breakers.TryGetValue(key, out breaker);
+    }
+
+    void IKeyIndex.AddBreakersTo(List<CircuitBreaker> breakers)
+    {
+        foreach (KeyValuePair<TKey, CircuitBreaker> pair in _breakers)
+        {
+            breakers.Add(pair.Value);
+        }
+    }
+
+    void IKeyIndex.EvictIdle(long idleBefore, long idleTicks, ref long nextIdle, List<CircuitBreaker> evicted)
+    {
+        foreach (KeyValuePair<TKey, CircuitBreaker> pair in _breakers)
+        {
+            long lastUsed = pair.Value.LastUsed;
+            if (lastUsed > idleBefore)
+            {
+                nextIdle = Math.Min(nextIdle, lastUsed + idleTicks);
+            }
+            else if (pair.Value.TryEvict((Keys: _breakers, Pair: pair), static state => state.Keys.TryRemove(state.Pair)))
+            {
+                // A call that read the breaker just before this finishes on it; the key's next call gets a new one.
+                evicted.Add(pair.Value);
+            }
+        }
+    }
+
+    /// <summary>A key without a breaker: make one if the group has room (or can make some), otherwise share.</summary>
+    private CircuitBreaker Add(TKey key)
+    {
+        long now = Group.Now();
+        if (!Group.MayAdd(now))
+        {
+            // Full, and no key can turn idle before the next scan: no lock, no allocation.
+            return Group.Shared();
+        }
+
+        // The key's text is written outside the lock (it runs the key's own ToString).
+        string text = KeyNames.Text(key);
+        CircuitBreaker? created = null;
+        ArgumentOutOfRangeException? rejected = null;
+        List<CircuitBreaker>? evicted = null;
+        lock (Group.KeysLock)
+        {
+            if (_breakers.TryGetValue(key, out CircuitBreaker? raced))
+            {
+                raced.Touch(now);
+                return raced;
+            }
+
+            if (Group.MakeRoom(now, ref evicted))
+            {
+                created = Group.CreateKeyed(text, now, out rejected);
+                _breakers[key] = created;
+            }
+        }
+
+        Group.Announce(created, rejected, evicted);
+        return created ?? Group.Shared();
+    }
+}

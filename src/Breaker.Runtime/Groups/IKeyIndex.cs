@@ -1,0 +1,16 @@
+using System.Collections.Generic;
+
+namespace Breaker.Groups;
+
+/// <summary>The breakers of a group's keys of one type, as the group sees them whatever that type: to list them and to evict idle ones.</summary>
+internal interface IKeyIndex
+{
+    /// <summary>Adds every live breaker of this index to <paramref name="breakers"/>.</summary>
+    void AddBreakersTo(List<CircuitBreaker> breakers);
+
+    /// <summary>
+    /// Under the group's lock: evicts every breaker unused since <paramref name="idleBefore"/> that may be evicted (adding it
+    /// to <paramref name="evicted"/>), and lowers <paramref name="nextIdle"/> to when the earliest of the others turns idle.
+    /// </summary>
+    void EvictIdle(long idleBefore, long idleTicks, ref long nextIdle, List<CircuitBreaker> evicted);
+}

@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Linq;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Breaker.Runtime.Tests;
+
+/// <summary>A keyed group's metrics: one series per group by default, per key only when the group asks for it.</summary>
+[Collection(ProcessWideCollection.Name)]
+public sealed class KeyedTelemetryTests
+{
+    private readonly FakeTimeProvider _time = new();
+
+    [Fact]
+    public void Keys_are_measured_under_the_groups_name_without_a_series_each()
+    {
+        string name = TestBreakers.UniqueName("keyed-meter");
+        var registry = new CircuitBreakerRegistry(_time);
+        CircuitBreakerGroup<int> group = registry.GetOrAddGroup<int>(name, o => o.MinimumThroughput = 1);
+        using var listener = new Listener(name);
+
+        for (int key = 0; key < 50; key++)
+        {
+            group.GetBreaker(key).TryAcquire().RecordSuccess();
+        }
+
+        group.GetBreaker(7).TryAcquire().RecordFailure(null); // opens key 7
+        listener.Observe();
+
+        Assert.Equal(51, listener.Measurements.Count(static m => m.Instrument == "breaker.calls"));
+        Assert.DoesNotContain(listener.Measurements, static m => m.Tags.ContainsKey("breaker.key"));
+        Assert.DoesNotContain(listener.Measurements, static m => m.Instrument == "breaker.state");
+        var keysByState = listener.Measurements
+            .Where(static m => m.Instrument == "breaker.group.keys")
+            .ToDictionary(static m => (string)m.Tags["breaker.state"]!, static m => m.Value);
+        Assert.Equal(new Dictionary<string, double> { ["closed"] = 49, ["open"] = 1, ["half_open"] = 0, ["isolated"] = 0, ["metrics_only"] = 0 }, keysByState);
+        Assert.Single(listener.Measurements, static m => m.Instrument == "breaker.state.transitions");
+    }
+
+    [Fact]
+    public void Per_key_metrics_are_opt_in_and_report_only_the_keys_the_group_holds()
+    {
+        string name = TestBreakers.UniqueName("per-key-meter");
+        var registry = new CircuitBreakerRegistry(_time);
+        CircuitBreakerGroup<string> group = registry.GetOrAddGroup<string>(name, o =>
+        {
+            o.MetricsPerKey = true;
+            o.MaxKeys = 2;
+            o.KeyIdleTimeout = TimeSpan.FromSeconds(1);
+        });
+        using var listener = new Listener(name);
+
+        group.GetBreaker("old").TryAcquire().RecordSuccess();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        group.GetBreaker("a").TryAcquire().RecordSuccess();
+        group.GetBreaker("b").TryAcquire().RecordSuccess(); // evicts "old"
+        listener.Observe();
+
+        Assert.Equal(["old", "a", "b"], listener.Measurements.Where(static m => m.Instrument == "breaker.calls").Select(static m => (string)m.Tags["breaker.key"]!));
+        Assert.Equal(["a", "b"], listener.Measurements.Where(static m => m.Instrument == "breaker.state").Select(static m => (string)m.Tags["breaker.key"]!).Order(StringComparer.Ordinal));
+    }
+
+    private sealed class Listener : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+
+        public Listener(string name)
+        {
+            _listener.InstrumentPublished = static (instrument, l) =>
+            {
+                if (instrument.Meter.Name == CircuitBreakerTelemetry.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Collect(name, i, v, tags));
+            _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Collect(name, i, v, tags));
+            _listener.SetMeasurementEventCallback<double>((i, v, tags, _) => Collect(name, i, v, tags));
+            _listener.Start();
+        }
+
+        public List<(string Instrument, double Value, Dictionary<string, object?> Tags)> Measurements { get; } = [];
+
+        public void Observe() => _listener.RecordObservableInstruments();
+
+        public void Dispose() => _listener.Dispose();
+
+        private void Collect<T>(string name, Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+            where T : struct
+        {
+            var map = new Dictionary<string, object?>();
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                map[tag.Key] = tag.Value;
+            }
+
+            if (Equals(map.GetValueOrDefault("breaker.name"), name))
+            {
+                lock (Measurements)
+                {
+                    Measurements.Add((instrument.Name, Convert.ToDouble(value, CultureInfo.InvariantCulture), map));
+                }
+            }
+        }
+    }
+}
