@@ -32,7 +32,7 @@ public sealed partial class CircuitBreaker
 
             Volatile.Write(ref _openUntil, until);
             _opens++;
-            transition = Publish(CircuitState.Open, remaining);
+            transition = Note(Publish(CircuitState.Open, remaining), CircuitTransitionReason.Fleet);
         }
 
         RaiseTransition(transition);
@@ -54,7 +54,7 @@ public sealed partial class CircuitBreaker
                 return false;
             }
 
-            transition = CloseAfterRecovery();
+            transition = Note(CloseAfterRecovery(), CircuitTransitionReason.Fleet);
         }
 
         RaiseTransition(transition);

@@ -46,6 +46,8 @@ public sealed partial class CircuitBreaker
         _systemClock = ReferenceEquals(_timeProvider, TimeProvider.System);
         _settings = new BreakerSettings(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency);
         _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
+        _durationUnitShift = DurationBins.UnitShift(_settings.TimestampFrequency);
+        _series = new BreakerSeries(this);
         BreakerTelemetry.Track(this);
     }
 

@@ -122,9 +122,13 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             _entries[name] = entry;
         }
 
-        if (rejected is not null && ConfigurationRejected is { } rejectedHandlers)
+        if (rejected is not null)
         {
-            Notify(rejectedHandlers, new ConfigurationRejectedEventArgs(name, rejected));
+            entry.Breaker.RecordConfigurationRejected(rejected.Message);
+            if (ConfigurationRejected is { } rejectedHandlers)
+            {
+                Notify(rejectedHandlers, new ConfigurationRejectedEventArgs(name, rejected));
+            }
         }
 
         if (BreakerAdded is { } handlers)
@@ -152,8 +156,18 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             if (_entries.TryGetValue(name, out Entry? entry))
             {
                 CircuitBreakerOptions options = entry.CodeOptions.Clone();
-                configure(options);
-                options.Validate(name);
+                try
+                {
+                    configure(options);
+                    options.Validate(name);
+                }
+                catch (Exception error)
+                {
+                    // The breaker keeps its options; its history says why the new ones were refused.
+                    entry.Breaker.RecordConfigurationRejected(error.Message);
+                    throw;
+                }
+
                 entry.Breaker.Reconfigure(options);
             }
             else if (_declared.TryGetValue(name, out CircuitBreakerDeclaration? declaration))

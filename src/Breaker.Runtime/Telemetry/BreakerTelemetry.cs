@@ -7,37 +7,61 @@ using System.Runtime.CompilerServices;
 namespace Breaker.Telemetry;
 
 /// <summary>
-/// The <c>Breaker</c> meter and activity source. Every instrument is checked for <c>Enabled</c> before anything is
-/// computed, so with no listener the hot path pays one field read per instrument.
+/// The <c>Breaker</c> meter, the opt-in <c>Breaker.Histograms</c> meter and the activity source.
 /// </summary>
+/// <remarks>
+/// Production collects metrics all the time, so the <c>Breaker</c> meter costs a call nothing: its counts and percentiles
+/// are observable instruments that read, when a collector asks (every few seconds), the counters each breaker keeps anyway.
+/// Only state transitions (rare) are counted as they happen. A true per-call histogram cannot be observable (.NET has no
+/// observable histogram), so it lives in a meter of its own that a collector must ask for by name.
+/// </remarks>
 internal static class BreakerTelemetry
 {
-
     public const string NameTag = "breaker.name";
     public const string OutcomeTag = "breaker.outcome";
     public const string FailureKindTag = "breaker.failure.kind";
     public const string FromStateTag = "breaker.state.from";
     public const string ToStateTag = "breaker.state.to";
+    public const string PercentileTag = "breaker.percentile";
 
-    private static readonly string[] FailureKinds = ["exception", "timeout", "http_error", "connection_error", "slow_call"];
+    public const string Success = "success";
+    public const string Failure = "failure";
+    public const string Rejected = "rejected";
+    public const string Ignored = "ignored";
+
     private static readonly string[] StateNames = ["closed", "open", "half_open", "isolated", "metrics_only"];
+    private static readonly string? Version = typeof(BreakerTelemetry).Assembly.GetName().Version?.ToString();
 
-    private static readonly Meter Meter = new(CircuitBreakerTelemetry.MeterName, typeof(BreakerTelemetry).Assembly.GetName().Version?.ToString());
+    private static readonly Meter Meter = new(CircuitBreakerTelemetry.MeterName, Version);
+    private static readonly Meter HistogramMeter = new(CircuitBreakerTelemetry.HistogramMeterName, Version);
     private static readonly ConditionalWeakTable<CircuitBreaker, object?> TrackedBreakers = new();
 
     public static readonly ActivitySource ActivitySource = new(CircuitBreakerTelemetry.ActivitySourceName);
 
-    public static readonly Counter<long> Calls = Meter.CreateCounter<long>(
-        "breaker.calls", "{call}", "Calls that reached a circuit breaker, by outcome.");
-
-    public static readonly Histogram<double> CallDuration = Meter.CreateHistogram<double>(
-        "breaker.call.duration", "s", "How long guarded calls took.");
+    /// <summary>The opt-in per-call histogram: recorded on every call that ran while a listener enables it.</summary>
+    public static readonly Histogram<double> CallDuration = HistogramMeter.CreateHistogram<double>(
+        "breaker.call.duration", "s", "How long each guarded call that ran took, recorded per call.");
 
     public static readonly Counter<long> StateTransitions = Meter.CreateCounter<long>(
         "breaker.state.transitions", "{transition}", "Circuit state changes.");
 
     static BreakerTelemetry()
     {
+        Meter.CreateObservableCounter(
+            "breaker.calls",
+            ObserveCalls,
+            "{call}",
+            "Calls that reached a circuit breaker, by outcome (and failure kind), since the breaker was created.");
+        Meter.CreateObservableCounter(
+            "breaker.call.time",
+            ObserveCallTime,
+            "s",
+            "Time spent in guarded calls that ran (successes and failures), since the breaker was created.");
+        Meter.CreateObservableGauge(
+            "breaker.window.call.duration",
+            ObserveWindowDurations,
+            "s",
+            "Percentiles of the durations of the calls in each breaker's sliding window (breaker.percentile: 50, 95, 99).");
         Meter.CreateObservableGauge(
             "breaker.state",
             ObserveStates,
@@ -49,32 +73,23 @@ internal static class BreakerTelemetry
 
     public static string StateName(CircuitState state) => StateNames[(int)state];
 
-    public static void RecordOutcome(CircuitBreaker breaker, string outcome, FailureKind? kind, TimeSpan? duration)
+    /// <summary>Records one call's duration in the opt-in histogram. A listener that throws fails neither the call nor the breaker.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void RecordDuration(CircuitBreaker breaker, string outcome, TimeSpan duration)
     {
-        if (Calls.Enabled)
+        try
         {
-            var tags = new TagList { { NameTag, breaker.Name }, { OutcomeTag, outcome } };
-            if (kind is { } k)
-            {
-                tags.Add(FailureKindTag, FailureKinds[(int)k]);
-            }
-
-            Calls.Add(1, tags);
+            BreakerSeries series = breaker.Series;
+            CallDuration.Record(duration.TotalSeconds, outcome == Success ? series.Success : series.Failure);
         }
-
-        if (duration is { } d && CallDuration.Enabled)
+        catch (Exception)
         {
-            CallDuration.Record(d.TotalSeconds, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>(OutcomeTag, outcome));
+            // The listener's fault: the call it measured went through.
         }
     }
 
     public static void RecordRejection(CircuitBreaker breaker, CircuitState state)
     {
-        if (Calls.Enabled)
-        {
-            Calls.Add(1, new KeyValuePair<string, object?>(NameTag, breaker.Name), new KeyValuePair<string, object?>(OutcomeTag, "rejected"));
-        }
-
         // Reading Activity.Current is an async-local lookup: pay it only when someone traces the Breaker source.
         if (ActivitySource.HasListeners() && Activity.Current is { IsAllDataRequested: true } activity)
         {
@@ -90,11 +105,18 @@ internal static class BreakerTelemetry
     {
         if (StateTransitions.Enabled)
         {
-            StateTransitions.Add(
-                1,
-                new KeyValuePair<string, object?>(NameTag, breaker.Name),
-                new KeyValuePair<string, object?>(FromStateTag, StateName(from)),
-                new KeyValuePair<string, object?>(ToStateTag, StateName(to)));
+            try
+            {
+                StateTransitions.Add(
+                    1,
+                    new KeyValuePair<string, object?>(NameTag, breaker.Name),
+                    new KeyValuePair<string, object?>(FromStateTag, StateName(from)),
+                    new KeyValuePair<string, object?>(ToStateTag, StateName(to)));
+            }
+            catch (Exception)
+            {
+                // A listener that throws must not fail the call whose outcome moved the circuit.
+            }
         }
 
         // Reading Activity.Current is an async-local lookup: pay it only when someone traces the Breaker source.
@@ -109,11 +131,53 @@ internal static class BreakerTelemetry
         }
     }
 
+    private static IEnumerable<Measurement<long>> ObserveCalls()
+    {
+        foreach (KeyValuePair<CircuitBreaker, object?> pair in TrackedBreakers)
+        {
+            CircuitBreaker breaker = pair.Key;
+            BreakerSeries series = breaker.Series;
+            yield return new Measurement<long>(series.Successes(breaker.SuccessfulCalls()), series.Success);
+            for (int kind = 0; kind < series.Failures.Length; kind++)
+            {
+                yield return new Measurement<long>(breaker.FailedCalls((FailureKind)kind), series.Failures[kind]);
+            }
+
+            yield return new Measurement<long>(breaker.RejectedCalls(), series.Rejected);
+            yield return new Measurement<long>(breaker.IgnoredCalls(), series.Ignored);
+        }
+    }
+
+    private static IEnumerable<Measurement<double>> ObserveCallTime()
+    {
+        foreach (KeyValuePair<CircuitBreaker, object?> pair in TrackedBreakers)
+        {
+            yield return new Measurement<double>(pair.Key.TotalDurationSeconds(), pair.Key.Series.Name);
+        }
+    }
+
+    private static IEnumerable<Measurement<double>> ObserveWindowDurations()
+    {
+        foreach (KeyValuePair<CircuitBreaker, object?> pair in TrackedBreakers)
+        {
+            // A window without calls has no percentile: the breaker reports none rather than a zero that would read as fast.
+            (double? p50, double? p95, double? p99) = pair.Key.ReadWindowDurations();
+            KeyValuePair<string, object?>[][] tags = pair.Key.Series.Percentiles;
+            double frequency = pair.Key.TimeProvider.TimestampFrequency;
+            if (p50 is double median)
+            {
+                yield return new Measurement<double>(median / frequency, tags[0]);
+                yield return new Measurement<double>(p95.GetValueOrDefault() / frequency, tags[1]);
+                yield return new Measurement<double>(p99.GetValueOrDefault() / frequency, tags[2]);
+            }
+        }
+    }
+
     private static IEnumerable<Measurement<int>> ObserveStates()
     {
         foreach (KeyValuePair<CircuitBreaker, object?> pair in TrackedBreakers)
         {
-            yield return new Measurement<int>((int)pair.Key.State, new KeyValuePair<string, object?>(NameTag, pair.Key.Name));
+            yield return new Measurement<int>((int)pair.Key.State, pair.Key.Series.Name);
         }
     }
 }

@@ -1,0 +1,76 @@
+using System.Collections.Generic;
+using System.Threading;
+
+namespace Breaker.Telemetry;
+
+/// <summary>
+/// The tag sets one breaker reports its measurements under, built once when the breaker is created, and what it last
+/// reported for the one count it derives rather than keeps (successes), so that count never goes backwards.
+/// </summary>
+internal sealed class BreakerSeries
+{
+    private static readonly string[] FailureKindNames = ["exception", "timeout", "http_error", "connection_error", "slow_call"];
+    private static readonly int[] PercentileValues = [50, 95, 99];
+
+    private long _reportedSuccesses;
+
+    public BreakerSeries(CircuitBreaker breaker)
+    {
+        var name = new KeyValuePair<string, object?>(BreakerTelemetry.NameTag, breaker.Name);
+        Name = [name];
+        Success = [name, new(BreakerTelemetry.OutcomeTag, BreakerTelemetry.Success)];
+        Rejected = [name, new(BreakerTelemetry.OutcomeTag, BreakerTelemetry.Rejected)];
+        Ignored = [name, new(BreakerTelemetry.OutcomeTag, BreakerTelemetry.Ignored)];
+        Failure = [name, new(BreakerTelemetry.OutcomeTag, BreakerTelemetry.Failure)];
+        Failures = new KeyValuePair<string, object?>[FailureKindNames.Length][];
+        for (int kind = 0; kind < FailureKindNames.Length; kind++)
+        {
+            Failures[kind] = [name, new(BreakerTelemetry.OutcomeTag, BreakerTelemetry.Failure), new(BreakerTelemetry.FailureKindTag, FailureKindNames[kind])];
+        }
+
+        Percentiles = new KeyValuePair<string, object?>[PercentileValues.Length][];
+        for (int i = 0; i < PercentileValues.Length; i++)
+        {
+            Percentiles[i] = [name, new(BreakerTelemetry.PercentileTag, PercentileValues[i])];
+        }
+    }
+
+    /// <summary><c>breaker.name</c> alone.</summary>
+    public KeyValuePair<string, object?>[] Name { get; }
+
+    public KeyValuePair<string, object?>[] Success { get; }
+
+    /// <summary>A failure without its kind (the per-call duration histogram's tags).</summary>
+    public KeyValuePair<string, object?>[] Failure { get; }
+
+    public KeyValuePair<string, object?>[] Rejected { get; }
+
+    public KeyValuePair<string, object?>[] Ignored { get; }
+
+    /// <summary>A failure of each <see cref="FailureKind"/>, by its value.</summary>
+    public KeyValuePair<string, object?>[][] Failures { get; }
+
+    /// <summary>The 50th, 95th and 99th percentiles, in that order.</summary>
+    public KeyValuePair<string, object?>[][] Percentiles { get; }
+
+    /// <summary>
+    /// The success count to report, given a fresh read that may lag behind the truth but never runs ahead of it: the
+    /// highest read so far. So the counter never decreases, and once calls stop it is exact.
+    /// </summary>
+    public long Successes(long read)
+    {
+        long reported = Volatile.Read(ref _reportedSuccesses);
+        while (read > reported)
+        {
+            long seen = Interlocked.CompareExchange(ref _reportedSuccesses, read, reported);
+            if (seen == reported)
+            {
+                return read;
+            }
+
+            reported = seen;
+        }
+
+        return reported;
+    }
+}
