@@ -34,6 +34,9 @@ public sealed partial class GuardedService
     [CircuitBreaker("bench-telemetry", FailureRatio = 0.5, MinimumThroughput = 10, SamplingDurationMs = 30_000, BreakDurationMs = 60_000)]
     public partial int ComputeObserved(int value);
 
+    [CircuitBreaker("bench-histogram", FailureRatio = 0.5, MinimumThroughput = 10, SamplingDurationMs = 30_000, BreakDurationMs = 60_000)]
+    public partial int ComputeHistogrammed(int value);
+
     /// <summary>The same work with no breaker: the direct-call baseline.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public int ComputeDirect(int value) => value + _offset;
@@ -78,6 +81,9 @@ public sealed partial class GuardedService
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int ComputeObservedCore(int value) => value + _offset;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ComputeHistogrammedCore(int value) => value + _offset;
 
     private static int Cached() => -1;
 }
