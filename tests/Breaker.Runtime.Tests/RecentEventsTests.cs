@@ -150,11 +150,12 @@ public sealed class RecentEventsTests
     public void Verdicts_of_the_fleet_are_recorded_as_such()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time);
-        breaker.OpenUntil(_time.GetUtcNow() + TimeSpan.FromSeconds(10));
-        Assert.True(breaker.CloseIfOpen());
+        Assert.True(breaker.OpenFor(TimeSpan.FromSeconds(10)));
+        Assert.True(breaker.CloseIfOpenedElsewhere());
+        Assert.True(breaker.TryOpen(out _));
 
         Assert.Equal(
-            ["2 StateChanged Open->Closed Fleet", "1 StateChanged Closed->Open Fleet break 10 s"],
+            ["3 StateChanged Closed->Open Fleet break 30 s", "2 StateChanged Open->Closed Fleet", "1 StateChanged Closed->Open Fleet break 10 s"],
             breaker.GetRecentEvents().Select(Describe));
     }
 
