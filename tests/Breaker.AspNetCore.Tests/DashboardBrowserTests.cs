@@ -28,7 +28,9 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
     /// <summary>Set to a file path to save the screenshot of <see cref="Every_state_shows_as_its_own_colour_and_word"/> (docs/dashboard.png).</summary>
     private const string ScreenshotVariable = "BREAKER_DASHBOARD_SCREENSHOT";
 
-    private readonly FakeTimeProvider _time = new();
+    // Starts three minutes before the real time: the screenshot's scenario lets about three minutes pass, so the times the
+    // events timeline shows end near the page's own clock.
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow.AddMinutes(-3));
     private readonly CircuitBreakerRegistry _registry;
 
     public DashboardBrowserTests(ChromiumFixture chromium, ITestOutputHelper output)

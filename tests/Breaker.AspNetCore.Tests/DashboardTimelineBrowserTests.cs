@@ -31,7 +31,7 @@ public sealed class DashboardTimelineBrowserTests(ChromiumFixture chromium) : IC
         for (int i = 0; i < 20; i++)
         {
             Calls.Timed(payments, _time, TimeSpan.FromMilliseconds(i < 18 ? 200 : 900), fails: false);
-            Pass(TimeSpan.FromSeconds(4));
+            Calls.Pass(_time, TimeSpan.FromSeconds(4));
         }
 
         while (payments.State == CircuitState.Closed)
@@ -40,7 +40,7 @@ public sealed class DashboardTimelineBrowserTests(ChromiumFixture chromium) : IC
         }
 
         Calls.Fail(payments, 4); // rejected
-        Pass(TimeSpan.FromSeconds(2));
+        Calls.Pass(_time, TimeSpan.FromSeconds(2));
 
         IPage page = await chromium.OpenAsync(server, Dashboard);
         ILocator card = page.GetByRole(AriaRole.Article, new() { Name = "payments" });
@@ -150,14 +150,5 @@ public sealed class DashboardTimelineBrowserTests(ChromiumFixture chromium) : IC
         await Expect(page.GetByRole(AriaRole.Article, new() { Name = "search" }).Locator(".fleet")).ToBeHiddenAsync();
         Assert.Equal(0, await page.Locator("article b").CountAsync());
         await page.CloseAsync();
-    }
-
-    /// <summary>Lets time pass as a real clock would, a second at a time, so the monitor samples at each instant.</summary>
-    private void Pass(TimeSpan span)
-    {
-        for (TimeSpan passed = TimeSpan.Zero; passed < span; passed += TimeSpan.FromSeconds(1))
-        {
-            _time.Advance(TimeSpan.FromSeconds(1));
-        }
     }
 }

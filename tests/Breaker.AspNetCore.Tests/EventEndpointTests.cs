@@ -91,9 +91,9 @@ public sealed class EventEndpointTests
         CircuitBreaker payments = _registry.GetOrAdd("payments", Calls.Sensitive(minimumThroughput: 4));
         await using MonitorServer server = await MonitorServer.StartAsync(_registry, static app => app.MapCircuitBreakerMonitor());
         Calls.Succeed(payments, 3);
-        Pass(TimeSpan.FromSeconds(4));
+        Calls.Pass(_time, TimeSpan.FromSeconds(4));
         Calls.Fail(payments, 1);
-        Pass(TimeSpan.FromSeconds(2));
+        Calls.Pass(_time, TimeSpan.FromSeconds(2));
 
         JsonNode early = await GetAsync(server, "circuit-breakers/payments/history");
 
@@ -103,7 +103,7 @@ public sealed class EventEndpointTests
             ["4000:0", "2000:0", "0:0.25"],
             early["samples"]!.AsArray().Select(s => $"{(double)s!["ageMs"]!}:{(double)s["failureRate"]!}"));
 
-        Pass(TimeSpan.FromMinutes(15));
+        Calls.Pass(_time, TimeSpan.FromMinutes(15));
         JsonArray late = (await GetAsync(server, "circuit-breakers/payments/history"))["samples"]!.AsArray();
         Assert.Equal(300, late.Count);
         Assert.Equal(598_000, (double)late[0]!["ageMs"]!);
@@ -121,15 +121,6 @@ public sealed class EventEndpointTests
         await server.DisposeAsync();
 
         Assert.Equal(0, clock.Live);
-    }
-
-    /// <summary>Lets time pass as a real clock would, a second at a time, so each sample is taken at its own instant.</summary>
-    private void Pass(TimeSpan span)
-    {
-        for (TimeSpan passed = TimeSpan.Zero; passed < span; passed += TimeSpan.FromSeconds(1))
-        {
-            _time.Advance(TimeSpan.FromSeconds(1));
-        }
     }
 
     private static void AssertJson(string expected, JsonNode actual) =>
