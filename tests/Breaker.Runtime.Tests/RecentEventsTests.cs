@@ -202,14 +202,14 @@ public sealed class RecentEventsTests
     }
 
     [Fact]
-    public void A_breaker_that_flaps_a_hundred_thousand_times_keeps_32_events_and_readers_never_see_one_half_written()
+    public async Task A_breaker_that_flaps_a_hundred_thousand_times_keeps_32_events_and_readers_never_see_one_half_written()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time);
         const int Flaps = 50_000;
         using var done = new CancellationTokenSource();
         var problems = new List<string>();
         int reads = 0;
-        Task reader = Task.Run(() =>
+        var reader = Task.Run(() =>
         {
             while (!done.IsCancellationRequested || reads == 0)
             {
@@ -225,7 +225,7 @@ public sealed class RecentEventsTests
                 }
             }
         });
-        Task rejecter = Task.Run(() =>
+        var rejecter = Task.Run(() =>
         {
             while (!done.IsCancellationRequested)
             {
@@ -240,7 +240,7 @@ public sealed class RecentEventsTests
         }
 
         done.Cancel();
-        Task.WaitAll([reader, rejecter], TimeSpan.FromSeconds(60));
+        await Task.WhenAll(reader, rejecter).WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Empty(problems);
         IReadOnlyList<CircuitBreakerEvent> last = breaker.GetRecentEvents();
         Assert.InRange(last.Count, EventRingCapacity, EventRingCapacity + 1);

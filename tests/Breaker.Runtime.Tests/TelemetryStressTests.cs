@@ -21,7 +21,7 @@ public sealed class TelemetryStressTests
     private static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public void Counts_stay_exact_and_monotonic_under_threads_collections_listener_churn_and_window_swaps()
+    public async Task Counts_stay_exact_and_monotonic_under_threads_collections_listener_churn_and_window_swaps()
     {
         string name = TestBreakers.UniqueName("stress-meter");
 
@@ -69,7 +69,7 @@ public sealed class TelemetryStressTests
         }, TaskCreationOptions.LongRunning)).ToArray();
 
         // Reconfigures between a count-based and a time-based window: each swap replaces the window under the calls.
-        Task swapper = Task.Run(() =>
+        var swapper = Task.Run(() =>
         {
             for (int swap = 0; Volatile.Read(ref running) > 0 && !stop.IsCancellationRequested; swap++)
             {
@@ -79,7 +79,7 @@ public sealed class TelemetryStressTests
         });
 
         // Collects over and over, with listeners (the per-call histogram's among them) attached and detached meanwhile.
-        Task collector = Task.Run(() =>
+        var collector = Task.Run(() =>
         {
             var last = new Dictionary<string, long>();
             for (int round = 0; Volatile.Read(ref running) > 0 && !stop.IsCancellationRequested; round++)
@@ -102,7 +102,7 @@ public sealed class TelemetryStressTests
             }
         });
 
-        Assert.True(Task.WaitAll([.. callers, swapper, collector], Ceiling + TimeSpan.FromSeconds(10)));
+        await Task.WhenAll([.. callers, swapper, collector]).WaitAsync(Ceiling + TimeSpan.FromSeconds(10));
         Assert.False(stop.IsCancellationRequested, "the run hit its ceiling");
         Assert.Empty(problems);
 

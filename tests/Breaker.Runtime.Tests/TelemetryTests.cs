@@ -78,7 +78,7 @@ public sealed class TelemetryTests
             Timed(breaker, TimeSpan.FromMilliseconds(200), p => p.RecordSuccess());
         }
 
-        Dictionary<object, double> byPercentile = Collect(percentiles, name).ToDictionary(static m => m.Tags["breaker.percentile"]!, static m => m.Value);
+        var byPercentile = Collect(percentiles, name).ToDictionary(static m => m.Tags["breaker.percentile"]!, static m => m.Value);
         Assert.Equal([50, 95, 99], byPercentile.Keys.Cast<int>());
         Assert.All(byPercentile.Values, v => Assert.InRange(v, 0.200 * 0.875, 0.200 * 1.125));
         CircuitBreakerMetrics metrics = breaker.GetMetrics();
