@@ -1,5 +1,6 @@
 using System;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 
@@ -21,7 +22,13 @@ internal static class BenchmarkSettings
         BreakDuration = TimeSpan.FromMilliseconds(BreakDurationMs),
     };
 
-    public static ResiliencePipeline<int> PollyPipeline() => new ResiliencePipelineBuilder<int>()
+    public static ResiliencePipeline<int> PollyPipeline() => PollyBuilder().Build();
+
+    /// <summary>The same pipeline with Polly's telemetry on, the documented way (Polly.Extensions' <c>ConfigureTelemetry</c>).</summary>
+    public static ResiliencePipeline<int> PollyPipelineWithTelemetry(ILoggerFactory loggerFactory) =>
+        PollyBuilder().ConfigureTelemetry(loggerFactory).Build();
+
+    private static ResiliencePipelineBuilder<int> PollyBuilder() => new ResiliencePipelineBuilder<int>()
         .AddCircuitBreaker(new CircuitBreakerStrategyOptions<int>
         {
             FailureRatio = FailureRatio,
@@ -29,6 +36,5 @@ internal static class BenchmarkSettings
             SamplingDuration = TimeSpan.FromMilliseconds(SamplingDurationMs),
             BreakDuration = TimeSpan.FromMilliseconds(BreakDurationMs),
             ShouldHandle = static args => new ValueTask<bool>(args.Outcome.Exception is not null),
-        })
-        .Build();
+        });
 }

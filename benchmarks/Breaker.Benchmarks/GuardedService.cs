@@ -40,6 +40,9 @@ public sealed partial class GuardedService
     [CircuitBreaker("bench-keyed-int", Key = nameof(shard), FailureRatio = 0.5, MinimumThroughput = 10, SamplingDurationMs = 30_000, BreakDurationMs = 60_000)]
     public partial int ComputeForShard(int shard, int value);
 
+    [CircuitBreaker("bench-histogram", FailureRatio = 0.5, MinimumThroughput = 10, SamplingDurationMs = 30_000, BreakDurationMs = 60_000)]
+    public partial int ComputeHistogrammed(int value);
+
     /// <summary>The same work with no breaker: the direct-call baseline.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public int ComputeDirect(int value) => value + _offset;
@@ -90,6 +93,9 @@ public sealed partial class GuardedService
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int ComputeForShardCore(int shard, int value) => value + _offset;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ComputeHistogrammedCore(int value) => value + _offset;
 
     private static int Cached() => -1;
 }

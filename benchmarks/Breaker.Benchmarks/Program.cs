@@ -23,9 +23,12 @@ string[] rest = args.Where(static a => a != "--quick").ToArray();
 Job job = quick
     ? Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(6).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(150))
     : Job.Default;
+// The generated benchmark project builds the generator and the runtime again: on a busy two-core machine that can take
+// longer than BenchmarkDotNet's default two minutes.
 IConfig config = DefaultConfig.Instance
     .AddJob(job.WithId(quick ? "Quick" : "Full"))
-    .AddDiagnoser(MemoryDiagnoser.Default);
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .WithBuildTimeout(TimeSpan.FromMinutes(10));
 // The fleet benchmark needs a Redis server: it runs when BREAKER_REDIS names one, or when a --filter asks for it.
 string[] selection = rest.Length > 0
     ? rest

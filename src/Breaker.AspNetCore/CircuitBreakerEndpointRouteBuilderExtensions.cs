@@ -1,10 +1,12 @@
 using System;
 using Breaker.AspNetCore.Dashboard;
 using Breaker.AspNetCore.Endpoints;
+using Breaker.AspNetCore.History;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Breaker;
 
@@ -26,8 +28,12 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
     /// <item><description><c>GET {prefix}/{name}</c>: one breaker, or 404 problem details;</description></item>
     /// <item><description><c>GET {prefix}/metrics</c>: totals over every breaker, the breakers not closed, the overall failure rate;</description></item>
     /// <item><description><c>GET {prefix}/health</c>: Healthy, Degraded, or Unhealthy (503) when every breaker rejects calls;</description></item>
+    /// <item><description><c>GET {prefix}/events</c> and <c>GET {prefix}/{name}/events</c>: recent events (state changes with their
+    /// reasons, rejections, configuration), newest first, paged by <c>offset</c> and <c>limit</c> (1 to 500, default 50);</description></item>
+    /// <item><description><c>GET {prefix}/{name}/history</c>: the breaker's failure rate over the last ten minutes, sampled every two seconds;</description></item>
     /// <item><description><c>GET {prefix}/dashboard</c>: a live HTML page.</description></item>
     /// </list>
+    /// The history is sampled on the registry's clock by a timer that stops when the application stops.
     /// </summary>
     /// <param name="endpoints">The application or a route group.</param>
     /// <param name="prefix">The path to map under, such as <c>/circuit-breakers</c>.</param>
@@ -36,13 +42,20 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(prefix);
-        var monitor = new MonitorEndpoints(ResolveRegistry(endpoints));
+        CircuitBreakerRegistry registry = ResolveRegistry(endpoints);
+        var monitor = new MonitorEndpoints(registry);
+        var history = new FailureRateHistory(registry);
+        endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(history.Dispose);
+        var events = new EventEndpoints(registry, history);
         RouteGroupBuilder group = endpoints.MapGroup(prefix);
         group.MapGet(string.Empty, new RequestDelegate(monitor.GetSummaryAsync));
         group.MapGet("metrics", new RequestDelegate(monitor.GetTotalsAsync));
         group.MapGet("health", new RequestDelegate(monitor.GetHealthAsync));
+        group.MapGet("events", new RequestDelegate(events.GetAllEventsAsync));
         group.MapGet("dashboard", new RequestDelegate(static context => DashboardPage.Instance.ServeAsync(context)));
         group.MapGet("{name}", new RequestDelegate(monitor.GetBreakerAsync));
+        group.MapGet("{name}/events", new RequestDelegate(events.GetBreakerEventsAsync));
+        group.MapGet("{name}/history", new RequestDelegate(events.GetHistoryAsync));
         group.MapGet("{**path}", new RequestDelegate(MonitorResponses.NoSuchEndpointAsync));
         return group;
     }

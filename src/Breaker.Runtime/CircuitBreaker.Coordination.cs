@@ -49,7 +49,7 @@ public sealed partial class CircuitBreaker
                 return false;
             }
 
-            transition = Open(now, CircuitState.Closed);
+            transition = Note(Open(now, CircuitState.Closed), CircuitTransitionReason.Fleet);
             _openedElsewhereWord = _stateWord;
         }
 
@@ -87,7 +87,7 @@ public sealed partial class CircuitBreaker
 
             Volatile.Write(ref _openUntil, until);
             _opens++;
-            transition = Publish(CircuitState.Open, applied);
+            transition = Note(Publish(CircuitState.Open, applied), CircuitTransitionReason.Fleet);
             _openedElsewhereWord = _stateWord;
         }
 
@@ -112,7 +112,7 @@ public sealed partial class CircuitBreaker
                 return false;
             }
 
-            transition = CloseAfterRecovery();
+            transition = Note(CloseAfterRecovery(), CircuitTransitionReason.Fleet);
         }
 
         RaiseTransition(transition);

@@ -1,11 +1,22 @@
 using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
 using Breaker.Telemetry;
 
 namespace Breaker;
 
-// Events: raised outside the transition lock; a listener that throws never affects the call or the other listeners.
+// Events: raised outside the transition lock; a listener that throws never affects the call or the other listeners. The
+// breaker's recent history (GetRecentEvents) is recorded under the lock, where each change is made, so it holds each change
+// once and in order; rejections are not recorded one by one: a state change records how many the period it ends rejected.
 public sealed partial class CircuitBreaker
 {
+    private readonly EventRing _events = new();
+
+    // Written under the transition lock: when the current period (state) began, and the rejections counted by then.
+    private long _periodStartUtcTicks;
+    private long _rejectionsAtPeriodStart;
+
     /// <summary>Raised after the circuit changes state (outside any lock).</summary>
     public event EventHandler<CircuitStateChangedEventArgs>? StateChanged;
 
@@ -18,6 +29,100 @@ public sealed partial class CircuitBreaker
     /// <summary>Raised after the circuit rejects a call.</summary>
     public event EventHandler<CallRejectedEventArgs>? CallRejected;
 
+    /// <summary>
+    /// The breaker's recent history, newest first: its last state changes (with the reason), the rejections of each period
+    /// counted together, configuration applied or refused. At most the last 32 recorded, plus, first, the rejections of the
+    /// current period while it goes on (<see cref="CircuitBreakerEvent.IsOngoing"/>). A pure read: it changes nothing.
+    /// </summary>
+    public IReadOnlyList<CircuitBreakerEvent> GetRecentEvents()
+    {
+        List<(long Sequence, EventEntry Entry)> recorded = _events.ReadNewestFirst();
+        var events = new List<CircuitBreakerEvent>(recorded.Count + 1);
+        long burst = RejectedCalls() - Volatile.Read(ref _rejectionsAtPeriodStart);
+        if (burst > 0)
+        {
+            long since = Volatile.Read(ref _periodStartUtcTicks);
+            events.Add(new CircuitBreakerEvent
+            {
+                BreakerName = Name,
+                Sequence = _events.Written + 1,
+                Time = _timeProvider.GetUtcNow(),
+                Kind = CircuitBreakerEventKind.CallsRejected,
+                From = _metricsOnly ? CircuitState.MetricsOnly : StateOf(Volatile.Read(ref _stateWord)),
+                Count = burst,
+                Since = since == 0 ? null : new DateTimeOffset(since, TimeSpan.Zero),
+                IsMetricsOnly = _metricsOnly,
+                IsOngoing = true,
+            });
+        }
+
+        foreach ((long sequence, EventEntry entry) in recorded)
+        {
+            bool stateChange = entry.Kind == CircuitBreakerEventKind.StateChanged;
+            bool rejections = entry.Kind == CircuitBreakerEventKind.CallsRejected;
+            events.Add(new CircuitBreakerEvent
+            {
+                BreakerName = Name,
+                Sequence = sequence,
+                Time = new DateTimeOffset(entry.UtcTicks, TimeSpan.Zero),
+                Kind = entry.Kind,
+                From = stateChange || rejections ? entry.From : null,
+                To = stateChange ? entry.To : null,
+                Reason = entry.Reason,
+                BreakDuration = entry.BreakDuration,
+                Count = entry.Count,
+                Since = rejections && entry.SinceUtcTicks != 0 ? new DateTimeOffset(entry.SinceUtcTicks, TimeSpan.Zero) : null,
+                IsMetricsOnly = entry.IsMetricsOnly,
+                Detail = entry.Detail,
+            });
+        }
+
+        return events;
+    }
+
+    /// <summary>Records that configuration meant for this breaker was refused (it keeps its options), saying why.</summary>
+    internal void RecordConfigurationRejected(string reason)
+    {
+        lock (_transitionLock)
+        {
+            NoteConfiguration(CircuitBreakerEventKind.ConfigurationRejected, reason);
+        }
+    }
+
+    /// <summary>Under the lock: records a configuration event.</summary>
+    private void NoteConfiguration(CircuitBreakerEventKind kind, string detail)
+    {
+        Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
+        _events.Add(new EventEntry(kind, _timeProvider.GetUtcNow().UtcTicks, default, default, CircuitTransitionReason.Unknown, null, 0, 0, _metricsOnly, detail));
+    }
+
+    /// <summary>
+    /// Under the lock, where the change was made: records a state change with its reason, preceded by the rejections of the
+    /// period it ends (if any), and starts the next period. Returns the transition with its reason, for the event args.
+    /// </summary>
+    private Transition Note(in Transition transition, CircuitTransitionReason reason)
+    {
+        Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
+        if (!transition.Happened)
+        {
+            return transition;
+        }
+
+        long now = _timeProvider.GetUtcNow().UtcTicks;
+        long rejections = RejectedCalls();
+        long burst = rejections - _rejectionsAtPeriodStart;
+        if (burst > 0)
+        {
+            bool wouldHave = transition.IsMetricsOnly || transition.From == CircuitState.MetricsOnly;
+            _events.Add(new EventEntry(CircuitBreakerEventKind.CallsRejected, now, transition.From, default, CircuitTransitionReason.Unknown, null, burst, _periodStartUtcTicks, wouldHave, null));
+        }
+
+        _events.Add(new EventEntry(CircuitBreakerEventKind.StateChanged, now, transition.From, transition.To, reason, transition.BreakDuration, 0, 0, transition.IsMetricsOnly, null));
+        Volatile.Write(ref _rejectionsAtPeriodStart, rejections);
+        Volatile.Write(ref _periodStartUtcTicks, now);
+        return transition with { Reason = reason };
+    }
+
     private void RaiseTransition(in Transition transition)
     {
         if (!transition.Happened)
@@ -28,7 +133,7 @@ public sealed partial class CircuitBreaker
         BreakerTelemetry.RecordTransition(this, transition.From, transition.To);
         if (StateChanged is { } handler)
         {
-            Raise(handler, new CircuitStateChangedEventArgs(this, transition.From, transition.To, transition.BreakDuration, transition.IsMetricsOnly));
+            Raise(handler, new CircuitStateChangedEventArgs(this, transition.From, transition.To, transition.BreakDuration, transition.IsMetricsOnly, transition.Reason));
         }
     }
 
@@ -47,5 +152,11 @@ public sealed partial class CircuitBreaker
         }
     }
 
-    private readonly record struct Transition(bool Happened, CircuitState From, CircuitState To, TimeSpan? BreakDuration, bool IsMetricsOnly);
+    private readonly record struct Transition(
+        bool Happened,
+        CircuitState From,
+        CircuitState To,
+        TimeSpan? BreakDuration,
+        bool IsMetricsOnly,
+        CircuitTransitionReason Reason = CircuitTransitionReason.Unknown);
 }

@@ -48,7 +48,7 @@ public sealed partial class CircuitBreaker
                 // A probe still running a whole break after it started counts as failed (docs/semantics.md): reopen, and let
                 // the caller look again so its rejection reports the open circuit and when to retry.
                 _reopens++;
-                transition = Open(now, CircuitState.HalfOpen);
+                transition = Note(Open(now, CircuitState.HalfOpen), CircuitTransitionReason.ProbeStuck);
                 retry = true;
             }
         }
@@ -68,14 +68,15 @@ public sealed partial class CircuitBreaker
                 _probeSuccesses = 0;
                 _probeStarts.Clear(_probeSlots);
                 Volatile.Write(ref _oldestProbeStart, long.MaxValue);
-                transition = Publish(CircuitState.HalfOpen, null);
+                transition = Note(Publish(CircuitState.HalfOpen, null), CircuitTransitionReason.BreakOver);
             }
         }
 
         RaiseTransition(transition);
     }
 
-    private void RecordProbeVerdict(in CircuitPermit permit, bool success, long now)
+    /// <summary>Records a probe's verdict; <paramref name="reason"/> is why the circuit moves, if this verdict moves it.</summary>
+    private void RecordProbeVerdict(in CircuitPermit permit, bool success, long now, CircuitTransitionReason reason)
     {
         Transition transition = default;
         lock (_transitionLock)
@@ -89,11 +90,11 @@ public sealed partial class CircuitBreaker
             if (!success)
             {
                 _reopens++;
-                transition = Open(now, CircuitState.HalfOpen);
+                transition = Note(Open(now, CircuitState.HalfOpen), reason);
             }
             else if (++_probeSuccesses >= _settings.Options.SuccessThreshold)
             {
-                transition = CloseAfterRecovery();
+                transition = Note(CloseAfterRecovery(), reason);
             }
         }
 

@@ -35,6 +35,11 @@ public sealed partial class CircuitBreaker
             BreakerSettings previous = _settings;
             bool newWindow = !settings.UsesSameWindowAs(previous);
             _settings = settings;
+            if (OptionChanges.Describe(previous.Options, settings.Options) is { Length: > 0 } changes)
+            {
+                NoteConfiguration(CircuitBreakerEventKind.ConfigurationApplied, changes);
+            }
+
             if (newWindow)
             {
                 ReplaceWindow();
@@ -48,7 +53,7 @@ public sealed partial class CircuitBreaker
                 _probeSlots = Math.Max(0, _probeSlots + growth);
                 if (_probeSuccesses >= settings.Options.SuccessThreshold)
                 {
-                    transition = CloseAfterRecovery();
+                    transition = Note(CloseAfterRecovery(), CircuitTransitionReason.Reconfigured);
                 }
             }
         }
@@ -70,7 +75,7 @@ public sealed partial class CircuitBreaker
             _metricsOnly = metricsOnly;
             transition = Publish(target, null);
             CircuitState after = metricsOnly ? CircuitState.MetricsOnly : target;
-            transition = before == after ? default : transition with { From = before, To = after, IsMetricsOnly = false };
+            transition = before == after ? default : Note(transition with { From = before, To = after, IsMetricsOnly = false }, CircuitTransitionReason.ByHand);
         }
 
         RaiseTransition(transition);

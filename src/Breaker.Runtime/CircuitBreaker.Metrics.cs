@@ -1,6 +1,8 @@
 using System;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading;
+using Breaker.Telemetry;
 using Breaker.Timing;
 using Breaker.Windows;
 
@@ -11,13 +13,18 @@ public sealed partial class CircuitBreaker
 {
     // Successes are not counted one by one: the windows already count what they record, so the closed path pays no
     // extra interlocked write. Successful calls = calls recorded in windows - failures recorded there + the others.
+    // Every read of the derived count is a lower bound of the true one (failures are counted before the window records
+    // them, and a window replacement makes readers retry), so the meter can report it as a monotonic counter.
     private SlidingWindow? _retiredWindow;
     private long _retiredRecords;
     private long _windowFailures;
     private long _otherSuccesses;
+    private int _windowReplacements;
 
     private readonly StripedCounter _durations = new();
-    private long _failures;
+    private readonly int _durationUnitShift;
+    private readonly BreakerSeries _series;
+    private FailureCounts _failures;
     private long _rejections;
     private long _rejectionsAnsweredByFallback;
     private long _metricsOnlyRejections;
@@ -35,11 +42,12 @@ public sealed partial class CircuitBreaker
         CircuitState state = EffectiveState(Volatile.Read(ref _stateWord), now, out bool awaitingProbe);
         WindowCounts window = _window.GetCounts(now);
         long successes = SuccessfulCalls();
-        long failures = Volatile.Read(ref _failures);
+        long failures = FailedCalls();
         long ignored = Volatile.Read(ref _ignored);
         long rejectedNotRun = Volatile.Read(ref _rejections) + Volatile.Read(ref _rejectionsAnsweredByFallback);
         long metricsOnlyRejections = Volatile.Read(ref _metricsOnlyRejections);
         long measured = successes + failures;
+        var durations = WindowDurations.Read(_window, now, _durationUnitShift);
         return new CircuitBreakerMetrics
         {
             Name = Name,
@@ -61,6 +69,9 @@ public sealed partial class CircuitBreaker
             FailureRate = window.FailureRate,
             SlowCallRate = window.SlowCallRate,
             AverageDuration = measured == 0 ? TimeSpan.Zero : _settings.ToTimeSpan(_durations.Sum / measured),
+            DurationP50 = ToTimeSpan(durations.P50),
+            DurationP95 = ToTimeSpan(durations.P95),
+            DurationP99 = ToTimeSpan(durations.P99),
             RetryAfter = state == CircuitState.Open ? RetryAfter(state, now) : null,
         };
     }
@@ -68,11 +79,67 @@ public sealed partial class CircuitBreaker
     /// <summary>Counts a call answered by a fallback (generated code calls it when it uses one).</summary>
     public void RecordFallback() => Interlocked.Increment(ref _fallbacks);
 
-    private long SuccessfulCalls()
+    /// <summary>The percentiles of the durations of the calls in the window (see <see cref="DurationBins"/>), for the meter.</summary>
+    internal WindowDurations ReadWindowDurations() => WindowDurations.Read(_window, Now(), _durationUnitShift);
+
+    /// <summary>Time spent in calls that ran, in seconds, for the meter.</summary>
+    internal double TotalDurationSeconds() => (double)_durations.Sum / _settings.TimestampFrequency;
+
+    /// <summary>
+    /// The tags this breaker's measurements carry, built once: a key's breaker is measured under its group's series unless the
+    /// group reports keys.
+    /// </summary>
+    internal BreakerSeries Series => KeyedGroup is { MetricsPerKey: false } group ? group.Series : _series;
+
+    /// <summary>Failed calls of one (defined) kind; a failure reported with an undefined kind counts as <see cref="FailureKind.Exception"/>.</summary>
+    internal long FailedCalls(FailureKind kind) => Volatile.Read(ref _failures[(int)kind]);
+
+    internal long IgnoredCalls() => Volatile.Read(ref _ignored);
+
+    /// <summary>Every rejection: those that did not run, and in metrics-only mode those that would have been.</summary>
+    internal long RejectedCalls() =>
+        Volatile.Read(ref _rejections) + Volatile.Read(ref _rejectionsAnsweredByFallback) + Volatile.Read(ref _metricsOnlyRejections);
+
+    /// <summary>
+    /// Successes, derived from what the windows recorded. Never more than the true count: the windows' records are read
+    /// before the failures among them (which are counted first), and a read that overlaps a window replacement starts again.
+    /// </summary>
+    internal long SuccessfulCalls()
     {
-        long recorded = Volatile.Read(ref _retiredRecords) + (_retiredWindow?.Recorded ?? 0) + _window.Recorded;
-        return recorded - Volatile.Read(ref _windowFailures) + Volatile.Read(ref _otherSuccesses);
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            int replacements = Volatile.Read(ref _windowReplacements);
+            if ((replacements & 1) == 0)
+            {
+                long recorded = Volatile.Read(ref _retiredRecords) + (Volatile.Read(ref _retiredWindow)?.Recorded ?? 0) + _window.Recorded;
+                long successes = recorded - Volatile.Read(ref _windowFailures) + Volatile.Read(ref _otherSuccesses);
+                if (Volatile.Read(ref _windowReplacements) == replacements)
+                {
+                    return successes;
+                }
+            }
+
+            spinner.SpinOnce();
+        }
     }
+
+    private long FailedCalls()
+    {
+        long failures = 0;
+        for (int kind = 0; kind < FailureCounts.Length; kind++)
+        {
+            failures += Volatile.Read(ref _failures[kind]);
+        }
+
+        return failures;
+    }
+
+    private void CountFailure(FailureKind kind) =>
+        Interlocked.Increment(ref _failures[(uint)kind < FailureCounts.Length ? (int)kind : (int)FailureKind.Exception]);
+
+    private TimeSpan? ToTimeSpan(double? timestampTicks) =>
+        timestampTicks is double ticks ? TimeSpan.FromTicks((long)Math.Round(ticks * TimeSpan.TicksPerSecond / _settings.TimestampFrequency)) : null;
 
     /// <summary>
     /// Under the lock: starts a window of another kind or size (a reconfiguration). The old one is kept until the next
@@ -81,6 +148,9 @@ public sealed partial class CircuitBreaker
     private void ReplaceWindow()
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
+
+        // Odd while the windows move, so that a reader adding them up cannot count the retired one twice.
+        Interlocked.Increment(ref _windowReplacements);
         if (_retiredWindow is { } older)
         {
             _retiredRecords += older.Recorded;
@@ -89,14 +159,29 @@ public sealed partial class CircuitBreaker
         _retiredWindow = _window;
         _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
         _armed = false;
+        Interlocked.Increment(ref _windowReplacements);
     }
 
     private void Measure(long elapsed, bool slow)
     {
-        _durations.Add(elapsed);
+        // A call the cached clock timed at zero adds nothing to the sum: skip the write.
+        if (elapsed > 0)
+        {
+            _durations.Add(elapsed);
+        }
+
         if (slow)
         {
             Interlocked.Increment(ref _slowCalls);
         }
+    }
+
+    /// <summary>Failed calls by <see cref="FailureKind"/>, one counter each, inline in the breaker.</summary>
+    [InlineArray(Length)]
+    private struct FailureCounts
+    {
+        public const int Length = (int)FailureKind.SlowCall + 1;
+
+        private long _count;
     }
 }

@@ -29,7 +29,7 @@ public sealed partial class CircuitBreaker
             if (permit.StateWord == Volatile.Read(ref _stateWord))
             {
                 recorded = true;
-                bool mayTrip = window.Record(failure: false, slow, now);
+                bool mayTrip = window.Record(failure: false, slow, DurationBins.Of(elapsed, _durationUnitShift), now);
 
                 // Read before writing: in the common case the counter is already zero and the cache line stays shared.
                 if (Volatile.Read(ref _consecutiveFailures) != 0)
@@ -48,7 +48,7 @@ public sealed partial class CircuitBreaker
         else if (permit.Kind == PermitKind.Probe)
         {
             // A probe that succeeds but is slow counts as a failed probe (docs/semantics.md).
-            RecordProbeVerdict(in permit, success: !slow, now);
+            RecordProbeVerdict(in permit, success: !slow, now, slow ? CircuitTransitionReason.SlowProbe : CircuitTransitionReason.ProbesSucceeded);
         }
 
         if (!recorded)
@@ -56,9 +56,11 @@ public sealed partial class CircuitBreaker
             Interlocked.Increment(ref _otherSuccesses);
         }
 
-        if (BreakerTelemetry.Calls.Enabled || BreakerTelemetry.CallDuration.Enabled)
+        // Counts reach the Breaker meter from the counters above, read when it collects; only the opt-in per-call
+        // histogram (its own meter) is written here.
+        if (BreakerTelemetry.CallDuration.Enabled)
         {
-            BreakerTelemetry.RecordOutcome(this, "success", null, settings.ToTimeSpan(elapsed));
+            BreakerTelemetry.RecordDuration(this, BreakerTelemetry.Success, settings.ToTimeSpan(elapsed));
         }
 
         if (CallSucceeded is { } handler)
@@ -73,7 +75,7 @@ public sealed partial class CircuitBreaker
         long elapsed = now - permit.StartTimestamp;
         BreakerSettings settings = _settings;
         bool slow = elapsed >= settings.SlowCallTicks;
-        Interlocked.Increment(ref _failures);
+        CountFailure(kind);
         Measure(elapsed, slow);
 
         if (permit.Kind == PermitKind.Closed)
@@ -81,20 +83,21 @@ public sealed partial class CircuitBreaker
             SlidingWindow window = _window;
             if (permit.StateWord == Volatile.Read(ref _stateWord))
             {
-                window.Record(failure: true, slow, now);
+                // Counted before the window records it, so that successes derived from the two never count this call as one.
                 Interlocked.Increment(ref _windowFailures);
+                window.Record(failure: true, slow, DurationBins.Of(elapsed, _durationUnitShift), now);
                 int consecutive = Interlocked.Increment(ref _consecutiveFailures);
                 Evaluate(permit.StateWord, window, consecutive, settings, now);
             }
         }
         else if (permit.Kind == PermitKind.Probe)
         {
-            RecordProbeVerdict(in permit, success: false, now);
+            RecordProbeVerdict(in permit, success: false, now, slow ? CircuitTransitionReason.SlowProbe : CircuitTransitionReason.ProbeFailed);
         }
 
-        if (BreakerTelemetry.Calls.Enabled || BreakerTelemetry.CallDuration.Enabled)
+        if (BreakerTelemetry.CallDuration.Enabled)
         {
-            BreakerTelemetry.RecordOutcome(this, "failure", kind, settings.ToTimeSpan(elapsed));
+            BreakerTelemetry.RecordDuration(this, BreakerTelemetry.Failure, settings.ToTimeSpan(elapsed));
         }
 
         if (CallFailed is { } handler)
@@ -118,11 +121,6 @@ public sealed partial class CircuitBreaker
                 }
             }
         }
-
-        if (BreakerTelemetry.Calls.Enabled)
-        {
-            BreakerTelemetry.RecordOutcome(this, "ignored", null, null);
-        }
     }
 
     /// <summary>Checks the thresholds after an outcome admitted while closed, and opens the circuit if one is met.</summary>
@@ -138,21 +136,25 @@ public sealed partial class CircuitBreaker
             _armed = armed;
         }
 
-        if ((overRatio && !armed)
-            || (options.ConsecutiveFailureThreshold > 0 && consecutiveFailures >= options.ConsecutiveFailureThreshold))
+        if (overRatio && !armed)
         {
-            Trip(word, now);
+            // Which ratio: each threshold checked alone (a count of zero never reaches a ratio above zero).
+            Trip(word, now, options.IsRatioThresholdReached(counts.Calls, counts.Failures, 0) ? CircuitTransitionReason.FailureRatio : CircuitTransitionReason.SlowCallRatio);
+        }
+        else if (options.ConsecutiveFailureThreshold > 0 && consecutiveFailures >= options.ConsecutiveFailureThreshold)
+        {
+            Trip(word, now, CircuitTransitionReason.ConsecutiveFailures);
         }
     }
 
-    private void Trip(int word, long now)
+    private void Trip(int word, long now, CircuitTransitionReason reason)
     {
         Transition transition = default;
         lock (_transitionLock)
         {
             if (word == _stateWord)
             {
-                transition = Open(now, CircuitState.Closed);
+                transition = Note(Open(now, CircuitState.Closed), reason);
             }
         }
 

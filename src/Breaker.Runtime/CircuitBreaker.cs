@@ -52,16 +52,21 @@ public sealed partial class CircuitBreaker
         _systemClock = ReferenceEquals(_timeProvider, TimeProvider.System);
         _settings = new BreakerSettings(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency);
         _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
-        if (keyedGroup is null)
+        _durationUnitShift = DurationBins.UnitShift(_settings.TimestampFrequency);
+        if (keyedGroup is not null)
         {
-            BreakerTelemetry.Track(this);
-        }
-        else
-        {
-            // A key's breaker is observed through its group, which knows whether it is still live: never tracked on its own.
             Group = keyedGroup.Name;
             KeyedGroup = keyedGroup;
             KeyName = keyName;
+        }
+
+        _series = new BreakerSeries(keyedGroup?.Name ?? name, keyName);
+
+        // A key's breaker is observed through its group, which knows whether the key is still live and keeps the counts of
+        // evicted keys: never tracked on its own.
+        if (keyedGroup is null)
+        {
+            BreakerTelemetry.Track(this);
         }
     }
 

@@ -68,6 +68,18 @@ public sealed record CircuitBreakerMetrics
     /// <summary>The mean duration of the calls that ran (successes and failures).</summary>
     public TimeSpan AverageDuration { get; init; }
 
+    /// <summary>
+    /// The median duration of the calls in the current window; <see langword="null"/> when it holds none. Durations are
+    /// sorted into bins an eighth of a doubling either side of the value reported (within 12.5%); see docs/semantics.md.
+    /// </summary>
+    public TimeSpan? DurationP50 { get; init; }
+
+    /// <summary>The 95th percentile of the durations of the calls in the current window (as precise as <see cref="DurationP50"/>).</summary>
+    public TimeSpan? DurationP95 { get; init; }
+
+    /// <summary>The 99th percentile of the durations of the calls in the current window (as precise as <see cref="DurationP50"/>).</summary>
+    public TimeSpan? DurationP99 { get; init; }
+
     /// <summary>How long until an open circuit admits probes; <see langword="null"/> unless open.</summary>
     public TimeSpan? RetryAfter { get; init; }
 }

@@ -28,7 +28,9 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
     /// <summary>Set to a file path to save the screenshot of <see cref="Every_state_shows_as_its_own_colour_and_word"/> (docs/dashboard.png).</summary>
     private const string ScreenshotVariable = "BREAKER_DASHBOARD_SCREENSHOT";
 
-    private readonly FakeTimeProvider _time = new();
+    // Starts three minutes before the real time: the screenshot's scenario lets about three minutes pass, so the times the
+    // events timeline shows end near the page's own clock.
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow.AddMinutes(-3));
     private readonly CircuitBreakerRegistry _registry;
 
     public DashboardBrowserTests(ChromiumFixture chromium, ITestOutputHelper output)
@@ -207,14 +209,28 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
         CircuitBreaker legacy = _registry.GetOrAdd("legacy-soap");
         CircuitBreaker recommendations = _registry.GetOrAdd("recommendations", options => options.MinimumThroughput = 20);
         recommendations.SetMetricsOnly(true);
+
+        // Checkout is shared by a fleet of three instances; this one is web-2.
+        checkout.Coordinator = new FixedStatusCoordinator(new CoordinationStatus
+        {
+            InstanceId = "web-2",
+            IsCoordinating = true,
+            SharedState = CircuitState.Closed,
+            Instances =
+            [
+                new CoordinationPeer("web-1", 212, 9, 4, false),
+                new CoordinationPeer("web-2", 180, 7, 2, false),
+                new CoordinationPeer("web-3", 96, 11, 1, false),
+            ],
+        });
         await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
         {
             app.MapCircuitBreakerMonitor();
             app.MapCircuitBreakerManagement().AllowAnonymous();
         });
-        IPage page = await _chromium.OpenAsync(server, Dashboard);
+        IPage page = await _chromium.OpenAsync(server, Dashboard + "&events=12");
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { ColorScheme = ColorScheme.Dark });
-        await page.SetViewportSizeAsync(1280, 760);
+        await page.SetViewportSizeAsync(1440, 900);
 
         const int Rounds = 30;
         for (int round = 0; round < Rounds; round++)
@@ -242,6 +258,9 @@ public sealed class DashboardBrowserTests : IClassFixture<ChromiumFixture>
         await ExpectState(page, "inventory", "Half-open", "rgb(245, 158, 11)");
         await ExpectState(page, "legacy-soap", "Isolated", "rgb(167, 139, 250)");
         await ExpectState(page, "recommendations", "Metrics only", "rgb(56, 189, 248)");
+        await Expect(page.GetByRole(AriaRole.Article, new() { Name = "checkout-api" }).Locator(".fleet-mode")).ToHaveTextAsync("coordinating as web-2");
+        await Expect(page.GetByRole(AriaRole.Article, new() { Name = "checkout-api" }).Locator("dd.durationP95Ms")).Not.ToHaveTextAsync("—");
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Recent events" }).Locator("li").First).ToContainTextAsync("inventory");
         if (Environment.GetEnvironmentVariable(ScreenshotVariable) is { Length: > 0 } path)
         {
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });

@@ -64,7 +64,8 @@ public sealed class HostileNameTests : IAsyncLifetime
         return data;
     }
 
-    private static readonly string[] Actions = ["GET {0}", "POST {0}/reset", "POST {0}/isolate", "POST {0}/metrics-only?enabled=true"];
+    private static readonly string[] Actions =
+        ["GET {0}", "GET {0}/events", "GET {0}/history", "POST {0}/reset", "POST {0}/isolate", "POST {0}/metrics-only?enabled=true"];
 
     public async Task InitializeAsync()
     {
@@ -95,11 +96,19 @@ public sealed class HostileNameTests : IAsyncLifetime
     [MemberData(nameof(KnownNames))]
     public async Task A_breaker_with_a_strange_name_is_reached_by_its_escaped_name(string action, string name)
     {
+        bool events = action.EndsWith("/events", StringComparison.Ordinal);
+        if (events)
+        {
+            Assert.True(_registry.TryGet(name, out CircuitBreaker? breaker));
+            breaker.Isolate(); // something to list
+        }
+
         RawResponse response = await SendAsync(action, Uri.EscapeDataString(name));
 
         Assert.Equal(200, response.Status);
         Assert.Equal("nosniff", response.Header("X-Content-Type-Options"));
-        Assert.Equal(name, (string)JsonNode.Parse(response.Body)!["name"]!);
+        JsonNode answer = JsonNode.Parse(response.Body)!;
+        Assert.Equal(name, events ? (string)answer["events"]![0]!["breaker"]! : (string)answer["name"]!);
     }
 
     [Theory]
@@ -153,7 +162,11 @@ public sealed class HostileNameTests : IAsyncLifetime
     [InlineData("/circuit-breakers")]
     [InlineData("/circuit-breakers/metrics")]
     [InlineData("/circuit-breakers/health")]
+    [InlineData("/circuit-breakers/events")]
+    [InlineData("/circuit-breakers/events?limit=0")]
     [InlineData("/circuit-breakers/ghost")]
+    [InlineData("/circuit-breakers/ghost/events")]
+    [InlineData("/circuit-breakers/ghost/history")]
     public async Task Every_json_answer_says_nosniff(string target)
     {
         RawResponse response = await RawHttp.SendAsync(_server!.BaseAddress, "GET", target);

@@ -94,12 +94,16 @@ public sealed class MonitorEndpointTests
     {
         CircuitBreaker quotes = _registry.GetOrAdd("quotes");
         _registry.GetOrAdd("search");
-        var coordinator = new StatusCoordinator(new CoordinationStatus
+        var coordinator = new FixedStatusCoordinator(new CoordinationStatus
         {
             InstanceId = "web-2",
             IsCoordinating = false,
             SharedState = CircuitState.HalfOpen,
             ProbeLeaseHolder = "web-7",
+            BreakEnds = _time.GetUtcNow() - TimeSpan.FromSeconds(5),
+            Epoch = 3,
+            ObservedAt = _time.GetUtcNow() - TimeSpan.FromMilliseconds(1500),
+            Instances = [new CoordinationPeer("web-2", 10, 6, 1, true), new CoordinationPeer("web-7", 0, 0, 0, false)],
         });
         quotes.Coordinator = coordinator;
         await using MonitorServer server = await MonitorServer.StartAsync(_registry, app => app.MapCircuitBreakerMonitor());
@@ -112,6 +116,13 @@ public sealed class MonitorEndpointTests
         Assert.False((bool)coordination["isCoordinating"]!);
         Assert.Equal("HalfOpen", (string)coordination["sharedState"]!);
         Assert.Equal("web-7", (string)coordination["probeLeaseHolder"]!);
+        Assert.Equal((0.0, 3L, 1500.0), ((double)coordination["breakRemainingMs"]!, (long)coordination["epoch"]!, (double)coordination["observedAgoMs"]!));
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse("""
+                [{"instanceId":"web-2","windowCalls":10,"windowFailures":6,"windowSlowCalls":1,"failureRate":0.6,"thresholdCrossed":true},
+                 {"instanceId":"web-7","windowCalls":0,"windowFailures":0,"windowSlowCalls":0,"failureRate":0,"thresholdCrossed":false}]
+                """),
+            coordination["instances"]));
         JsonArray breakers = all["breakers"]!.AsArray();
         Assert.Equal("web-7", (string)breakers.Single(b => (string)b!["name"]! == "quotes")!["coordination"]!["probeLeaseHolder"]!);
         Assert.Null(breakers.Single(b => (string)b!["name"]! == "search")!["coordination"]);
@@ -284,19 +295,5 @@ public sealed class MonitorEndpointTests
         JsonNode json = await (await server.Client.GetAsync("circuit-breakers")).ReadJsonAsync();
 
         Assert.Equal(["from-di"], json["breakers"]!.AsArray().Select(b => (string)b!["name"]!));
-    }
-
-    /// <summary>A coordinator that reports a fixed status and counts what else it is asked.</summary>
-    private sealed class StatusCoordinator(CoordinationStatus status) : CircuitCoordinator
-    {
-        public int ProbeRequests { get; private set; }
-
-        public override bool MayStartProbing(CircuitBreaker breaker)
-        {
-            ProbeRequests++;
-            return true;
-        }
-
-        public override CoordinationStatus? GetStatus(CircuitBreaker breaker) => status;
     }
 }

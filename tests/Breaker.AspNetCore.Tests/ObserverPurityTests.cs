@@ -53,12 +53,16 @@ public sealed class ObserverPurityTests
             static services => services.AddHealthChecks().AddCircuitBreakers());
         HealthCheckService health = server.Services.GetRequiredService<HealthCheckService>();
 
+        IReadOnlyList<CircuitBreakerEvent> history = breaker.GetRecentEvents();
         var seen = new List<string>();
         for (int step = 0; step < 2 * BreakDuration / Step; step++)
         {
             _time.Advance(Step);
             JsonNode summary = await GetAsync(server, "circuit-breakers");
             JsonNode one = await GetAsync(server, "circuit-breakers/" + name);
+            JsonNode recent = await GetAsync(server, "circuit-breakers/events");
+            JsonNode itsEvents = await GetAsync(server, "circuit-breakers/" + name + "/events");
+            JsonNode rates = await GetAsync(server, "circuit-breakers/" + name + "/history");
             JsonNode totals = await GetAsync(server, "circuit-breakers/metrics");
             JsonNode monitorHealth = await GetAsync(server, "circuit-breakers/health");
             HealthReport report = await health.CheckHealthAsync();
@@ -77,6 +81,10 @@ public sealed class ObserverPurityTests
             Assert.Equal(state, breaker.State.ToString());
             Assert.Equal(state == "HalfOpen", (bool)one["metrics"]!["awaitingProbe"]!);
             Assert.Equal(opened with { State = metrics.State, AwaitingProbe = metrics.AwaitingProbe, RetryAfter = metrics.RetryAfter }, metrics);
+            Assert.Equal(history, breaker.GetRecentEvents());
+            Assert.Equal(["StateChanged"], itsEvents["events"]!.AsArray().Select(e => (string)e!["kind"]!));
+            Assert.Equal(1, recent["events"]!.AsArray().Count(e => (string)e!["breaker"]! == name));
+            Assert.All(rates["samples"]!.AsArray(), s => Assert.Equal(1.0, (double)s!["failureRate"]!));
         }
 
         int steps = seen.Count;

@@ -29,7 +29,10 @@ public sealed class KeyedTelemetryTests
         group.GetBreaker(7).TryAcquire().RecordFailure(null); // opens key 7
         listener.Observe();
 
-        Assert.Equal(51, listener.Measurements.Count(static m => m.Instrument == "breaker.calls"));
+        var calls = listener.Measurements.Where(static m => m.Instrument == "breaker.calls").ToList();
+        Assert.Equal(50, calls.Single(static m => Equals(m.Tags["breaker.outcome"], "success")).Value);
+        Assert.Equal(1, calls.Single(static m => Equals(m.Tags.GetValueOrDefault("breaker.failure.kind"), "exception")).Value);
+        Assert.Equal(51, calls.Sum(static m => m.Value));
         Assert.DoesNotContain(listener.Measurements, static m => m.Tags.ContainsKey("breaker.key"));
         Assert.DoesNotContain(listener.Measurements, static m => m.Instrument == "breaker.state");
         var keysByState = listener.Measurements
@@ -58,8 +61,45 @@ public sealed class KeyedTelemetryTests
         group.GetBreaker("b").TryAcquire().RecordSuccess(); // evicts "old"
         listener.Observe();
 
-        Assert.Equal(["old", "a", "b"], listener.Measurements.Where(static m => m.Instrument == "breaker.calls").Select(static m => (string)m.Tags["breaker.key"]!));
+        // An evicted key's series ends: only the keys held now are reported, each with its own count.
+        var successes = listener.Measurements
+            .Where(static m => m.Instrument == "breaker.calls" && Equals(m.Tags["breaker.outcome"], "success"))
+            .ToDictionary(static m => (string)m.Tags["breaker.key"]!, static m => m.Value);
+        Assert.Equal(new Dictionary<string, double> { ["a"] = 1, ["b"] = 1 }, successes);
         Assert.Equal(["a", "b"], listener.Measurements.Where(static m => m.Instrument == "breaker.state").Select(static m => (string)m.Tags["breaker.key"]!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_groups_counts_keep_what_its_evicted_keys_counted_and_never_go_back()
+    {
+        string name = TestBreakers.UniqueName("evicted-meter");
+        var registry = new CircuitBreakerRegistry(_time);
+        CircuitBreakerGroup<string> group = registry.GetOrAddGroup<string>(name, o =>
+        {
+            o.MaxKeys = 2;
+            o.KeyIdleTimeout = TimeSpan.FromSeconds(1);
+        });
+        using var listener = new Listener(name);
+
+        for (int i = 0; i < 3; i++)
+        {
+            group.GetBreaker("old").TryAcquire().RecordSuccess();
+        }
+
+        group.GetBreaker("gone").TryAcquire().RecordFailure(null);
+        listener.Observe();
+        Assert.Equal(3, listener.Last("success"));
+        Assert.Equal(1, listener.Last("failure"));
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        group.GetBreaker("a").TryAcquire().RecordSuccess(); // evicts both idle keys
+        group.GetBreaker("b").TryAcquire().RecordSuccess();
+        Assert.True(registry.TryGetGroup(name, out CircuitBreakerGroup? whole));
+        Assert.Equal(2, whole.Evictions);
+        listener.Observe();
+
+        Assert.Equal(5, listener.Last("success"));
+        Assert.Equal(1, listener.Last("failure"));
     }
 
     private sealed class Listener : IDisposable
@@ -84,6 +124,14 @@ public sealed class KeyedTelemetryTests
         public List<(string Instrument, double Value, Dictionary<string, object?> Tags)> Measurements { get; } = [];
 
         public void Observe() => _listener.RecordObservableInstruments();
+
+        /// <summary>The last <c>breaker.calls</c> value reported for an outcome (failures summed over their kinds).</summary>
+        public double Last(string outcome)
+        {
+            var calls = Measurements.Where(m => m.Instrument == "breaker.calls" && Equals(m.Tags["breaker.outcome"], outcome)).ToList();
+            int perCollection = outcome == "failure" ? 5 : 1;
+            return calls.TakeLast(perCollection).Sum(static m => m.Value);
+        }
 
         public void Dispose() => _listener.Dispose();
 

@@ -4,7 +4,8 @@ namespace Breaker.AspNetCore.Contracts;
 
 /// <summary>
 /// One breaker's counters as the monitor sends them: durations in milliseconds, rates from 0 to 1; <c>awaitingProbe</c>
-/// when the state is HalfOpen because the break is over but no call has arrived to start probing.
+/// when the state is HalfOpen because the break is over but no call has arrived to start probing; the duration percentiles
+/// of the calls in the window, <see langword="null"/> when it holds none.
 /// </summary>
 internal sealed record BreakerMetricsView(
     long TotalCalls,
@@ -22,7 +23,10 @@ internal sealed record BreakerMetricsView(
     double SlowCallRate,
     double AverageDurationMs,
     double? RetryAfterMs,
-    bool AwaitingProbe)
+    bool AwaitingProbe,
+    double? DurationP50Ms,
+    double? DurationP95Ms,
+    double? DurationP99Ms)
 {
     public static BreakerMetricsView From(CircuitBreakerMetrics metrics) => new(
         metrics.TotalCalls,
@@ -40,5 +44,8 @@ internal sealed record BreakerMetricsView(
         metrics.SlowCallRate,
         metrics.AverageDuration.TotalMilliseconds,
         metrics.RetryAfter is TimeSpan retryAfter ? retryAfter.TotalMilliseconds : null,
-        metrics.AwaitingProbe);
+        metrics.AwaitingProbe,
+        metrics.DurationP50?.TotalMilliseconds,
+        metrics.DurationP95?.TotalMilliseconds,
+        metrics.DurationP99?.TotalMilliseconds);
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
 
 namespace Breaker.AspNetCore.Endpoints;
 
@@ -24,7 +23,7 @@ internal sealed record SummaryQuery(bool CountsOnly, SummaryOrder Order, int Off
     {
         problem = null;
         bool countsOnly = false;
-        switch (Single(query, "view", ref problem))
+        switch (QueryParameters.Single(query, "view", ref problem))
         {
             case null or "breakers":
                 break;
@@ -32,12 +31,12 @@ internal sealed record SummaryQuery(bool CountsOnly, SummaryOrder Order, int Off
                 countsOnly = true;
                 break;
             default:
-                Fail(ref problem, "'view' must be 'summary' (the counts alone) or 'breakers' (a page of breakers, the default).");
+                QueryParameters.Fail(ref problem, "'view' must be 'summary' (the counts alone) or 'breakers' (a page of breakers, the default).");
                 break;
         }
 
         SummaryOrder order = SummaryOrder.Name;
-        switch (Single(query, "order", ref problem))
+        switch (QueryParameters.Single(query, "order", ref problem))
         {
             case null or "name":
                 break;
@@ -45,16 +44,16 @@ internal sealed record SummaryQuery(bool CountsOnly, SummaryOrder Order, int Off
                 order = SummaryOrder.Worst;
                 break;
             default:
-                Fail(ref problem, "'order' must be 'name' (the default) or 'worst' (open, half-open and isolated breakers first, then the closest to opening).");
+                QueryParameters.Fail(ref problem, "'order' must be 'name' (the default) or 'worst' (open, half-open and isolated breakers first, then the closest to opening).");
                 break;
         }
 
-        int offset = Number(query, "offset", 0, 0, int.MaxValue, ref problem);
-        int limit = Number(query, "limit", DefaultLimit, 1, MaxLimit, ref problem);
-        string? group = Single(query, "group", ref problem);
+        int offset = QueryParameters.Number(query, "offset", 0, 0, int.MaxValue, ref problem);
+        int limit = QueryParameters.Number(query, "limit", DefaultLimit, 1, MaxLimit, ref problem);
+        string? group = QueryParameters.Single(query, "group", ref problem);
         if (group is { Length: 0 })
         {
-            Fail(ref problem, "'group' must name a keyed group.");
+            QueryParameters.Fail(ref problem, "'group' must name a keyed group.");
         }
 
         return problem is null ? new SummaryQuery(countsOnly, order, offset, limit, group) : null;
@@ -65,35 +64,4 @@ internal sealed record SummaryQuery(bool CountsOnly, SummaryOrder Order, int Off
         CultureInfo.InvariantCulture,
         $"{request.PathBase}{request.Path}?order={(Order == SummaryOrder.Worst ? "worst" : "name")}&offset={(long)Offset + Limit}&limit={Limit}")
         + (Group is null ? string.Empty : "&group=" + Uri.EscapeDataString(Group));
-
-    private static string? Single(IQueryCollection query, string name, ref string? problem)
-    {
-        StringValues values = query[name];
-        if (values.Count > 1)
-        {
-            Fail(ref problem, $"'{name}' is given more than once.");
-            return null;
-        }
-
-        return values.Count == 0 ? null : values[0];
-    }
-
-    private static int Number(IQueryCollection query, string name, int missing, int min, int max, ref string? problem)
-    {
-        string? text = Single(query, name, ref problem);
-        if (text is null)
-        {
-            return missing;
-        }
-
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max)
-        {
-            return value;
-        }
-
-        Fail(ref problem, $"'{name}' must be a whole number from {min} to {max}.");
-        return missing;
-    }
-
-    private static void Fail(ref string? problem, string detail) => problem ??= detail;
 }

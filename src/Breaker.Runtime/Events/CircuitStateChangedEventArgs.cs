@@ -5,13 +5,14 @@ namespace Breaker;
 /// <summary>Describes a circuit's move from one state to another.</summary>
 public sealed class CircuitStateChangedEventArgs : EventArgs
 {
-    internal CircuitStateChangedEventArgs(CircuitBreaker breaker, CircuitState from, CircuitState to, TimeSpan? breakDuration, bool isMetricsOnly)
+    internal CircuitStateChangedEventArgs(CircuitBreaker breaker, CircuitState from, CircuitState to, TimeSpan? breakDuration, bool isMetricsOnly, CircuitTransitionReason reason)
     {
         Breaker = breaker;
         From = from;
         To = to;
         BreakDuration = breakDuration;
         IsMetricsOnly = isMetricsOnly;
+        Reason = reason;
     }
 
     /// <summary>The breaker that changed.</summary>
@@ -28,4 +29,7 @@ public sealed class CircuitStateChangedEventArgs : EventArgs
 
     /// <summary>True when the breaker is in <see cref="CircuitState.MetricsOnly"/>: the change is what would have happened.</summary>
     public bool IsMetricsOnly { get; }
+
+    /// <summary>Why it changed: which threshold was reached, what the probes said, by hand, by the fleet.</summary>
+    public CircuitTransitionReason Reason { get; }
 }

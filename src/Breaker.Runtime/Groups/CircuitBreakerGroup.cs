@@ -48,6 +48,7 @@ public sealed class CircuitBreakerGroup
         _options = options;
         TimeProvider = timeProvider;
         _systemClock = ReferenceEquals(timeProvider, TimeProvider.System);
+        Series = new BreakerSeries(name, key: null);
         BreakerTelemetry.Track(this);
     }
 
@@ -82,6 +83,12 @@ public sealed class CircuitBreakerGroup
     internal bool MetricsPerKey => _options.MetricsPerKey;
 
     internal object KeysLock => _keysLock;
+
+    /// <summary>The tags the group's one series carries (when it does not report keys).</summary>
+    internal BreakerSeries Series { get; }
+
+    /// <summary>The group's calls as one series, the counts of evicted keys included.</summary>
+    internal GroupCallTotals CallTotals { get; } = new();
 
     /// <summary>The breakers of the keys live now (not the shared breaker), in no particular order: a snapshot.</summary>
     public IReadOnlyList<CircuitBreaker> GetBreakers()
@@ -165,6 +172,7 @@ public sealed class CircuitBreakerGroup
         for (int i = before; i < evicted.Count; i++)
         {
             _registry.Unregister(evicted[i]);
+            CallTotals.Retire(evicted[i]);
         }
 
         Volatile.Write(ref _count, _count - (evicted.Count - before));

@@ -147,16 +147,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             _entries[name] = entry;
         }
 
-        if (rejected is not null && ConfigurationRejected is { } rejectedHandlers)
-        {
-            Notify(rejectedHandlers, new ConfigurationRejectedEventArgs(name, rejected));
-        }
-
-        if (BreakerAdded is { } handlers)
-        {
-            Notify(handlers, entry.Breaker);
-        }
-
+        OnBreakerAdded(entry.Breaker, rejected);
         return entry.Breaker;
     }
 
@@ -214,7 +205,16 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             CircuitBreakerOptions? breakerOptions = null;
             if (_entries.TryGetValue(name, out Entry? entry))
             {
-                breakerOptions = Configured(entry.Breaker.KeyedGroup?.Options ?? entry.CodeOptions, name, configure);
+                try
+                {
+                    breakerOptions = Configured(entry.Breaker.KeyedGroup?.Options ?? entry.CodeOptions, name, configure);
+                }
+                catch (Exception error)
+                {
+                    // The breaker keeps its options; its history says why the new ones were refused.
+                    entry.Breaker.RecordConfigurationRejected(error.Message);
+                    throw;
+                }
             }
             else if (_declared.TryGetValue(name, out CircuitBreakerDeclaration? declaration))
             {
@@ -354,9 +354,13 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     /// <summary>Tells listeners about a breaker a keyed group created (and configuration it had to set aside).</summary>
     internal void OnBreakerAdded(CircuitBreaker breaker, ArgumentOutOfRangeException? rejected)
     {
-        if (rejected is not null && ConfigurationRejected is { } rejectedHandlers)
+        if (rejected is not null)
         {
-            Notify(rejectedHandlers, new ConfigurationRejectedEventArgs(breaker.Name, rejected));
+            breaker.RecordConfigurationRejected(rejected.Message);
+            if (ConfigurationRejected is { } rejectedHandlers)
+            {
+                Notify(rejectedHandlers, new ConfigurationRejectedEventArgs(breaker.Name, rejected));
+            }
         }
 
         if (BreakerAdded is { } handlers)

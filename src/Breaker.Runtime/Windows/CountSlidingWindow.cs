@@ -5,11 +5,12 @@ namespace Breaker.Windows;
 
 /// <summary>The last N outcomes, in a ring of slots, with running totals packed into one 64-bit word.</summary>
 /// <remarks>
-/// Each slot holds a small code (call, failure and slow bits). Recording claims the next slot with one increment,
-/// swaps the new code in, and adds the difference between the two codes to the packed totals. The totals therefore
-/// always converge to the exact sum of the slots, and the common case (a success replacing a success) touches the
-/// totals not at all. Three signed 21-bit fields (calls, failures, slow calls) share the word, so a transiently
-/// negative field during a race decodes correctly instead of corrupting its neighbour.
+/// Each slot holds a small code (call, failure and slow bits, and the call's duration bin above them). Recording claims
+/// the next slot with one increment, swaps the new code in, and adds the difference between the two outcomes to the
+/// packed totals. The totals therefore always converge to the exact sum of the slots, and the common case (a success
+/// replacing a success, whatever their durations) touches the totals not at all. Three signed 21-bit fields (calls,
+/// failures, slow calls) share the word, so a transiently negative field during a race decodes correctly instead of
+/// corrupting its neighbour. The durations cost nothing more per call: they ride in the slot, and a snapshot reads them.
 /// </remarks>
 internal sealed class CountSlidingWindow : SlidingWindow
 {
@@ -18,6 +19,11 @@ internal sealed class CountSlidingWindow : SlidingWindow
     private const int CallBit = 1;
     private const int FailureBit = 2;
     private const int SlowBit = 4;
+    private const int OutcomeMask = CallBit | FailureBit | SlowBit;
+    private const int BinShift = 3;
+
+    /// <summary>The most slots a snapshot reads for durations: a larger window is sampled evenly.</summary>
+    private const int MaxDurationSamples = 1024;
 
     private readonly int[] _slots;
     private readonly ulong _fastModMultiplier;
@@ -32,22 +38,41 @@ internal sealed class CountSlidingWindow : SlidingWindow
 
     public override long Recorded => Volatile.Read(ref _cursor) + 1;
 
-    public override bool Record(bool failure, bool slow, long timestamp)
+    public override bool Record(bool failure, bool slow, int durationBin, long timestamp)
     {
-        int code = CallBit | (failure ? FailureBit : 0) | (slow ? SlowBit : 0);
+        int outcome = CallBit | (failure ? FailureBit : 0) | (slow ? SlowBit : 0);
         long index = Interlocked.Increment(ref _cursor);
-        int evicted = Interlocked.Exchange(ref _slots[FastMod((uint)index)], code);
+        int evicted = Interlocked.Exchange(ref _slots[FastMod((uint)index)], outcome | (durationBin << BinShift));
 
         // Same outcome in, same outcome out: the totals are unchanged, so skip the second interlocked write.
-        if (evicted != code)
+        if ((evicted & OutcomeMask) != outcome)
         {
-            Interlocked.Add(ref _totals, Pack(code) - Pack(evicted));
+            Interlocked.Add(ref _totals, Pack(outcome) - Pack(evicted));
         }
 
-        return code != CallBit;
+        return outcome != CallBit;
     }
 
     public override WindowCounts GetCounts(long timestamp) => Decode(Volatile.Read(ref _totals));
+
+    public override long CountDurations(Span<int> bins, long timestamp)
+    {
+        // Every slot of a window up to MaxDurationSamples; past that, MaxDurationSamples slots spread evenly over the ring,
+        // so a snapshot of a million-call window reads 4 KB and still describes the whole window.
+        int samples = Math.Min(_slots.Length, MaxDurationSamples);
+        long counted = 0;
+        for (int i = 0; i < samples; i++)
+        {
+            int code = Volatile.Read(ref _slots[(int)((long)i * _slots.Length / samples)]);
+            if (code != 0)
+            {
+                bins[code >> BinShift]++;
+                counted++;
+            }
+        }
+
+        return counted;
+    }
 
     public override void Clear()
     {

@@ -50,6 +50,15 @@ internal static class Calls
         }
     }
 
+    /// <summary>Lets time pass as a real clock would, a second at a time, so that timers (the monitor's sampler) fire at each instant.</summary>
+    public static void Pass(FakeTimeProvider time, TimeSpan span)
+    {
+        for (TimeSpan passed = TimeSpan.Zero; passed < span; passed += TimeSpan.FromSeconds(1))
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+    }
+
     /// <summary>Options under which a breaker opens after <paramref name="minimumThroughput"/> calls of which half fail.</summary>
     public static Action<CircuitBreakerOptions> Sensitive(int minimumThroughput = 2) => options =>
     {
