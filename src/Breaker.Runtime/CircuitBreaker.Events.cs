@@ -18,11 +18,22 @@ public sealed partial class CircuitBreaker
     /// <summary>Raised after the circuit rejects a call.</summary>
     public event EventHandler<CallRejectedEventArgs>? CallRejected;
 
+    /// <summary>
+    /// Raised when <see cref="CircuitBreakerOptions.BreakDurationHook"/> throws or returns a break that is not positive, after
+    /// the circuit opened for the default break instead. Breaker.Extensions logs it as an error.
+    /// </summary>
+    public event EventHandler<BreakDurationHookFailedEventArgs>? BreakDurationHookFailed;
+
     private void RaiseTransition(in Transition transition)
     {
         if (!transition.Happened)
         {
             return;
+        }
+
+        if (transition.HookError is { } hookError && BreakDurationHookFailed is { } hookHandlers)
+        {
+            Raise(hookHandlers, new BreakDurationHookFailedEventArgs(this, hookError));
         }
 
         BreakerTelemetry.RecordTransition(this, transition.From, transition.To);
@@ -47,5 +58,9 @@ public sealed partial class CircuitBreaker
         }
     }
 
-    private readonly record struct Transition(bool Happened, CircuitState From, CircuitState To, TimeSpan? BreakDuration, bool IsMetricsOnly);
+    private readonly record struct Transition(bool Happened, CircuitState From, CircuitState To, TimeSpan? BreakDuration, bool IsMetricsOnly)
+    {
+        /// <summary>What the break-duration hook threw (or why its answer was refused) when this transition opened the circuit.</summary>
+        public Exception? HookError { get; init; }
+    }
 }

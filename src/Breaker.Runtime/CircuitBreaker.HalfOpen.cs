@@ -19,8 +19,9 @@ public sealed partial class CircuitBreaker
         BreakerSettings settings = _settings;
         long breakTicks = settings.ToTimestampTicks(settings.BreakDurationAfter(Volatile.Read(ref _reopens)));
 
-        // Rejections while every probe slot is taken stay lock-free, like rejections while open.
-        if (Volatile.Read(ref _probeSlots) == 0 && now - Volatile.Read(ref _oldestProbeStart) < breakTicks)
+        // Rejections while every probe slot is taken, or while a failed probe reopens the circuit, stay lock-free like
+        // rejections while open.
+        if ((Volatile.Read(ref _probeSlots) == 0 && now - Volatile.Read(ref _oldestProbeStart) < breakTicks) || IsOpening(word))
         {
             return false;
         }
@@ -48,7 +49,7 @@ public sealed partial class CircuitBreaker
                 // A probe still running a whole break after it started counts as failed (docs/semantics.md): reopen, and let
                 // the caller look again so its rejection reports the open circuit and when to retry.
                 _reopens++;
-                transition = Open(now, CircuitState.HalfOpen);
+                transition = Open(now, CircuitState.HalfOpen, BreakTrigger.None);
                 retry = true;
             }
         }
@@ -75,8 +76,14 @@ public sealed partial class CircuitBreaker
         RaiseTransition(transition);
     }
 
-    private void RecordProbeVerdict(in CircuitPermit permit, bool success, long now)
+    private void RecordProbeVerdict(in CircuitPermit permit, bool success, long now, in BreakTrigger trigger)
     {
+        if (IsOpening(permit.StateWord))
+        {
+            // Another probe's failure is reopening the circuit: this period's verdict is in, and this one decides nothing.
+            return;
+        }
+
         Transition transition = default;
         lock (_transitionLock)
         {
@@ -89,7 +96,7 @@ public sealed partial class CircuitBreaker
             if (!success)
             {
                 _reopens++;
-                transition = Open(now, CircuitState.HalfOpen);
+                transition = Open(now, CircuitState.HalfOpen, in trigger);
             }
             else if (++_probeSuccesses >= _settings.Options.SuccessThreshold)
             {
