@@ -33,7 +33,7 @@ public sealed partial class CircuitBreaker
 
         if (transition.HookError is { } hookError && BreakDurationHookFailed is { } hookHandlers)
         {
-            Raise(hookHandlers, new BreakDurationHookFailedEventArgs(this, hookError));
+            Raise(hookHandlers, new BreakDurationHookFailedEventArgs(this, hookError, transition.BreakDuration.GetValueOrDefault()));
         }
 
         BreakerTelemetry.RecordTransition(this, transition.From, transition.To);

@@ -176,6 +176,7 @@ public sealed class BreakDurationTests
         BreakDurationHookFailedEventArgs report = Assert.Single(reports);
         Assert.Same(breaker, report.Breaker);
         Assert.Same(failure, report.Error);
+        Assert.Equal(Break, report.BreakDuration);
         AssertProbesAfter(breaker, Break);
     }
 

@@ -44,6 +44,12 @@ public sealed class CircuitBreakerSettings
     /// <summary>Overrides <see cref="CircuitBreakerOptions.MaxBreakDuration"/>.</summary>
     public TimeSpan? MaxBreakDuration { get; set; }
 
+    /// <summary>Overrides <see cref="CircuitBreakerOptions.BreakJitterRatio"/>, e.g. <c>0.1</c> for ±10%.</summary>
+    public double? BreakJitterRatio { get; set; }
+
+    /// <summary>Overrides <see cref="CircuitBreakerOptions.BreakJitterSeed"/>.</summary>
+    public int? BreakJitterSeed { get; set; }
+
     /// <summary>Copies every setting that has a value onto <paramref name="options"/>.</summary>
     /// <param name="options">The options to change.</param>
     public void ApplyTo(CircuitBreakerOptions options)
@@ -61,5 +67,7 @@ public sealed class CircuitBreakerSettings
         options.SlowCallRatio = SlowCallRatio ?? options.SlowCallRatio;
         options.BreakDurationMultiplier = BreakDurationMultiplier ?? options.BreakDurationMultiplier;
         options.MaxBreakDuration = MaxBreakDuration ?? options.MaxBreakDuration;
+        options.BreakJitterRatio = BreakJitterRatio ?? options.BreakJitterRatio;
+        options.BreakJitterSeed = BreakJitterSeed ?? options.BreakJitterSeed;
     }
 }

@@ -8,10 +8,11 @@ namespace Breaker;
 /// </summary>
 public sealed class BreakDurationHookFailedEventArgs : EventArgs
 {
-    internal BreakDurationHookFailedEventArgs(CircuitBreaker breaker, Exception error)
+    internal BreakDurationHookFailedEventArgs(CircuitBreaker breaker, Exception error, TimeSpan breakDuration)
     {
         Breaker = breaker;
         Error = error;
+        BreakDuration = breakDuration;
     }
 
     /// <summary>The breaker that opened.</summary>
@@ -19,4 +20,7 @@ public sealed class BreakDurationHookFailedEventArgs : EventArgs
 
     /// <summary>What the hook threw, or an <see cref="ArgumentOutOfRangeException"/> naming the break it returned.</summary>
     public Exception Error { get; }
+
+    /// <summary>The break the circuit opened for instead: the default, jittered and clamped like any other.</summary>
+    public TimeSpan BreakDuration { get; }
 }
