@@ -38,7 +38,8 @@ public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.MissingBreakerName,
         DiagnosticDescriptors.SettingOutOfRange,
         DiagnosticDescriptors.TimeoutOnSynchronousMethod,
-        DiagnosticDescriptors.TimeoutWithoutCancellationToken);
+        DiagnosticDescriptors.TimeoutWithoutCancellationToken,
+        DiagnosticDescriptors.BreakDurationHookUnusable);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

@@ -251,6 +251,17 @@ internal static class DiagnosticDescriptors
         helpLinkUri: HelpLinkBase + "BRK0021.md",
         WellKnownDiagnosticTags.CompilationEnd);
 
+    /// <summary>BRK0022: <c>BreakDurationHook</c> names no usable method.</summary>
+    public static readonly DiagnosticDescriptor BreakDurationHookUnusable = new DiagnosticDescriptor(
+        "BRK0022",
+        "BreakDurationHook cannot be used",
+        "The BreakDurationHook '{0}' of '{1}' cannot be used: {2}",
+        ResolutionCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: null,
+        helpLinkUri: HelpLinkBase + "BRK0022.md");
+
     /// <summary>Every descriptor, in ID order.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
@@ -258,6 +269,6 @@ internal static class DiagnosticDescriptors
         FallbackNotFound, FallbackNotMethod, FallbackAmbiguous, FallbackSignatureMismatch, FallbackReturnTypeMismatch,
         MemberNotStatic, FailureWhenNotFound, FailureWhenSignatureMismatch, FailureWhenWithoutResult, InvalidExceptionType,
         ExceptionTypeHandledAndIgnored, MissingBreakerName, SettingOutOfRange, TimeoutOnSynchronousMethod,
-        TimeoutWithoutCancellationToken, ConflictingBreakerSettings,
+        TimeoutWithoutCancellationToken, ConflictingBreakerSettings, BreakDurationHookUnusable,
     };
 }

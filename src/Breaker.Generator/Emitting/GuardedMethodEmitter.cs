@@ -82,9 +82,10 @@ internal static class GuardedMethodEmitter
     private static void WriteBreakerField(IndentedWriter writer, GuardedMethodModel model)
     {
         string name = SymbolDisplay.FormatLiteral(model.Breaker.Name, quote: true);
+        BreakDurationHookModel? hook = model.Breaker.Hook;
         writer.Line(GeneratedCodeAttribute);
         writer.Line("private static readonly global::Breaker.CircuitBreaker " + model.BreakerField + " =");
-        if (model.Breaker.Options.Count == 0)
+        if (model.Breaker.Options.Count == 0 && hook is null)
         {
             writer.Line("    global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd(" + name + ");");
             return;
@@ -97,7 +98,19 @@ internal static class GuardedMethodEmitter
             writer.Line("        options." + option.Property + " = " + OptionValue(option) + ";");
         }
 
+        if (hook is not null)
+        {
+            writer.Line("        options.BreakDurationHook = " + hook.Method + ";");
+        }
+
         writer.Line("    });");
+        if (hook is not null)
+        {
+            // The declarations (a module initializer outside this type) name the hook through this, as it may be private.
+            writer.Line();
+            writer.Line(GeneratedCodeAttribute);
+            writer.Line("internal static global::System.TimeSpan? " + hook.Forwarder + "(global::Breaker.BreakContext context) => " + hook.Method + "(context);");
+        }
     }
 
     /// <summary>A setting's value as C# (a <c>TimeSpan</c> for milliseconds).</summary>
