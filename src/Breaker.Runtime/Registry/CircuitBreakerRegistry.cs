@@ -102,6 +102,25 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     public CircuitBreaker GetOrAdd(string name, Action<CircuitBreakerOptions>? defaults = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return GetOrAddCore(name, group: null, defaults);
+    }
+
+    /// <summary>
+    /// Returns the breaker for <paramref name="key"/> in the keyed group <paramref name="group"/> (one breaker per host,
+    /// per tenant...), named <c>group + ":" + key</c> and created on first use like <see cref="GetOrAdd(string, Action{CircuitBreakerOptions}?)"/>.
+    /// Its <see cref="CircuitBreaker.Group"/> says it belongs to a group: such breakers are made from input and may be many,
+    /// so fleet coordination leaves them out unless they are listed.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The options are invalid without any configuration; the message names the breaker and the option.</exception>
+    public CircuitBreaker GetOrAddInGroup(string group, string key, Action<CircuitBreakerOptions>? defaults = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(group);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return GetOrAddCore(group + ":" + key, group, defaults);
+    }
+
+    private CircuitBreaker GetOrAddCore(string name, string? group, Action<CircuitBreakerOptions>? defaults)
+    {
         if (_entries.TryGetValue(name, out Entry? existing))
         {
             return existing.Breaker;
@@ -118,7 +137,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             }
 
             CircuitBreakerOptions code = CodeOptions(name, defaults);
-            entry = new Entry(new CircuitBreaker(name, BuildOptions(name, code, out rejected), _timeProvider), code);
+            entry = new Entry(new CircuitBreaker(name, BuildOptions(name, code, out rejected), _timeProvider) { Group = group }, code);
             _entries[name] = entry;
         }
 
