@@ -594,6 +594,89 @@ public sealed class BreakDurationTests
         Assert.True(breaker.TryAcquire().IsGranted);
     }
 
+    [Fact]
+    public void TryOpen_shares_the_break_the_wait_asked_for_the_hook_and_the_jitter_chose_once()
+    {
+        var contexts = new List<BreakContext>();
+        CircuitBreaker breaker = TestBreakers.Create(_time, o =>
+        {
+            o.BreakJitterRatio = 0.1;
+            o.BreakDurationHook = c =>
+            {
+                contexts.Add(c);
+                return null;
+            };
+        });
+        var breaks = OpenBreaks(breaker);
+
+        // Below its own thresholds, a failure asked for two minutes; ten seconds later the fleet's evidence opens the circuit.
+        breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromSeconds(120));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(breaker.TryOpen(out TimeSpan shared));
+
+        BreakContext context = Assert.Single(contexts);
+        Assert.Equal((CircuitState.Closed, (FailureKind?)null, TimeSpan.FromSeconds(110)), (context.From, context.FailureKind, context.RequestedBreak));
+        Assert.Equal([shared], breaks);
+        Assert.InRange(shared, TimeSpan.FromSeconds(110), TimeSpan.FromSeconds(121));
+        Assert.Equal(shared, breaker.GetMetrics().RetryAfter);
+    }
+
+    [Fact]
+    public void A_break_decided_elsewhere_is_neither_asked_of_the_hook_nor_jittered_again()
+    {
+        int asked = 0;
+        CircuitBreaker receiver = TestBreakers.Create(_time, o =>
+        {
+            o.BreakJitterRatio = 0.5;
+            o.BreakDurationHook = _ =>
+            {
+                asked++;
+                return TimeSpan.FromSeconds(1);
+            };
+        });
+
+        Assert.True(receiver.OpenFor(TimeSpan.FromSeconds(45)));
+
+        Assert.Equal(0, asked);
+        Assert.Equal(TimeSpan.FromSeconds(45), receiver.GetMetrics().RetryAfter);
+    }
+
+    [Fact]
+    public void A_break_opened_for_a_fleet_takes_the_break_the_fleet_shares_even_a_shorter_one()
+    {
+        // Two instances decided to open the fleet at once: this one drew a longer break, the other's was shared.
+        CircuitBreaker loser = TestBreakers.Create(_time, o => o.BreakDurationHook = static _ => TimeSpan.FromSeconds(50));
+        Assert.True(loser.TryOpen(out TimeSpan own));
+        Assert.Equal(TimeSpan.FromSeconds(50), own);
+
+        Assert.False(loser.OpenFor(TimeSpan.FromSeconds(35)));
+
+        Assert.Equal(TimeSpan.FromSeconds(35), loser.GetMetrics().RetryAfter);
+
+        // A break its own failures started is never shortened from elsewhere.
+        CircuitBreaker tripped = TestBreakers.Create(_time, o => o.BreakDurationHook = static _ => TimeSpan.FromSeconds(50));
+        tripped.Trip();
+        Assert.False(tripped.OpenFor(TimeSpan.FromSeconds(35)));
+        Assert.Equal(TimeSpan.FromSeconds(50), tripped.GetMetrics().RetryAfter);
+    }
+
+    [Fact]
+    public void TryOpen_whose_hook_resets_the_breaker_opens_nothing_and_shares_nothing()
+    {
+        CircuitBreaker? breaker = null;
+        breaker = TestBreakers.Create(_time, o => o.BreakDurationHook = _ =>
+        {
+            breaker!.Reset();
+            return TimeSpan.FromSeconds(10);
+        });
+
+        Assert.False(breaker.TryOpen(out TimeSpan shared));
+
+        Assert.Equal(TimeSpan.Zero, shared);
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        Assert.False(breaker.CloseIfOpenedElsewhere());
+    }
+
     private List<TimeSpan> SeededBreaks(string name, int seed)
     {
         CircuitBreaker breaker = TestBreakers.Create(new FakeTimeProvider(), o => { o.SuccessThreshold = 1; o.BreakJitterRatio = 0.1; o.BreakJitterSeed = seed; }, name);
