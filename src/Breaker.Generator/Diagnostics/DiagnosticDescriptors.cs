@@ -251,16 +251,16 @@ internal static class DiagnosticDescriptors
         helpLinkUri: HelpLinkBase + "BRK0021.md",
         WellKnownDiagnosticTags.CompilationEnd);
 
-    /// <summary>BRK0022: <c>BreakDurationHook</c> names no usable method.</summary>
+    /// <summary>BRK0025: <c>BreakDurationHook</c> names no usable method.</summary>
     public static readonly DiagnosticDescriptor BreakDurationHookUnusable = new DiagnosticDescriptor(
-        "BRK0022",
+        "BRK0025",
         "BreakDurationHook cannot be used",
         "The BreakDurationHook '{0}' of '{1}' cannot be used: {2}",
         ResolutionCategory,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         description: null,
-        helpLinkUri: HelpLinkBase + "BRK0022.md");
+        helpLinkUri: HelpLinkBase + "BRK0025.md");
 
     /// <summary>Every descriptor, in ID order.</summary>
     public static readonly DiagnosticDescriptor[] All =

@@ -9,7 +9,7 @@ using Verify = Breaker.Generator.Tests.Infrastructure.AnalyzerVerifier<Breaker.G
 
 namespace Breaker.Generator.Tests.Analyzers;
 
-/// <summary>BRK0022: the break-duration hook the attribute names, and every place a hook that fits compiles.</summary>
+/// <summary>BRK0025: the break-duration hook the attribute names, and every place a hook that fits compiles.</summary>
 public class BreakDurationHookDiagnosticsTests
 {
     [Fact]
