@@ -150,6 +150,55 @@ public sealed class BreakDurationTests
     }
 
     [Fact]
+    public void A_hook_jitter_and_failures_asking_for_breaks_add_no_allocation_to_calls_that_do_not_open()
+    {
+        int asked = 0;
+        TimeSpan? requested = null;
+        CircuitBreaker breaker = TestBreakers.Create(_time, o =>
+        {
+            o.FailureRatio = 1.0;
+            o.BreakJitterRatio = 0.2;
+            o.BreakDurationHook = c =>
+            {
+                asked++;
+                requested = c.RequestedBreak;
+                return null;
+            };
+        });
+        var error = new InvalidOperationException();
+        RunClosedCalls(breaker, error); // warm-up: JIT and tiering
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        RunClosedCalls(breaker, error);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(0, asked);
+        Assert.Equal(CircuitState.Closed, breaker.State);
+
+        // The longest wait those failures asked for is still remembered: the opening that follows hands it to the hook once.
+        breaker.Trip();
+        Assert.Equal(1, asked);
+        Assert.Equal(TimeSpan.FromSeconds(60 + 62), requested); // i is even on failures, so i & 63 is at most 62
+    }
+
+    private static void RunClosedCalls(CircuitBreaker breaker, Exception error)
+    {
+        for (int i = 0; i < 2_000; i++)
+        {
+            CircuitPermit permit = breaker.TryAcquire();
+            if ((i & 1) == 0)
+            {
+                permit.RecordFailure(error, FailureKind.Exception, TimeSpan.FromSeconds(60 + (i & 63)));
+            }
+            else
+            {
+                permit.RecordSuccess();
+            }
+        }
+    }
+
+    [Fact]
     public void A_hook_that_returns_null_keeps_the_backed_off_break()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time, o => o.BreakDurationHook = static _ => null);
