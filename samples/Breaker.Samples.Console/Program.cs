@@ -25,6 +25,7 @@ runtime.RecoveryAfterTheBreak();
 runtime.HalfOpenRecovery();
 new GeneratedCodeDemo(clock, random).DecoratedServiceWithFallback();
 await new HttpDemo(clock).HttpClientWithABreakerAsync();
+await new HttpDemo(clock).RetryAfterFromTheServerAsync();
 runtime.RegistrySummary();
 runtime.ListenerAndReset();
 runtime.FinalMetrics();
