@@ -37,7 +37,7 @@ public sealed class BreakDurationConcurrencyTests
         CircuitPermit first = breaker.TryAcquire();
         CircuitPermit second = breaker.TryAcquire();
 
-        Task opening = Task.Run(() => first.RecordFailure(new InvalidOperationException("first")));
+        var opening = Task.Run(() => first.RecordFailure(new InvalidOperationException("first")));
         Assert.True(entered.Wait(Ceiling));
 
         // The hook is still running (it waits for release): these return without waiting for the lock it holds.
@@ -84,7 +84,7 @@ public sealed class BreakDurationConcurrencyTests
         CircuitPermit cancelled = breaker.TryAcquire();
         Assert.True(failing.IsGranted && succeeding.IsGranted && cancelled.IsGranted);
 
-        Task reopening = Task.Run(() => failing.RecordFailure(new InvalidOperationException("still down")));
+        var reopening = Task.Run(() => failing.RecordFailure(new InvalidOperationException("still down")));
         Assert.True(entered.Wait(Ceiling));
 
         succeeding.RecordSuccess();

@@ -29,7 +29,7 @@ public sealed class BreakDurationTests
                 return TimeSpan.FromSeconds(7);
             };
         });
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
         var error = new TimeoutException("slow");
 
         CircuitPermit permit = breaker.TryAcquire();
@@ -61,7 +61,7 @@ public sealed class BreakDurationTests
                 return null;
             };
         });
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
         breaker.Trip();
         _time.Advance(Break);
         var error = new InvalidOperationException("still down");
@@ -202,7 +202,7 @@ public sealed class BreakDurationTests
     public void A_hook_that_returns_null_keeps_the_backed_off_break()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time, o => o.BreakDurationHook = static _ => null);
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.Trip();
 
@@ -217,7 +217,7 @@ public sealed class BreakDurationTests
         CircuitBreaker breaker = TestBreakers.Create(_time, o => o.BreakDurationHook = _ => throw failure);
         var reports = new List<BreakDurationHookFailedEventArgs>();
         breaker.BreakDurationHookFailed += (_, e) => reports.Add(e);
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.Trip();
 
@@ -238,7 +238,7 @@ public sealed class BreakDurationTests
         CircuitBreaker breaker = TestBreakers.Create(_time, o => o.BreakDurationHook = _ => TimeSpan.FromTicks(ticks));
         var reports = new List<BreakDurationHookFailedEventArgs>();
         breaker.BreakDurationHookFailed += (_, e) => reports.Add(e);
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.Trip();
 
@@ -263,7 +263,7 @@ public sealed class BreakDurationTests
             o.BreakDurationMultiplier = multiplier;
             o.BreakDurationHook = _ => answerSeconds == long.MaxValue ? TimeSpan.MaxValue : TimeSpan.FromSeconds(answerSeconds);
         });
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.Trip();
 
@@ -294,7 +294,7 @@ public sealed class BreakDurationTests
                 return TimeSpan.FromSeconds(10);
             };
         });
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.Fail();
 
@@ -340,7 +340,7 @@ public sealed class BreakDurationTests
     public void A_requested_break_longer_than_the_configured_one_is_the_break()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time, o => o.ConsecutiveFailureThreshold = 1);
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromSeconds(120));
 
@@ -357,7 +357,7 @@ public sealed class BreakDurationTests
     public void A_requested_break_never_shortens_the_configured_one(long requestedTicks)
     {
         CircuitBreaker breaker = TestBreakers.Create(_time, o => o.ConsecutiveFailureThreshold = 1);
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromTicks(requestedTicks));
 
@@ -377,7 +377,7 @@ public sealed class BreakDurationTests
             o.BreakDurationMultiplier = multiplier;
             o.MaxBreakDuration = TimeSpan.FromSeconds(maxSeconds);
         });
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.MaxValue);
 
@@ -389,7 +389,7 @@ public sealed class BreakDurationTests
     public void A_request_below_the_thresholds_opens_nothing_but_holds_a_later_opening_to_what_is_left_of_it()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time);
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.Succeed(3);
         breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromSeconds(120));
@@ -407,7 +407,7 @@ public sealed class BreakDurationTests
     public void A_request_whose_wait_is_over_before_the_circuit_opens_changes_nothing()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time);
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromSeconds(40));
         _time.Advance(TimeSpan.FromSeconds(40));
@@ -426,7 +426,7 @@ public sealed class BreakDurationTests
             o.ConsecutiveFailureThreshold = 1;
             o.BreakDurationHook = static c => c.ConsecutiveOpens == 1 ? TimeSpan.FromSeconds(5) : null;
         });
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromSeconds(90));
         _time.Advance(TimeSpan.FromSeconds(5));
@@ -443,7 +443,7 @@ public sealed class BreakDurationTests
             o.SuccessThreshold = 1;
             o.BreakDurationHook = static c => c.RequestedBreak is null ? null : TimeSpan.FromSeconds(5);
         });
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromMinutes(20));
         breaker.Reset();
@@ -468,7 +468,7 @@ public sealed class BreakDurationTests
     public void Of_several_requests_the_latest_end_wins()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time);
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromSeconds(90));
         breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromSeconds(50));
@@ -483,7 +483,7 @@ public sealed class BreakDurationTests
     public void A_failed_probe_that_asks_for_a_break_reopens_for_it_over_the_back_off()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time, o => { o.SuccessThreshold = 1; o.BreakDurationMultiplier = 2; });
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
         breaker.Trip();
         _time.Advance(Break);
 
@@ -497,7 +497,7 @@ public sealed class BreakDurationTests
     public void A_late_outcome_that_asks_for_a_break_decides_nothing()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time, o => o.SuccessThreshold = 1);
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
         CircuitPermit late = breaker.TryAcquire();
         breaker.Trip();
 
@@ -522,7 +522,7 @@ public sealed class BreakDurationTests
                 return c.RequestedBreak;
             };
         });
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromSeconds(5));
 
@@ -534,7 +534,7 @@ public sealed class BreakDurationTests
     public void Jitter_spreads_breaks_within_the_ratio_either_way()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time, o => { o.SuccessThreshold = 1; o.BreakJitterRatio = 0.1; });
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         for (int i = 0; i < 200; i++)
         {
@@ -552,7 +552,7 @@ public sealed class BreakDurationTests
     public void Jitter_only_lengthens_a_break_the_dependency_asked_for()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time, o => { o.SuccessThreshold = 1; o.ConsecutiveFailureThreshold = 1; o.BreakJitterRatio = 0.5; });
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         for (int i = 0; i < 100; i++)
         {
@@ -575,7 +575,7 @@ public sealed class BreakDurationTests
             o.MaxBreakDuration = TimeSpan.FromSeconds(60);
             o.BreakJitterRatio = 0.9;
         });
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
         breaker.Trip();
 
         for (int i = 0; i < 100; i++)
@@ -616,7 +616,7 @@ public sealed class BreakDurationTests
                 return TimeSpan.FromSeconds(100);
             };
         });
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.Trip();
 
@@ -656,7 +656,7 @@ public sealed class BreakDurationTests
                 return null;
             };
         });
-        var breaks = OpenBreaks(breaker);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
 
         // Below its own thresholds, a failure asked for two minutes; ten seconds later the fleet's evidence opens the circuit.
         breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromSeconds(120));
@@ -729,8 +729,8 @@ public sealed class BreakDurationTests
     private List<TimeSpan> SeededBreaks(string name, int seed)
     {
         CircuitBreaker breaker = TestBreakers.Create(new FakeTimeProvider(), o => { o.SuccessThreshold = 1; o.BreakJitterRatio = 0.1; o.BreakJitterSeed = seed; }, name);
-        var breaks = OpenBreaks(breaker);
-        FakeTimeProvider time = (FakeTimeProvider)breaker.TimeProvider;
+        List<TimeSpan> breaks = OpenBreaks(breaker);
+        var time = (FakeTimeProvider)breaker.TimeProvider;
         for (int i = 0; i < 20; i++)
         {
             breaker.Trip();
