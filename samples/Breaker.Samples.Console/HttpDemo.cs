@@ -12,6 +12,7 @@ namespace Breaker.Samples.Console;
 internal sealed class HttpDemo(DemoClock clock)
 {
     private const string BreakerName = "pricing-api";
+    private const string RatesBreakerName = "rates-api";
 
     public async Task HttpClientWithABreakerAsync()
     {
@@ -58,6 +59,38 @@ internal sealed class HttpDemo(DemoClock clock)
         await GetAsync(client, "prices/pear");
         await GetAsync(client, "prices/plum");
         Terminal.State(breaker);
+    }
+
+    public async Task RetryAfterFromTheServerAsync()
+    {
+        Terminal.Step("A server that answers 429 with Retry-After sets the break");
+        await using FlakyPriceServer server = await FlakyPriceServer.StartAsync();
+        server.Mode = ServerMode.RateLimited;
+        var services = new ServiceCollection();
+        services.AddHttpClient("rates", client => client.BaseAddress = server.BaseAddress)
+            .AddCircuitBreaker(RatesBreakerName, static o =>
+            {
+                o.ConsecutiveFailureThreshold = 1;
+                o.BreakDuration = TimeSpan.FromSeconds(15);
+                o.SuccessThreshold = 1;
+            });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        HttpClient client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("rates");
+        Terminal.Line($"AddCircuitBreaker(\"{RatesBreakerName}\"): opens on the first failure, for 15 s unless the server asks for longer");
+
+        await GetAsync(client, "prices/apple");
+        CircuitBreaker breaker = CircuitBreakerRegistry.Default.TryGet(RatesBreakerName, out CircuitBreaker? found) ? found : throw new InvalidOperationException("no breaker");
+        Terminal.State(breaker);
+        Terminal.Line("the server said Retry-After: 120, so the break is 120 s, not 15 s; 15 s later it still rejects:");
+        clock.Advance(TimeSpan.FromSeconds(15));
+        await GetAsync(client, "prices/apple");
+
+        Terminal.Line("after the 120 s the server asked for, it has recovered and the probe closes the circuit:");
+        server.Mode = ServerMode.Healthy;
+        clock.Advance(breaker.GetMetrics().RetryAfter ?? TimeSpan.Zero);
+        await GetAsync(client, "prices/apple");
+        Terminal.State(breaker);
+        Terminal.Line($"requests that reached the server: {server.Received} of 3");
     }
 
     /// <summary>Sends GET <paramref name="path"/> to the server, or to <paramref name="elsewhere"/> when given, and shows what came back.</summary>

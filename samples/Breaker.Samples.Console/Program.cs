@@ -26,6 +26,7 @@ runtime.HalfOpenRecovery();
 new GeneratedCodeDemo(clock, random).DecoratedServiceWithFallback();
 new KeyedDemo(clock).OneTenantFails();
 await new HttpDemo(clock).HttpClientWithABreakerAsync();
+await new HttpDemo(clock).RetryAfterFromTheServerAsync();
 runtime.RegistrySummary();
 runtime.ListenerAndReset();
 runtime.FinalMetrics();

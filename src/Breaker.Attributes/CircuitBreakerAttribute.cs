@@ -70,6 +70,21 @@ public sealed class CircuitBreakerAttribute : Attribute
     /// <summary>The slow-call ratio, in (0, 1], at which the circuit opens. Default 0.5.</summary>
     public double SlowCallRatio { get; set; } = BreakerDefaults.SlowCallRatio;
 
+    /// <summary>Each time a half-open circuit opens again, its break grows by this factor (at least 1). Default 1 (no back-off).</summary>
+    public double BreakDurationMultiplier { get; set; } = BreakerDefaults.BreakDurationMultiplier;
+
+    /// <summary>The longest a break can be, in milliseconds, however it was chosen (back-off, a Retry-After, the hook, jitter). Default 1800000 (30 minutes).</summary>
+    public int MaxBreakDurationMs { get; set; } = BreakerDefaults.MaxBreakDurationMs;
+
+    /// <summary>Spreads each break's end at random by up to this share of its length (0.1: ±10%), so breakers that opened together do not probe together. At least 0 (the default: none), less than 1.</summary>
+    public double BreakJitterRatio { get; set; } = BreakerDefaults.BreakJitterRatio;
+
+    /// <summary>
+    /// A <c>static TimeSpan? M(BreakContext context)</c> method (use <c>nameof</c>) that chooses the length of each break when
+    /// the circuit opens; <see langword="null"/> from it keeps the default. It must be static: one breaker serves every instance.
+    /// </summary>
+    public string? BreakDurationHook { get; set; }
+
     /// <summary>Exception types that count as failures; when set, any other exception propagates and counts as a success.</summary>
     public Type[]? Handles { get; set; }
 

@@ -11,7 +11,8 @@ namespace Breaker;
 /// Guards every request with a circuit breaker: 5xx, 408 and 429 responses count as <see cref="FailureKind.HttpError"/>,
 /// <see cref="HttpRequestException"/> and socket failures as <see cref="FailureKind.ConnectionError"/>, and a request still
 /// running after the breaker's <see cref="CircuitBreakerOptions.Timeout"/> is cancelled and counts as <see cref="FailureKind.Timeout"/>.
-/// The caller's own cancellation counts as nothing. An open circuit rejects requests without sending them.
+/// The caller's own cancellation counts as nothing. An open circuit rejects requests without sending them. A failing 429 or
+/// 503 with <c>Retry-After</c> makes a break it opens (or that opens before that wait is over) last at least that long.
 /// </summary>
 public sealed class CircuitBreakerHandler : DelegatingHandler
 {
@@ -23,6 +24,7 @@ public sealed class CircuitBreakerHandler : DelegatingHandler
     private readonly Func<HttpRequestMessage, CircuitBreaker> _selectBreaker;
     private readonly Func<HttpResponseMessage, bool> _isFailureResponse;
     private readonly Func<HttpRequestMessage, BrokenCircuitException, HttpResponseMessage>? _fallbackResponse;
+    private readonly bool _honorRetryAfter;
 
     /// <summary>Creates a handler that guards every request with <paramref name="breaker"/>.</summary>
     /// <param name="breaker">The breaker.</param>
@@ -41,6 +43,7 @@ public sealed class CircuitBreakerHandler : DelegatingHandler
         _selectBreaker = selectBreaker;
         _isFailureResponse = options?.IsFailureResponse ?? IsFailureStatus;
         _fallbackResponse = options?.FallbackResponse;
+        _honorRetryAfter = options?.HonorRetryAfter ?? true;
     }
 
     /// <summary>Whether a response's status counts as a failure by default: 5xx, 408 Request Timeout or 429 Too Many Requests.</summary>
@@ -114,7 +117,9 @@ public sealed class CircuitBreakerHandler : DelegatingHandler
 
         if (failed)
         {
-            permit.RecordFailure(null, FailureKind.HttpError);
+            // A 429 or 503 that says when to come back: if this failure opens the circuit (or it opens before then), the
+            // break lasts at least that long (docs/http.md).
+            permit.RecordFailure(null, FailureKind.HttpError, _honorRetryAfter ? RetryAfter.Requested(response, breaker.TimeProvider) : TimeSpan.Zero);
         }
         else
         {

@@ -25,6 +25,13 @@ public sealed class HttpCircuitBreakerOptions
     public Func<HttpResponseMessage, bool>? IsFailureResponse { get; set; }
 
     /// <summary>
+    /// Whether a failing 429 Too Many Requests or 503 Service Unavailable response's <c>Retry-After</c> (seconds, or an HTTP
+    /// date read against the response's own <c>Date</c>) sets the break it opens: at least the configured break, at most
+    /// <see cref="CircuitBreakerOptions.LongestBreak"/>. Default <see langword="true"/>; the rejections then report the real wait.
+    /// </summary>
+    public bool HonorRetryAfter { get; set; } = true;
+
+    /// <summary>
     /// The response to return when the circuit rejects a request (the request is not sent). <see langword="null"/>
     /// (the default) throws the <see cref="BrokenCircuitException"/> instead. It must build a new response every time (its
     /// caller disposes it): a response returned twice, or null, fails with an <see cref="InvalidOperationException"/>.

@@ -7,13 +7,18 @@ internal sealed class BreakerSettings
 {
     private const long MaxTimestampTicks = long.MaxValue / 4;
 
-    public BreakerSettings(CircuitBreakerOptions options, long timestampFrequency)
+    // Seeded jitter only (BreakJitterSeed); drawn under the breaker's transition lock, as Random is not thread-safe.
+    private readonly Random? _jitter;
+
+    public BreakerSettings(CircuitBreakerOptions options, long timestampFrequency, string breakerName)
     {
         options.Validate();
         Options = options.Clone();
         TimestampFrequency = timestampFrequency;
         SlowCallTicks = ToTimestampTicks(Options.SlowCallDuration);
         UsesCoarseClock = Options.SlowCallDuration >= TimeSpan.FromSeconds(1);
+        LongestBreak = Options.LongestBreak;
+        _jitter = Options.BreakJitterSeed is int seed ? new Random(seed ^ StableHash(breakerName)) : null;
     }
 
     /// <summary>The options in force; never handed out, so nobody can change them behind the breaker's back.</summary>
@@ -22,6 +27,9 @@ internal sealed class BreakerSettings
     public long TimestampFrequency { get; }
 
     public long SlowCallTicks { get; }
+
+    /// <summary><see cref="CircuitBreakerOptions.LongestBreak"/>: no break, whatever chose it, is longer.</summary>
+    public TimeSpan LongestBreak { get; }
 
     /// <summary>
     /// Whether a clock cached to the millisecond is precise enough: true unless a slow call is under a second, where a
@@ -55,7 +63,41 @@ internal sealed class BreakerSettings
         return ticks >= Options.MaxBreakDuration.Ticks ? Options.MaxBreakDuration : TimeSpan.FromTicks((long)ticks);
     }
 
+    /// <summary>
+    /// Under the transition lock: <paramref name="duration"/> spread at random by <see cref="CircuitBreakerOptions.BreakJitterRatio"/>,
+    /// either way, or only longer for a break the dependency asked for (so no probe comes before its time). In ticks, unclamped.
+    /// </summary>
+    public double Jitter(TimeSpan duration, bool onlyLonger)
+    {
+        double ratio = Options.BreakJitterRatio;
+        if (ratio == 0)
+        {
+            return duration.Ticks;
+        }
+
+        double draw = (_jitter ?? Random.Shared).NextDouble();
+        return duration.Ticks * (1 + (ratio * (onlyLonger ? draw : (2 * draw) - 1)));
+    }
+
+    /// <summary>A break of <paramref name="ticks"/> held between one tick and <see cref="LongestBreak"/> (compared as a double, so a huge value cannot overflow).</summary>
+    public TimeSpan Clamp(double ticks) =>
+        ticks >= LongestBreak.Ticks ? LongestBreak
+        : ticks < 1 ? TimeSpan.FromTicks(1)
+        : TimeSpan.FromTicks((long)ticks);
+
     public bool UsesSameWindowAs(BreakerSettings other) =>
         Options.SamplingDuration == other.Options.SamplingDuration
         && (Options.IsTimeBased || Options.SlidingWindowSize == other.Options.SlidingWindowSize);
+
+    /// <summary>FNV-1a of the name: the same in every process (string.GetHashCode is not), so a seed replays across runs.</summary>
+    private static int StableHash(string name)
+    {
+        uint hash = 2166136261;
+        foreach (char c in name)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+
+        return (int)hash;
+    }
 }

@@ -20,20 +20,22 @@ public sealed partial class CircuitBreaker
 
     /// <summary>
     /// The part of a break decided elsewhere (another instance, a shared store) that this breaker accepts: at most its
-    /// <see cref="CircuitBreakerOptions.MaxBreakDuration"/> when its breaks back off, else at most its
-    /// <see cref="CircuitBreakerOptions.BreakDuration"/>; never negative.
+    /// <see cref="CircuitBreakerOptions.LongestBreak"/>, the longest break it takes from any source (so a break another
+    /// instance chose by back-off, a Retry-After, its hook or jitter is kept as long as this breaker's own options allow);
+    /// never negative.
     /// </summary>
     /// <param name="requested">The break asked for.</param>
     public TimeSpan ClampSharedBreak(TimeSpan requested)
     {
-        CircuitBreakerOptions options = _settings.Options;
-        TimeSpan longest = options.BreakDurationMultiplier > 1.0 ? options.MaxBreakDuration : options.BreakDuration;
+        TimeSpan longest = _settings.LongestBreak;
         return requested <= TimeSpan.Zero ? TimeSpan.Zero : requested > longest ? longest : requested;
     }
 
     /// <summary>
     /// Opens a closed circuit as its own failures would, because evidence gathered elsewhere (for example by the fleet) says
-    /// so: the break is the one this breaker chooses for itself. Anything but a closed circuit is left alone.
+    /// so: the break is the one this breaker chooses for itself (back-off, a Retry-After its own failures reported whose wait
+    /// still runs, its hook, which sees no failure, and jitter, drawn here once for all who share it). Anything but a
+    /// closed circuit is left alone.
     /// </summary>
     /// <param name="breakDuration">The break this breaker chose, for those who decided to share; zero when it did not open.</param>
     /// <returns>Whether this call opened the circuit.</returns>
@@ -49,19 +51,24 @@ public sealed partial class CircuitBreaker
                 return false;
             }
 
-            transition = Note(Open(now, CircuitState.Closed), CircuitTransitionReason.Fleet);
-            _openedElsewhereWord = _stateWord;
+            transition = Note(Open(now, CircuitState.Closed, BreakTrigger.None), CircuitTransitionReason.Fleet);
+            if (transition.Happened)
+            {
+                _openedElsewhereWord = _stateWord;
+            }
         }
 
         breakDuration = transition.BreakDuration.GetValueOrDefault();
         RaiseTransition(transition);
-        return true;
+        return transition.Happened;
     }
 
     /// <summary>
     /// Opens the circuit for <paramref name="breakDuration"/> from now, as decided elsewhere (for example by the fleet),
     /// clamped by <see cref="ClampSharedBreak"/>. A closed or half-open circuit opens; an open one keeps the later of the two
-    /// ends; isolated and metrics-only circuits, and a break clamped to zero, are left alone.
+    /// ends, unless it is open only because a decision made elsewhere opened it (<see cref="TryOpen"/> or this, nothing
+    /// since): then the new decision replaces that break, so instances that opened a fleet at the same moment all take the
+    /// one break it shares. Isolated and metrics-only circuits, and a break clamped to zero, are left alone.
     /// </summary>
     /// <param name="breakDuration">The break decided elsewhere, as a duration.</param>
     /// <returns>Whether this call opened the circuit (an open circuit whose end moved later stays open on its own account).</returns>
@@ -81,7 +88,7 @@ public sealed partial class CircuitBreaker
             long until = now + _settings.ToTimestampTicks(applied);
             if (state == CircuitState.Open)
             {
-                Volatile.Write(ref _openUntil, Math.Max(until, _openUntil));
+                Volatile.Write(ref _openUntil, _stateWord == _openedElsewhereWord ? until : Math.Max(until, _openUntil));
                 return false;
             }
 

@@ -123,11 +123,22 @@ public sealed partial class CircuitBreaker
         return transition with { Reason = reason };
     }
 
+    /// <summary>
+    /// Raised when <see cref="CircuitBreakerOptions.BreakDurationHook"/> throws or returns a break that is not positive, after
+    /// the circuit opened for the default break instead. Breaker.Extensions logs it as an error.
+    /// </summary>
+    public event EventHandler<BreakDurationHookFailedEventArgs>? BreakDurationHookFailed;
+
     private void RaiseTransition(in Transition transition)
     {
         if (!transition.Happened)
         {
             return;
+        }
+
+        if (transition.HookError is { } hookError && BreakDurationHookFailed is { } hookHandlers)
+        {
+            Raise(hookHandlers, new BreakDurationHookFailedEventArgs(this, hookError, transition.BreakDuration.GetValueOrDefault()));
         }
 
         BreakerTelemetry.RecordTransition(this, transition.From, transition.To);
@@ -158,5 +169,9 @@ public sealed partial class CircuitBreaker
         CircuitState To,
         TimeSpan? BreakDuration,
         bool IsMetricsOnly,
-        CircuitTransitionReason Reason = CircuitTransitionReason.Unknown);
+        CircuitTransitionReason Reason = CircuitTransitionReason.Unknown)
+    {
+        /// <summary>What the break-duration hook threw (or why its answer was refused) when this transition opened the circuit.</summary>
+        public Exception? HookError { get; init; }
+    }
 }

@@ -19,8 +19,9 @@ public sealed partial class CircuitBreaker
         BreakerSettings settings = _settings;
         long breakTicks = settings.ToTimestampTicks(settings.BreakDurationAfter(Volatile.Read(ref _reopens)));
 
-        // Rejections while every probe slot is taken stay lock-free, like rejections while open.
-        if (Volatile.Read(ref _probeSlots) == 0 && now - Volatile.Read(ref _oldestProbeStart) < breakTicks)
+        // Rejections while every probe slot is taken, or while a failed probe reopens the circuit, stay lock-free like
+        // rejections while open.
+        if ((Volatile.Read(ref _probeSlots) == 0 && now - Volatile.Read(ref _oldestProbeStart) < breakTicks) || IsOpening(word))
         {
             return false;
         }
@@ -48,7 +49,7 @@ public sealed partial class CircuitBreaker
                 // A probe still running a whole break after it started counts as failed (docs/semantics.md): reopen, and let
                 // the caller look again so its rejection reports the open circuit and when to retry.
                 _reopens++;
-                transition = Note(Open(now, CircuitState.HalfOpen), CircuitTransitionReason.ProbeStuck);
+                transition = Note(Open(now, CircuitState.HalfOpen, BreakTrigger.None), CircuitTransitionReason.ProbeStuck);
                 retry = true;
             }
         }
@@ -75,9 +76,18 @@ public sealed partial class CircuitBreaker
         RaiseTransition(transition);
     }
 
-    /// <summary>Records a probe's verdict; <paramref name="reason"/> is why the circuit moves, if this verdict moves it.</summary>
-    private void RecordProbeVerdict(in CircuitPermit permit, bool success, long now, CircuitTransitionReason reason)
+    /// <summary>
+    /// Records a probe's verdict; <paramref name="reason"/> is why the circuit moves, if this verdict moves it, and
+    /// <paramref name="trigger"/> the outcome that reopens it, if it does.
+    /// </summary>
+    private void RecordProbeVerdict(in CircuitPermit permit, bool success, long now, CircuitTransitionReason reason, in BreakTrigger trigger)
     {
+        if (IsOpening(permit.StateWord))
+        {
+            // Another probe's failure is reopening the circuit: this period's verdict is in, and this one decides nothing.
+            return;
+        }
+
         Transition transition = default;
         lock (_transitionLock)
         {
@@ -90,7 +100,7 @@ public sealed partial class CircuitBreaker
             if (!success)
             {
                 _reopens++;
-                transition = Note(Open(now, CircuitState.HalfOpen), reason);
+                transition = Note(Open(now, CircuitState.HalfOpen, in trigger), reason);
             }
             else if (++_probeSuccesses >= _settings.Options.SuccessThreshold)
             {

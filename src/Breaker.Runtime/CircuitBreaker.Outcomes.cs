@@ -41,14 +41,14 @@ public sealed partial class CircuitBreaker
                 // crossed a threshold, or when this call may be the one that reaches the minimum throughput.
                 if (mayTrip || _armed)
                 {
-                    Evaluate(permit.StateWord, window, consecutiveFailures: 0, settings, now);
+                    Evaluate(permit.StateWord, window, consecutiveFailures: 0, settings, now, BreakTrigger.Success(slow));
                 }
             }
         }
         else if (permit.Kind == PermitKind.Probe)
         {
             // A probe that succeeds but is slow counts as a failed probe (docs/semantics.md).
-            RecordProbeVerdict(in permit, success: !slow, now, slow ? CircuitTransitionReason.SlowProbe : CircuitTransitionReason.ProbesSucceeded);
+            RecordProbeVerdict(in permit, success: !slow, now, slow ? CircuitTransitionReason.SlowProbe : CircuitTransitionReason.ProbesSucceeded, BreakTrigger.Success(slow));
         }
 
         if (!recorded)
@@ -69,7 +69,7 @@ public sealed partial class CircuitBreaker
         }
     }
 
-    internal void OnFailure(in CircuitPermit permit, Exception? exception, FailureKind kind)
+    internal void OnFailure(in CircuitPermit permit, Exception? exception, FailureKind kind, TimeSpan requestedBreak)
     {
         long now = End(in permit);
         long elapsed = now - permit.StartTimestamp;
@@ -78,6 +78,13 @@ public sealed partial class CircuitBreaker
         CountFailure(kind);
         Measure(elapsed, slow);
 
+        // Only an outcome that still decides something (its period is the current one) may ask for a break.
+        if (requestedBreak > TimeSpan.Zero && permit.Kind is PermitKind.Closed or PermitKind.Probe && permit.StateWord == Volatile.Read(ref _stateWord))
+        {
+            RememberRequestedBreak(requestedBreak, now, settings);
+        }
+
+        var trigger = new BreakTrigger(kind, exception);
         if (permit.Kind == PermitKind.Closed)
         {
             SlidingWindow window = _window;
@@ -87,12 +94,12 @@ public sealed partial class CircuitBreaker
                 Interlocked.Increment(ref _windowFailures);
                 window.Record(failure: true, slow, DurationBins.Of(elapsed, _durationUnitShift), now);
                 int consecutive = Interlocked.Increment(ref _consecutiveFailures);
-                Evaluate(permit.StateWord, window, consecutive, settings, now);
+                Evaluate(permit.StateWord, window, consecutive, settings, now, in trigger);
             }
         }
         else if (permit.Kind == PermitKind.Probe)
         {
-            RecordProbeVerdict(in permit, success: false, now, slow ? CircuitTransitionReason.SlowProbe : CircuitTransitionReason.ProbeFailed);
+            RecordProbeVerdict(in permit, success: false, now, slow ? CircuitTransitionReason.SlowProbe : CircuitTransitionReason.ProbeFailed, in trigger);
         }
 
         if (BreakerTelemetry.CallDuration.Enabled)
@@ -109,7 +116,7 @@ public sealed partial class CircuitBreaker
     internal void OnIgnored(in CircuitPermit permit)
     {
         Interlocked.Increment(ref _ignored);
-        if (permit.Kind == PermitKind.Probe)
+        if (permit.Kind == PermitKind.Probe && !IsOpening(permit.StateWord))
         {
             // A probe without a verdict gives its slot back, so the half-open state cannot run out of probes.
             lock (_transitionLock)
@@ -124,7 +131,7 @@ public sealed partial class CircuitBreaker
     }
 
     /// <summary>Checks the thresholds after an outcome admitted while closed, and opens the circuit if one is met.</summary>
-    private void Evaluate(int word, SlidingWindow window, int consecutiveFailures, BreakerSettings settings, long now)
+    private void Evaluate(int word, SlidingWindow window, int consecutiveFailures, BreakerSettings settings, long now, in BreakTrigger trigger)
     {
         CircuitBreakerOptions options = settings.Options;
         WindowCounts counts = window.GetCounts(now);
@@ -139,22 +146,28 @@ public sealed partial class CircuitBreaker
         if (overRatio && !armed)
         {
             // Which ratio: each threshold checked alone (a count of zero never reaches a ratio above zero).
-            Trip(word, now, options.IsRatioThresholdReached(counts.Calls, counts.Failures, 0) ? CircuitTransitionReason.FailureRatio : CircuitTransitionReason.SlowCallRatio);
+            Trip(word, now, options.IsRatioThresholdReached(counts.Calls, counts.Failures, 0) ? CircuitTransitionReason.FailureRatio : CircuitTransitionReason.SlowCallRatio, in trigger);
         }
         else if (options.ConsecutiveFailureThreshold > 0 && consecutiveFailures >= options.ConsecutiveFailureThreshold)
         {
-            Trip(word, now, CircuitTransitionReason.ConsecutiveFailures);
+            Trip(word, now, CircuitTransitionReason.ConsecutiveFailures, in trigger);
         }
     }
 
-    private void Trip(int word, long now, CircuitTransitionReason reason)
+    private void Trip(int word, long now, CircuitTransitionReason reason, in BreakTrigger trigger)
     {
+        if (IsOpening(word))
+        {
+            // Another call's outcome is opening this period already (its hook may be slow): no need to wait for it.
+            return;
+        }
+
         Transition transition = default;
         lock (_transitionLock)
         {
             if (word == _stateWord)
             {
-                transition = Note(Open(now, CircuitState.Closed), reason);
+                transition = Note(Open(now, CircuitState.Closed, in trigger), reason);
             }
         }
 

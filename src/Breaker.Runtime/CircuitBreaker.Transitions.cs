@@ -8,16 +8,127 @@ namespace Breaker;
 // raises the events once the lock is released.
 public sealed partial class CircuitBreaker
 {
-    /// <summary>Under the lock: opens the circuit for the current (backed-off) break.</summary>
-    private Transition Open(long now, CircuitState from)
+    // No request: below every timestamp, so "is the wait still running" is one comparison with now.
+    private const long NoRequestedBreak = long.MinValue;
+
+    // Until when the dependency asked to be left alone (Retry-After), on this breaker's clock: the latest end any deciding
+    // failure asked for since the circuit last closed. Raised lock-free by failures, read under the lock by every opening
+    // (until the wait is over), cleared when the circuit closes.
+    private long _requestedUntil = NoRequestedBreak;
+
+    // The state word of the period whose opening is choosing its break (the hook may be slow): calls of that period that
+    // would otherwise wait for the lock return at once, since the opening is certain. -1 is no state word.
+    private int _openingWord = -1;
+
+    /// <summary>Under the lock: opens the circuit for the break <see cref="ChooseBreak"/> decides.</summary>
+    private Transition Open(long now, CircuitState from, in BreakTrigger trigger)
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
-        TimeSpan breakDuration = _settings.BreakDurationAfter(_reopens);
+        int word = _stateWord;
+        TimeSpan breakDuration = ChooseBreak(now, from, in trigger, out Exception? hookError);
+        if (_stateWord != word)
+        {
+            // The hook changed this breaker itself (Reset, Isolate: the lock lets its own thread in again). That change stands.
+            return default;
+        }
+
         Volatile.Write(ref _openUntil, now + _settings.ToTimestampTicks(breakDuration));
         _opens++;
         Transition transition = Publish(CircuitState.Open, breakDuration);
-        return transition with { From = from };
+        return transition with { From = from, HookError = hookError };
     }
+
+    /// <summary>
+    /// Under the lock: the length of the break an opening gets, in the one order docs/semantics.md gives. Everything that
+    /// decides a break's length is here.
+    /// </summary>
+    private TimeSpan ChooseBreak(long now, CircuitState from, in BreakTrigger trigger, out Exception? hookError)
+    {
+        Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
+        BreakerSettings settings = _settings;
+        hookError = null;
+
+        // 1. Back-off: the configured break, multiplied for each failed probe in a row, capped at MaxBreakDuration.
+        TimeSpan backedOff = settings.BreakDurationAfter(_reopens);
+
+        // 2. Retry-After: what the dependency asked for (the time left of it) can lengthen the break, never shorten it.
+        TimeSpan? requested = RequestedBreak(now, settings);
+        bool asked = requested > backedOff;
+        TimeSpan chosen = asked ? requested!.Value : backedOff;
+
+        // 3. The hook has the last word on the length, knowing both.
+        if (settings.Options.BreakDurationHook is { } hook)
+        {
+            Volatile.Write(ref _openingWord, _stateWord);
+            try
+            {
+                if (hook(new BreakContext(this, from, in trigger, requested, _reopens + 1, backedOff)) is { } answer)
+                {
+                    if (answer > TimeSpan.Zero)
+                    {
+                        chosen = answer;
+                        asked = false;
+                    }
+                    else
+                    {
+                        hookError = new ArgumentOutOfRangeException(
+                            nameof(CircuitBreakerOptions.BreakDurationHook),
+                            answer,
+                            $"The break-duration hook of circuit breaker '{Name}' returned {answer}; a break must be positive (or null for the default).");
+                    }
+                }
+            }
+            catch (Exception error)
+            {
+                // The hook's fault is the hook's: the circuit still opens, for the default break, and the fault is reported.
+                hookError = error;
+            }
+        }
+
+        // 4. Jitter, drawn once for this opening. 5. Clamp: positive, and at most the longest break this breaker takes.
+        return settings.Clamp(settings.Jitter(chosen, onlyLonger: asked));
+    }
+
+    /// <summary>What is left of the wait the dependency asked for, at most the longest break; null when none is running.</summary>
+    private TimeSpan? RequestedBreak(long now, BreakerSettings settings)
+    {
+        long until = Volatile.Read(ref _requestedUntil);
+        if (until <= now)
+        {
+            return null;
+        }
+
+        var left = settings.ToTimeSpan(until - now);
+        return left < settings.LongestBreak ? left : settings.LongestBreak;
+    }
+
+    /// <summary>
+    /// Remembers that a failure of the current period asked for a break (an HTTP Retry-After) until now + <paramref name="requested"/>:
+    /// the latest end asked for wins, lock-free, since failures record concurrently. A wait that is not positive asks nothing.
+    /// </summary>
+    private void RememberRequestedBreak(TimeSpan requested, long now, BreakerSettings settings)
+    {
+        if (requested <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        long until = now + settings.ToTimestampTicks(requested < settings.LongestBreak ? requested : settings.LongestBreak);
+        long seen = Volatile.Read(ref _requestedUntil);
+        while (until > seen)
+        {
+            long raced = Interlocked.CompareExchange(ref _requestedUntil, until, seen);
+            if (raced == seen)
+            {
+                return;
+            }
+
+            seen = raced;
+        }
+    }
+
+    /// <summary>Whether the period <paramref name="word"/> is being closed by an opening that is choosing its break: its fate is sealed.</summary>
+    private bool IsOpening(int word) => Volatile.Read(ref _openingWord) == word;
 
     /// <summary>Under the lock: closes a half-open circuit whose probes all succeeded.</summary>
     private Transition CloseAfterRecovery()
@@ -37,6 +148,7 @@ public sealed partial class CircuitBreaker
         _window.Clear();
         _armed = false;
         Volatile.Write(ref _consecutiveFailures, 0);
+        Volatile.Write(ref _requestedUntil, NoRequestedBreak);
         _reopens = 0;
     }
 

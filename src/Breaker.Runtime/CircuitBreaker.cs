@@ -50,7 +50,7 @@ public sealed partial class CircuitBreaker
         Name = name;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _systemClock = ReferenceEquals(_timeProvider, TimeProvider.System);
-        _settings = new BreakerSettings(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency);
+        _settings = new BreakerSettings(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency, name);
         _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
         _durationUnitShift = DurationBins.UnitShift(_settings.TimestampFrequency);
         if (keyedGroup is not null)

@@ -49,7 +49,11 @@ public sealed class CircuitBreakerOptions
     /// <summary>Each time a half-open circuit opens again, the break grows by this factor (at least 1). Default 1 (no back-off).</summary>
     public double BreakDurationMultiplier { get; set; } = BreakerDefaults.BreakDurationMultiplier;
 
-    /// <summary>The longest a break can grow to under back-off. Default 30 minutes; must be at least <see cref="BreakDuration"/> when back-off is on.</summary>
+    /// <summary>
+    /// The longest a break can be, however it was chosen: back-off, a <c>Retry-After</c>, <see cref="BreakDurationHook"/>, jitter
+    /// or another instance of a fleet (see <see cref="LongestBreak"/>). Default 30 minutes; must be at least
+    /// <see cref="BreakDuration"/> when back-off is on.
+    /// </summary>
     public TimeSpan MaxBreakDuration { get; set; } = TimeSpan.FromMilliseconds(BreakerDefaults.MaxBreakDurationMs);
 
     /// <summary>
@@ -74,6 +78,30 @@ public sealed class CircuitBreakerOptions
     public bool MetricsPerKey { get; set; }
 
     /// <summary>
+    /// Spreads each break's end at random by up to this share of its length, chosen once per opening, so that breakers
+    /// that opened together (keyed breakers, the instances of a service) do not all probe at the same instant: 0.1 ends a
+    /// 60-second break between 54 and 66 seconds. A break the dependency asked for (<c>Retry-After</c>) is only lengthened.
+    /// At least 0 (the default: no jitter) and less than 1.
+    /// </summary>
+    public double BreakJitterRatio { get; set; } = BreakerDefaults.BreakJitterRatio;
+
+    /// <summary>
+    /// Makes the jitter repeatable (tests, simulations): the breaker draws from a generator seeded with this value and its
+    /// name, so two breakers with one seed still spread differently. <see langword="null"/> (the default) draws from
+    /// <see cref="Random.Shared"/>.
+    /// </summary>
+    public int? BreakJitterSeed { get; set; }
+
+    /// <summary>
+    /// Chooses the length of a break when the circuit opens (from closed, after a failed or stuck probe, or for a fleet),
+    /// given what the breaker knows then; <see langword="null"/> keeps the default (the backed-off break, or longer if the
+    /// dependency asked). Called only when opening, under the breaker's lock: keep it quick. A hook that throws or returns
+    /// a break that is not positive gets the default, and <see cref="CircuitBreaker.BreakDurationHookFailed"/> is raised.
+    /// Its answer is then jittered and held to <see cref="LongestBreak"/>. docs/semantics.md gives the whole order.
+    /// </summary>
+    public Func<BreakContext, TimeSpan?>? BreakDurationHook { get; set; }
+
+    /// <summary>
     /// For <see cref="CircuitBreaker.Execute{TResult}(Func{TResult})"/> and friends: which exceptions count as failures.
     /// <see langword="null"/> (the default) counts every exception except the caller's own cancellation.
     /// </summary>
@@ -81,6 +109,13 @@ public sealed class CircuitBreakerOptions
 
     /// <summary>Whether the window is time-based (<see cref="SamplingDuration"/> &gt; 0) rather than count-based.</summary>
     public bool IsTimeBased => SamplingDuration > TimeSpan.Zero;
+
+    /// <summary>
+    /// The longest break this breaker takes, from any source (back-off, <c>Retry-After</c>, the hook, jitter, another
+    /// instance): <see cref="MaxBreakDuration"/>, or <see cref="BreakDuration"/> when that is longer (without back-off the
+    /// two need not be ordered), so a break is never cut below the one configured.
+    /// </summary>
+    public TimeSpan LongestBreak => BreakDuration > MaxBreakDuration ? BreakDuration : MaxBreakDuration;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/>, naming the option and its allowed range, for the first invalid setting.</summary>
     public void Validate() => Validate(breakerName: null);
@@ -113,6 +148,7 @@ public sealed class CircuitBreakerOptions
             nameof(MaxBreakDuration),
             MaxBreakDuration,
             BreakerLimits.MaxBreakCoversBreak(MaxBreakDuration.TotalMilliseconds, BreakDuration.TotalMilliseconds, BreakDurationMultiplier));
+        Require(prefix, nameof(BreakJitterRatio), BreakJitterRatio, BreakerLimits.BreakJitterRatio(BreakJitterRatio));
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ namespace Breaker;
 
 /// <summary>
 /// The breaker's answer to <see cref="CircuitBreaker.TryAcquire()"/>. When granted, report exactly one outcome on it:
-/// <see cref="RecordSuccess"/>, <see cref="RecordFailure"/> or <see cref="RecordIgnored"/>.
+/// <see cref="RecordSuccess"/>, <see cref="RecordFailure(Exception?, FailureKind)"/> or <see cref="RecordIgnored"/>.
 /// </summary>
 /// <remarks>A small struct so that asking for permission allocates nothing; generated code uses it directly.</remarks>
 [StructLayout(LayoutKind.Auto)]
@@ -40,7 +40,18 @@ public readonly struct CircuitPermit
     /// <summary>Reports that the call failed.</summary>
     /// <param name="exception">The exception the call ended with, or <see langword="null"/> for a result judged a failure.</param>
     /// <param name="kind">Why it failed.</param>
-    public void RecordFailure(Exception? exception, FailureKind kind = FailureKind.Exception) => Granted().OnFailure(in this, exception, kind);
+    public void RecordFailure(Exception? exception, FailureKind kind = FailureKind.Exception) => Granted().OnFailure(in this, exception, kind, TimeSpan.Zero);
+
+    /// <summary>
+    /// Reports that the call failed and that the dependency asked to be left alone for <paramref name="requestedBreak"/>
+    /// (an HTTP <c>Retry-After</c>). If the circuit opens before that wait is over, on this failure or a later one, its break
+    /// lasts at least what is left of the wait (at most <see cref="CircuitBreakerOptions.LongestBreak"/>); by itself the
+    /// request opens nothing. A wait that is not positive asks for nothing.
+    /// </summary>
+    /// <param name="exception">The exception the call ended with, or <see langword="null"/> for a result judged a failure.</param>
+    /// <param name="kind">Why it failed.</param>
+    /// <param name="requestedBreak">How long the dependency asked to be left alone, from now.</param>
+    public void RecordFailure(Exception? exception, FailureKind kind, TimeSpan requestedBreak) => Granted().OnFailure(in this, exception, kind, requestedBreak);
 
     /// <summary>Reports that the call ended without a verdict (the caller cancelled it, or the exception is ignored).</summary>
     public void RecordIgnored() => Granted().OnIgnored(in this);

@@ -18,8 +18,6 @@ internal static class BreakerDefaults
     public const int TimeoutMs = 0;
     public const int SlowCallDurationMs = 10_000;
     public const double SlowCallRatio = 0.5;
-
-    // Options the attribute does not offer.
     public const double BreakDurationMultiplier = 1.0;
     public const int MaxBreakDurationMs = 30 * 60 * 1000;
 
@@ -27,4 +25,5 @@ internal static class BreakerDefaults
     // make room for another.
     public const int MaxKeys = 1_000;
     public const int KeyIdleTimeoutMs = 5 * 60 * 1000;
+    public const double BreakJitterRatio = 0.0;
 }

@@ -54,6 +54,10 @@ internal static class BreakerLimits
 
     public static string? KeyIdleTimeoutMs(double value) => Positive(value);
 
+    /// <summary>A break's end is spread by up to this share of its length either way: a share, never the whole break.</summary>
+    public static string? BreakJitterRatio(double value) =>
+        value >= 0 && value < 1 ? null : "must be at least 0 (no jitter) and less than 1";
+
     /// <summary>For a count-based window: the window must be able to hold <c>MinimumThroughput</c> calls (said of the window).</summary>
     public static string? WindowHoldsThroughput(double window, double throughput) =>
         window >= throughput ? null : "must be at least MinimumThroughput (" + Format(throughput) + "): " + NeverReached(window);

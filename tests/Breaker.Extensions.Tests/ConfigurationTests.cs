@@ -61,7 +61,35 @@ public sealed class ConfigurationTests
         }
     }
 
+    [Fact]
+    public async Task Jitter_is_configured_like_any_other_setting_and_its_seed_replays_the_breaks()
+    {
+        await using TestHost host = await TestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["spread:BreakJitterRatio"] = "0.25",
+            ["spread:BreakJitterSeed"] = "42",
+        });
+
+        CircuitBreaker breaker = host.Registry.GetOrAdd("spread", static o => o.ConsecutiveFailureThreshold = 1);
+
+        Assert.Equal(0.25, breaker.Options.BreakJitterRatio);
+        Assert.Equal(42, breaker.Options.BreakJitterSeed);
+        var seeded = new CircuitBreaker("spread", breaker.Options, new FakeTimeProvider());
+        TimeSpan? opened = null;
+        TimeSpan? replayed = null;
+        breaker.StateChanged += (_, e) => opened = e.BreakDuration;
+        seeded.StateChanged += (_, e) => replayed = e.BreakDuration;
+        Assert.Throws<InvalidOperationException>(() => breaker.Execute(static () => throw new InvalidOperationException("down")));
+        Assert.Throws<InvalidOperationException>(() => seeded.Execute(static () => throw new InvalidOperationException("down")));
+        Assert.NotNull(opened);
+        Assert.InRange(opened.Value, TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(75));
+        Assert.Equal(opened, replayed);
+    }
+
     [Theory]
+    [InlineData("BreakJitterRatio", "1", "BreakJitterRatio")]
+    [InlineData("BreakJitterRatio", "-0.1", "BreakJitterRatio")]
+    [InlineData("BreakJitterSeed", "lucky", "BreakJitterSeed")]
     [InlineData("FailureRatio", "1.5", "FailureRatio")]
     [InlineData("SlidingWindowSize", "5", "SlidingWindowSize")]
     [InlineData("BreakDuration", "-00:00:01", "BreakDuration")]

@@ -150,6 +150,27 @@ public sealed class LoggingTests
         Assert.Equal("predicate bug", record.Exception?.Message);
     }
 
+    [Fact]
+    public async Task A_BreakDurationHook_that_throws_is_logged_as_an_error_with_the_break_used_instead()
+    {
+        await using TestHost host = await TestHost.StartAsync(Settings);
+        CircuitBreaker breaker = host.Registry.GetOrAdd("hooked", static o =>
+        {
+            o.ConsecutiveFailureThreshold = 1;
+            o.BreakDuration = TimeSpan.FromSeconds(20);
+            o.BreakDurationHook = static _ => throw new FormatException("hook bug");
+        });
+
+        Assert.Throws<InvalidOperationException>(() => breaker.Execute(static () => throw new InvalidOperationException("down")));
+
+        Assert.Equal(CircuitState.Open, breaker.State);
+        FakeLogRecord record = Assert.Single(StateChanges(host, "hooked"), static r => r.Id.Name == "BreakDurationHookFailed");
+        Assert.Equal(LogLevel.Error, record.Level);
+        Assert.Equal("Circuit breaker 'hooked': its BreakDurationHook failed; it opened for 00:00:20, the break it has without the hook.", record.Message);
+        Assert.Equal("hook bug", record.Exception?.Message);
+        Assert.Contains(StateChanges(host, "hooked"), static r => r.Id.Name == "Opened" && r.Message.Contains("00:00:20", StringComparison.Ordinal));
+    }
+
     private static FakeLogRecord[] StateChanges(TestHost host, string breakerName) =>
         host.Logs.GetSnapshot()
             .Where(r => r.Category == "Breaker.CircuitBreaker" && r.Message.Contains($"'{breakerName}'", StringComparison.Ordinal))

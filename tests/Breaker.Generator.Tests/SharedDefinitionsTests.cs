@@ -23,8 +23,11 @@ namespace Breaker.Generator.Tests;
 /// </summary>
 public class SharedDefinitionsTests
 {
-    /// <summary>Options the attribute does not offer, so the generator has no row for them.</summary>
-    private static readonly string[] RuntimeOnlyOptions = ["BreakDurationMultiplier", "MaxBreakDuration", "ShouldHandle", "MaxKeys", "KeyIdleTimeout", "MetricsPerKey"];
+    /// <summary>
+    /// Options that are not numeric settings of the attribute, so the generator has no row for them: code (the attribute names
+    /// the hook by nameof, resolved like a fallback) and a seed that only tests and simulations set, and the keyed groups' settings (configured by the group's name).
+    /// </summary>
+    private static readonly string[] RuntimeOnlyOptions = ["ShouldHandle", "BreakDurationHook", "BreakJitterSeed", "MaxKeys", "KeyIdleTimeout", "MetricsPerKey"];
 
     [Fact]
     public void Attribute_generator_and_options_agree_on_every_default()
@@ -39,12 +42,13 @@ public class SharedDefinitionsTests
             Assert.Equal((setting.Property, setting.Default), (setting.Property, OptionValue(options, setting)));
         }
 
-        Assert.Equal(BreakerDefaults.BreakDurationMultiplier, options.BreakDurationMultiplier);
-        Assert.Equal(TimeSpan.FromMilliseconds(BreakerDefaults.MaxBreakDurationMs), options.MaxBreakDuration);
         Assert.Null(options.ShouldHandle);
         Assert.Equal(BreakerDefaults.MaxKeys, options.MaxKeys);
         Assert.Equal(TimeSpan.FromMilliseconds(BreakerDefaults.KeyIdleTimeoutMs), options.KeyIdleTimeout);
         Assert.False(options.MetricsPerKey);
+        Assert.Null(options.BreakDurationHook);
+        Assert.Null(attribute.BreakDurationHook);
+        Assert.Null(options.BreakJitterSeed);
     }
 
     [Fact]

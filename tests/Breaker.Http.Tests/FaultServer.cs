@@ -59,6 +59,28 @@ public sealed class FaultServer : IAsyncLifetime
             Count(key);
             return Results.StatusCode(code);
         });
+        _app.MapGet("/{key}/retry-after/{code:int}", (string key, int code, HttpContext context) =>
+        {
+            // Each "value" in the query becomes one Retry-After header line ("repeat" times), sent as written; "date" replaces
+            // Kestrel's Date.
+            Count(key);
+            int repeat = int.TryParse(context.Request.Query["repeat"], out int times) ? times : 1;
+            foreach (string? value in context.Request.Query["value"])
+            {
+                for (int i = 0; i < repeat; i++)
+                {
+                    context.Response.Headers.Append("Retry-After", value);
+                }
+            }
+
+            if (context.Request.Query.TryGetValue("date", out Microsoft.Extensions.Primitives.StringValues date))
+            {
+                context.Response.Headers.Date = date;
+            }
+
+            context.Response.StatusCode = code;
+            return Task.CompletedTask;
+        });
         _app.MapGet("/{key}/hang", async (string key, CancellationToken aborted) =>
         {
             Count(key);

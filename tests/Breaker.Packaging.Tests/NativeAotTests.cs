@@ -66,8 +66,8 @@ public sealed class NativeAotTests
             "1. Custom configuration", "2. Successful calls", "3. Failures trip the breaker", "4. Protection", "5. Recovery after the break",
             "6. Half-open recovery", "7. The decorated unreliable service with a fallback (generated code)",
             "8. One breaker per tenant (generated code, Key = nameof(tenant))",
-            "9. An HTTP client with a breaker against a flaky local server", "10. Registry summary",
-            "11. A state-change listener, isolation and a reset", "12. Final metrics of every breaker",
+            "9. An HTTP client with a breaker against a flaky local server", "10. A server that answers 429 with Retry-After sets the break",
+            "11. Registry summary", "12. A state-change listener, isolation and a reset", "13. Final metrics of every breaker",
         })
         {
             Assert.Contains("── " + step, first.Output, StringComparison.Ordinal);
@@ -84,11 +84,16 @@ public sealed class NativeAotTests
         Assert.Contains("(counted as a connection error)", first.Output, StringComparison.Ordinal);
         Assert.Contains("the server received 0 of those 3 requests", first.Output, StringComparison.Ordinal);
 
+        // The 429's Retry-After (120 s), not the configured 15 s, is the break: 15 s later a rejection says what is left.
+        Assert.Contains("rejected, circuit Open, retry after 105 s", first.Output, StringComparison.Ordinal);
+        Assert.Contains("requests that reached the server: 2 of 3", first.Output, StringComparison.Ordinal);
+
         // The final table lists every breaker, the generated one included, all closed again.
-        string finalMetrics = first.Output[first.Output.IndexOf("11. Final metrics of every breaker", StringComparison.Ordinal)..];
+        string finalMetrics = first.Output[first.Output.IndexOf("13. Final metrics of every breaker", StringComparison.Ordinal)..];
         Assert.Matches(@"\n\s+forecast\s+Closed\s+\d+", finalMetrics);
         Assert.Matches(@"\n\s+inventory\s+Closed\s+\d+", finalMetrics);
         Assert.Matches(@"\n\s+pricing-api\s+Closed\s+9\s+3\s+3\s+3\s+0\s+1\n", finalMetrics);
+        Assert.Matches(@"\n\s+rates-api\s+Closed\s+3\s+1\s+1\s+1\s+0\s+1\n", finalMetrics);
         Assert.Matches(@"total calls: \d+\n$", finalMetrics);
 
         // --seed makes the run repeatable.

@@ -96,13 +96,20 @@ public sealed class CoordinationTests
     [Fact]
     public void OpenFor_clamps_the_break_to_the_breakers_own_longest()
     {
+        // Without back-off too, a break another instance chose (a Retry-After, its hook) is kept up to MaxBreakDuration.
         CircuitBreaker plain = TestBreakers.Create(_time);
         Assert.True(plain.OpenFor(TimeSpan.FromDays(3650)));
-        Assert.Equal(TimeSpan.FromSeconds(30), plain.GetMetrics().RetryAfter);
+        Assert.Equal(TimeSpan.FromMinutes(30), plain.GetMetrics().RetryAfter);
 
         CircuitBreaker backingOff = TestBreakers.Create(_time, o => { o.BreakDurationMultiplier = 2; o.MaxBreakDuration = TimeSpan.FromMinutes(5); });
         Assert.True(backingOff.OpenFor(TimeSpan.MaxValue));
         Assert.Equal(TimeSpan.FromMinutes(5), backingOff.GetMetrics().RetryAfter);
+
+        // A MaxBreakDuration below the configured break (allowed without back-off) never cuts that break.
+        CircuitBreaker longBreak = TestBreakers.Create(_time, o => { o.BreakDuration = TimeSpan.FromHours(2); o.MaxBreakDuration = TimeSpan.FromMinutes(10); });
+        Assert.True(longBreak.OpenFor(TimeSpan.FromHours(3)));
+        Assert.Equal(TimeSpan.FromHours(2), longBreak.GetMetrics().RetryAfter);
+        Assert.Equal(longBreak.Options.LongestBreak, longBreak.ClampSharedBreak(TimeSpan.MaxValue));
 
         Assert.Equal(TimeSpan.Zero, plain.ClampSharedBreak(TimeSpan.FromSeconds(-5)));
         Assert.Equal(TimeSpan.FromSeconds(7), plain.ClampSharedBreak(TimeSpan.FromSeconds(7)));

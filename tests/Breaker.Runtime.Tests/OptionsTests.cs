@@ -41,6 +41,10 @@ public sealed class OptionsTests
         { "MaxKeys", o => o.MaxKeys = 1_000_001 },
         { "KeyIdleTimeout", o => o.KeyIdleTimeout = TimeSpan.Zero },
         { "KeyIdleTimeout", o => o.KeyIdleTimeout = TimeSpan.FromSeconds(-1) },
+        { "BreakJitterRatio", o => o.BreakJitterRatio = -0.01 },
+        { "BreakJitterRatio", o => o.BreakJitterRatio = 1 },
+        { "BreakJitterRatio", o => o.BreakJitterRatio = double.NaN },
+        { "BreakJitterRatio", o => o.BreakJitterRatio = double.PositiveInfinity },
     };
 
     [Theory]
@@ -195,13 +199,39 @@ public sealed class OptionsTests
         var settings = new HashSet<string>();
         foreach (System.Reflection.PropertyInfo property in typeof(CircuitBreakerOptions).GetProperties())
         {
-            if (property.CanWrite && property.PropertyType != typeof(Func<Exception, bool>) && property.PropertyType != typeof(bool))
+            // Hooks are code, and every int is a seed.
+            if (property.CanWrite && !typeof(Delegate).IsAssignableFrom(property.PropertyType) && property.PropertyType != typeof(bool) && property.Name != nameof(CircuitBreakerOptions.BreakJitterSeed))
             {
                 settings.Add(property.Name);
             }
         }
 
         Assert.Equal(settings.Order(), covered.Order());
+    }
+
+    [Theory]
+    [InlineData(60, 1800, 1, 1800)]     // the default: MaxBreakDuration
+    [InlineData(3600, 1800, 1, 3600)]   // without back-off MaxBreakDuration may be shorter: the configured break still stands
+    [InlineData(60, 600, 2, 600)]
+    [InlineData(60, 60, 3, 60)]
+    public void LongestBreak_is_MaxBreakDuration_or_the_configured_break_when_that_is_longer(int breakSeconds, int maxSeconds, double multiplier, int longestSeconds)
+    {
+        var options = new CircuitBreakerOptions
+        {
+            BreakDuration = TimeSpan.FromSeconds(breakSeconds),
+            MaxBreakDuration = TimeSpan.FromSeconds(maxSeconds),
+            BreakDurationMultiplier = multiplier,
+        };
+
+        options.Validate();
+        Assert.Equal(TimeSpan.FromSeconds(longestSeconds), options.LongestBreak);
+    }
+
+    [Fact]
+    public void A_jitter_ratio_just_below_one_and_any_seed_are_valid()
+    {
+        new CircuitBreakerOptions { BreakJitterRatio = 0.999, BreakJitterSeed = int.MinValue }.Validate();
+        new CircuitBreakerOptions { BreakJitterRatio = 0, BreakJitterSeed = int.MaxValue }.Validate();
     }
 
     [Theory]

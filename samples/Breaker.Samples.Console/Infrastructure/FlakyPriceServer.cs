@@ -25,6 +25,9 @@ internal enum ServerMode
 
     /// <summary>Answers only after two seconds, far past the client's timeout.</summary>
     Slow,
+
+    /// <summary>429 Too Many Requests with <c>Retry-After: 120</c>.</summary>
+    RateLimited,
 }
 
 /// <summary>A pricing service on 127.0.0.1 (a port the system picks) whose behaviour the demo switches, and which counts the requests that reach it.</summary>
@@ -81,6 +84,10 @@ internal sealed class FlakyPriceServer : IAsyncDisposable
                 }
 
                 break;
+            case ServerMode.RateLimited:
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = "120";
+                return;
         }
 
         string sku = (string)context.Request.RouteValues["sku"]!;

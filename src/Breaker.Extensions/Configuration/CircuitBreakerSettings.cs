@@ -53,6 +53,12 @@ public sealed class CircuitBreakerSettings
     /// <summary>Overrides <see cref="CircuitBreakerOptions.MetricsPerKey"/> (a keyed group's metrics per key).</summary>
     public bool? MetricsPerKey { get; set; }
 
+    /// <summary>Overrides <see cref="CircuitBreakerOptions.BreakJitterRatio"/>, e.g. <c>0.1</c> for ±10%.</summary>
+    public double? BreakJitterRatio { get; set; }
+
+    /// <summary>Overrides <see cref="CircuitBreakerOptions.BreakJitterSeed"/>.</summary>
+    public int? BreakJitterSeed { get; set; }
+
     /// <summary>Copies every setting that has a value onto <paramref name="options"/>.</summary>
     /// <param name="options">The options to change.</param>
     public void ApplyTo(CircuitBreakerOptions options)
@@ -73,5 +79,7 @@ public sealed class CircuitBreakerSettings
         options.MaxKeys = MaxKeys ?? options.MaxKeys;
         options.KeyIdleTimeout = KeyIdleTimeout ?? options.KeyIdleTimeout;
         options.MetricsPerKey = MetricsPerKey ?? options.MetricsPerKey;
+        options.BreakJitterRatio = BreakJitterRatio ?? options.BreakJitterRatio;
+        options.BreakJitterSeed = BreakJitterSeed ?? options.BreakJitterSeed;
     }
 }

@@ -8,7 +8,8 @@ namespace Breaker.Logging;
 /// Logs the state changes of every breaker in a registry: those that exist when it starts, and those created later (generated
 /// code creates them on first use), which it attaches to as the registry adds them. A breaker already open, half-open or
 /// isolated when it starts has its current state logged, since that change happened before anyone listened. It also logs
-/// configuration that a new breaker had to set aside, and a <see cref="CircuitBreakerOptions.ShouldHandle"/> that threw.
+/// configuration that a new breaker had to set aside, and a <see cref="CircuitBreakerOptions.ShouldHandle"/> or a
+/// <see cref="CircuitBreakerOptions.BreakDurationHook"/> that failed.
 /// </summary>
 internal sealed class CircuitBreakerStateLogger : IDisposable
 {
@@ -20,6 +21,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
     private readonly EventHandler<CircuitBreaker> _onBreakerRemoved;
     private readonly EventHandler<ConfigurationRejectedEventArgs> _onConfigurationRejected;
     private readonly EventHandler<ShouldHandleFailedEventArgs> _onShouldHandleFailed;
+    private readonly EventHandler<BreakDurationHookFailedEventArgs> _onBreakDurationHookFailed;
     private readonly object _startLock = new();
     private bool _started;
     private bool _disposed;
@@ -33,6 +35,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
         _onBreakerRemoved = (_, breaker) => Detach(breaker);
         _onConfigurationRejected = (_, e) => Log.ConfigurationSetAside(_logger, e.BreakerName, e.Error.Message);
         _onShouldHandleFailed = (_, e) => Log.ShouldHandleFailed(_logger, e.Breaker.Name, e.Exception.GetType().FullName, e.Error);
+        _onBreakDurationHookFailed = (_, e) => Log.BreakDurationHookFailed(_logger, e.Breaker.Name, e.BreakDuration, e.Error);
     }
 
     /// <summary>Attaches to the breakers that exist now and to every one the registry adds from now on.</summary>
@@ -72,6 +75,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
         {
             breaker.StateChanged -= _onStateChanged;
             breaker.ShouldHandleFailed -= _onShouldHandleFailed;
+            breaker.BreakDurationHookFailed -= _onBreakDurationHookFailed;
         }
     }
 
@@ -92,6 +96,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
             return;
         }
 
+        breaker.BreakDurationHookFailed += _onBreakDurationHookFailed;
         if (!logCurrentState)
         {
             return;

@@ -41,4 +41,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "Circuit breaker '{BreakerName}': ShouldHandle threw while judging a {ExceptionType}; the call counts as a failure.")]
     public static partial void ShouldHandleFailed(ILogger logger, string breakerName, string? exceptionType, Exception error);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "Circuit breaker '{BreakerName}': its BreakDurationHook failed; it opened for {BreakDuration}, the break it has without the hook.")]
+    public static partial void BreakDurationHookFailed(ILogger logger, string breakerName, TimeSpan breakDuration, Exception error);
 }

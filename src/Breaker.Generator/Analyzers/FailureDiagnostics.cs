@@ -73,6 +73,15 @@ internal static class FailureDiagnostics
                 return Diagnostic.Create(DiagnosticDescriptors.MemberNotStatic, location, "FailureWhen predicate", member, name);
             case ParseFailureReason.FailureWhenWithoutResult:
                 return Diagnostic.Create(DiagnosticDescriptors.FailureWhenWithoutResult, location, name);
+            case ParseFailureReason.BreakDurationHookNotFound:
+                return HookUnusable(location, member, name, "no method has that name; declare 'private static TimeSpan? " + member + "(BreakContext context)'");
+            case ParseFailureReason.BreakDurationHookSignatureMismatch:
+                return HookUnusable(location, member, name, "no overload is 'static TimeSpan? " + member + "(BreakContext context)'");
+            case ParseFailureReason.BreakDurationHookNotStatic:
+                return HookUnusable(location, member, name, "it is an instance method, and one breaker serves every instance of '" + failure.Values[0] + "'; make it static");
+            case ParseFailureReason.BreakDurationHookUnreachable:
+                return HookUnusable(location, member, name, "'" + failure.Values[0] + "' is " + failure.Values[1] + ", so the breaker's declaration, made from outside it when the assembly loads, cannot name the hook; "
+                    + (failure.Values[1] == "generic" ? "one breaker serves every closed type: set the hook at run time with CircuitBreakerRegistry.Configure" : "make the type internal"));
             case ParseFailureReason.InvalidExceptionType:
                 return Diagnostic.Create(DiagnosticDescriptors.InvalidExceptionType, location, failure.Values[0], member);
             case ParseFailureReason.ExceptionTypeHandledAndIgnored:
@@ -112,6 +121,9 @@ internal static class FailureDiagnostics
 
     private static ImmutableDictionary<string, string?> MemberName(string name) =>
         ImmutableDictionary<string, string?>.Empty.Add(MemberNameProperty, name);
+
+    private static Diagnostic HookUnusable(Location location, string hook, string name, string why) =>
+        Diagnostic.Create(DiagnosticDescriptors.BreakDurationHookUnusable, location, hook, name, why);
 
     private static Diagnostic Unsupported(Location location, string name, string why) =>
         Diagnostic.Create(DiagnosticDescriptors.UnsupportedMethod, location, name, why);

@@ -41,7 +41,9 @@ public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.TimeoutWithoutCancellationToken,
         DiagnosticDescriptors.KeyParameterNotFound,
         DiagnosticDescriptors.KeyParameterByReference,
-        DiagnosticDescriptors.KeyTypeWithoutValueEquality);
+        DiagnosticDescriptors.KeyTypeWithoutValueEquality,
+
+        DiagnosticDescriptors.BreakDurationHookUnusable);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

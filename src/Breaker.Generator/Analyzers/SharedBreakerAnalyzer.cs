@@ -44,7 +44,7 @@ public sealed class SharedBreakerAnalyzer : DiagnosticAnalyzer
 
     private static void Collect(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType, ConcurrentBag<Declaration> declarations)
     {
-        if (GuardedMethods.Find(context, attributeType) is not (_, { } attribute))
+        if (GuardedMethods.Find(context, attributeType) is not ({ } method, { } attribute))
         {
             return;
         }
@@ -53,7 +53,10 @@ public sealed class SharedBreakerAnalyzer : DiagnosticAnalyzer
         if (reader is not null && reader.CheckName() is null)
         {
             Location location = AttributeLocations.Of(attribute, AttributeReader.NameArgument, -1, context.CancellationToken);
-            declarations.Add(new Declaration(reader.Name, reader.EffectiveSettings(), location));
+
+            // A hook is a method of the declaring type: the same name in two types is two hooks.
+            string? hook = reader.BreakDurationHook is { } name ? method.ContainingType.ToDisplayString() + "." + name : null;
+            declarations.Add(new Declaration(reader.Name, reader.EffectiveSettings(), hook, location));
         }
     }
 
@@ -70,6 +73,11 @@ public sealed class SharedBreakerAnalyzer : DiagnosticAnalyzer
                 .Where(s => s.Differs)
                 .Select(s => s.Key)
                 .ToList();
+            if (all.Any(d => d.Hook != all[0].Hook))
+            {
+                differing.Add("BreakDurationHook");
+            }
+
             if (differing.Count == 0)
             {
                 continue;
@@ -90,16 +98,19 @@ public sealed class SharedBreakerAnalyzer : DiagnosticAnalyzer
 
     private sealed class Declaration
     {
-        public Declaration(string name, IReadOnlyList<KeyValuePair<string, double>> settings, Location location)
+        public Declaration(string name, IReadOnlyList<KeyValuePair<string, double>> settings, string? hook, Location location)
         {
             Name = name;
             Settings = settings;
+            Hook = hook;
             Location = location;
         }
 
         public string Name { get; }
 
         public IReadOnlyList<KeyValuePair<string, double>> Settings { get; }
+
+        public string? Hook { get; }
 
         public Location Location { get; }
     }

@@ -284,6 +284,17 @@ internal static class DiagnosticDescriptors
         description: null,
         helpLinkUri: HelpLinkBase + "BRK0024.md");
 
+    /// <summary>BRK0025: <c>BreakDurationHook</c> names no usable method.</summary>
+    public static readonly DiagnosticDescriptor BreakDurationHookUnusable = new DiagnosticDescriptor(
+        "BRK0025",
+        "BreakDurationHook cannot be used",
+        "The BreakDurationHook '{0}' of '{1}' cannot be used: {2}",
+        ResolutionCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: null,
+        helpLinkUri: HelpLinkBase + "BRK0025.md");
+
     /// <summary>Every descriptor, in ID order.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
@@ -292,6 +303,6 @@ internal static class DiagnosticDescriptors
         MemberNotStatic, FailureWhenNotFound, FailureWhenSignatureMismatch, FailureWhenWithoutResult, InvalidExceptionType,
         ExceptionTypeHandledAndIgnored, MissingBreakerName, SettingOutOfRange, TimeoutOnSynchronousMethod,
         TimeoutWithoutCancellationToken, ConflictingBreakerSettings, KeyParameterNotFound, KeyParameterByReference,
-        KeyTypeWithoutValueEquality,
+        KeyTypeWithoutValueEquality, BreakDurationHookUnusable,
     };
 }

@@ -35,7 +35,8 @@ internal static class DeclarationsEmitter
     private static void WriteDeclaration(IndentedWriter writer, BreakerDeclarationModel declaration)
     {
         string create = "registry.Declare(new global::Breaker.CircuitBreakerDeclaration(" + SymbolDisplay.FormatLiteral(declaration.Breaker.Name, quote: true);
-        if (declaration.Breaker.Options.Count == 0)
+        BreakDurationHookModel? hook = declaration.Breaker.Hook;
+        if (declaration.Breaker.Options.Count == 0 && hook is null)
         {
             writer.Line(create + ")");
         }
@@ -45,6 +46,11 @@ internal static class DeclarationsEmitter
             foreach (BreakerOptionModel option in declaration.Breaker.Options)
             {
                 writer.Line(option.Property + " = " + GuardedMethodEmitter.OptionValue(option) + ",");
+            }
+
+            if (hook is not null)
+            {
+                writer.Line("BreakDurationHook = " + hook.ForwarderReference + ",");
             }
 
             writer.Close(")");

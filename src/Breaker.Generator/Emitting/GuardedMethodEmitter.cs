@@ -86,9 +86,10 @@ internal static class GuardedMethodEmitter
         (string type, string lookup) = model.Key is { } key
             ? ("global::Breaker.CircuitBreakerGroup<" + key.Type + ">", "GetOrAddGroup<" + key.Type + ">(")
             : ("global::Breaker.CircuitBreaker", "GetOrAdd(");
+        BreakDurationHookModel? hook = model.Breaker.Hook;
         writer.Line(GeneratedCodeAttribute);
         writer.Line("private static readonly " + type + " " + model.BreakerField + " =");
-        if (model.Breaker.Options.Count == 0)
+        if (model.Breaker.Options.Count == 0 && hook is null)
         {
             writer.Line("    global::Breaker.CircuitBreakerRegistry.Default." + lookup + name + ");");
             return;
@@ -101,7 +102,19 @@ internal static class GuardedMethodEmitter
             writer.Line("        options." + option.Property + " = " + OptionValue(option) + ";");
         }
 
+        if (hook is not null)
+        {
+            writer.Line("        options.BreakDurationHook = " + hook.Method + ";");
+        }
+
         writer.Line("    });");
+        if (hook is not null)
+        {
+            // The declarations (a module initializer outside this type) name the hook through this, as it may be private.
+            writer.Line();
+            writer.Line(GeneratedCodeAttribute);
+            writer.Line("internal static global::System.TimeSpan? " + hook.Forwarder + "(global::Breaker.BreakContext context) => " + hook.Method + "(context);");
+        }
     }
 
     /// <summary>A setting's value as C# (a <c>TimeSpan</c> for milliseconds).</summary>

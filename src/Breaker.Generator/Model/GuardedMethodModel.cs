@@ -96,7 +96,17 @@ internal sealed record ParameterModel(string Modifiers, string Type, string Name
 /// <summary>The breaker's registry name and the settings the attribute gives explicitly.</summary>
 /// <param name="Name">The breaker's name in the registry.</param>
 /// <param name="Options">The attribute's explicit settings, in a fixed order.</param>
-internal sealed record BreakerSettingsModel(string Name, EquatableArray<BreakerOptionModel> Options);
+/// <param name="Hook">The break-duration hook, or <see langword="null"/> when the attribute names none.</param>
+internal sealed record BreakerSettingsModel(string Name, EquatableArray<BreakerOptionModel> Options, BreakDurationHookModel? Hook);
+
+/// <summary>
+/// The <c>BreakDurationHook</c>: a static method of the containing type (or a base type), and the <c>internal</c> method the
+/// generator writes beside the breaker field to forward to it, so that the assembly's declarations can name a private hook.
+/// </summary>
+/// <param name="Method">The hook, called from inside the containing type.</param>
+/// <param name="Forwarder">The forwarding method's name.</param>
+/// <param name="ForwarderReference">The forwarding method as the declarations name it: the containing type, fully qualified, and <see cref="Forwarder"/>.</param>
+internal sealed record BreakDurationHookModel(string Method, string Forwarder, string ForwarderReference);
 
 /// <summary>One setting the attribute gives explicitly.</summary>
 /// <param name="Property">The <c>CircuitBreakerOptions</c> property it sets.</param>

@@ -28,6 +28,9 @@ internal sealed class AttributeReader
         new SettingDefinition("TimeoutMs", "Timeout", BreakerOptionKind.Milliseconds, BreakerDefaults.TimeoutMs, BreakerLimits.TimeoutMs),
         new SettingDefinition("SlowCallDurationMs", "SlowCallDuration", BreakerOptionKind.Milliseconds, BreakerDefaults.SlowCallDurationMs, BreakerLimits.SlowCallDurationMs),
         new SettingDefinition("SlowCallRatio", "SlowCallRatio", BreakerOptionKind.Ratio, BreakerDefaults.SlowCallRatio, BreakerLimits.Ratio),
+        new SettingDefinition("BreakDurationMultiplier", "BreakDurationMultiplier", BreakerOptionKind.Ratio, BreakerDefaults.BreakDurationMultiplier, BreakerLimits.BreakDurationMultiplier),
+        new SettingDefinition("MaxBreakDurationMs", "MaxBreakDuration", BreakerOptionKind.Milliseconds, BreakerDefaults.MaxBreakDurationMs, BreakerLimits.MaxBreakDurationMs),
+        new SettingDefinition("BreakJitterRatio", "BreakJitterRatio", BreakerOptionKind.Ratio, BreakerDefaults.BreakJitterRatio, BreakerLimits.BreakJitterRatio),
     };
 
     private readonly Dictionary<string, TypedConstant> _named;
@@ -56,6 +59,9 @@ internal sealed class AttributeReader
 
     /// <summary>The <c>Key</c> argument, if given: the parameter whose value picks the breaker.</summary>
     public string? Key => String("Key");
+
+    /// <summary>The <c>BreakDurationHook</c> argument, if given.</summary>
+    public string? BreakDurationHook => String("BreakDurationHook");
 
     /// <summary>The timeout in milliseconds, 0 when there is none.</summary>
     public double TimeoutMs => Setting("TimeoutMs");
@@ -115,6 +121,16 @@ internal sealed class AttributeReader
             yield return Explicit("SlidingWindowSize") is not null || Explicit("MinimumThroughput") is null
                 ? OutOfRange("SlidingWindowSize", window, windowRule)
                 : OutOfRange("MinimumThroughput", throughput, BreakerLimits.ThroughputFitsWindow(throughput, window)!);
+        }
+
+        // With back-off on, the longest break cannot be shorter than the first one: said of MaxBreakDurationMs, as Validate() does.
+        double maxBreak = Setting("MaxBreakDurationMs");
+        double multiplier = Setting("BreakDurationMultiplier");
+        if (BreakerLimits.MaxBreakDurationMs(maxBreak) is null
+            && BreakerLimits.BreakDurationMultiplier(multiplier) is null
+            && BreakerLimits.MaxBreakCoversBreak(maxBreak, Setting("BreakDurationMs"), multiplier) is { } coverRule)
+        {
+            yield return OutOfRange("MaxBreakDurationMs", maxBreak, coverRule);
         }
     }
 

@@ -90,6 +90,19 @@ internal static class GuardedMethodParser
             failureWhen = resolved.Value;
         }
 
+        string overload = OverloadSuffix(method);
+        BreakDurationHookModel? hook = null;
+        if (reader.BreakDurationHook is { } hookName && resolvable)
+        {
+            Resolution<string> resolved = MemberResolver.ResolveBreakDurationHook(method, hookName, known);
+            failures.AddIfFailed(resolved.Failure, "BreakDurationHook");
+            if (resolved.Failure is null)
+            {
+                string forwarder = "__breakDurationHook_" + method.Name + overload;
+                hook = new BreakDurationHookModel(resolved.Value!, forwarder, SymbolNames.Type(method.ContainingType) + "." + forwarder);
+            }
+        }
+
         Resolution<IReadOnlyList<INamedTypeSymbol>> handles = reader.ExceptionTypeSymbols("Handles", known);
         failures.AddIfFailed(handles.Failure);
         Resolution<IReadOnlyList<INamedTypeSymbol>> ignores = reader.ExceptionTypeSymbols("Ignores", known);
@@ -113,7 +126,6 @@ internal static class GuardedMethodParser
             failures.Add(new ParseFailure(ParseFailureReason.TimeoutOnSynchronousMethod, method.Name) { Argument = "TimeoutMs" });
         }
 
-        string overload = OverloadSuffix(method);
         if (failures.Count > 0)
         {
             // A sound declaration whose attribute is wrong still gets a (throwing) body: the build then reports the
@@ -134,7 +146,7 @@ internal static class GuardedMethodParser
             containingTypes.Value,
             SymbolNames.Type(method.ContainingType),
             SignatureReader.ReadSignature(method, declaration, known),
-            new BreakerSettingsModel(reader.Name, reader.Options()),
+            new BreakerSettingsModel(reader.Name, reader.Options(), hook),
             (key is null ? "__breaker_" : "__breakers_") + method.Name + overload,
             shape.Value,
             resultType is null ? null : SymbolNames.Type(resultType),
@@ -163,6 +175,10 @@ internal static class GuardedMethodParser
         ParseFailureReason.FailureWhenSignatureMismatch,
         ParseFailureReason.FailureWhenNotStatic,
         ParseFailureReason.FailureWhenWithoutResult,
+        ParseFailureReason.BreakDurationHookNotFound,
+        ParseFailureReason.BreakDurationHookSignatureMismatch,
+        ParseFailureReason.BreakDurationHookNotStatic,
+        ParseFailureReason.BreakDurationHookUnreachable,
         ParseFailureReason.InvalidExceptionType,
         ParseFailureReason.ExceptionTypeHandledAndIgnored,
         ParseFailureReason.SettingOutOfRange,

@@ -18,6 +18,8 @@ internal sealed class KnownTypes
         AsyncEnumerator = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerator`1");
         BrokenCircuitException = compilation.GetTypeByMetadataName("Breaker.BrokenCircuitException");
         TimeoutException = compilation.GetTypeByMetadataName("System.TimeoutException");
+        TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
+        BreakContext = compilation.GetTypeByMetadataName("Breaker.BreakContext");
     }
 
     public Compilation Compilation { get; }
@@ -41,6 +43,10 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? BrokenCircuitException { get; }
 
     public INamedTypeSymbol? TimeoutException { get; }
+
+    public INamedTypeSymbol? TimeSpan { get; }
+
+    public INamedTypeSymbol? BreakContext { get; }
 
     /// <summary>Whether <paramref name="type"/> is <see cref="System.Exception"/> or derives from it.</summary>
     public bool IsException(ITypeSymbol? type)

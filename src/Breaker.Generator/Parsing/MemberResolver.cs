@@ -76,6 +76,66 @@ internal static class MemberResolver
     }
 
     /// <summary>
+    /// Finds the <c>static TimeSpan? M(BreakContext)</c> break-duration hook, and checks that the assembly's declarations can
+    /// reach the guarded method's type, where the generator writes the <c>internal</c> method that forwards to the hook:
+    /// neither it nor a type containing it may be generic (one breaker serves every closed type), private or protected. The
+    /// hook itself may be private.
+    /// </summary>
+    public static Resolution<string> ResolveBreakDurationHook(IMethodSymbol method, string name, KnownTypes known)
+    {
+        var candidates = Candidates(method, name).ToList();
+        if (candidates.Count == 0)
+        {
+            return Resolution<string>.Fail(ParseFailureReason.BreakDurationHookNotFound, name);
+        }
+
+        var matches = candidates
+            .Where(c => c.Arity == 0
+                && !c.ReturnsByRef
+                && !c.ReturnsByRefReadonly
+                && c.ReturnType is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
+                && SameType(nullable.TypeArguments[0], known.TimeSpan)
+                && c.Parameters.Length == 1
+                && c.Parameters[0].RefKind == RefKind.None
+                && SameType(c.Parameters[0].Type, known.BreakContext))
+            .ToList();
+        if (matches.Count == 0)
+        {
+            return Resolution<string>.Fail(ParseFailureReason.BreakDurationHookSignatureMismatch, name);
+        }
+
+        IMethodSymbol? hook = matches.FirstOrDefault(static c => c.IsStatic);
+        if (hook is null)
+        {
+            return Resolution<string>.Fail(new ParseFailure(ParseFailureReason.BreakDurationHookNotStatic, name)
+            {
+                Values = Values(SymbolNames.Display(method.ContainingType)),
+            });
+        }
+
+        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            string? hidden = type.TypeParameters.Length > 0 ? "generic"
+                : type.DeclaredAccessibility switch
+                {
+                    Accessibility.Private => "private",
+                    Accessibility.Protected => "protected",
+                    Accessibility.ProtectedAndInternal => "private protected",
+                    _ => null,
+                };
+            if (hidden is not null)
+            {
+                return Resolution<string>.Fail(new ParseFailure(ParseFailureReason.BreakDurationHookUnreachable, name)
+                {
+                    Values = Values(SymbolNames.Display(type), hidden),
+                });
+            }
+        }
+
+        return Resolution<string>.Success(SymbolNames.Identifier(hook.Name));
+    }
+
+    /// <summary>
     /// Finds every fallback overload with an accepted shape — <c>()</c>, the method's parameters, those plus a trailing
     /// exception parameter, or the exception parameter alone — and orders them for the failure and rejection paths.
     /// Every overload with an accepted parameter list must also return a fitting type and be callable, and no two may

@@ -77,6 +77,21 @@ internal enum ParseFailureReason
     /// <summary>The method returns no result (<c>void</c>, <c>Task</c>, <c>ValueTask</c>), so <c>FailureWhen</c> has nothing to look at.</summary>
     FailureWhenWithoutResult,
 
+    /// <summary>No method has the <c>BreakDurationHook</c>'s name.</summary>
+    BreakDurationHookNotFound,
+
+    /// <summary>Methods have the hook's name but none is <c>TimeSpan? M(BreakContext)</c>.</summary>
+    BreakDurationHookSignatureMismatch,
+
+    /// <summary>The hook is an instance method (<c>Values[0]</c> is the containing type): one breaker serves every instance.</summary>
+    BreakDurationHookNotStatic,
+
+    /// <summary>
+    /// The guarded method's type cannot be reached from the assembly's declarations (<c>Values[0]</c> is the type,
+    /// <c>Values[1]</c> why: generic, or its accessibility), so the assembly's declarations cannot name the hook.
+    /// </summary>
+    BreakDurationHookUnreachable,
+
     /// <summary>A <c>Handles</c> or <c>Ignores</c> entry is not an exception type (<c>Detail</c> says which list, <c>Values[0]</c> the type).</summary>
     InvalidExceptionType,
 

@@ -36,6 +36,12 @@ public class ConfigurationDiagnosticsTests
     [InlineData("SuccessThreshold = 0", "SuccessThreshold", "0", "must be at least 1")]
     [InlineData("TimeoutMs = -5", "TimeoutMs", "-5", "must be 0 (no timeout) or positive")]
     [InlineData("SlowCallDurationMs = -10", "SlowCallDurationMs", "-10", "must be positive")]
+    [InlineData("BreakDurationMultiplier = 0.5", "BreakDurationMultiplier", "0.5", "must be a finite number of at least 1")]
+    [InlineData("BreakDurationMultiplier = double.PositiveInfinity", "BreakDurationMultiplier", "Infinity", "must be a finite number of at least 1")]
+    [InlineData("MaxBreakDurationMs = 0", "MaxBreakDurationMs", "0", "must be positive")]
+    [InlineData("BreakJitterRatio = 1", "BreakJitterRatio", "1", "must be at least 0 (no jitter) and less than 1")]
+    [InlineData("BreakJitterRatio = -0.1", "BreakJitterRatio", "-0.1", "must be at least 0 (no jitter) and less than 1")]
+    [InlineData("BreakJitterRatio = double.NaN", "BreakJitterRatio", "NaN", "must be at least 0 (no jitter) and less than 1")]
     public Task A_setting_out_of_range_is_reported_at_its_argument(string argument, string name, string value, string rule) => Verify.VerifyAsync(
         Guard("\"b\", {|#0:" + argument + "|}"),
         Verify.Diagnostic(DiagnosticDescriptors.SettingOutOfRange).WithLocation(0).WithArguments(name, value, rule));
@@ -46,8 +52,17 @@ public class ConfigurationDiagnosticsTests
         Verify.Diagnostic(DiagnosticDescriptors.SettingOutOfRange).WithLocation(0)
             .WithArguments("SlidingWindowSize", "10", "must be at least MinimumThroughput (20): a window of 10 calls can never reach it"));
 
+    [Fact]
+    public Task With_back_off_a_longest_break_shorter_than_the_first_is_reported_at_the_longest() => Verify.VerifyAsync(
+        Guard("\"b\", BreakDurationMs = 60_000, BreakDurationMultiplier = 2, {|#0:MaxBreakDurationMs = 59_999|}"),
+        Verify.Diagnostic(DiagnosticDescriptors.SettingOutOfRange).WithLocation(0)
+            .WithArguments("MaxBreakDurationMs", "59999", "must be at least BreakDuration (60000 ms) when BreakDurationMultiplier is above 1"));
+
     [Theory]
     [InlineData("FailureRatio = 1, SlowCallRatio = 0.001")]
+    [InlineData("BreakDurationMs = 3_600_000, MaxBreakDurationMs = 60_000")]
+    [InlineData("BreakDurationMultiplier = 1.5, MaxBreakDurationMs = 60_000, BreakJitterRatio = 0.999")]
+    [InlineData("BreakJitterRatio = 0")]
     [InlineData("MinimumThroughput = 1, SlidingWindowSize = 1")]
     [InlineData("SlidingWindowSize = 1_000_000")]
     [InlineData("SamplingDurationMs = 30_000, SlidingWindowSize = 5")]

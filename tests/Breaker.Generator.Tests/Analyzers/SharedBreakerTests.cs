@@ -33,6 +33,43 @@ public class SharedBreakerTests
             .WithArguments("quotes", 3, "FailureRatio, BreakDurationMs"));
 
     [Fact]
+    public Task Different_hooks_and_jitter_are_different_settings() => Verify.VerifyAsync(
+        """
+        public partial class A
+        {
+            [CircuitBreaker({|#0:"quotes"|}, BreakDurationHook = nameof(Choose), BreakJitterRatio = 0.1)] public partial int Get();
+            private int GetCore() => 1;
+            private static TimeSpan? Choose(BreakContext context) => null;
+        }
+
+        public partial class B
+        {
+            [CircuitBreaker({|#1:"quotes"|}, BreakDurationHook = nameof(Choose))] public partial int Get();
+            private int GetCore() => 1;
+            private static TimeSpan? Choose(BreakContext context) => null;
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.ConflictingBreakerSettings).WithLocation(0).WithLocation(1)
+            .WithArguments("quotes", 2, "BreakJitterRatio, BreakDurationHook"),
+        Verify.Diagnostic(DiagnosticDescriptors.ConflictingBreakerSettings).WithLocation(1).WithLocation(0)
+            .WithArguments("quotes", 2, "BreakJitterRatio, BreakDurationHook"));
+
+    [Fact]
+    public Task One_hook_shared_by_methods_of_its_type_is_one_setting() => Verify.VerifyAsync(
+        """
+        public partial class A
+        {
+            [CircuitBreaker("quotes", BreakDurationHook = nameof(Choose))] public partial int Get();
+            private int GetCore() => 1;
+
+            [CircuitBreaker("quotes", BreakDurationHook = nameof(Choose))] public partial int Put();
+            private int PutCore() => 1;
+
+            private static TimeSpan? Choose(BreakContext context) => null;
+        }
+        """);
+
+    [Fact]
     public Task The_same_settings_written_differently_are_fine() => Verify.VerifyAsync(
         """
         public partial class A

@@ -317,6 +317,32 @@ public static class Shapes
             }
             """,
 
+        ["BreakDurationHookAndJitter"] = """
+            namespace Limits;
+
+            public sealed class RateLimitedException(TimeSpan retryAfter) : Exception("rate limited")
+            {
+                public TimeSpan RetryAfter { get; } = retryAfter;
+            }
+
+            public partial class Partner
+            {
+                [CircuitBreaker("partner", BreakDurationHook = nameof(ChooseBreak), BreakJitterRatio = 0.1, BreakDurationMultiplier = 2, MaxBreakDurationMs = 600_000)]
+                public partial Task<string> SendAsync(string message, CancellationToken cancellationToken);
+
+                [CircuitBreaker("partner-quiet", BreakDurationHook = nameof(ChooseBreak))]
+                public static partial void Ping();
+
+                private Task<string> SendAsyncCore(string message, CancellationToken cancellationToken) => Task.FromResult(message);
+
+                private static void PingCore() { }
+
+                // What the partner asked for when it said so in its exception; the breaker's default otherwise.
+                private static TimeSpan? ChooseBreak(BreakContext context) =>
+                    context.Exception is RateLimitedException limited ? limited.RetryAfter : null;
+            }
+            """,
+
         ["ExtensionMethod"] = """
             namespace Extensions;
 

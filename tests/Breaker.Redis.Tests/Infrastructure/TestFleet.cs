@@ -37,6 +37,7 @@ public sealed class TestFleet : IAsyncDisposable
     private readonly Func<int, TimeSpan>? _clockOffset;
     private ConnectionMultiplexer? _control;
     private (string User, string Password)? _redisUser;
+    private Action<int, CircuitBreakerOptions>? _breakerOptions;
 
     private TestFleet(FakeTimeProvider time, HttpClient http, string prefix, Dependency dependency, RedisServer? redis, Action<int, RedisCoordinationOptions>? configure, Func<int, TimeSpan>? clockOffset)
     {
@@ -73,6 +74,10 @@ public sealed class TestFleet : IAsyncDisposable
         o.SlidingWindowSize = 20;
         o.BreakDuration = BreakDuration;
         o.SuccessThreshold = SuccessThreshold;
+
+        // The longest break a receiver takes from the fleet (CircuitBreakerOptions.LongestBreak) is its own break: the
+        // tightest bound on what a forged record can impose, which the forgery and chaos tests measure.
+        o.MaxBreakDuration = BreakDuration;
     }
 
     /// <summary>Starts <paramref name="count"/> instances; with <paramref name="redis"/> null they are plain local breakers.</summary>
@@ -82,7 +87,9 @@ public sealed class TestFleet : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="count"/> instances, each with options set by <paramref name="configure"/> (given the instance's
     /// index) and a clock off by <paramref name="clockOffset"/> (given the index; none when null), under
-    /// <paramref name="prefix"/> (a new one when empty), connecting as <paramref name="redisUser"/> (the default user when null).
+    /// <paramref name="prefix"/> (a new one when empty), connecting as <paramref name="redisUser"/> (the default user when null),
+    /// each breaker configured by <paramref name="breakerOptions"/> (given the index; also for instances that join later)
+    /// on top of <see cref="BreakerDefaults"/>.
     /// </summary>
     public static async Task<TestFleet> StartAsync(
         int count,
@@ -91,11 +98,13 @@ public sealed class TestFleet : IAsyncDisposable
         Action<int, RedisCoordinationOptions>? configure,
         Func<int, TimeSpan>? clockOffset,
         string prefix = "",
-        (string User, string Password)? redisUser = null)
+        (string User, string Password)? redisUser = null,
+        Action<int, CircuitBreakerOptions>? breakerOptions = null)
     {
         var fleet = new TestFleet(new FakeTimeProvider(), new HttpClient(), prefix.Length > 0 ? prefix : "test-" + Guid.NewGuid().ToString("N")[..12], dependency, redis, configure, clockOffset)
         {
             _redisUser = redisUser,
+            _breakerOptions = breakerOptions,
         };
         for (int i = 0; i < count; i++)
         {
@@ -158,6 +167,11 @@ public sealed class TestFleet : IAsyncDisposable
         int index = _instances.Count;
         TimeProvider clock = _clockOffset is null ? Time : new InstanceClock(Time, _clockOffset(index));
         var registry = new CircuitBreakerRegistry(clock);
+        if (_breakerOptions is { } configureBreaker)
+        {
+            registry.Configure(BreakerName, o => configureBreaker(index, o));
+        }
+
         string name = $"instance-{index}";
         ConnectionMultiplexer? connection = null;
         ObservedConnection? observed = null;
