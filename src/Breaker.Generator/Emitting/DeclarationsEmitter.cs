@@ -53,6 +53,10 @@ internal static class DeclarationsEmitter
         writer.Open();
         writer.Line("DeclaringType = " + SymbolDisplay.FormatLiteral(declaration.DeclaringType, quote: true) + ",");
         writer.Line("MethodName = " + SymbolDisplay.FormatLiteral(declaration.MethodName, quote: true) + ",");
+        if (declaration.Fallback is not null)
+        {
+            writer.Line("Fallback = " + SymbolDisplay.FormatLiteral(declaration.Fallback, quote: true) + ",");
+        }
         writer.Close(");");
     }
 }

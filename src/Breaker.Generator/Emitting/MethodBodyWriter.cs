@@ -35,8 +35,8 @@ internal sealed class MethodBodyWriter
     {
         _model = model;
         _writer = writer;
-        _breaker = model.BreakerField;
         NameScope names = ScopeFor(model);
+        _breaker = names.Take("breaker");
         _permit = names.Take("permit");
         _result = names.Take("result");
         _task = names.Take("task");
@@ -87,6 +87,8 @@ internal sealed class MethodBodyWriter
         }
 
         _writer.Open();
+        WriteBreakerForCall();
+
         // With a fallback for rejections, the breaker counts the fallback in the same write as the rejection.
         _writer.Line("var " + _permit + " = " + _breaker
             + (_model.Fallback?.RejectionCase is null ? ".TryAcquire();" : ".TryAcquire(rejectionUsesFallback: true);"));
@@ -112,6 +114,14 @@ internal sealed class MethodBodyWriter
 
         _writer.Close();
     }
+
+    /// <summary>
+    /// How a call obtains its breaker, and the one place that decides it: the breaker in the static field, through
+    /// <c>CircuitBreakerScope.Resolve</c>, which answers the field's breaker itself (one static read) unless a test's scope
+    /// stands in for it in this flow. Everything after uses this local, so a breaker looked up per call changes only this method.
+    /// </summary>
+    private void WriteBreakerForCall() =>
+        _writer.Line("var " + _breaker + " = global::Breaker.CircuitBreakerScope.Resolve(" + _model.BreakerField + ");");
 
     private void WriteSyncRejection()
     {
@@ -232,7 +242,7 @@ internal sealed class MethodBodyWriter
 
         _writer.Close().Line();
 
-        var arguments = new List<string> { IsValueTask ? _task + ".AsTask()" : _task, _permit };
+        var arguments = new List<string> { IsValueTask ? _task + ".AsTask()" : _task, _permit, _breaker };
         arguments.AddRange(_timeoutToken is null ? new[] { _timeout } : new[] { _timeoutSource, _linkedSource });
         if (ContinuationNeedsSelf)
         {
@@ -247,7 +257,7 @@ internal sealed class MethodBodyWriter
 
     private void WriteContinuation()
     {
-        var parameters = new List<string> { AwaitedTaskType + " " + _task, "global::Breaker.CircuitPermit " + _permit };
+        var parameters = new List<string> { AwaitedTaskType + " " + _task, "global::Breaker.CircuitPermit " + _permit, "global::Breaker.CircuitBreaker " + _breaker };
         if (_timeoutToken is null)
         {
             parameters.Add("global::System.TimeSpan " + _timeout);

@@ -36,6 +36,9 @@ public sealed class CircuitBreakerDeclaration
     /// <summary>The method that declares the breaker (<c>GetQuoteAsync</c>), when known.</summary>
     public string? MethodName { get; init; }
 
+    /// <summary>The declaring method's fallback (<c>CachedQuote</c>), or <see langword="null"/> when its failures propagate and its rejections throw.</summary>
+    public string? Fallback { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() =>
         DeclaringType is null ? Name : $"{Name} ({DeclaringType}{(MethodName is null ? string.Empty : "." + MethodName)})";
