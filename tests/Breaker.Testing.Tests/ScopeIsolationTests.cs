@@ -70,16 +70,24 @@ public sealed class ScopeIsolationTests
     }
 
     [Fact]
-    public async Task The_scope_follows_the_test_into_awaits_and_Task_Run()
+    public async Task The_scope_follows_the_test_into_awaits_Task_Run_threads_and_timers()
     {
         using var scope = new BreakerTestScope();
-        var inventory = new Inventory { Down = true };
+        var inventory = new Inventory();
 
         await Task.Yield();
         await Task.Run(() => inventory.Stock("a"));
         await Task.Factory.StartNew(() => inventory.Stock("b"), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var thread = new Thread(() => inventory.Stock("c"));
+        thread.Start();
+        Assert.True(thread.Join(Ceiling));
+        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (new Timer(_ => { inventory.Stock("d"); fired.SetResult(); }, null, TimeSpan.Zero, Timeout.InfiniteTimeSpan))
+        {
+            await fired.Task.WaitAsync(Ceiling);
+        }
 
-        scope.Breaker("testing-stock").AssertCalls(failures: 2, fallbacks: 2);
+        scope.Breaker("testing-stock").AssertCalls(successes: 4, failures: 0);
     }
 
     [Fact]

@@ -164,7 +164,11 @@ public sealed class CircuitBreakerScope : IDisposable
                 + "in the scope (a Task.Run, a timer, a fire-and-forget call) outlived it. Await that work before the scope ends.");
         }
 
-        scope._resolved = true;
+        if (!scope._resolved)
+        {
+            scope._resolved = true;
+        }
+
         return scope.Registry.StandInFor(breaker);
     }
 
