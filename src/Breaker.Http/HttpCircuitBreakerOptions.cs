@@ -10,7 +10,8 @@ public sealed class HttpCircuitBreakerOptions
 {
     /// <summary>
     /// One breaker per host instead of one per client: requests to each host (with its port, when not the scheme's default)
-    /// go through the breaker named <c>name + ":" + host</c>, which follows the configuration of <c>name</c>.
+    /// go through the breaker named <c>name + ":" + host</c>, which follows the configuration of <c>name</c>. These breakers
+    /// form the keyed group <c>name</c> (<see cref="CircuitBreaker.Group"/>): fleet coordination leaves them out unless listed.
     /// </summary>
     public bool PerHost { get; set; }
 

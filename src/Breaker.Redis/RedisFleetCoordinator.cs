@@ -24,7 +24,7 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
     private readonly IConnectionMultiplexer _connection;
     private readonly RedisCoordinationOptions _options;
     private readonly ILogger _logger;
-    private readonly HashSet<string> _names;
+    private readonly FleetParticipation _participation;
     private readonly ConcurrentDictionary<string, BreakerParticipant> _participants = new(StringComparer.Ordinal);
     private readonly RedisExchange _exchange;
     private readonly Reachability _reachability;
@@ -34,12 +34,13 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
     private CancellationTokenSource? _stopping;
     private Task? _running;
     private volatile bool _stopped;
+    private int _leftOut;
 
     /// <summary>Creates a coordinator for <paramref name="registry"/>'s breakers; nothing happens until <see cref="Start"/>.</summary>
     /// <param name="registry">The breakers to coordinate (for generated code, <see cref="CircuitBreakerRegistry.Default"/>).</param>
     /// <param name="connection">The Redis connection; create it with <c>AbortOnConnectFail=false</c> so the application starts without Redis.</param>
-    /// <param name="options">The prefix, the participating breakers and the timings (copied and validated).</param>
-    /// <param name="logger">Where openings, verdicts and losses of Redis are logged; <see langword="null"/> for none.</param>
+    /// <param name="options">The prefix, the participating breakers, the timings and the signing key (copied and validated).</param>
+    /// <param name="logger">Where openings, verdicts, refused records and losses of Redis are logged; <see langword="null"/> for none.</param>
     /// <param name="timeProvider">The clock the publish loop runs on; <see langword="null"/> for the registry's.</param>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public RedisFleetCoordinator(
@@ -58,14 +59,16 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
         _options = options.Clone();
         _logger = logger ?? (ILogger)NullLogger.Instance;
         TimeProvider time = timeProvider ?? registry.TimeProvider;
-        _names = new HashSet<string>(_options.Breakers, StringComparer.Ordinal);
-        var channel = RedisChannel.Literal(_options.KeyPrefix + ":breaker-events");
+        _participation = new FleetParticipation(_options.Breakers, _options.MaxBreakers);
+        RedisChannel channel = FleetKeys.Channel(_options.KeyPrefix);
+        var signer = new RecordSigner(_options.SigningKey, _options.AcceptedSigningKeys);
+        var untrusted = new UntrustedSources(_logger);
         _exchange = new RedisExchange(connection, _options.OperationTimeout);
         _reachability = new Reachability(_options.MissedPublishesBeforeLocal, _logger);
-        var applier = new FleetBreakApplier(_logger);
-        var lease = new ProbeLeaseKeeper(_exchange, _options, channel, time, _logger);
-        var round = new PublishRound(_exchange, _reachability, applier, lease, _options, channel, time, _logger);
-        _signals = new FleetSignals(_exchange, channel, _options.InstanceId, _participants, this, applier, lease);
+        var sync = new FleetStateSync(_exchange, signer, untrusted, _options.InstanceId, channel, time, _logger);
+        var lease = new ProbeLeaseKeeper(_exchange, sync, _options, time, _logger);
+        var round = new PublishRound(_exchange, _reachability, sync, lease, signer, untrusted, _options, time, _logger);
+        _signals = new FleetSignals(_exchange, channel, signer, untrusted, _participants, this, sync, lease);
         _loop = new CoordinationLoop(_exchange, _reachability, _signals, round, _participants, _options.PublishInterval, time, _logger);
     }
 
@@ -77,6 +80,12 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
     /// When false, every breaker behaves as a local one (it opens and probes on its own) until Redis answers again.
     /// </summary>
     public bool IsCoordinating => !_stopped && _reachability.IsReachable;
+
+    /// <summary>How many breakers take part now (at most <see cref="RedisCoordinationOptions.MaxBreakers"/>).</summary>
+    public int Participants => _participants.Count;
+
+    /// <summary>How many breakers meant to take part were left local because <see cref="RedisCoordinationOptions.MaxBreakers"/> were taking part already.</summary>
+    public int LeftOut => Volatile.Read(ref _leftOut);
 
     /// <summary>Completed publish rounds, reached Redis or not (for tests that step the loop's clock).</summary>
     internal long Ticks => _loop.Ticks;
@@ -166,7 +175,7 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
                 work.Add(db.SetRemoveAsync(participant.Keys.Instances, _options.InstanceId));
                 if (participant.HoldsLease)
                 {
-                    work.Add(db.LockReleaseAsync(participant.Keys.ProbeLease, _options.InstanceId));
+                    work.Add(FleetScripts.ReleaseLeaseAsync(db, participant.Keys.ProbeLease, _options.InstanceId));
                 }
             }
 
@@ -194,8 +203,23 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
     {
         lock (_lifecycle)
         {
-            if (_stopped || (_names.Count > 0 && !_names.Contains(breaker.Name)) || _participants.ContainsKey(breaker.Name))
+            if (_stopped || _participants.ContainsKey(breaker.Name) || !_participation.IsMeantToTakePart(breaker))
             {
+                return;
+            }
+
+            if (!_participation.HasRoom(_participants.Count))
+            {
+                // Past the cap the breaker stays local: said once as a warning, then only at debug level.
+                if (Interlocked.Increment(ref _leftOut) == 1)
+                {
+                    Log.TooManyBreakers(_logger, breaker.Name, _participation.Max);
+                }
+                else
+                {
+                    Log.LeftOutAgain(_logger, breaker.Name, _participation.Max);
+                }
+
                 return;
             }
 

@@ -90,6 +90,38 @@ public sealed class MonitorEndpointTests
     }
 
     [Fact]
+    public async Task A_coordinated_breaker_shows_whether_it_follows_the_fleet_and_who_probes_for_it()
+    {
+        CircuitBreaker quotes = _registry.GetOrAdd("quotes");
+        _registry.GetOrAdd("search");
+        var coordinator = new StatusCoordinator(new CoordinationStatus
+        {
+            InstanceId = "web-2",
+            IsCoordinating = false,
+            SharedState = CircuitState.HalfOpen,
+            ProbeLeaseHolder = "web-7",
+        });
+        quotes.Coordinator = coordinator;
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, app => app.MapCircuitBreakerMonitor());
+
+        JsonNode one = await (await server.Client.GetAsync("circuit-breakers/quotes")).ReadJsonAsync();
+        JsonNode all = await (await server.Client.GetAsync("circuit-breakers")).ReadJsonAsync();
+
+        JsonNode coordination = one["coordination"]!;
+        Assert.Equal("web-2", (string)coordination["instanceId"]!);
+        Assert.False((bool)coordination["isCoordinating"]!);
+        Assert.Equal("HalfOpen", (string)coordination["sharedState"]!);
+        Assert.Equal("web-7", (string)coordination["probeLeaseHolder"]!);
+        JsonArray breakers = all["breakers"]!.AsArray();
+        Assert.Equal("web-7", (string)breakers.Single(b => (string)b!["name"]! == "quotes")!["coordination"]!["probeLeaseHolder"]!);
+        Assert.Null(breakers.Single(b => (string)b!["name"]! == "search")!["coordination"]);
+
+        // Serving the monitor asked the coordinator for its status only, never for a probe.
+        Assert.Equal(0, coordinator.ProbeRequests);
+        Assert.Equal(CircuitState.Closed, quotes.State);
+    }
+
+    [Fact]
     public async Task Breaker_names_are_matched_after_url_decoding()
     {
         _registry.GetOrAdd("quotes v2 (eu)");
@@ -252,5 +284,19 @@ public sealed class MonitorEndpointTests
         JsonNode json = await (await server.Client.GetAsync("circuit-breakers")).ReadJsonAsync();
 
         Assert.Equal(["from-di"], json["breakers"]!.AsArray().Select(b => (string)b!["name"]!));
+    }
+
+    /// <summary>A coordinator that reports a fixed status and counts what else it is asked.</summary>
+    private sealed class StatusCoordinator(CoordinationStatus status) : CircuitCoordinator
+    {
+        public int ProbeRequests { get; private set; }
+
+        public override bool MayStartProbing(CircuitBreaker breaker)
+        {
+            ProbeRequests++;
+            return true;
+        }
+
+        public override CoordinationStatus? GetStatus(CircuitBreaker breaker) => status;
     }
 }

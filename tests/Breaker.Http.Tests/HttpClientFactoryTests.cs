@@ -70,6 +70,9 @@ public sealed class HttpClientFactoryTests(FaultServer server) : IClassFixture<F
         Assert.Equal(1, dead.Options.ConsecutiveFailureThreshold);
         Assert.Equal(CircuitState.Closed, alive.State);
         Assert.False(_registry.TryGet(key, out _));
+
+        // Per-host breakers are a keyed group (made from input): fleet coordination leaves them out unless listed.
+        Assert.Equal((key, key), (dead.Group, alive.Group));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
-using Breaker.Fleet;
 using Breaker.Redis.Tests.Infrastructure;
 
 namespace Breaker.Redis.Tests;
@@ -25,7 +24,7 @@ public sealed class LeaseTests(RedisServer redis)
         await fleet.AdvanceAsync(TestFleet.BreakDuration);
         await fleet.RoundAsync();
         FleetInstance? holder = null;
-        await Poll.UntilAsync(() => (holder = fleet.Instances.SingleOrDefault(static i => Participant(i).HoldsLease)) is not null, "an instance took the probe lease");
+        await Poll.UntilAsync(() => (holder = fleet.Instances.SingleOrDefault(static i => i.Participant.HoldsLease)) is not null, "an instance took the probe lease");
         Assert.Equal(0, dependency.Requests);
 
         // It dies before probing: its connection goes, its lease stays in Redis until it expires.
@@ -82,7 +81,7 @@ public sealed class LeaseTests(RedisServer redis)
         }
 
         // The break ends with no call: publish rounds read every breaker, and so does this test, again and again.
-        fleet.Time.Advance(TestFleet.BreakDuration);
+        await fleet.AdvanceAsync(TestFleet.BreakDuration);
         for (int tick = 0; tick < 5; tick++)
         {
             await fleet.TickAsync();
@@ -97,13 +96,11 @@ public sealed class LeaseTests(RedisServer redis)
         }
 
         Assert.Empty(changes);
-        Assert.All(fleet.Instances, static i => Assert.False(Participant(i).WantsLease || Participant(i).HoldsLease, $"{i.Name} asked for the lease"));
+        Assert.All(fleet.Instances, static i => Assert.False(i.Participant.WantsLease || i.Participant.HoldsLease, $"{i.Name} asked for the lease"));
 
         // A call is what asks for it.
         await fleet.Instances[0].CallAsync();
-        await Poll.UntilAsync(() => Participant(fleet.Instances[0]).HoldsLease, "the instance that was called took the probe lease");
-        Assert.False(Participant(fleet.Instances[1]).WantsLease || Participant(fleet.Instances[1]).HoldsLease);
+        await Poll.UntilAsync(() => fleet.Instances[0].Participant.HoldsLease, "the instance that was called took the probe lease");
+        Assert.False(fleet.Instances[1].Participant.WantsLease || fleet.Instances[1].Participant.HoldsLease);
     }
-
-    private static BreakerParticipant Participant(FleetInstance instance) => (BreakerParticipant)instance.Breaker.Coordinator!;
 }

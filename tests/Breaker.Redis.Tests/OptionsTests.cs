@@ -15,6 +15,9 @@ public sealed class OptionsTests
     [InlineData(nameof(RedisCoordinationOptions.ProbeLeaseDuration))]
     [InlineData(nameof(RedisCoordinationOptions.OperationTimeout))]
     [InlineData(nameof(RedisCoordinationOptions.Breakers))]
+    [InlineData(nameof(RedisCoordinationOptions.MaxBreakers))]
+    [InlineData(nameof(RedisCoordinationOptions.SigningKey))]
+    [InlineData(nameof(RedisCoordinationOptions.AcceptedSigningKeys))]
     public void An_invalid_option_is_named_in_the_exception(string option)
     {
         var options = new RedisCoordinationOptions { KeyPrefix = "app" };
@@ -28,6 +31,37 @@ public sealed class OptionsTests
             case nameof(RedisCoordinationOptions.ProbeLeaseDuration): options.ProbeLeaseDuration = options.PublishInterval; break;
             case nameof(RedisCoordinationOptions.OperationTimeout): options.OperationTimeout = TimeSpan.Zero; break;
             case nameof(RedisCoordinationOptions.Breakers): options.Breakers.Add(""); break;
+            case nameof(RedisCoordinationOptions.MaxBreakers): options.MaxBreakers = 0; break;
+            case nameof(RedisCoordinationOptions.SigningKey): options.SigningKey = "short"; break;
+            case nameof(RedisCoordinationOptions.AcceptedSigningKeys): options.AcceptedSigningKeys.Add(new string('k', 32)); break;
+        }
+
+        ArgumentException error = Assert.ThrowsAny<ArgumentException>(options.Validate);
+        Assert.Equal(option, error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(nameof(RedisCoordinationOptions.PublishInterval))]
+    [InlineData(nameof(RedisCoordinationOptions.MissedPublishesBeforeLocal))]
+    [InlineData(nameof(RedisCoordinationOptions.MinimumInstances))]
+    [InlineData(nameof(RedisCoordinationOptions.ProbeLeaseDuration))]
+    [InlineData(nameof(RedisCoordinationOptions.OperationTimeout))]
+    [InlineData(nameof(RedisCoordinationOptions.MaxBreakers))]
+    [InlineData(nameof(RedisCoordinationOptions.InstanceId))]
+    [InlineData(nameof(RedisCoordinationOptions.KeyPrefix))]
+    public void An_option_past_its_sane_maximum_is_named_in_the_exception(string option)
+    {
+        var options = new RedisCoordinationOptions { KeyPrefix = "app" };
+        switch (option)
+        {
+            case nameof(RedisCoordinationOptions.PublishInterval): options.PublishInterval = TimeSpan.FromHours(1); options.ProbeLeaseDuration = TimeSpan.FromHours(2); break;
+            case nameof(RedisCoordinationOptions.MissedPublishesBeforeLocal): options.MissedPublishesBeforeLocal = 1_000_000; break;
+            case nameof(RedisCoordinationOptions.MinimumInstances): options.MinimumInstances = 1_000_000; break;
+            case nameof(RedisCoordinationOptions.ProbeLeaseDuration): options.ProbeLeaseDuration = TimeSpan.FromDays(1); break;
+            case nameof(RedisCoordinationOptions.OperationTimeout): options.OperationTimeout = TimeSpan.FromDays(1); break;
+            case nameof(RedisCoordinationOptions.MaxBreakers): options.MaxBreakers = int.MaxValue; break;
+            case nameof(RedisCoordinationOptions.InstanceId): options.InstanceId = new string('a', 129); break;
+            case nameof(RedisCoordinationOptions.KeyPrefix): options.KeyPrefix = "my app"; break;
         }
 
         ArgumentException error = Assert.ThrowsAny<ArgumentException>(options.Validate);

@@ -1,3 +1,4 @@
+using System;
 using Breaker.Fleet;
 using Breaker.Protocol;
 
@@ -6,14 +7,17 @@ namespace Breaker.Redis.Tests;
 /// <summary>The fleet's opening rule and the wire formats, without Redis.</summary>
 public sealed class ProtocolTests
 {
+    private const string Key = "checkout:v2:breaker:{quotes}:counts:web-1";
     private static readonly CircuitBreakerOptions Options = new() { FailureRatio = 0.5, SlowCallRatio = 0.5, MinimumThroughput = 10 };
+    private static readonly RecordSigner Unsigned = new(null, []);
+    private static readonly RecordSigner Signed = new(new string('k', 32), []);
 
     [Fact]
     public void One_instance_failing_alone_never_opens_the_fleet_however_many_calls_it_fails()
     {
         FleetView view = default(FleetView)
-            .Add(new InstanceCounts(0, 1000, 1000, 0, Crossed: true))
-            .Add(new InstanceCounts(0, 2, 0, 0, Crossed: false));
+            .Add(new InstanceCounts(0, 1000, 1000, 0, "a"), Options)
+            .Add(new InstanceCounts(0, 2, 0, 0, "b"), Options);
 
         Assert.True(Options.IsRatioThresholdReached(view.Calls, view.Failures, view.SlowCalls));
         Assert.False(view.ShouldOpen(Options, minimumInstances: 2));
@@ -24,10 +28,10 @@ public sealed class ProtocolTests
     public void The_fleet_opens_on_the_sum_once_enough_instances_cross_and_the_fleet_reaches_the_minimum_throughput()
     {
         FleetView three = default(FleetView)
-            .Add(new InstanceCounts(0, 3, 3, 0, true))
-            .Add(new InstanceCounts(0, 3, 3, 0, true))
-            .Add(new InstanceCounts(0, 3, 2, 0, true));
-        FleetView four = three.Add(new InstanceCounts(0, 3, 1, 0, false));
+            .Add(new InstanceCounts(0, 3, 3, 0, "a"), Options)
+            .Add(new InstanceCounts(0, 3, 3, 0, "b"), Options)
+            .Add(new InstanceCounts(0, 3, 2, 0, "c"), Options);
+        FleetView four = three.Add(new InstanceCounts(0, 3, 1, 0, "d"), Options);
 
         Assert.False(three.ShouldOpen(Options, 2)); // 9 calls: below MinimumThroughput
         Assert.True(four.ShouldOpen(Options, 2));   // 12 calls, 9 failed, 3 instances crossed
@@ -38,55 +42,226 @@ public sealed class ProtocolTests
     public void Slow_calls_open_the_fleet_like_failures()
     {
         FleetView view = default(FleetView)
-            .Add(new InstanceCounts(0, 6, 0, 4, true))
-            .Add(new InstanceCounts(0, 6, 0, 3, true));
+            .Add(new InstanceCounts(0, 6, 0, 4, "a"), Options)
+            .Add(new InstanceCounts(0, 6, 0, 3, "b"), Options);
 
         Assert.True(view.ShouldOpen(Options, 2));
     }
 
     [Fact]
-    public void An_instance_judges_its_own_window_by_its_breakers_thresholds()
+    public void Each_reader_judges_an_instances_counts_by_its_own_thresholds()
     {
-        var metrics = new CircuitBreakerMetrics { Name = "quotes", WindowCalls = 4, WindowFailures = 2, WindowSlowCalls = 0 };
-        Assert.True(InstanceCounts.From(metrics, Options, epoch: 7).Crossed);
-        Assert.Equal(7, InstanceCounts.From(metrics, Options, epoch: 7).Epoch);
-        Assert.False(InstanceCounts.From(metrics with { WindowFailures = 1 }, Options, 0).Crossed);
-        Assert.False(InstanceCounts.From(metrics with { WindowCalls = 0, WindowFailures = 0 }, Options, 0).Crossed);
+        var counts = new InstanceCounts(0, 4, 2, 0, "a");
+        Assert.True(FleetView.Crosses(counts, Options));
+        Assert.False(FleetView.Crosses(counts, new CircuitBreakerOptions { FailureRatio = 0.75 }));
+        Assert.False(FleetView.Crosses(counts with { Failures = 1 }, Options));
+        Assert.False(FleetView.Crosses(new InstanceCounts(0, 0, 0, 0, "a"), Options));
     }
-
-    [Theory]
-    [InlineData("3:120:61:4:1")]
-    [InlineData("0:0:0:0:0")]
-    public void Counts_survive_the_round_trip_through_Redis(string text)
-    {
-        Assert.True(InstanceCounts.TryParse(text, out InstanceCounts counts));
-        Assert.Equal(text, counts.Format());
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("1:2:3:4")]
-    [InlineData("1:2:3:4:5:6")]
-    [InlineData("1:x:3:4:5")]
-    public void Malformed_counts_are_left_out(string text) => Assert.False(InstanceCounts.TryParse(text, out _));
 
     [Fact]
-    public void Announcements_carry_any_breaker_name()
+    public void Counts_survive_the_round_trip_through_Redis_signed_or_not()
     {
-        var message = new FleetMessage(FleetMessageKind.Opened, 1_700_000_000_123, "web-1", "quotes|eu:west");
-        Assert.True(FleetMessage.TryParse(message.Format(), out FleetMessage parsed));
+        var counts = new InstanceCounts(3, 120, 61, 4, "web-1");
+        foreach (RecordSigner signer in new[] { Unsigned, Signed })
+        {
+            Assert.True(InstanceCounts.TryParse(counts.Format(signer, Key), Key, "web-1", signer, out InstanceCounts read, out string? problem), problem);
+            Assert.Equal(counts, read);
+        }
+    }
+
+    [Theory]
+    [InlineData("", "malformed")]
+    [InlineData("2|counts|1|2|3|web-1", "malformed")]
+    [InlineData("2|counts|1|x|0|0|web-1|", "malformed")]
+    [InlineData("1|counts|1|2|1|0|web-1|", "another wire format version")]
+    [InlineData("2|opens|1|2|1|0|web-1|", "malformed")]
+    [InlineData("2|counts|1|-5|0|0|web-1|", "out of range")]
+    [InlineData("2|counts|1|5|-1|0|web-1|", "out of range")]
+    [InlineData("2|counts|1|5|6|0|web-1|", "out of range")]
+    [InlineData("2|counts|1|5|0|6|web-1|", "out of range")]
+    [InlineData("2|counts|1|1000000000000000000|0|0|web-1|", "out of range")]
+    [InlineData("2|counts|-1|5|0|0|web-1|", "out of range")]
+    [InlineData("2|counts|1|99999999999999999999|0|0|web-1|", "malformed")]
+    [InlineData("2|counts|1|5|1|0|web-2|", "names another instance than its key")]
+    public void Counts_that_are_malformed_out_of_range_or_misplaced_are_refused(string text, string expected)
+    {
+        Assert.False(InstanceCounts.TryParse(text, Key, "web-1", Unsigned, out _, out string? problem));
+        Assert.Equal(expected, problem);
+    }
+
+    [Fact]
+    public void With_a_key_only_records_tagged_for_their_own_place_with_an_accepted_key_count()
+    {
+        var counts = new InstanceCounts(1, 10, 9, 0, "web-1");
+        string valid = counts.Format(Signed, Key);
+        string otherKey = new RecordSigner(new string('x', 32), []).Sign(Key, valid[..valid.LastIndexOf('|')]);
+
+        Assert.False(InstanceCounts.TryParse(counts.Format(Unsigned, Key), Key, "web-1", Signed, out _, out string? unsigned));
+        Assert.Equal("no valid signature", unsigned);
+        Assert.False(InstanceCounts.TryParse(valid[..valid.LastIndexOf('|')] + "|" + otherKey, Key, "web-1", Signed, out _, out _));
+        Assert.False(InstanceCounts.TryParse(valid.Replace("|10|9|", "|10|8|", StringComparison.Ordinal), Key, "web-1", Signed, out _, out _));
+
+        // Copied to another instance's key (or another breaker's), a valid record is refused.
+        string elsewhere = "checkout:v2:breaker:{quotes}:counts:web-2";
+        Assert.False(InstanceCounts.TryParse(valid.Replace("web-1|", "web-2|", StringComparison.Ordinal), elsewhere, "web-2", Signed, out _, out _));
+
+        // Rotation: a record signed with the new key is accepted by an instance that signs with the old one and accepts the new.
+        var rotating = new RecordSigner(new string('o', 32), [new string('k', 32)]);
+        Assert.True(InstanceCounts.TryParse(valid, Key, "web-1", rotating, out _, out _));
+        Assert.True(InstanceCounts.TryParse(counts.Format(rotating, Key), Key, "web-1", new RecordSigner(new string('k', 32), [new string('o', 32)]), out _, out _));
+    }
+
+    [Fact]
+    public void State_records_carry_durations_and_what_remains_is_the_keys_time_to_live_minus_the_grace()
+    {
+        const string stateKey = "checkout:v2:breaker:{quotes}:state";
+        var state = FleetState.Break(new FleetVersion(4, 2), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), "web-1");
+
+        Assert.True(FleetState.TryParse(state.Format(Signed, stateKey), stateKey, Signed, out FleetState? read, out _));
+        Assert.Equal(state, read);
+        Assert.Equal(TimeSpan.FromSeconds(40), state.TimeToLive);
+        Assert.Equal(TimeSpan.FromSeconds(12), state.RemainingBreak(TimeSpan.FromSeconds(22)));
+        Assert.Equal(TimeSpan.Zero, state.RemainingBreak(TimeSpan.FromSeconds(7)));
+        Assert.Equal(TimeSpan.Zero, state.RemainingBreak(null));
+    }
+
+    [Theory]
+    [InlineData("2|open|1|1|253402300799999|10000|web-1|")] // a break until the year 9999, as an instant or a duration
+    [InlineData("2|open|1|1|30000|9999999999|web-1|")]      // an endless grace
+    [InlineData("2|open|1|0|30000|10000|web-1|")]           // a break with no sequence
+    [InlineData("2|open|1|1|0|10000|web-1|")]
+    [InlineData("2|open|1|1|-30000|10000|web-1|")]
+    [InlineData("2|closed|0|0|0|0|web-1|")]                 // a close into epoch 0
+    [InlineData("2|closed|3|1|0|0|web-1|")]
+    [InlineData("2|epoch|281474976710657|0|0|0|web-1|")]    // past the largest epoch
+    [InlineData("2|open|1|1|30000|10000|web 1|")]
+    [InlineData("open|253402300799999|A|quotes")]           // the old format
+    public void State_records_out_of_range_or_of_another_format_are_refused(string text)
+    {
+        const string stateKey = "checkout:v2:breaker:{quotes}:state";
+        Assert.False(FleetState.TryParse(text, stateKey, Unsigned, out FleetState? state, out string? problem));
+        Assert.Null(state);
+        Assert.NotNull(problem);
+    }
+
+    [Fact]
+    public void Announcements_carry_any_breaker_name_and_are_bound_to_their_channel()
+    {
+        var message = new FleetMessage(FleetStateKind.Open, new FleetVersion(1, 2), "web-1", "quotes|eu:west");
+        Assert.True(FleetMessage.TryParse(message.Format(Signed, "checkout:v2:breaker-events"), "checkout:v2:breaker-events", Signed, out FleetMessage parsed, out _));
         Assert.Equal(message, parsed);
-        Assert.False(FleetMessage.TryParse("reopen|1|a|b", out _));
-        Assert.False(FleetMessage.TryParse("open|x|a|b", out _));
-        Assert.False(FleetMessage.TryParse(null, out _));
+        Assert.False(FleetMessage.TryParse(message.Format(Signed, "other:v2:breaker-events"), "checkout:v2:breaker-events", Signed, out _, out _));
+        Assert.False(FleetMessage.TryParse("2|reopen|1|1|a|b|", "c", Unsigned, out _, out _));
+        Assert.False(FleetMessage.TryParse("2|open|x|1|a|b|", "c", Unsigned, out _, out _));
+        Assert.False(FleetMessage.TryParse("open|253402300799999|A|quotes", "c", Unsigned, out _, out _));
+        Assert.False(FleetMessage.TryParse(null, "c", Unsigned, out _, out _));
     }
 
     [Fact]
-    public void Keys_live_under_the_applications_prefix_with_the_breaker_as_hash_tag()
+    public void Versions_order_by_epoch_then_sequence_and_a_close_outranks_every_break_before_it()
+    {
+        var reopened = new FleetVersion(3, 5);
+        Assert.True(reopened.NextEpoch > reopened);
+        Assert.True(reopened.NextEpoch < reopened.NextEpoch.Opening);
+        Assert.True(reopened.Reopening > reopened);
+        Assert.True(new FleetVersion(2, 99) < new FleetVersion(3, 0));
+    }
+
+    [Fact]
+    public void Keys_live_under_the_applications_prefix_and_the_wire_version_with_the_breaker_as_hash_tag()
     {
         var keys = new FleetKeys("checkout", "quotes", "web-1");
-        Assert.Equal("checkout:breaker:{quotes}:open", (string?)keys.Open);
-        Assert.Equal("checkout:breaker:{quotes}:counts:web-1", (string?)keys.OwnCounts);
-        Assert.Equal("checkout:breaker:{quotes}:counts:web-2", (string?)keys.CountsOf("web-2"));
+        Assert.Equal("checkout:v2:breaker:{quotes}:state", keys.State);
+        Assert.Equal("checkout:v2:breaker:{quotes}:counts:web-1", keys.OwnCounts);
+        Assert.Equal("checkout:v2:breaker:{quotes}:counts:web-2", keys.CountsOf("web-2"));
+        Assert.Equal("checkout:v2:breaker-events", FleetKeys.Channel("checkout").ToString());
+    }
+
+    [Fact]
+    public void A_fuzzer_over_the_wire_format_never_gets_a_record_past_the_checks_that_breaks_them()
+    {
+        // Mutations of valid records and messages (truncations, flipped and inserted characters, swapped fields, huge,
+        // negative and random numbers, random bytes): whatever parses must satisfy every bound the readers rely on.
+        const string stateKey = "checkout:v2:breaker:{quotes}:state";
+        const string channel = "checkout:v2:breaker-events";
+        var random = new Random(1234);
+        string[] seeds =
+        [
+            new InstanceCounts(3, 120, 61, 4, "web-1").Format(Unsigned, Key),
+            FleetState.Break(new FleetVersion(4, 2), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), "web-1").Format(Unsigned, stateKey),
+            FleetState.Verdict(new FleetVersion(5, 0), "web-1").Format(Unsigned, stateKey),
+            new FleetMessage(FleetStateKind.Closed, new FleetVersion(5, 0), "web-1", "quotes").Format(Unsigned, channel),
+        ];
+        string[] numbers = ["-1", "0", "-9223372036854775808", "9223372036854775807", "99999999999999999999", "1e9", " 5", "0x10", "281474976710657", "1000000001", ""];
+        int parsed = 0;
+        for (int round = 0; round < 20_000; round++)
+        {
+            string text = Mutate(seeds[random.Next(seeds.Length)], random, numbers);
+            if (InstanceCounts.TryParse(text, Key, "web-1", Unsigned, out InstanceCounts c, out _))
+            {
+                parsed++;
+                Assert.InRange(c.Calls, 0, FleetLimits.MaxCalls);
+                Assert.InRange(c.Failures, 0, c.Calls);
+                Assert.InRange(c.SlowCalls, 0, c.Calls);
+                Assert.InRange(c.Epoch, 0, FleetLimits.MaxCounter);
+                Assert.Equal("web-1", c.InstanceId);
+            }
+
+            if (FleetState.TryParse(text, stateKey, Unsigned, out FleetState? s, out _))
+            {
+                parsed++;
+                Assert.InRange(s!.BreakDuration, TimeSpan.Zero, FleetLimits.MaxSharedBreak);
+                Assert.InRange(s.Grace, TimeSpan.Zero, FleetLimits.MaxGrace);
+                Assert.InRange(s.Version.Epoch, 0, FleetLimits.MaxCounter);
+                Assert.True(s.Kind == FleetStateKind.Open ? s.Version.Sequence >= 1 && s.BreakDuration > TimeSpan.Zero : s.Version.Sequence == 0);
+                Assert.True(FleetLimits.IsValidInstanceId(s.InstanceId));
+            }
+
+            if (FleetMessage.TryParse(text, channel, Unsigned, out FleetMessage m, out _))
+            {
+                parsed++;
+                Assert.True(FleetLimits.IsValidInstanceId(m.InstanceId));
+                Assert.NotEmpty(m.BreakerName);
+            }
+
+            // Signed readers take none of the mutants whose payload changed.
+            if (InstanceCounts.TryParse(text, Key, "web-1", Signed, out _, out _) || FleetState.TryParse(text, stateKey, Signed, out _, out _))
+            {
+                Assert.Fail($"A signed reader took an unsigned record: {text}");
+            }
+        }
+
+        Assert.InRange(parsed, 1, 20_000); // some mutants are still valid records: the bounds above were really exercised
+    }
+
+    private static string Mutate(string seed, Random random, string[] numbers)
+    {
+        string[] fields = seed.Split('|');
+        switch (random.Next(7))
+        {
+            case 0:
+                return seed[..random.Next(seed.Length)];
+            case 1:
+                fields[random.Next(fields.Length)] = numbers[random.Next(numbers.Length)];
+                return string.Join('|', fields);
+            case 2:
+                fields[random.Next(fields.Length)] = random.NextInt64(long.MinValue, long.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return string.Join('|', fields);
+            case 3:
+                char[] chars = seed.ToCharArray();
+                chars[random.Next(chars.Length)] = (char)random.Next(0, 0x3000);
+                return new string(chars);
+            case 4:
+                int a = random.Next(fields.Length);
+                int b = random.Next(fields.Length);
+                (fields[a], fields[b]) = (fields[b], fields[a]);
+                return string.Join('|', fields);
+            case 5:
+                return seed.Insert(random.Next(seed.Length), "|");
+            default:
+                byte[] bytes = new byte[random.Next(0, 80)];
+                random.NextBytes(bytes);
+                return System.Text.Encoding.Latin1.GetString(bytes);
+        }
     }
 }

@@ -32,9 +32,9 @@ public sealed class ShutdownTests(RedisServer redis)
         // The fleet opened the breaker and another instance holds the probe lease: when the break ends, this breaker waits
         // for the fleet's verdict instead of probing.
         IDatabase db = connection.GetDatabase();
-        DateTimeOffset ends = time.GetUtcNow() + TestFleet.BreakDuration;
-        await db.StringSetAsync($"{prefix}:breaker:{{{TestFleet.BreakerName}}}:open", ends.ToUnixTimeMilliseconds(), TimeSpan.FromMinutes(1));
-        await db.StringSetAsync($"{prefix}:breaker:{{{TestFleet.BreakerName}}}:probe", "instance-elsewhere", TimeSpan.FromMinutes(1));
+        var forger = new Forger(connection, prefix);
+        await forger.WriteBreakAsync(0, 1, TestFleet.BreakDuration, TimeSpan.FromMinutes(1));
+        await db.StringSetAsync(forger.LeaseKey, "instance-elsewhere", TimeSpan.FromMinutes(1));
         await TickAsync(coordinator, time, TestFleet.PublishInterval);
         await TickAsync(coordinator, time, TestFleet.BreakDuration);
         Assert.False(breaker.TryAcquire().IsGranted, "the breaker should wait for the fleet's probe");

@@ -72,13 +72,13 @@ public sealed class CoordinationTests
     }
 
     [Fact]
-    public void OpenUntil_opens_a_closed_circuit_for_the_given_break_and_says_so()
+    public void OpenFor_opens_a_closed_circuit_for_the_given_break_from_now_and_says_so()
     {
         CircuitBreaker breaker = TestBreakers.Create(_time);
         var changes = new List<CircuitStateChangedEventArgs>();
         breaker.StateChanged += (_, e) => changes.Add(e);
 
-        breaker.OpenUntil(_time.GetUtcNow() + TimeSpan.FromSeconds(12));
+        Assert.True(breaker.OpenFor(TimeSpan.FromSeconds(12)));
 
         CircuitBreakerMetrics metrics = breaker.GetMetrics();
         Assert.Equal(CircuitState.Open, metrics.State);
@@ -87,78 +87,144 @@ public sealed class CoordinationTests
         CircuitStateChangedEventArgs change = Assert.Single(changes);
         Assert.Equal((CircuitState.Closed, CircuitState.Open, TimeSpan.FromSeconds(12)), (change.From, change.To, change.BreakDuration));
 
-        _time.Advance(TimeSpan.FromSeconds(12));
+        _time.Advance(TimeSpan.FromSeconds(11));
+        Assert.Equal(CircuitState.Open, breaker.State);
+        _time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(CircuitState.HalfOpen, breaker.State);
     }
 
     [Fact]
-    public void OpenUntil_on_an_open_circuit_keeps_the_later_end()
+    public void OpenFor_clamps_the_break_to_the_breakers_own_longest()
     {
-        CircuitBreaker breaker = TestBreakers.Create(_time);
+        CircuitBreaker plain = TestBreakers.Create(_time);
+        Assert.True(plain.OpenFor(TimeSpan.FromDays(3650)));
+        Assert.Equal(TimeSpan.FromSeconds(30), plain.GetMetrics().RetryAfter);
+
+        CircuitBreaker backingOff = TestBreakers.Create(_time, o => { o.BreakDurationMultiplier = 2; o.MaxBreakDuration = TimeSpan.FromMinutes(5); });
+        Assert.True(backingOff.OpenFor(TimeSpan.MaxValue));
+        Assert.Equal(TimeSpan.FromMinutes(5), backingOff.GetMetrics().RetryAfter);
+
+        Assert.Equal(TimeSpan.Zero, plain.ClampSharedBreak(TimeSpan.FromSeconds(-5)));
+        Assert.Equal(TimeSpan.FromSeconds(7), plain.ClampSharedBreak(TimeSpan.FromSeconds(7)));
+    }
+
+    [Fact]
+    public void OpenFor_on_an_open_circuit_keeps_the_later_end()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time, o => { o.BreakDurationMultiplier = 2; o.MaxBreakDuration = TimeSpan.FromMinutes(1); });
         breaker.Trip(); // 30 s break
 
-        breaker.OpenUntil(_time.GetUtcNow() + TimeSpan.FromSeconds(10));
+        Assert.False(breaker.OpenFor(TimeSpan.FromSeconds(10)));
         Assert.Equal(TimeSpan.FromSeconds(30), breaker.GetMetrics().RetryAfter);
 
-        breaker.OpenUntil(_time.GetUtcNow() + TimeSpan.FromSeconds(45));
+        Assert.False(breaker.OpenFor(TimeSpan.FromSeconds(45)));
         Assert.Equal(TimeSpan.FromSeconds(45), breaker.GetMetrics().RetryAfter);
         Assert.Equal(1, breaker.GetMetrics().CircuitOpens);
     }
 
     [Fact]
-    public void OpenUntil_leaves_isolated_and_metrics_only_circuits_and_past_instants_alone()
+    public void OpenFor_leaves_isolated_and_metrics_only_circuits_and_empty_breaks_alone()
     {
         CircuitBreaker isolated = TestBreakers.Create(_time);
         isolated.Isolate();
-        isolated.OpenUntil(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
+        Assert.False(isolated.OpenFor(TimeSpan.FromSeconds(5)));
         Assert.Equal(CircuitState.Isolated, isolated.State);
 
         CircuitBreaker metricsOnly = TestBreakers.Create(_time);
         metricsOnly.SetMetricsOnly(true);
-        metricsOnly.OpenUntil(_time.GetUtcNow() + TimeSpan.FromSeconds(5));
+        Assert.False(metricsOnly.OpenFor(TimeSpan.FromSeconds(5)));
         Assert.True(metricsOnly.TryAcquire().IsGranted);
 
         CircuitBreaker closed = TestBreakers.Create(_time);
-        closed.OpenUntil(_time.GetUtcNow() - TimeSpan.FromSeconds(1));
+        Assert.False(closed.OpenFor(TimeSpan.Zero));
+        Assert.False(closed.OpenFor(TimeSpan.FromSeconds(-1)));
         Assert.Equal(CircuitState.Closed, closed.State);
     }
 
     [Fact]
-    public void CloseIfOpen_closes_an_open_or_half_open_circuit_and_counts_the_close()
+    public void TryOpen_opens_a_closed_circuit_for_the_break_it_chooses_itself_and_only_a_closed_one()
     {
-        CircuitBreaker open = TestBreakers.Create(_time);
-        open.Trip();
+        CircuitBreaker breaker = TestBreakers.Create(_time);
         var changes = new List<CircuitStateChangedEventArgs>();
-        open.StateChanged += (_, e) => changes.Add(e);
+        breaker.StateChanged += (_, e) => changes.Add(e);
 
-        Assert.True(open.CloseIfOpen());
+        Assert.True(breaker.TryOpen(out TimeSpan chosen));
 
-        Assert.Equal(CircuitState.Closed, open.State);
-        Assert.Equal(1, open.GetMetrics().CircuitCloses);
-        Assert.Equal((CircuitState.Open, CircuitState.Closed), (Assert.Single(changes).From, changes[0].To));
-        Assert.Equal(0, open.GetMetrics().WindowCalls);
+        Assert.Equal(TimeSpan.FromSeconds(30), chosen);
+        Assert.Equal(chosen, Assert.Single(changes).BreakDuration);
+        Assert.Equal(TimeSpan.FromSeconds(30), breaker.GetMetrics().RetryAfter);
+        Assert.False(breaker.TryOpen(out TimeSpan again));
+        Assert.Equal(TimeSpan.Zero, again);
 
-        CircuitBreaker halfOpen = TestBreakers.Create(_time);
-        halfOpen.Trip();
-        _time.Advance(TimeSpan.FromSeconds(30));
-        Assert.Equal(CircuitState.HalfOpen, halfOpen.State);
-        Assert.True(halfOpen.CloseIfOpen());
-        Assert.Equal(CircuitState.Closed, halfOpen.State);
+        CircuitBreaker metricsOnly = TestBreakers.Create(_time);
+        metricsOnly.SetMetricsOnly(true);
+        Assert.False(metricsOnly.TryOpen(out _));
+        CircuitBreaker isolated = TestBreakers.Create(_time);
+        isolated.Isolate();
+        Assert.False(isolated.TryOpen(out _));
     }
 
     [Fact]
-    public void CloseIfOpen_leaves_closed_isolated_and_metrics_only_circuits_alone()
+    public void CloseIfOpenedElsewhere_closes_a_circuit_that_a_decision_made_elsewhere_opened_and_counts_the_close()
     {
+        CircuitBreaker byOpenFor = TestBreakers.Create(_time);
+        byOpenFor.Fail(1);
+        byOpenFor.OpenFor(TimeSpan.FromSeconds(30));
+        var changes = new List<CircuitStateChangedEventArgs>();
+        byOpenFor.StateChanged += (_, e) => changes.Add(e);
+
+        Assert.True(byOpenFor.CloseIfOpenedElsewhere());
+
+        Assert.Equal(CircuitState.Closed, byOpenFor.State);
+        Assert.Equal(1, byOpenFor.GetMetrics().CircuitCloses);
+        Assert.Equal((CircuitState.Open, CircuitState.Closed), (Assert.Single(changes).From, changes[0].To));
+        Assert.Equal(0, byOpenFor.GetMetrics().WindowCalls);
+        Assert.False(byOpenFor.CloseIfOpenedElsewhere());
+
+        // After its break, while it still waits (no call started a probe), it may be closed too.
+        CircuitBreaker byTryOpen = TestBreakers.Create(_time);
+        byTryOpen.TryOpen(out _);
+        _time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(CircuitState.HalfOpen, byTryOpen.State);
+        Assert.True(byTryOpen.CloseIfOpenedElsewhere());
+        Assert.Equal(CircuitState.Closed, byTryOpen.State);
+    }
+
+    [Fact]
+    public void CloseIfOpenedElsewhere_never_closes_a_circuit_its_own_failures_opened_or_that_moved_since()
+    {
+        // Opened by its own failures, then told the fleet opened it too: its own verdict stands.
+        CircuitBreaker ownFailures = TestBreakers.Create(_time);
+        ownFailures.Trip();
+        ownFailures.OpenFor(TimeSpan.FromSeconds(10));
+        Assert.False(ownFailures.CloseIfOpenedElsewhere());
+        Assert.Equal(CircuitState.Open, ownFailures.State);
+
+        // Opened elsewhere, then it started probing on its own and a probe failed: reopened by its own evidence.
+        CircuitBreaker reopened = TestBreakers.Create(_time);
+        reopened.OpenFor(TimeSpan.FromSeconds(30));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        reopened.Fail();
+        Assert.Equal(CircuitState.Open, reopened.State);
+        Assert.False(reopened.CloseIfOpenedElsewhere());
+
+        // Opened elsewhere and half-open on its own probes: they decide.
+        CircuitBreaker probing = TestBreakers.Create(_time);
+        probing.OpenFor(TimeSpan.FromSeconds(30));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        CircuitPermit probe = probing.TryAcquire();
+        Assert.False(probing.CloseIfOpenedElsewhere());
+        probe.RecordSuccess();
+
         CircuitBreaker closed = TestBreakers.Create(_time);
         CircuitBreaker isolated = TestBreakers.Create(_time);
         isolated.Isolate();
         CircuitBreaker metricsOnly = TestBreakers.Create(_time);
         metricsOnly.SetMetricsOnly(true);
         metricsOnly.Fail(4); // would have opened
-
-        Assert.False(closed.CloseIfOpen());
-        Assert.False(isolated.CloseIfOpen());
-        Assert.False(metricsOnly.CloseIfOpen());
+        Assert.False(closed.CloseIfOpenedElsewhere());
+        Assert.False(isolated.CloseIfOpenedElsewhere());
+        Assert.False(metricsOnly.CloseIfOpenedElsewhere());
         Assert.Equal(CircuitState.Isolated, isolated.State);
         Assert.Equal(CircuitState.MetricsOnly, metricsOnly.State);
     }

@@ -38,6 +38,24 @@ public sealed class RegistryTests
     }
 
     [Fact]
+    public void GetOrAddInGroup_names_the_breaker_after_its_group_and_key_and_marks_it_before_anyone_sees_it()
+    {
+        var registry = new CircuitBreakerRegistry(_time);
+        var seen = new List<(string Name, string? Group)>();
+        registry.BreakerAdded += (_, b) => seen.Add((b.Name, b.Group));
+        registry.Configure("hosts:api.example.com", o => o.BreakDuration = TimeSpan.FromSeconds(7));
+
+        CircuitBreaker keyed = registry.GetOrAddInGroup("hosts", "api.example.com", o => o.FailureRatio = 0.25);
+        CircuitBreaker plain = registry.GetOrAdd("quotes");
+
+        Assert.Equal(("hosts:api.example.com", "hosts"), (keyed.Name, keyed.Group));
+        Assert.Equal((0.25, TimeSpan.FromSeconds(7)), (keyed.Options.FailureRatio, keyed.Options.BreakDuration));
+        Assert.Same(keyed, registry.GetOrAddInGroup("hosts", "api.example.com"));
+        Assert.Null(plain.Group);
+        Assert.Equal([("hosts:api.example.com", "hosts"), ("quotes", null)], seen);
+    }
+
+    [Fact]
     public void Names_are_case_sensitive()
     {
         var registry = new CircuitBreakerRegistry(_time);

@@ -67,14 +67,20 @@ public static class CircuitBreakerHttpClientBuilderExtensions
         return request =>
         {
             string host = SafeUrl.Authority(request.RequestUri);
-            return byHost.GetOrAdd(host, static (h, state) => state.registry.GetOrAdd(
-                h.Length == 0 ? state.name : state.name + ":" + h,
-                options =>
+            return byHost.GetOrAdd(
+                host,
+                static (h, state) =>
                 {
                     // A host's breaker starts from the code's options plus what configuration says about the base name.
-                    state.configure?.Invoke(options);
-                    state.configured.CurrentValue.ApplyTo(state.name, options);
-                }),
+                    void Defaults(CircuitBreakerOptions options)
+                    {
+                        state.configure?.Invoke(options);
+                        state.configured.CurrentValue.ApplyTo(state.name, options);
+                    }
+
+                    // One breaker per host is a keyed group: made from input, so fleet coordination leaves it out unless listed.
+                    return h.Length == 0 ? state.registry.GetOrAdd(state.name, Defaults) : state.registry.GetOrAddInGroup(state.name, h, Defaults);
+                },
                 (registry, configured, name, configure));
         };
     }

@@ -1,6 +1,7 @@
 using System;
 using Breaker;
 using Breaker.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,29 @@ public static class RedisCoordinationBuilderExtensions
     public static ICircuitBreakerBuilder AddRedisCoordination(this ICircuitBreakerBuilder builder, string configuration, Action<RedisCoordinationOptions> configure)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
-        return Add(builder, RedisConnectionSource.FromConfiguration(configuration), configure);
+        ArgumentNullException.ThrowIfNull(configure);
+        return Add(builder, RedisConnectionSource.FromConfiguration(configuration), configure, section: null);
+    }
+
+    /// <summary>
+    /// Like <see cref="AddRedisCoordination(ICircuitBreakerBuilder, string, Action{RedisCoordinationOptions})"/>, with the
+    /// options bound from <paramref name="section"/> (for example <c>configuration.GetSection("BreakerFleet")</c>: <c>KeyPrefix</c>,
+    /// <c>Breakers</c>, <c>PublishInterval</c>, <c>SigningKey</c>...). A misspelt or invalid setting fails the host's start, naming it.
+    /// </summary>
+    /// <param name="builder">The builder <c>AddCircuitBreakers()</c> returned.</param>
+    /// <param name="configuration">A connection string such as <c>"redis:6379"</c>.</param>
+    /// <param name="section">The configuration section holding the options; it overrides what <paramref name="configure"/> sets.</param>
+    /// <param name="configure">Defaults in code, if any.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static ICircuitBreakerBuilder AddRedisCoordination(
+        this ICircuitBreakerBuilder builder,
+        string configuration,
+        IConfiguration section,
+        Action<RedisCoordinationOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(configuration);
+        ArgumentNullException.ThrowIfNull(section);
+        return Add(builder, RedisConnectionSource.FromConfiguration(configuration), configure, section);
     }
 
     /// <summary>
@@ -39,22 +62,54 @@ public static class RedisCoordinationBuilderExtensions
     public static ICircuitBreakerBuilder AddRedisCoordination(this ICircuitBreakerBuilder builder, IConnectionMultiplexer connection, Action<RedisCoordinationOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return Add(builder, RedisConnectionSource.FromConnection(connection), configure);
+        ArgumentNullException.ThrowIfNull(configure);
+        return Add(builder, RedisConnectionSource.FromConnection(connection), configure, section: null);
     }
 
     /// <summary>Coordinates the breakers through the <see cref="IConnectionMultiplexer"/> registered in the container.</summary>
     /// <param name="builder">The builder <c>AddCircuitBreakers()</c> returned.</param>
     /// <param name="configure">Sets the key prefix (required) and, if needed, which breakers take part and the timings.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static ICircuitBreakerBuilder AddRedisCoordination(this ICircuitBreakerBuilder builder, Action<RedisCoordinationOptions> configure) =>
-        Add(builder, RedisConnectionSource.FromConnection(null), configure);
+    public static ICircuitBreakerBuilder AddRedisCoordination(this ICircuitBreakerBuilder builder, Action<RedisCoordinationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return Add(builder, RedisConnectionSource.FromConnection(null), configure, section: null);
+    }
 
-    private static ICircuitBreakerBuilder Add(ICircuitBreakerBuilder builder, RedisConnectionSource source, Action<RedisCoordinationOptions> configure)
+    /// <summary>
+    /// Coordinates the breakers through the <see cref="IConnectionMultiplexer"/> registered in the container, with the
+    /// options bound from <paramref name="section"/>.
+    /// </summary>
+    /// <param name="builder">The builder <c>AddCircuitBreakers()</c> returned.</param>
+    /// <param name="section">The configuration section holding the options; it overrides what <paramref name="configure"/> sets.</param>
+    /// <param name="configure">Defaults in code, if any.</param>
+    /// <returns>The builder, for chaining.</returns>
+    public static ICircuitBreakerBuilder AddRedisCoordination(this ICircuitBreakerBuilder builder, IConfiguration section, Action<RedisCoordinationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return Add(builder, RedisConnectionSource.FromConnection(null), configure, section);
+    }
+
+    private static ICircuitBreakerBuilder Add(
+        ICircuitBreakerBuilder builder,
+        RedisConnectionSource source,
+        Action<RedisCoordinationOptions>? configure,
+        IConfiguration? section)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
         IServiceCollection services = builder.Services;
-        services.AddOptions<RedisCoordinationOptions>().Configure(configure).ValidateOnStart();
+        OptionsBuilder<RedisCoordinationOptions> options = services.AddOptions<RedisCoordinationOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        if (section is not null)
+        {
+            services.AddSingleton<IConfigureOptions<RedisCoordinationOptions>>(new RedisCoordinationBinding(section));
+        }
+
+        options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisCoordinationOptions>, RedisCoordinationOptionsValidator>());
         services.AddSingleton<IHostedService>(sp => new RedisCoordinationService(
             sp,

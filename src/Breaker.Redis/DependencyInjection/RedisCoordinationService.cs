@@ -22,6 +22,14 @@ internal sealed class RedisCoordinationService(
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task<Running?>? _starting;
+    private volatile RedisFleetCoordinator? _coordinator;
+    private volatile bool _failed;
+
+    /// <summary>The running coordinator; <see langword="null"/> until it started (or when it could not).</summary>
+    public RedisFleetCoordinator? Coordinator => _coordinator;
+
+    /// <summary>Whether starting failed (the log says why): the breakers act on their own until the host restarts.</summary>
+    public bool Failed => _failed;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -62,6 +70,7 @@ internal sealed class RedisCoordinationService(
             if (!_stopping.IsCancellationRequested)
             {
                 coordinator.Start();
+                _coordinator = coordinator;
             }
 
             return new Running(connection, coordinator);
@@ -74,6 +83,7 @@ internal sealed class RedisCoordinationService(
         catch (Exception ex)
         {
             // Nobody awaits this task until the host stops: say so now, or coordination silently never happens.
+            _failed = true;
             Log.StartFailed(logger, ex);
             if (connection is not null && source.Owned)
             {

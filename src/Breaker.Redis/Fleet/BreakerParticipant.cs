@@ -1,19 +1,26 @@
+using System;
+using System.Collections.Generic;
 using System.Threading;
 using Breaker.Protocol;
+using StackExchange.Redis;
 
 namespace Breaker.Fleet;
 
 /// <summary>
 /// One breaker taking part in fleet coordination. The breaker asks it, on a call, whether it may start probing; it answers
-/// from fields the coordination loop keeps up to date, never from Redis.
+/// from fields the coordination loop keeps up to date, never from Redis. Fields marked "loop only" are read and written on
+/// the coordination loop alone.
 /// </summary>
 internal sealed class BreakerParticipant : CircuitCoordinator
 {
     private readonly IFleetLink _link;
-    private long _fleetBreakEndsMs;
+    private volatile bool _followsBreak;
     private volatile bool _holdsLease;
-    private volatile bool _probing;
+    private volatile bool _windowStale;
     private int _wantsLease;
+    private int _syncWanted;
+    private volatile IReadOnlySet<string> _knownInstances = new HashSet<string>(StringComparer.Ordinal);
+    private volatile Snapshot _seen = new(0, null, null, null, []);
 
     public BreakerParticipant(CircuitBreaker breaker, FleetKeys keys, IFleetLink link)
     {
@@ -26,11 +33,19 @@ internal sealed class BreakerParticipant : CircuitCoordinator
 
     public FleetKeys Keys { get; }
 
-    /// <summary>The fleet's close counter as this instance last saw it (loop only).</summary>
-    public long Epoch { get; set; }
+    /// <summary>The fleet version this instance applied last (loop only): versions only move forward.</summary>
+    public FleetVersion Version { get; private set; }
 
-    /// <summary>The last fleet break end applied to the local breaker with OpenUntil (loop only), so each is applied once.</summary>
-    public long AppliedEndsMs { get; set; }
+    /// <summary>The state record as last read or written (loop only), for compare-and-set writes.</summary>
+    public RedisValue StateValue { get; set; }
+
+    /// <summary>How long the current fleet break's record outlives its end (loop only).</summary>
+    public TimeSpan Grace { get; private set; }
+
+    /// <summary>The probe lease key's value as last read, and since when (loop clock) it held it without a verdict (loop only).</summary>
+    public string? LeaseHolder { get; private set; }
+
+    public long LeaseHolderSince { get; private set; }
 
     /// <summary>When this instance took the probe lease or last saw its breaker receive a call while holding it, on the loop's clock (loop only).</summary>
     public long LeaseActiveAt { get; set; }
@@ -38,14 +53,11 @@ internal sealed class BreakerParticipant : CircuitCoordinator
     /// <summary>The breaker's total calls at the last publish round (loop only), to tell whether it still receives calls.</summary>
     public long LastTotalCalls { get; set; }
 
-    /// <summary>The end of the fleet break this breaker is in (Unix ms), or 0 when the fleet has not opened it.</summary>
-    public long FleetBreakEndsMs
-    {
-        get => Volatile.Read(ref _fleetBreakEndsMs);
-        set => Volatile.Write(ref _fleetBreakEndsMs, value);
-    }
+    /// <summary>The lifetime outcomes (successes + failures) when the window last became stale (loop only).</summary>
+    public long StaleSince { get; private set; }
 
-    public bool InFleetBreak => FleetBreakEndsMs != 0;
+    /// <summary>Whether this instance follows a fleet break: it waits for the probe lease or the fleet's verdict before probing.</summary>
+    public bool FollowsBreak => _followsBreak;
 
     /// <summary>Whether this instance holds the fleet's probe lease for the current break.</summary>
     public bool HoldsLease
@@ -54,23 +66,17 @@ internal sealed class BreakerParticipant : CircuitCoordinator
         set => _holdsLease = value;
     }
 
-    /// <summary>Whether the local breaker entered half-open while holding the lease (so the lease is renewed).</summary>
-    public bool Probing
-    {
-        get => _probing;
-        set => _probing = value;
-    }
-
     public bool WantsLease => Volatile.Read(ref _wantsLease) != 0;
 
     public override bool MayStartProbing(CircuitBreaker breaker)
     {
-        // Local behaviour whenever the fleet is out of reach or did not open this breaker.
-        if (!_link.IsCoordinating || !InFleetBreak || _holdsLease)
+        // Local behaviour whenever the fleet is out of reach or this instance does not follow a fleet break.
+        if (!_link.IsCoordinating || !_followsBreak || _holdsLease)
         {
             return true;
         }
 
+        // Only a call gets here: the lease is asked for on behalf of real traffic, never by someone reading the breaker.
         if (Interlocked.Exchange(ref _wantsLease, 1) == 0)
         {
             _link.Post(new Signal(SignalKind.LeaseWanted, this));
@@ -79,16 +85,116 @@ internal sealed class BreakerParticipant : CircuitCoordinator
         return false;
     }
 
-    /// <summary>Forgets everything about the fleet's break (after a verdict, or when the break vanished from Redis).</summary>
-    public void LeaveFleetBreak()
+    public override CoordinationStatus? GetStatus(CircuitBreaker breaker)
     {
-        FleetBreakEndsMs = 0;
+        // A pure read of what the loop last saw: the fleet's break stays shown after this instance gave up waiting for
+        // its verdict (then it is not coordinating), until a newer record replaces it.
+        Snapshot seen = _seen;
+        CircuitState shared = seen.BreakEnds is not { } ends ? CircuitState.Closed
+            : Breaker.TimeProvider.GetUtcNow() < ends ? CircuitState.Open
+            : CircuitState.HalfOpen;
+        return new CoordinationStatus
+        {
+            InstanceId = _link.InstanceId,
+            IsCoordinating = _link.IsCoordinating && !seen.Abandoned,
+            SharedState = shared,
+            BreakEnds = seen.BreakEnds,
+            ProbeLeaseHolder = seen.LeaseHolder,
+            Epoch = seen.Epoch,
+            ObservedAt = seen.ObservedAt,
+            Instances = seen.Instances,
+        };
+    }
+
+    /// <summary>Whether a sender of announcements published valid counts at the last round (any thread).</summary>
+    public bool Knows(string instanceId) => _knownInstances.Contains(instanceId);
+
+    /// <summary>Asks the loop to read the fleet's state of this breaker, once however many announcements ask (any thread).</summary>
+    public bool TryRequestSync() => Interlocked.Exchange(ref _syncWanted, 1) == 0;
+
+    public void SyncStarted() => Volatile.Write(ref _syncWanted, 0);
+
+    /// <summary>Follows a fleet break from now on (loop only): its lease, if any, belonged to the previous one.</summary>
+    public void EnterBreak(FleetVersion version, TimeSpan applied, TimeSpan grace)
+    {
+        Version = version;
+        Grace = grace;
         _holdsLease = false;
-        _probing = false;
-        Volatile.Write(ref _wantsLease, 0);
+        ClearLeaseWish();
+        _followsBreak = true;
+        _seen = _seen with { BreakEnds = Breaker.TimeProvider.GetUtcNow() + applied, Abandoned = false };
+    }
+
+    /// <summary>Leaves the fleet's break, if any, and adopts <paramref name="version"/> (loop only). The breaker is not touched.</summary>
+    public void LeaveBreak(FleetVersion version)
+    {
+        Version = version;
+        _followsBreak = false;
+        _holdsLease = false;
+        ClearLeaseWish();
+        _seen = _seen with { BreakEnds = null, Abandoned = false, Epoch = version.Epoch };
+    }
+
+    /// <summary>Stops waiting for a verdict that does not come (loop only): the breaker probes on its own for this break.</summary>
+    public void Abandon()
+    {
+        _followsBreak = false;
+        ClearLeaseWish();
+        _seen = _seen with { Abandoned = true };
     }
 
     public void ClearLeaseWish() => Volatile.Write(ref _wantsLease, 0);
+
+    /// <summary>
+    /// The breaker's window may hold outcomes from before a fleet break (loop only): until it closes again, or until it
+    /// has measured as many outcomes since as its window holds, it reports nothing to the fleet.
+    /// </summary>
+    public void MarkWindowStale(CircuitBreakerMetrics metrics)
+    {
+        StaleSince = metrics.SuccessfulCalls + metrics.FailedCalls;
+        _windowStale = true;
+    }
+
+    /// <summary>Whether the window holds only outcomes measured since the last fleet break (loop only).</summary>
+    public bool IsWindowFresh(CircuitBreakerMetrics metrics)
+    {
+        // Windows keep the latest outcomes, so once as many were measured since the break as the window holds, every one
+        // it holds is fresh. A close empties the window (OnStateChanged clears the mark).
+        if (_windowStale && metrics.SuccessfulCalls + metrics.FailedCalls - StaleSince >= metrics.WindowCalls)
+        {
+            _windowStale = false;
+        }
+
+        return !_windowStale;
+    }
+
+    /// <summary>
+    /// Keeps what the last read showed (loop only): for <see cref="GetStatus"/>, the lease holder if it is an instance id;
+    /// for how long one holder kept the lease, whatever the lease key holds (a squatter may write anything).
+    /// </summary>
+    public void Observed(string? leaseValue, string? leaseHolder, long now)
+    {
+        if (leaseValue != LeaseHolder)
+        {
+            LeaseHolder = leaseValue;
+            LeaseHolderSince = now;
+        }
+
+        _seen = _seen with { LeaseHolder = leaseHolder, ObservedAt = Breaker.TimeProvider.GetUtcNow(), Epoch = Version.Epoch };
+    }
+
+    /// <summary>Keeps who reported valid counts at the last round (loop only).</summary>
+    public void Counted(IReadOnlyList<CoordinationPeer> peers)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (CoordinationPeer peer in peers)
+        {
+            known.Add(peer.InstanceId);
+        }
+
+        _knownInstances = known;
+        _seen = _seen with { Instances = peers };
+    }
 
     public void OnStateChanged(object? sender, CircuitStateChangedEventArgs change)
     {
@@ -97,13 +203,20 @@ internal sealed class BreakerParticipant : CircuitCoordinator
             return;
         }
 
-        if (change.To == CircuitState.HalfOpen)
+        if (change.To == CircuitState.Closed)
         {
-            _probing = _holdsLease;
+            // Every close empties the window: what it measures from now on is fresh.
+            _windowStale = false;
         }
-        else if (change.From == CircuitState.HalfOpen && _holdsLease)
+
+        if (change.From == CircuitState.HalfOpen && _holdsLease)
         {
-            _link.Post(Signal.Verdict(this, change));
+            _link.Post(new Signal(SignalKind.Verdict, this) { Outcome = change.To, BreakDuration = change.BreakDuration.GetValueOrDefault() });
         }
+    }
+
+    private sealed record Snapshot(long Epoch, string? LeaseHolder, DateTimeOffset? ObservedAt, DateTimeOffset? BreakEnds, IReadOnlyList<CoordinationPeer> Instances)
+    {
+        public bool Abandoned { get; init; }
     }
 }

@@ -64,7 +64,9 @@ internal sealed class CoordinationLoop
                 if (signal.IsCompleted)
                 {
                     signal = null;
-                    while (_signals.TryRead(out Signal? next))
+
+                    // A due round goes first, so that a stream of signals (a flood of announcements) cannot starve it.
+                    while (!tick.IsCompleted && _signals.TryRead(out Signal? next))
                     {
                         await GuardAsync(_signals.HandleAsync(next, stopping), stopping).ConfigureAwait(false);
                     }

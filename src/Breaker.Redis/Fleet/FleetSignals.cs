@@ -11,16 +11,18 @@ namespace Breaker.Fleet;
 
 /// <summary>
 /// What wakes the coordination loop between its rounds: other instances' announcements on the application's channel and
-/// the participants' own signals, queued for the loop, and what the loop does about each.
+/// the participants' own signals, queued for the loop, and what the loop does about each. An announcement is only a
+/// reason to read the fleet's state from Redis; nothing it says is applied as such.
 /// </summary>
 internal sealed class FleetSignals
 {
     private readonly RedisExchange _exchange;
     private readonly RedisChannel _channel;
-    private readonly string _instanceId;
+    private readonly RecordSigner _signer;
+    private readonly UntrustedSources _untrusted;
     private readonly ConcurrentDictionary<string, BreakerParticipant> _participants;
     private readonly IFleetLink _link;
-    private readonly FleetBreakApplier _applier;
+    private readonly FleetStateSync _sync;
     private readonly ProbeLeaseKeeper _lease;
     private readonly Channel<Signal> _inbox = Channel.CreateUnbounded<Signal>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Action<RedisChannel, RedisValue> _onAnnouncement;
@@ -29,18 +31,20 @@ internal sealed class FleetSignals
     public FleetSignals(
         RedisExchange exchange,
         RedisChannel channel,
-        string instanceId,
+        RecordSigner signer,
+        UntrustedSources untrusted,
         ConcurrentDictionary<string, BreakerParticipant> participants,
         IFleetLink link,
-        FleetBreakApplier applier,
+        FleetStateSync sync,
         ProbeLeaseKeeper lease)
     {
         _exchange = exchange;
         _channel = channel;
-        _instanceId = instanceId;
+        _signer = signer;
+        _untrusted = untrusted;
         _participants = participants;
         _link = link;
-        _applier = applier;
+        _sync = sync;
         _lease = lease;
         _onAnnouncement = OnAnnouncement;
     }
@@ -67,27 +71,20 @@ internal sealed class FleetSignals
 
     public async Task HandleAsync(Signal signal, CancellationToken stopping)
     {
-        BreakerParticipant p = signal.Participant!;
+        BreakerParticipant p = signal.Participant;
         switch (signal.Kind)
         {
-            case SignalKind.Announcement when _link.IsCoordinating:
-                if (signal.Announcement.Kind == FleetMessageKind.Opened)
+            case SignalKind.Sync:
+                // Cleared first, whatever happens next: a later announcement must be able to ask again.
+                p.SyncStarted();
+                if (_link.IsCoordinating && signal.Announced > p.Version)
                 {
-                    _applier.ApplyOpening(p, signal.Announcement.Value);
-                }
-                else
-                {
-                    if (p.InFleetBreak)
-                    {
-                        _applier.CloseFromFleet(p);
-                    }
-
-                    p.Epoch = signal.Announcement.Value;
+                    await _sync.SyncAsync(p, stopping).ConfigureAwait(false);
                 }
 
                 break;
 
-            case SignalKind.LeaseWanted when _link.IsCoordinating && p.InFleetBreak && !p.HoldsLease:
+            case SignalKind.LeaseWanted when _link.IsCoordinating && p.FollowsBreak && !p.HoldsLease:
                 await _lease.TakeAsync(p, _exchange.Connection.GetDatabase(), stopping).ConfigureAwait(false);
                 break;
 
@@ -99,11 +96,20 @@ internal sealed class FleetSignals
 
     private void OnAnnouncement(RedisChannel channel, RedisValue value)
     {
-        if (FleetMessage.TryParse(value, out FleetMessage message)
-            && message.InstanceId != _instanceId
-            && _participants.TryGetValue(message.BreakerName, out BreakerParticipant? participant))
+        if (!FleetMessage.TryParse(value, _channel.ToString(), _signer, out FleetMessage message, out string? problem))
         {
-            _inbox.Writer.TryWrite(new Signal(SignalKind.Announcement, participant, message));
+            _untrusted.Report("announcement", "the channel", "?", problem!);
+            return;
+        }
+
+        // Only announcements from instances this one counted at its last round are worth a read; the others (forged
+        // names, or an instance too new to be counted yet) are caught up with at the next round anyway.
+        if (message.InstanceId != _link.InstanceId
+            && _participants.TryGetValue(message.BreakerName, out BreakerParticipant? participant)
+            && participant.Knows(message.InstanceId)
+            && participant.TryRequestSync())
+        {
+            _inbox.Writer.TryWrite(new Signal(SignalKind.Sync, participant) { Announced = message.Version });
         }
     }
 }

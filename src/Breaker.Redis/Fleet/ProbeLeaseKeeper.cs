@@ -15,21 +15,24 @@ namespace Breaker.Fleet;
 internal sealed class ProbeLeaseKeeper
 {
     private readonly RedisExchange _exchange;
+    private readonly FleetStateSync _sync;
     private readonly RedisCoordinationOptions _options;
-    private readonly RedisChannel _channel;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public ProbeLeaseKeeper(RedisExchange exchange, RedisCoordinationOptions options, RedisChannel channel, TimeProvider time, ILogger logger)
+    public ProbeLeaseKeeper(RedisExchange exchange, FleetStateSync sync, RedisCoordinationOptions options, TimeProvider time, ILogger logger)
     {
         _exchange = exchange;
+        _sync = sync;
         _options = options;
-        _channel = channel;
         _time = time;
         _logger = logger;
     }
 
-    /// <summary>The lease holder renews its lease while it probes; an instance that wants to probe tries to take it.</summary>
+    /// <summary>
+    /// The lease holder renews its lease while its breaker gets calls; an instance whose calls want to probe tries to take it; and an
+    /// instance waiting for a verdict that does not come gives up and probes on its own.
+    /// </summary>
     public async Task KeepAsync(BreakerParticipant p, IDatabase db, CancellationToken stopping)
     {
         if (p.HoldsLease)
@@ -40,17 +43,26 @@ internal sealed class ProbeLeaseKeeper
                 // instance with traffic probes.
                 p.HoldsLease = false;
             }
-            else if (p.Probing)
+            else
             {
-                bool kept = await _exchange.WaitAsync(db.LockExtendAsync(p.Keys.ProbeLease, _options.InstanceId, _options.ProbeLeaseDuration), stopping).ConfigureAwait(false);
+                // Renewed every round while its breaker gets calls, probing or about to: the lease in Redis lives as long
+                // as this instance believes it holds it, so no other instance probes meanwhile.
+                bool kept = await _exchange.WaitAsync(FleetScripts.ExtendLeaseAsync(db, p.Keys.ProbeLease, _options.InstanceId, _options.ProbeLeaseDuration), stopping).ConfigureAwait(false);
                 p.HoldsLease = kept;
                 if (kept)
                 {
-                    await _exchange.WaitAsync(db.KeyExpireAsync(p.Keys.Open, 2 * _options.ProbeLeaseDuration, ExpireWhen.GreaterThanCurrentExpiry), stopping).ConfigureAwait(false);
+                    await KeepBreakRecordAsync(p, db, stopping).ConfigureAwait(false);
                 }
             }
         }
-        else if (p.WantsLease && p.InFleetBreak)
+        else if (p.FollowsBreak && p.LeaseHolder is { } holder && holder != _options.InstanceId && _time.GetElapsedTime(p.LeaseHolderSince) >= VerdictWait(p))
+        {
+            // One instance has held the lease for longer than any probe of its can take without publishing a verdict (or
+            // someone squats the lease): stop waiting for it.
+            p.Abandon();
+            Log.NoVerdict(_logger, p.Breaker.Name, VerdictWait(p));
+        }
+        else if (p.WantsLease && p.FollowsBreak)
         {
             await TakeAsync(p, db, stopping).ConfigureAwait(false);
         }
@@ -64,10 +76,8 @@ internal sealed class ProbeLeaseKeeper
             return;
         }
 
-        // The break outlives the lease, so that if this instance dies another can take the lease before the break vanishes.
-        await _exchange.WaitAsync(db.KeyExpireAsync(p.Keys.Open, 2 * _options.ProbeLeaseDuration, ExpireWhen.GreaterThanCurrentExpiry), stopping).ConfigureAwait(false);
+        await KeepBreakRecordAsync(p, db, stopping).ConfigureAwait(false);
         p.LeaseActiveAt = _time.GetTimestamp();
-        p.Probing = false;
         p.HoldsLease = true;
         p.ClearLeaseWish();
         Log.LeaseTaken(_logger, p.Breaker.Name);
@@ -76,36 +86,53 @@ internal sealed class ProbeLeaseKeeper
     public async Task PublishVerdictAsync(BreakerParticipant p, Signal verdict, CancellationToken stopping)
     {
         IDatabase db = _exchange.Connection.GetDatabase();
-        FleetMessage message;
-        if (verdict.Outcome == CircuitState.Closed)
+        try
         {
-            // One transaction, so nobody reads the break gone while the epoch is still the old one.
-            ITransaction transaction = db.CreateTransaction();
-            _ = transaction.KeyDeleteAsync(p.Keys.Open);
-            Task<long> epoch = transaction.StringIncrementAsync(p.Keys.Epoch);
-            _ = transaction.KeyExpireAsync(p.Keys.Epoch, TimeSpan.FromDays(1));
-            await _exchange.WaitAsync(transaction.ExecuteAsync(), stopping).ConfigureAwait(false);
-            long newEpoch = await _exchange.WaitAsync(epoch, stopping).ConfigureAwait(false);
-            p.LeaveFleetBreak();
-            p.Epoch = newEpoch;
-            message = new FleetMessage(FleetMessageKind.Closed, newEpoch, _options.InstanceId, p.Breaker.Name);
-        }
-        else
-        {
-            long remainingMs = verdict.BreakEndsMs - p.Breaker.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-            TimeSpan keep = AtLeastOneMs(TimeSpan.FromMilliseconds(remainingMs)) + _options.ProbeLeaseDuration;
-            await _exchange.WaitAsync(db.StringSetAsync(p.Keys.Open, verdict.BreakEndsMs, keep), stopping).ConfigureAwait(false);
-            p.HoldsLease = false;
-            p.Probing = false;
-            p.FleetBreakEndsMs = verdict.BreakEndsMs;
-            p.AppliedEndsMs = verdict.BreakEndsMs;
-            message = new FleetMessage(FleetMessageKind.Opened, verdict.BreakEndsMs, _options.InstanceId, p.Breaker.Name);
-        }
+            if (verdict.Outcome == CircuitState.Closed)
+            {
+                FleetVersion closed = p.Version.NextEpoch;
+                if (await _sync.TryWriteAsync(p, FleetState.Verdict(closed, _options.InstanceId), announce: true, stopping).ConfigureAwait(false))
+                {
+                    p.LeaveBreak(closed);
+                    Log.VerdictPublished(_logger, p.Breaker.Name, verdict.Outcome, TimeSpan.Zero);
+                    return;
+                }
+            }
+            else if (verdict.Outcome == CircuitState.Open)
+            {
+                // The fleet shares the break this breaker chose for its reopening, as it is (receivers clamp it, never redraw it).
+                TimeSpan chosen = AtLeastOneMs(verdict.BreakDuration);
+                FleetVersion reopened = p.Version.Reopening;
+                if (await _sync.TryWriteAsync(p, FleetState.Break(reopened, chosen, _options.BreakGrace, _options.InstanceId), announce: true, stopping).ConfigureAwait(false))
+                {
+                    p.EnterBreak(reopened, chosen, _options.BreakGrace);
+                    Log.VerdictPublished(_logger, p.Breaker.Name, verdict.Outcome, chosen);
+                    return;
+                }
+            }
 
-        await _exchange.WaitAsync(db.LockReleaseAsync(p.Keys.ProbeLease, _options.InstanceId), stopping).ConfigureAwait(false);
-        await _exchange.WaitAsync(db.PublishAsync(_channel, message.Format()), stopping).ConfigureAwait(false);
-        Log.VerdictPublished(_logger, p.Breaker.Name, verdict.Outcome);
+            // Someone else changed the record meanwhile (or the breaker was isolated by hand): no verdict for the fleet.
+            p.HoldsLease = false;
+            Log.VerdictNotPublished(_logger, p.Breaker.Name, verdict.Outcome);
+        }
+        finally
+        {
+            await _exchange.WaitAsync(FleetScripts.ReleaseLeaseAsync(db, p.Keys.ProbeLease, _options.InstanceId), stopping).ConfigureAwait(false);
+        }
     }
 
-    private static TimeSpan AtLeastOneMs(TimeSpan span) => span < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : span;
+    public static TimeSpan AtLeastOneMs(TimeSpan span) => span < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : span;
+
+    /// <summary>
+    /// How long an instance waits for the verdict of one instance holding the probe lease: its own break (a probe may hang
+    /// that long before it counts as failed) plus two leases. Then it probes on its own.
+    /// </summary>
+    private TimeSpan VerdictWait(BreakerParticipant p) => p.Breaker.Options.BreakDuration + 2 * _options.ProbeLeaseDuration;
+
+    /// <summary>
+    /// Keeps the break's record alive while this instance probes, so that if it dies another can take the lease before the
+    /// record vanishes. Only up to the grace: the break the record still holds (its time to live minus the grace) stays zero.
+    /// </summary>
+    private async Task KeepBreakRecordAsync(BreakerParticipant p, IDatabase db, CancellationToken stopping) =>
+        await _exchange.WaitAsync(db.KeyExpireAsync(p.Keys.State, p.Grace, ExpireWhen.GreaterThanCurrentExpiry), stopping).ConfigureAwait(false);
 }

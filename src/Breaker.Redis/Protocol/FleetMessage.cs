@@ -1,44 +1,51 @@
-using System.Globalization;
-
 namespace Breaker.Protocol;
 
 /// <summary>
-/// An announcement on the application's channel: a breaker opened by the fleet until an instant (<c>open|endMs|instance|name</c>),
-/// or closed after its probes succeeded (<c>closed|epoch|instance|name</c>). The name comes last, so it may hold any character.
+/// An announcement on the application's channel that the fleet's state of a breaker changed:
+/// <c>2|kind|epoch|sequence|instance|name|tag</c>. It is a hint, never obeyed as such: a receiver that finds it valid,
+/// from an instance it knows, and newer than what it applied, reads the state record from Redis and applies that.
+/// The breaker's name comes last, so it may hold any character.
 /// </summary>
-internal readonly record struct FleetMessage(FleetMessageKind Kind, long Value, string InstanceId, string BreakerName)
+internal readonly record struct FleetMessage(FleetStateKind Kind, FleetVersion Version, string InstanceId, string BreakerName)
 {
-    public string Format() => string.Create(
-        CultureInfo.InvariantCulture,
-        $"{(Kind == FleetMessageKind.Opened ? "open" : "closed")}|{Value}|{InstanceId}|{BreakerName}");
+    private const int Fields = 6;
 
-    public static bool TryParse(string? text, out FleetMessage message)
+    public string Format(RecordSigner signer, string channel) => RecordText.Compose(
+        signer,
+        channel,
+        string.Join(
+            '|',
+            FleetLimits.WireVersion,
+            FleetState.KindName(Kind),
+            RecordText.Number(Version.Epoch),
+            RecordText.Number(Version.Sequence),
+            InstanceId,
+            BreakerName));
+
+    /// <summary>Reads and checks an announcement; <paramref name="problem"/> says why one is refused.</summary>
+    public static bool TryParse(string? text, string channel, RecordSigner signer, out FleetMessage message, out string? problem)
     {
         message = default;
-        if (text is null)
+        if (!RecordText.TrySplit(text, channel, signer, Fields, out string[] f, out problem))
         {
+            problem ??= "malformed";
             return false;
         }
 
-        string[] parts = text.Split('|', 4);
-        if (parts.Length != 4
-            || !long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
+        FleetStateKind? kind = FleetState.ParseKind(f[1]);
+        if (kind is null || !RecordText.TryNumber(f[2], out long epoch) || !RecordText.TryNumber(f[3], out long sequence))
         {
+            problem = "malformed";
             return false;
         }
 
-        FleetMessageKind? kind = parts[0] switch
+        if (!FleetLimits.IsCounter(epoch) || !FleetLimits.IsCounter(sequence) || !FleetLimits.IsValidInstanceId(f[4]) || f[5].Length == 0)
         {
-            "open" => FleetMessageKind.Opened,
-            "closed" => FleetMessageKind.Closed,
-            _ => null,
-        };
-        if (kind is null)
-        {
+            problem = "out of range";
             return false;
         }
 
-        message = new FleetMessage(kind.Value, value, parts[2], parts[3]);
+        message = new FleetMessage(kind.Value, new FleetVersion(epoch, sequence), f[4], f[5]);
         return true;
     }
 }

@@ -14,4 +14,11 @@ public abstract class CircuitCoordinator
     /// </summary>
     /// <param name="breaker">The breaker whose break is over.</param>
     public abstract bool MayStartProbing(CircuitBreaker breaker);
+
+    /// <summary>
+    /// What this coordinator last saw of the breaker's shared state, for monitors and dashboards: a pure read from memory
+    /// (no I/O, no change). <see langword="null"/> (the default) when it has nothing to show.
+    /// </summary>
+    /// <param name="breaker">The breaker asked about.</param>
+    public virtual CoordinationStatus? GetStatus(CircuitBreaker breaker) => null;
 }

@@ -110,14 +110,31 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     public CircuitBreaker GetOrAdd(string name, Action<CircuitBreakerOptions>? defaults = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return _entries.TryGetValue(name, out Entry? existing) ? existing.Breaker : Add(name, defaults, shared: null);
+        return GetOrAddCore(name, group: null, defaults);
     }
 
-    /// <summary>In a scope's registry: its breaker of <paramref name="shared"/>'s name, made on first use with the options the shared one is made with.</summary>
-    internal CircuitBreaker StandInFor(CircuitBreaker shared) =>
-        _entries.TryGetValue(shared.Name, out Entry? existing) ? existing.Breaker : Add(shared.Name, defaults: null, shared);
+    /// <summary>
+    /// Returns the breaker for <paramref name="key"/> in the keyed group <paramref name="group"/> (one breaker per host,
+    /// per tenant...), named <c>group + ":" + key</c> and created on first use like <see cref="GetOrAdd(string, Action{CircuitBreakerOptions}?)"/>.
+    /// Its <see cref="CircuitBreaker.Group"/> says it belongs to a group: such breakers are made from input and may be many,
+    /// so fleet coordination leaves them out unless they are listed.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The options are invalid without any configuration; the message names the breaker and the option.</exception>
+    public CircuitBreaker GetOrAddInGroup(string group, string key, Action<CircuitBreakerOptions>? defaults = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(group);
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return GetOrAddCore(group + ":" + key, group, defaults);
+    }
 
-    private CircuitBreaker Add(string name, Action<CircuitBreakerOptions>? defaults, CircuitBreaker? shared)
+    /// <summary>In a scope's registry: its breaker of <paramref name="shared"/>'s name (and group), made on first use with the options the shared one is made with.</summary>
+    internal CircuitBreaker StandInFor(CircuitBreaker shared) =>
+        _entries.TryGetValue(shared.Name, out Entry? existing) ? existing.Breaker : Add(shared.Name, shared.Group, defaults: null, shared);
+
+    private CircuitBreaker GetOrAddCore(string name, string? group, Action<CircuitBreakerOptions>? defaults) =>
+        _entries.TryGetValue(name, out Entry? existing) ? existing.Breaker : Add(name, group, defaults, shared: null);
+
+    private CircuitBreaker Add(string name, string? group, Action<CircuitBreakerOptions>? defaults, CircuitBreaker? shared)
     {
         Entry entry;
         ArgumentOutOfRangeException? rejected;
@@ -130,7 +147,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             }
 
             CircuitBreakerOptions code = CodeOptions(name, defaults, shared);
-            entry = new Entry(new CircuitBreaker(name, BuildOptions(name, code, out rejected), _timeProvider) { Owner = this }, code);
+            entry = new Entry(new CircuitBreaker(name, BuildOptions(name, code, out rejected), _timeProvider) { Owner = this, Group = group }, code);
             _entries[name] = entry;
         }
 

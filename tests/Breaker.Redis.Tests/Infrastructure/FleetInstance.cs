@@ -49,6 +49,12 @@ public sealed class FleetInstance : IAsyncDisposable
 
     public int Rejected { get; private set; }
 
+    /// <summary>What a rejected caller is told to wait (<see cref="BrokenCircuitException.RetryAfter"/>): zero unless open.</summary>
+    public TimeSpan RetryAfter => Breaker.GetMetrics().RetryAfter ?? TimeSpan.Zero;
+
+    /// <summary>This instance's side of fleet coordination (its breaker's coordinator).</summary>
+    internal Breaker.Fleet.BreakerParticipant Participant => (Breaker.Fleet.BreakerParticipant)Breaker.Coordinator!;
+
     /// <summary>One call to the dependency through the breaker, as generated code would make it. Anything but a failure or a rejection escapes.</summary>
     public async Task CallAsync()
     {

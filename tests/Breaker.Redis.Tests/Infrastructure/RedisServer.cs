@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 
@@ -31,6 +32,9 @@ public sealed class RedisServer : IDisposable
     public int Port { get; }
 
     public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Whether the server is frozen by <see cref="Pause"/>.</summary>
+    public bool IsPaused { get; private set; }
 
     public void Start()
     {
@@ -84,9 +88,46 @@ public sealed class RedisServer : IDisposable
 
         _process.Dispose();
         _process = null;
+        IsPaused = false;
     }
 
-    public void Dispose() => Stop();
+    /// <summary>Freezes the server (SIGSTOP): connections stay open, nothing answers, as a hung or overloaded Redis.</summary>
+    public void Pause()
+    {
+        Signal(Sigstop);
+        IsPaused = true;
+    }
+
+    /// <summary>Lets a paused server go on (SIGCONT).</summary>
+    public void Resume()
+    {
+        Signal(Sigcont);
+        IsPaused = false;
+    }
+
+    public void Dispose()
+    {
+        if (IsRunning)
+        {
+            Signal(Sigcont);
+        }
+
+        Stop();
+    }
+
+    private const int Sigcont = 18;
+    private const int Sigstop = 19;
+
+    private void Signal(int signal)
+    {
+        if (_process is null || kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"Could not send signal {signal} to redis-server (errno {Marshal.GetLastPInvokeError()}).");
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
 
     private static string? Find() =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)

@@ -1,0 +1,60 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Breaker.Redis.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+
+namespace Breaker.Redis.Tests;
+
+/// <summary>Which breakers take part: keyed breakers (one per host...) only when listed, and never more than the cap.</summary>
+[Collection(RedisCollection.Name)]
+public sealed class ParticipationTests(RedisServer redis)
+{
+    [Fact]
+    public async Task Keyed_breakers_stay_local_unless_their_group_or_name_is_listed()
+    {
+        string prefix = "keyed-" + Guid.NewGuid().ToString("N")[..8];
+        var registry = new CircuitBreakerRegistry(new FakeTimeProvider());
+        await using ConnectionMultiplexer connection = await TestFleet.ConnectAsync(redis);
+        await using var coordinator = new RedisFleetCoordinator(registry, connection, new RedisCoordinationOptions { KeyPrefix = prefix, InstanceId = "web-1" });
+        coordinator.Start();
+
+        CircuitBreaker plain = registry.GetOrAdd("quotes");
+        CircuitBreaker[] hosts = Enumerable.Range(0, 500).Select(i => registry.GetOrAddInGroup("api", $"host-{i}.example.com")).ToArray();
+
+        Assert.NotNull(plain.Coordinator);
+        Assert.All(hosts, static h => Assert.Null(h.Coordinator));
+        Assert.Equal(1, coordinator.Participants);
+
+        // Listed by group (all of them) or by name (one of them), they take part.
+        var listed = new CircuitBreakerRegistry(new FakeTimeProvider());
+        var options = new RedisCoordinationOptions { KeyPrefix = prefix, InstanceId = "web-2", Breakers = { "payments", "api:host-7.example.com" } };
+        await using var second = new RedisFleetCoordinator(listed, connection, options);
+        second.Start();
+        Assert.NotNull(listed.GetOrAddInGroup("payments", "tenant-1").Coordinator);
+        Assert.NotNull(listed.GetOrAddInGroup("api", "host-7.example.com").Coordinator);
+        Assert.Null(listed.GetOrAddInGroup("api", "host-8.example.com").Coordinator);
+        Assert.Null(listed.GetOrAdd("quotes").Coordinator);
+    }
+
+    [Fact]
+    public async Task Past_MaxBreakers_breakers_stay_local_and_the_log_says_so_once()
+    {
+        var log = new ListLogger();
+        var registry = new CircuitBreakerRegistry(new FakeTimeProvider());
+        await using ConnectionMultiplexer connection = await TestFleet.ConnectAsync(redis);
+        var options = new RedisCoordinationOptions { KeyPrefix = "cap-" + Guid.NewGuid().ToString("N")[..8], MaxBreakers = 5 };
+        await using var coordinator = new RedisFleetCoordinator(registry, connection, options, log);
+        coordinator.Start();
+
+        CircuitBreaker[] breakers = Enumerable.Range(0, 20).Select(i => registry.GetOrAdd($"breaker-{i:00}")).ToArray();
+
+        Assert.Equal(5, breakers.Count(static b => b.Coordinator is not null));
+        Assert.Equal((5, 15), (coordinator.Participants, coordinator.LeftOut));
+        string warning = Assert.Single(log.Lines, static l => l.StartsWith("Warning:", StringComparison.Ordinal));
+        Assert.Contains("breaker-05 stays local", warning, StringComparison.Ordinal);
+        Assert.Contains("RedisCoordinationOptions.MaxBreakers", warning, StringComparison.Ordinal);
+        Assert.Equal(14, log.Lines.Count(static l => l.StartsWith("Debug:", StringComparison.Ordinal) && l.Contains("stays local", StringComparison.Ordinal)));
+    }
+}
