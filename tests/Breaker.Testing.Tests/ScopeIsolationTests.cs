@@ -215,6 +215,12 @@ public sealed class ScopeIsolationTests
 
         Assert.Contains("BreakerTestScope.Breaker(name)", error.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(CircuitBreakerRegistry.Default.ResetAll);
+        Assert.Throws<InvalidOperationException>(shared.Reset);
+        Assert.Throws<InvalidOperationException>(shared.StartBreak);
+        Assert.Throws<InvalidOperationException>(() => shared.EndBreak());
+        Assert.Throws<InvalidOperationException>(() => shared.SetMetricsOnly(true));
+        Assert.Throws<InvalidOperationException>(() => shared.TryAcquire());
+        Assert.Equal(CircuitState.Closed, shared.State);
         Assert.Equal(3, inventory.Stock("abc"));
     }
 

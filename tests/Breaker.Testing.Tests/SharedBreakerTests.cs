@@ -49,6 +49,20 @@ public sealed class SharedBreakerTests
     }
 
     [Fact]
+    public void A_keyed_groups_breaker_stands_in_with_its_group()
+    {
+        CircuitBreaker shared = CircuitBreakerRegistry.Default.GetOrAddInGroup("testing-hosts", "api.example", static o => o.ConsecutiveFailureThreshold = 1);
+        using var scope = new BreakerTestScope();
+
+        Assert.Throws<InvalidOperationException>(() => shared.Execute(static () => throw new InvalidOperationException("down")));
+
+        ScopedBreaker mine = scope.Breaker("testing-hosts:api.example");
+        Assert.Equal("testing-hosts", mine.Breaker.Group);
+        mine.AssertState(CircuitState.Open);
+        Assert.Equal(CircuitState.Closed, shared.State);
+    }
+
+    [Fact]
     public void ResetAll_closes_every_breaker_of_a_registry_outside_scopes()
     {
         var registry = new CircuitBreakerRegistry();
