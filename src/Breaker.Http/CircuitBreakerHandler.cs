@@ -59,7 +59,8 @@ public sealed class CircuitBreakerHandler : DelegatingHandler
     /// <inheritdoc/>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        CircuitBreaker breaker = _selectBreaker(request);
+        // In a test's CircuitBreakerScope, the scope's breaker of the same name (the shared one otherwise).
+        CircuitBreaker breaker = CircuitBreakerScope.Resolve(_selectBreaker(request));
         request.Options.Set(BreakerOption, breaker);
         CircuitPermit permit = breaker.TryAcquire();
         if (!permit.IsGranted)

@@ -5,7 +5,8 @@ using System.Threading.Tasks;
 namespace Breaker;
 
 // Execute and ExecuteAsync: the breaker for code that does not use the generator. Each overload takes its state as an
-// argument so that a static lambda needs no closure.
+// argument so that a static lambda needs no closure. Like a generated call, a call through a shared breaker in a
+// CircuitBreakerScope's flow runs through the scope's breaker of the same name.
 public sealed partial class CircuitBreaker
 {
     /// <summary>
@@ -20,6 +21,12 @@ public sealed partial class CircuitBreaker
     public TResult Execute<TState, TResult>(Func<TState, TResult> action, TState state)
     {
         ArgumentNullException.ThrowIfNull(action);
+        CircuitBreaker breaker = CircuitBreakerScope.Resolve(this);
+        if (breaker != this)
+        {
+            return breaker.Execute(action, state);
+        }
+
         CircuitPermit permit = Admit();
         TResult result;
         try
@@ -73,6 +80,12 @@ public sealed partial class CircuitBreaker
     {
         ArgumentNullException.ThrowIfNull(action);
         cancellationToken.ThrowIfCancellationRequested();
+        CircuitBreaker breaker = CircuitBreakerScope.Resolve(this);
+        if (breaker != this)
+        {
+            return await breaker.ExecuteAsync(action, state, cancellationToken).ConfigureAwait(false);
+        }
+
         TimeSpan timeout = _settings.Options.Timeout;
         CircuitPermit permit = Admit();
         using CancellationTokenSource? timeoutSource = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout, _timeProvider) : null;

@@ -1,22 +1,88 @@
 using System;
+using System.Threading;
 
 namespace Breaker;
 
-// Manual control: isolating, resetting, metrics-only mode and reconfiguration, decided by the application rather than by calls.
+// Manual control: isolating, resetting, breaks, metrics-only mode and reconfiguration, decided by the application (or a
+// test) rather than by calls. A shared breaker cannot be changed by hand in a CircuitBreakerScope's flow: it would change
+// every other test's breaker and not the scope's one, which the calls there use.
 public sealed partial class CircuitBreaker
 {
     /// <summary>Holds the circuit open until <see cref="Reset"/>; every call is rejected meanwhile.</summary>
-    public void Isolate() => ChangeByHand(CircuitState.Isolated, metricsOnly: false);
+    /// <exception cref="InvalidOperationException">A <see cref="CircuitBreakerScope"/> is current and this is a shared breaker (change the scope's one).</exception>
+    public void Isolate()
+    {
+        CircuitBreakerScope.ThrowIfShadowed(this, nameof(Isolate));
+        ChangeByHand(CircuitState.Isolated, metricsOnly: false);
+    }
 
     /// <summary>Closes the circuit and forgets the window, the consecutive failures and the back-off. Ends metrics-only mode.</summary>
-    public void Reset() => ChangeByHand(CircuitState.Closed, metricsOnly: false);
+    /// <exception cref="InvalidOperationException">A <see cref="CircuitBreakerScope"/> is current and this is a shared breaker (change the scope's one).</exception>
+    public void Reset()
+    {
+        CircuitBreakerScope.ThrowIfShadowed(this, nameof(Reset));
+        ChangeByHand(CircuitState.Closed, metricsOnly: false);
+    }
+
+    /// <summary>
+    /// Opens the circuit now, as its own failures would: calls are rejected for its break (<see cref="CircuitBreakerOptions.BreakDuration"/>,
+    /// backed off after failed probes), then the next call probes. A closed, half-open or isolated circuit opens, metrics-only mode
+    /// ends, an open one starts its break again. Counted in <see cref="CircuitBreakerMetrics.CircuitOpens"/>. For tests, and for
+    /// operators who know the dependency is down.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A <see cref="CircuitBreakerScope"/> is current and this is a shared breaker (change the scope's one).</exception>
+    public void StartBreak()
+    {
+        CircuitBreakerScope.ThrowIfShadowed(this, nameof(StartBreak));
+        long now = Now();
+        Transition transition;
+        lock (_transitionLock)
+        {
+            CircuitState before = _metricsOnly ? CircuitState.MetricsOnly : StateOf(_stateWord);
+            if (before == CircuitState.Open)
+            {
+                // Still the same open period: only its end moves.
+                Volatile.Write(ref _openUntil, now + _settings.ToTimestampTicks(_settings.BreakDurationAfter(_reopens)));
+                return;
+            }
+
+            _metricsOnly = false;
+            transition = Note(Open(now, before, BreakTrigger.None), CircuitTransitionReason.ByHand);
+        }
+
+        RaiseTransition(transition);
+    }
+
+    /// <summary>
+    /// Ends the current break now: the next call is a probe, and <see cref="State"/> reads <see cref="CircuitState.HalfOpen"/>
+    /// until it comes (the half-open period starts with that call, as at the end of any break). A circuit that is not open is left alone.
+    /// </summary>
+    /// <returns>Whether a break was ended.</returns>
+    /// <exception cref="InvalidOperationException">A <see cref="CircuitBreakerScope"/> is current and this is a shared breaker (change the scope's one).</exception>
+    public bool EndBreak()
+    {
+        CircuitBreakerScope.ThrowIfShadowed(this, nameof(EndBreak));
+        long now = Now();
+        lock (_transitionLock)
+        {
+            if (StateOf(_stateWord) != CircuitState.Open)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _openUntil, Math.Min(_openUntil, now));
+            return true;
+        }
+    }
 
     /// <summary>
     /// Turns metrics-only mode on (<see langword="true"/>) or off: calls are measured, events raised and would-be transitions
     /// followed, but nothing is rejected. Entering or leaving it starts again from a closed circuit and an empty window.
     /// </summary>
+    /// <exception cref="InvalidOperationException">A <see cref="CircuitBreakerScope"/> is current and this is a shared breaker (change the scope's one).</exception>
     public void SetMetricsOnly(bool enabled)
     {
+        CircuitBreakerScope.ThrowIfShadowed(this, nameof(SetMetricsOnly));
         if (_metricsOnly != enabled)
         {
             ChangeByHand(CircuitState.Closed, enabled);

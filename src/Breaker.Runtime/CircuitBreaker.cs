@@ -76,6 +76,9 @@ public sealed partial class CircuitBreaker
     /// <summary>The clock the breaker reads.</summary>
     public TimeProvider TimeProvider => _timeProvider;
 
+    /// <summary>The registry that made the breaker, or <see langword="null"/> for one made with <c>new</c>: a scope stands in for the breakers of <see cref="CircuitBreakerRegistry.Default"/> only.</summary>
+    internal CircuitBreakerRegistry? Owner { get; init; }
+
     /// <summary>A copy of the options in force, new on every read: changing it changes nothing (use <see cref="Reconfigure"/>).</summary>
     public CircuitBreakerOptions Options => _settings.Options.Clone();
 
@@ -100,7 +103,8 @@ public sealed partial class CircuitBreaker
     /// </summary>
     public CircuitState State => EffectiveState(Volatile.Read(ref _stateWord), Now(), out _);
 
-    /// <summary>Asks to run one call. Never throws or allocates; a rejection is counted before it returns.</summary>
+    /// <summary>Asks to run one call. Never allocates; a rejection is counted before it returns.</summary>
+    /// <exception cref="InvalidOperationException">A <see cref="CircuitBreakerScope"/> stands in for this shared breaker here (see <see cref="TryAcquire(bool)"/>).</exception>
     public CircuitPermit TryAcquire() => TryAcquire(rejectionUsesFallback: false);
 
     /// <summary>
@@ -108,8 +112,18 @@ public sealed partial class CircuitBreaker
     /// rejection in <see cref="CircuitBreakerMetrics.FallbackCalls"/> too, in the same write (generated code uses this).
     /// </summary>
     /// <param name="rejectionUsesFallback">True when a rejected call will be answered by a fallback.</param>
+    /// <exception cref="InvalidOperationException">
+    /// A <see cref="CircuitBreakerScope"/> is current (or required) and this is a shared breaker: a call takes its breaker
+    /// from <see cref="CircuitBreakerScope.Resolve"/> first.
+    /// </exception>
     public CircuitPermit TryAcquire(bool rejectionUsesFallback)
     {
+        if (CircuitBreakerScope.InUse)
+        {
+            CircuitBreakerScope.ThrowIfShadowed(this, nameof(TryAcquire));
+            CircuitBreakerScope.ThrowIfUnscoped(this);
+        }
+
         int word = Volatile.Read(ref _stateWord);
 
         // Hot path: one volatile read and a (usually cached) timestamp. No lock, no interlocked write.

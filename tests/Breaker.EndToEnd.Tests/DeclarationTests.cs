@@ -36,6 +36,16 @@ public class DeclarationTests
     }
 
     [Fact]
+    public void A_declaration_names_the_fallback_of_its_method_and_only_when_there_is_one()
+    {
+        CircuitBreakerDeclaration withFallback = Assert.Single(CircuitBreakerRegistry.Default.Declarations, static d => d.Name == "e2e-quotes");
+        CircuitBreakerDeclaration without = Assert.Single(CircuitBreakerRegistry.Default.Declarations, static d => d.Name == "e2e-declared");
+
+        Assert.Equal("CachedQuote", withFallback.Fallback);
+        Assert.Null(without.Fallback);
+    }
+
+    [Fact]
     public void An_exception_type_named_like_a_keyword_reaches_its_fallback()
     {
         var service = new KeywordNamedFailures();

@@ -19,7 +19,7 @@ public sealed class PackageTests
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
     private static readonly string[] PackagedProjects =
         ["src/Breaker.Runtime/Breaker.Runtime.csproj", "src/Breaker.Extensions/Breaker.Extensions.csproj", "src/Breaker.Http/Breaker.Http.csproj", "src/Breaker.AspNetCore/Breaker.AspNetCore.csproj",
-         "src/Breaker.Redis/Breaker.Redis.csproj"];
+         "src/Breaker.Redis/Breaker.Redis.csproj", "src/Breaker.Testing/Breaker.Testing.csproj"];
 
     [Fact]
     public async Task The_packages_hold_what_a_user_needs_and_a_project_that_never_saw_the_source_runs_the_generated_breaker()
@@ -48,7 +48,7 @@ public sealed class PackageTests
         Assert.DoesNotContain(metadata.Descendants(), static e => e.Name.LocalName == "dependency");
 
         // The integration packages: their own assembly, depending on Breaker (generator included, not excluded) or on each other.
-        foreach ((string id, string dependency) in new[] { ("Breaker.Extensions", "Breaker"), ("Breaker.Http", "Breaker.Extensions"), ("Breaker.AspNetCore", "Breaker"), ("Breaker.Redis", "Breaker.Extensions") })
+        foreach ((string id, string dependency) in new[] { ("Breaker.Extensions", "Breaker"), ("Breaker.Http", "Breaker.Extensions"), ("Breaker.AspNetCore", "Breaker"), ("Breaker.Redis", "Breaker.Extensions"), ("Breaker.Testing", "Breaker") })
         {
             XElement[] dependencies = NuspecOf(Path.Combine(feed, $"{id}.{version}.nupkg")).Descendants().Where(static e => e.Name.LocalName == "dependency").ToArray();
             XElement on = Assert.Single(dependencies, d => (string?)d.Attribute("id") == dependency);
@@ -57,7 +57,12 @@ public sealed class PackageTests
             Assert.DoesNotContain(dependencies, static d => (string?)d.Attribute("id") is "Breaker.Attributes" or "Breaker.Generator");
         }
 
-        foreach (string id in new[] { "Breaker.Extensions", "Breaker.Http", "Breaker.AspNetCore", "Breaker.Redis" })
+        // Breaker.Testing hands its users a FakeTimeProvider: the package that has it comes along.
+        Assert.Contains(
+            NuspecOf(Path.Combine(feed, $"Breaker.Testing.{version}.nupkg")).Descendants(),
+            static e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Microsoft.Extensions.TimeProvider.Testing");
+
+        foreach (string id in new[] { "Breaker.Extensions", "Breaker.Http", "Breaker.AspNetCore", "Breaker.Redis", "Breaker.Testing" })
         {
             IReadOnlyCollection<string> entries = EntriesOf(Path.Combine(feed, $"{id}.{version}.nupkg"));
             Assert.Contains($"lib/net10.0/{id}.dll", entries);
@@ -77,6 +82,8 @@ public sealed class PackageTests
             rejection answered by the fallback: -1
             rejection answered by the fallback: -1
             consumer-inventory: Open, 1 failed, 2 rejected, 3 fallbacks
+            in a test scope: 5 (Closed, fallback Unknown)
+            shared after the scope: Open, 2 rejected
             consumer-http guards the client: True
 
             """,
@@ -89,7 +96,7 @@ public sealed class PackageTests
 
     private static async Task PackAsync(TemporaryDirectory work, string feed, string version)
     {
-        // One solution file for the four packages, so that one `dotnet pack` builds each project once.
+        // One solution file for the packages, so that one `dotnet pack` builds each project once.
         string solution = work.Combine("packages.slnx");
         File.WriteAllText(solution, new XElement("Solution", PackagedProjects.Select(static p => new XElement("Project", new XAttribute("Path", Repository.PathOf(p))))).ToString());
         (await DotNet.RunAsync(
@@ -129,12 +136,14 @@ public sealed class PackageTests
               <ItemGroup>
                 <PackageReference Include="Breaker" Version="{version}" />
                 <PackageReference Include="Breaker.Http" Version="{version}" />
+                <PackageReference Include="Breaker.Testing" Version="{version}" />
               </ItemGroup>
             </Project>
             """);
 
         File.WriteAllText(Path.Combine(directory, "Program.cs"), """
             using Breaker;
+            using Breaker.Testing;
             using Microsoft.Extensions.DependencyInjection;
 
             var inventory = new Inventory();
@@ -148,6 +157,15 @@ public sealed class PackageTests
                 ? breaker.GetMetrics()
                 : throw new InvalidOperationException("The generated code registered no breaker.");
             Console.WriteLine($"{m.Name}: {m.State}, {m.FailedCalls} failed, {m.RejectedCalls} rejected, {m.FallbackCalls} fallbacks");
+
+            // Breaker.Testing: a scope of its own breakers, where the open shared breaker is a fresh one.
+            using (var scope = new BreakerTestScope())
+            {
+                ScopedBreaker mine = scope.Breaker<Inventory>(nameof(Inventory.Stock));
+                Console.WriteLine($"in a test scope: {inventory.Stock("in-stock")} ({mine.State}, fallback {BreakerDeclarations.For<Inventory>(nameof(Inventory.Stock)).Fallback})");
+            }
+
+            Console.WriteLine($"shared after the scope: {breaker.State}, {breaker.GetMetrics().RejectedCalls} rejected");
 
             var services = new ServiceCollection();
             services.AddHttpClient("inventory-api").AddCircuitBreaker("consumer-http");

@@ -183,4 +183,115 @@ public sealed class ManualControlTests
         Assert.Equal(CircuitState.Isolated, breaker.State);
         Assert.False(breaker.TryAcquire().IsGranted);
     }
+
+    [Fact]
+    public void StartBreak_opens_a_closed_circuit_for_its_break_then_the_next_call_probes()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        var changes = new List<(CircuitState From, CircuitState To, TimeSpan? Break)>();
+        breaker.StateChanged += (_, e) => changes.Add((e.From, e.To, e.BreakDuration));
+
+        breaker.StartBreak();
+
+        Assert.Equal(CircuitState.Open, breaker.State);
+        Assert.Equal(TimeSpan.FromSeconds(30), breaker.GetMetrics().RetryAfter);
+        Assert.False(breaker.TryAcquire().IsGranted);
+        Assert.Equal((0, 1, 1), (breaker.GetMetrics().FailedCalls, breaker.GetMetrics().RejectedCalls, breaker.GetMetrics().CircuitOpens));
+        Assert.Equal([(CircuitState.Closed, CircuitState.Open, TimeSpan.FromSeconds(30))], changes);
+
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.False(breaker.TryAcquire().IsGranted);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        breaker.Succeed(2); // SuccessThreshold 2: the break was a real one, and its probes close it
+
+        Assert.Equal(CircuitState.Closed, breaker.State);
+    }
+
+    [Fact]
+    public void StartBreak_backs_off_like_a_break_its_failures_started()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time, o => { o.BreakDurationMultiplier = 2; o.MaxBreakDuration = TimeSpan.FromMinutes(5); });
+        breaker.StartBreak();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        breaker.Fail(); // the probe fails: the next break is twice as long
+
+        Assert.Equal(TimeSpan.FromSeconds(60), breaker.GetMetrics().RetryAfter);
+    }
+
+    [Fact]
+    public void StartBreak_on_an_open_circuit_starts_its_break_again_without_counting_a_new_open()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        int changes = 0;
+        breaker.StateChanged += (_, _) => changes++;
+        breaker.StartBreak();
+        _time.Advance(TimeSpan.FromSeconds(20));
+
+        breaker.StartBreak();
+
+        Assert.Equal(TimeSpan.FromSeconds(30), breaker.GetMetrics().RetryAfter);
+        Assert.Equal((1, 1L), (changes, breaker.GetMetrics().CircuitOpens));
+    }
+
+    [Theory]
+    [InlineData("half-open")]
+    [InlineData("isolated")]
+    [InlineData("metrics-only")]
+    public void StartBreak_opens_from_any_other_state_and_ends_metrics_only_mode(string from)
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        CircuitState expectedFrom = from switch
+        {
+            "half-open" => Arrange(() => { breaker.Trip(); _time.Advance(TimeSpan.FromSeconds(30)); _ = breaker.TryAcquire(); }, CircuitState.HalfOpen),
+            "isolated" => Arrange(breaker.Isolate, CircuitState.Isolated),
+            _ => Arrange(() => breaker.SetMetricsOnly(true), CircuitState.MetricsOnly),
+        };
+        CircuitStateChangedEventArgs? change = null;
+        breaker.StateChanged += (_, e) => change = e;
+
+        breaker.StartBreak();
+
+        Assert.Equal(CircuitState.Open, breaker.State);
+        Assert.Equal((expectedFrom, CircuitState.Open, false), (change!.From, change.To, change.IsMetricsOnly));
+        Assert.False(breaker.TryAcquire().IsGranted);
+
+        static CircuitState Arrange(Action arrange, CircuitState state)
+        {
+            arrange();
+            return state;
+        }
+    }
+
+    [Fact]
+    public void EndBreak_makes_the_next_call_a_probe_and_the_half_open_period_starts_with_that_call()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        breaker.StartBreak();
+        var changes = new List<(CircuitState, CircuitState)>();
+        breaker.StateChanged += (_, e) => changes.Add((e.From, e.To));
+
+        Assert.True(breaker.EndBreak());
+
+        Assert.Equal(CircuitState.HalfOpen, breaker.State);
+        Assert.True(breaker.GetMetrics().AwaitingProbe);
+        Assert.Empty(changes); // a read-visible end of the break, not yet a transition
+        CircuitPermit probe = breaker.TryAcquire();
+        Assert.True(probe.IsGranted);
+        Assert.Equal([(CircuitState.Open, CircuitState.HalfOpen)], changes);
+        probe.RecordFailure(null);
+        Assert.Equal(CircuitState.Open, breaker.State);
+    }
+
+    [Fact]
+    public void EndBreak_leaves_a_circuit_that_is_not_open_alone()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        Assert.False(breaker.EndBreak());
+        Assert.Equal(CircuitState.Closed, breaker.State);
+
+        breaker.Isolate();
+        Assert.False(breaker.EndBreak());
+        Assert.Equal(CircuitState.Isolated, breaker.State);
+        Assert.False(breaker.TryAcquire().IsGranted);
+    }
 }

@@ -64,6 +64,11 @@ internal static class DeclarationsEmitter
             writer.Line("KeyParameter = " + SymbolDisplay.FormatLiteral(key, quote: true) + ",");
         }
 
+        if (declaration.Fallback is not null)
+        {
+            writer.Line("Fallback = " + SymbolDisplay.FormatLiteral(declaration.Fallback, quote: true) + ",");
+        }
+
         writer.Close(");");
     }
 }

@@ -16,9 +16,8 @@ internal sealed class MethodBodyWriter
     private readonly GuardedMethodModel _model;
     private readonly IndentedWriter _writer;
 
-    // The breaker this call goes through, as the body names it: the static field, or (BreakerForCall) a local.
+    // The local that holds the breaker this call goes through (WriteBreakerForCall).
     private readonly string _breaker;
-    private readonly string? _breakerLocal;
     private readonly string _permit;
     private readonly string _result;
     private readonly string _task;
@@ -39,8 +38,7 @@ internal sealed class MethodBodyWriter
         _model = model;
         _writer = writer;
         NameScope names = ScopeFor(model);
-        _breakerLocal = model.Key is null ? null : names.Take("breaker");
-        _breaker = _breakerLocal ?? model.BreakerField;
+        _breaker = names.Take("breaker");
         _permit = names.Take("permit");
         _result = names.Take("result");
         _task = names.Take("task");
@@ -120,23 +118,19 @@ internal sealed class MethodBodyWriter
     }
 
     /// <summary>
-    /// Obtains the breaker this call goes through: the one place that decides it. A plain method uses its static field as it
-    /// is (nothing to write). A keyed method asks its group, once per call, for the breaker of the key parameter's value,
-    /// into a local the rest of the body uses (and passes to the async continuation): a <c>Nullable&lt;T&gt;</c> key without
-    /// a value gets the group's shared breaker.
+    /// Obtains the breaker this call goes through: the one place that decides it. A plain method takes its static field's
+    /// breaker; a keyed method asks its group, once per call, for the breaker of the key parameter's value (a
+    /// <c>Nullable&lt;T&gt;</c> key without a value gets the group's shared breaker). Either goes through
+    /// <c>CircuitBreakerScope.Resolve</c>, which answers that breaker itself (one static read) unless a test's scope stands
+    /// in for it in this flow. Everything after uses this local (and the async continuation takes it as a parameter).
     /// </summary>
     private void WriteBreakerForCall()
     {
-        if (_breakerLocal is null || _model.Key is not { } key)
-        {
-            return;
-        }
-
-        string group = _model.BreakerField;
-        string lookup = key.IsNullableValueType
-            ? key.Parameter + ".HasValue ? " + group + ".GetBreaker(" + key.Parameter + ".GetValueOrDefault()) : " + group + ".GetSharedBreaker()"
-            : group + ".GetBreaker(" + key.Parameter + ")";
-        _writer.Line("var " + _breakerLocal + " = " + lookup + ";");
+        string field = _model.BreakerField;
+        string breaker = _model.Key is not { } key ? field
+            : key.IsNullableValueType ? key.Parameter + ".HasValue ? " + field + ".GetBreaker(" + key.Parameter + ".GetValueOrDefault()) : " + field + ".GetSharedBreaker()"
+            : field + ".GetBreaker(" + key.Parameter + ")";
+        _writer.Line("var " + _breaker + " = global::Breaker.CircuitBreakerScope.Resolve(" + breaker + ");");
     }
 
     private void WriteSyncRejection()
@@ -258,12 +252,7 @@ internal sealed class MethodBodyWriter
 
         _writer.Close().Line();
 
-        var arguments = new List<string> { IsValueTask ? _task + ".AsTask()" : _task, _permit };
-        if (_breakerLocal is not null)
-        {
-            arguments.Add(_breakerLocal);
-        }
-
+        var arguments = new List<string> { IsValueTask ? _task + ".AsTask()" : _task, _permit, _breaker };
         arguments.AddRange(_timeoutToken is null ? new[] { _timeout } : new[] { _timeoutSource, _linkedSource });
         if (ContinuationNeedsSelf)
         {
@@ -278,12 +267,7 @@ internal sealed class MethodBodyWriter
 
     private void WriteContinuation()
     {
-        var parameters = new List<string> { AwaitedTaskType + " " + _task, "global::Breaker.CircuitPermit " + _permit };
-        if (_breakerLocal is not null)
-        {
-            parameters.Add("global::Breaker.CircuitBreaker " + _breakerLocal);
-        }
-
+        var parameters = new List<string> { AwaitedTaskType + " " + _task, "global::Breaker.CircuitPermit " + _permit, "global::Breaker.CircuitBreaker " + _breaker };
         if (_timeoutToken is null)
         {
             parameters.Add("global::System.TimeSpan " + _timeout);

@@ -7,7 +7,8 @@ namespace Breaker.Generator.Model;
 /// <param name="DeclaringType">The containing type as C# writes it, without <c>global::</c> or <c>@</c> (<c>Shop.Outer&lt;T&gt;.Inner</c>).</param>
 /// <param name="MethodName">The guarded method's name, without <c>@</c>.</param>
 /// <param name="KeyParameter">For a keyed breaker, the parameter whose value picks it, without <c>@</c>; otherwise <see langword="null"/>.</param>
-internal sealed record BreakerDeclarationModel(BreakerSettingsModel Breaker, string DeclaringType, string MethodName, string? KeyParameter)
+/// <param name="Fallback">The fallback's name, without <c>@</c>, or <see langword="null"/> when the method has none.</param>
+internal sealed record BreakerDeclarationModel(BreakerSettingsModel Breaker, string DeclaringType, string MethodName, string? KeyParameter, string? Fallback)
 {
     /// <summary>The declaration of a method that yields code.</summary>
     public static BreakerDeclarationModel From(GuardedMethodModel method)
@@ -18,8 +19,13 @@ internal sealed record BreakerDeclarationModel(BreakerSettingsModel Breaker, str
             method.Breaker,
             method.Namespace is null ? type : string.Join(".", method.Namespace.Split('.').Select(Plain)) + "." + type,
             Plain(method.Signature.Name),
-            method.Key is null ? null : Plain(method.Key.Parameter));
+            method.Key is null ? null : Plain(method.Key.Parameter),
+            FallbackName(method.Fallback));
     }
+
+    /// <summary>Every overload of a fallback has one name: take it from whichever case there is.</summary>
+    private static string? FallbackName(FallbackModel? fallback) =>
+        (fallback?.RejectionCase ?? fallback?.TimeoutCase ?? fallback?.FailureCases.FirstOrDefault())?.Method.Name is { } name ? Plain(name) : null;
 
     // Identifiers are kept escaped for code (@class); the declaration names them as a reader would.
     private static string Plain(string identifier) => identifier.TrimStart('@');

@@ -257,7 +257,7 @@ public sealed class CircuitBreakerGroup
         string name = Name + ":" + keyName;
         while (true)
         {
-            var breaker = new CircuitBreaker(name, _registry.KeyOptions(name, _options, out rejected), TimeProvider, this, keyName);
+            var breaker = new CircuitBreaker(name, _registry.KeyOptions(name, _options, out rejected), TimeProvider, this, keyName) { Owner = _registry };
             if (_registry.TryRegister(breaker, _options))
             {
                 return breaker;

@@ -43,6 +43,9 @@ public sealed class CircuitBreakerDeclaration
     /// </summary>
     public string? KeyParameter { get; init; }
 
+    /// <summary>The declaring method's fallback (<c>CachedQuote</c>), or <see langword="null"/> when its failures propagate and its rejections throw.</summary>
+    public string? Fallback { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() =>
         (KeyParameter is null ? Name : $"{Name} by {KeyParameter}")

@@ -38,9 +38,17 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     private volatile bool _uncreatedDeclarations;
     private TimeProvider _timeProvider;
 
+    // A scope's registry: the registry whose breakers it stands in for (Default). Its breakers are made with what that
+    // registry's code and configuration give the breaker of the same name, then what is configured here.
+    private readonly CircuitBreakerRegistry? _shared;
+
     /// <summary>Creates an empty registry.</summary>
     /// <param name="timeProvider">The clock its breakers read; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     public CircuitBreakerRegistry(TimeProvider? timeProvider = null) => _timeProvider = timeProvider ?? TimeProvider.System;
+
+    /// <summary>Creates the registry of a <see cref="CircuitBreakerScope"/>, standing in for <paramref name="standsInFor"/>.</summary>
+    internal CircuitBreakerRegistry(TimeProvider? timeProvider, CircuitBreakerRegistry standsInFor)
+        : this(timeProvider) => _shared = standsInFor;
 
     /// <summary>The registry generated code uses.</summary>
     public static CircuitBreakerRegistry Default { get; } = new();
@@ -127,11 +135,15 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     public CircuitBreaker GetOrAdd(string name, Action<CircuitBreakerOptions>? defaults = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (_entries.TryGetValue(name, out Entry? existing))
-        {
-            return existing.Breaker;
-        }
+        return _entries.TryGetValue(name, out Entry? existing) ? existing.Breaker : Add(name, defaults, shared: null);
+    }
 
+    /// <summary>In a scope's registry: its breaker of <paramref name="shared"/>'s name (and group), made on first use with the options the shared one is made with.</summary>
+    internal CircuitBreaker StandInFor(CircuitBreaker shared) =>
+        _entries.TryGetValue(shared.Name, out Entry? existing) ? existing.Breaker : Add(shared.Name, defaults: null, shared);
+
+    private CircuitBreaker Add(string name, Action<CircuitBreakerOptions>? defaults, CircuitBreaker? shared)
+    {
         Entry entry;
         ArgumentOutOfRangeException? rejected;
         lock (_configureLock)
@@ -142,8 +154,8 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
                 return raced.Breaker;
             }
 
-            CircuitBreakerOptions code = CodeOptions(_declared, name, defaults);
-            entry = new Entry(new CircuitBreaker(name, BuildOptions(name, code, out rejected), _timeProvider), code);
+            CircuitBreakerOptions code = CodeOptions(name, defaults, shared);
+            entry = new Entry(new CircuitBreaker(name, BuildOptions(name, code, out rejected), _timeProvider) { Owner = this, Group = shared?.Group }, code);
             _entries[name] = entry;
         }
 
@@ -207,7 +219,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             {
                 try
                 {
-                    breakerOptions = Configured(entry.Breaker.KeyedGroup?.Options ?? entry.CodeOptions, name, configure);
+                    breakerOptions = Configured(Inherited(name, entry.Breaker.KeyedGroup?.Options ?? entry.CodeOptions), name, configure);
                 }
                 catch (Exception error)
                 {
@@ -216,10 +228,10 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
                     throw;
                 }
             }
-            else if (_declared.TryGetValue(name, out CircuitBreakerDeclaration? declaration))
+            else if (KnownCodeOptions(name) is { } code)
             {
                 // Not created yet: judged by what its code declares, so a mistake surfaces here rather than on its first call.
-                Configured(declaration.Options, name, configure);
+                Configured(Inherited(name, code), name, configure);
             }
 
             CircuitBreakerOptions? groupOptions = null;
@@ -280,16 +292,23 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>
-    /// Under the lock: what the code says about a breaker (or group) about to be created: its first declaration in
-    /// <paramref name="declared"/>, or else <paramref name="defaults"/>.
+    /// Under the lock: what the code says about a breaker about to be created: its first declaration; in a scope's registry,
+    /// what the shared registry's code says (or the options of the <paramref name="shared"/> breaker it stands in for);
+    /// or else <paramref name="defaults"/>.
     /// </summary>
-    private static CircuitBreakerOptions CodeOptions(ConcurrentDictionary<string, CircuitBreakerDeclaration> declared, string name, Action<CircuitBreakerOptions>? defaults)
+    private CircuitBreakerOptions CodeOptions(string name, Action<CircuitBreakerOptions>? defaults, CircuitBreaker? shared)
     {
-        if (declared.TryGetValue(name, out CircuitBreakerDeclaration? declaration))
+        if (KnownCodeOptions(name) is { } known)
         {
-            return declaration.Options;
+            return known;
         }
 
+        return shared is not null ? shared.Options : FromDefaults(name, defaults);
+    }
+
+    /// <summary>The library defaults with <paramref name="defaults"/> (what the calling code says) on top, validated.</summary>
+    private static CircuitBreakerOptions FromDefaults(string name, Action<CircuitBreakerOptions>? defaults)
+    {
         var options = new CircuitBreakerOptions();
         defaults?.Invoke(options);
         options.Validate(name);
@@ -317,7 +336,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
                 return raced;
             }
 
-            CircuitBreakerOptions code = CodeOptions(_declaredGroups, name, defaults);
+            CircuitBreakerOptions code = _declaredGroups.TryGetValue(name, out CircuitBreakerDeclaration? declared) ? declared.Options : FromDefaults(name, defaults);
             group = new CircuitBreakerGroup(this, name, code, BuildOptions(name, code, out rejected), _timeProvider);
             _groups[name] = group;
         }
@@ -378,12 +397,23 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
         }
     }
 
+    /// <summary>A copy of the options the code gives the breaker called <paramref name="name"/>, when they are known here (or, for a scope's registry, in the shared one).</summary>
+    private CircuitBreakerOptions? KnownCodeOptions(string name) =>
+        _entries.TryGetValue(name, out Entry? entry) ? entry.CodeOptions.Clone()
+        : _declared.TryGetValue(name, out CircuitBreakerDeclaration? declaration) ? declaration.Options
+        : _shared?.KnownCodeOptions(name);
+
+    /// <summary>
+    /// The code's options with the configuration registered for <paramref name="name"/> on top (in a scope's registry, the
+    /// shared registry's first). A configuration that makes them invalid is set aside, and reported here.
+    /// </summary>
     private CircuitBreakerOptions BuildOptions(string name, CircuitBreakerOptions code, out ArgumentOutOfRangeException? rejected)
     {
         rejected = null;
+        CircuitBreakerOptions inherited = Inherited(name, code);
         if (_configurations.TryGetValue(name, out Action<CircuitBreakerOptions>? configure))
         {
-            CircuitBreakerOptions configured = code.Clone();
+            CircuitBreakerOptions configured = inherited.Clone();
             configure(configured);
             try
             {
@@ -396,8 +426,12 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             }
         }
 
-        return code;
+        return inherited;
     }
+
+    /// <summary>The code's options, with what the shared registry configures for <paramref name="name"/> when this is a scope's registry (the shared registry reports its own mistakes).</summary>
+    private CircuitBreakerOptions Inherited(string name, CircuitBreakerOptions code) =>
+        _shared is null ? code : _shared.BuildOptions(name, code, out _);
 
     /// <summary>Creates the breaker called <paramref name="name"/> if it is declared and not created yet; true when it exists afterwards.</summary>
     private bool CreateIfDeclared(string name)

@@ -401,14 +401,14 @@ public static class Shapes
             public partial class Collisions
             {
                 [CircuitBreaker("collisions", Fallback = nameof(Fallback))]
-                public partial Task<int> RunAsync(int permit, int result, int task, string exception, TimeSpan timeout, CancellationToken token);
+                public partial Task<int> RunAsync(int permit, int result, int task, string exception, TimeSpan timeout, string breaker, CancellationToken token);
 
-                private Task<int> RunAsyncCore(int permit, int result, int task, string exception, TimeSpan timeout, CancellationToken token) =>
+                private Task<int> RunAsyncCore(int permit, int result, int task, string exception, TimeSpan timeout, string breaker, CancellationToken token) =>
                     Task.FromResult(permit + result + task);
 
-                private int Fallback(int permit, int result, int task, string exception, TimeSpan timeout, CancellationToken token, IOException ioException) => permit;
+                private int Fallback(int permit, int result, int task, string exception, TimeSpan timeout, string breaker, CancellationToken token, IOException ioException) => permit;
 
-                private int Fallback(int permit, int result, int task, string exception, TimeSpan timeout, CancellationToken token) => result;
+                private int Fallback(int permit, int result, int task, string exception, TimeSpan timeout, string breaker, CancellationToken token) => result;
             }
             """,
 

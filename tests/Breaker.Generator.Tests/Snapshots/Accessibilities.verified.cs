@@ -12,10 +12,11 @@ namespace Access
 
         partial void ImplicitlyPrivate()
         {
-            var permit = __breaker_ImplicitlyPrivate.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_ImplicitlyPrivate);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_ImplicitlyPrivate.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             try
@@ -47,10 +48,11 @@ namespace Access
 
         internal partial int InternalCall()
         {
-            var permit = __breaker_InternalCall.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_InternalCall);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_InternalCall.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             int result;
@@ -84,10 +86,11 @@ namespace Access
 
         private partial int PrivateCall()
         {
-            var permit = __breaker_PrivateCall.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_PrivateCall);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_PrivateCall.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             int result;
@@ -121,10 +124,11 @@ namespace Access
 
         private protected partial int PrivateProtectedCall()
         {
-            var permit = __breaker_PrivateProtectedCall.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_PrivateProtectedCall);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_PrivateProtectedCall.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             int result;
@@ -158,10 +162,11 @@ namespace Access
 
         protected partial int ProtectedCall()
         {
-            var permit = __breaker_ProtectedCall.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_ProtectedCall);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_ProtectedCall.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             int result;
@@ -195,10 +200,11 @@ namespace Access
 
         protected internal partial int ProtectedInternalCall()
         {
-            var permit = __breaker_ProtectedInternalCall.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_ProtectedInternalCall);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_ProtectedInternalCall.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             int result;
@@ -232,10 +238,11 @@ namespace Access
 
         public partial int PublicCall()
         {
-            var permit = __breaker_PublicCall.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_PublicCall);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_PublicCall.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             int result;

@@ -15,6 +15,7 @@ namespace Breaker.Generated
             {
                 DeclaringType = "Net.Poller",
                 MethodName = "PollAsync",
+                Fallback = "Fallback",
             });
         }
     }
@@ -34,19 +35,20 @@ namespace Net
 
         public partial global::System.Threading.Tasks.Task<int> PollAsync(string source, global::System.Threading.CancellationToken cancellationToken)
         {
-            var permit = __breaker_PollAsync.TryAcquire(rejectionUsesFallback: true);
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_PollAsync);
+            var permit = breaker.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                return Fallback(source, cancellationToken, __breaker_PollAsync.CreateRejectedException());
+                return Fallback(source, cancellationToken, breaker.CreateRejectedException());
             }
 
-            var timeout = __breaker_PollAsync.Timeout;
+            var timeout = breaker.Timeout;
             var token = cancellationToken;
             global::System.Threading.CancellationTokenSource? timeoutSource = null;
             global::System.Threading.CancellationTokenSource? linkedSource = null;
             if (timeout > global::System.TimeSpan.Zero)
             {
-                timeoutSource = new global::System.Threading.CancellationTokenSource(timeout, __breaker_PollAsync.TimeProvider);
+                timeoutSource = new global::System.Threading.CancellationTokenSource(timeout, breaker.TimeProvider);
                 linkedSource = global::System.Threading.CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
                 token = linkedSource.Token;
             }
@@ -89,9 +91,9 @@ namespace Net
                 return task;
             }
 
-            return AwaitCompletionAsync(task, permit, timeoutSource, linkedSource, this, source, cancellationToken);
+            return AwaitCompletionAsync(task, permit, breaker, timeoutSource, linkedSource, this, source, cancellationToken);
 
-            static async global::System.Threading.Tasks.Task<int> AwaitCompletionAsync(global::System.Threading.Tasks.Task<int> task, global::Breaker.CircuitPermit permit, global::System.Threading.CancellationTokenSource? timeoutSource, global::System.Threading.CancellationTokenSource? linkedSource, global::Net.Poller self, string source, global::System.Threading.CancellationToken cancellationToken)
+            static async global::System.Threading.Tasks.Task<int> AwaitCompletionAsync(global::System.Threading.Tasks.Task<int> task, global::Breaker.CircuitPermit permit, global::Breaker.CircuitBreaker breaker, global::System.Threading.CancellationTokenSource? timeoutSource, global::System.Threading.CancellationTokenSource? linkedSource, global::Net.Poller self, string source, global::System.Threading.CancellationToken cancellationToken)
             {
                 int result;
                 try
@@ -105,15 +107,15 @@ namespace Net
                 }
                 catch (global::System.OperationCanceledException exception) when (timeoutSource is not null && timeoutSource.IsCancellationRequested)
                 {
-                    var timeoutException = __breaker_PollAsync.CreateTimeoutException(exception);
+                    var timeoutException = breaker.CreateTimeoutException(exception);
                     permit.RecordFailure(timeoutException, global::Breaker.FailureKind.Timeout);
-                    __breaker_PollAsync.RecordFallback();
+                    breaker.RecordFallback();
                     return await self.Fallback(source, cancellationToken, timeoutException).ConfigureAwait(false);
                 }
                 catch (global::System.Exception exception)
                 {
                     permit.RecordFailure(exception);
-                    __breaker_PollAsync.RecordFallback();
+                    breaker.RecordFallback();
                     return await self.Fallback(source, cancellationToken, exception).ConfigureAwait(false);
                 }
                 finally

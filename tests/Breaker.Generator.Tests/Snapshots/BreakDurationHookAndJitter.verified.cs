@@ -54,10 +54,11 @@ namespace Limits
 
         public static partial void Ping()
         {
-            var permit = __breaker_Ping.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_Ping);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_Ping.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             try
@@ -98,19 +99,20 @@ namespace Limits
 
         public partial global::System.Threading.Tasks.Task<string> SendAsync(string message, global::System.Threading.CancellationToken cancellationToken)
         {
-            var permit = __breaker_SendAsync.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_SendAsync);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                return global::System.Threading.Tasks.Task.FromException<string>(__breaker_SendAsync.CreateRejectedException());
+                return global::System.Threading.Tasks.Task.FromException<string>(breaker.CreateRejectedException());
             }
 
-            var timeout = __breaker_SendAsync.Timeout;
+            var timeout = breaker.Timeout;
             var token = cancellationToken;
             global::System.Threading.CancellationTokenSource? timeoutSource = null;
             global::System.Threading.CancellationTokenSource? linkedSource = null;
             if (timeout > global::System.TimeSpan.Zero)
             {
-                timeoutSource = new global::System.Threading.CancellationTokenSource(timeout, __breaker_SendAsync.TimeProvider);
+                timeoutSource = new global::System.Threading.CancellationTokenSource(timeout, breaker.TimeProvider);
                 linkedSource = global::System.Threading.CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
                 token = linkedSource.Token;
             }
@@ -133,9 +135,9 @@ namespace Limits
                 return task;
             }
 
-            return AwaitCompletionAsync(task, permit, timeoutSource, linkedSource, message, cancellationToken);
+            return AwaitCompletionAsync(task, permit, breaker, timeoutSource, linkedSource, message, cancellationToken);
 
-            static async global::System.Threading.Tasks.Task<string> AwaitCompletionAsync(global::System.Threading.Tasks.Task<string> task, global::Breaker.CircuitPermit permit, global::System.Threading.CancellationTokenSource? timeoutSource, global::System.Threading.CancellationTokenSource? linkedSource, string message, global::System.Threading.CancellationToken cancellationToken)
+            static async global::System.Threading.Tasks.Task<string> AwaitCompletionAsync(global::System.Threading.Tasks.Task<string> task, global::Breaker.CircuitPermit permit, global::Breaker.CircuitBreaker breaker, global::System.Threading.CancellationTokenSource? timeoutSource, global::System.Threading.CancellationTokenSource? linkedSource, string message, global::System.Threading.CancellationToken cancellationToken)
             {
                 string result;
                 try
@@ -149,7 +151,7 @@ namespace Limits
                 }
                 catch (global::System.OperationCanceledException exception) when (timeoutSource is not null && timeoutSource.IsCancellationRequested)
                 {
-                    var timeoutException = __breaker_SendAsync.CreateTimeoutException(exception);
+                    var timeoutException = breaker.CreateTimeoutException(exception);
                     permit.RecordFailure(timeoutException, global::Breaker.FailureKind.Timeout);
                     throw timeoutException;
                 }

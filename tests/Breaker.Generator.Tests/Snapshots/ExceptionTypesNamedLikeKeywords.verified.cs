@@ -15,11 +15,13 @@ namespace Breaker.Generated
             {
                 DeclaringType = "Odd.Worker",
                 MethodName = "RunAsync",
+                Fallback = "Fallback",
             });
             registry.Declare(new global::Breaker.CircuitBreakerDeclaration("odd-sync")
             {
                 DeclaringType = "Odd.Worker",
                 MethodName = "Run",
+                Fallback = "SyncFallback",
             });
         }
     }
@@ -39,10 +41,11 @@ namespace Odd
 
         public partial int Run()
         {
-            var permit = __breaker_Run.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_Run);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_Run.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             int result;
@@ -55,7 +58,7 @@ namespace Odd
                 permit.RecordFailure(exception);
                 if (exception is global::Odd.Default @default)
                 {
-                    __breaker_Run.RecordFallback();
+                    breaker.RecordFallback();
                     return SyncFallback(@default);
                 }
                 throw;
@@ -81,19 +84,20 @@ namespace Odd
 
         public partial global::System.Threading.Tasks.Task<int> RunAsync(global::System.Threading.CancellationToken cancellationToken)
         {
-            var permit = __breaker_RunAsync.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_RunAsync);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                return global::System.Threading.Tasks.Task.FromException<int>(__breaker_RunAsync.CreateRejectedException());
+                return global::System.Threading.Tasks.Task.FromException<int>(breaker.CreateRejectedException());
             }
 
-            var timeout = __breaker_RunAsync.Timeout;
+            var timeout = breaker.Timeout;
             var token = cancellationToken;
             global::System.Threading.CancellationTokenSource? timeoutSource = null;
             global::System.Threading.CancellationTokenSource? linkedSource = null;
             if (timeout > global::System.TimeSpan.Zero)
             {
-                timeoutSource = new global::System.Threading.CancellationTokenSource(timeout, __breaker_RunAsync.TimeProvider);
+                timeoutSource = new global::System.Threading.CancellationTokenSource(timeout, breaker.TimeProvider);
                 linkedSource = global::System.Threading.CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
                 token = linkedSource.Token;
             }
@@ -116,9 +120,9 @@ namespace Odd
                 return task;
             }
 
-            return AwaitCompletionAsync(task, permit, timeoutSource, linkedSource, cancellationToken);
+            return AwaitCompletionAsync(task, permit, breaker, timeoutSource, linkedSource, cancellationToken);
 
-            static async global::System.Threading.Tasks.Task<int> AwaitCompletionAsync(global::System.Threading.Tasks.Task<int> task, global::Breaker.CircuitPermit permit, global::System.Threading.CancellationTokenSource? timeoutSource, global::System.Threading.CancellationTokenSource? linkedSource, global::System.Threading.CancellationToken cancellationToken)
+            static async global::System.Threading.Tasks.Task<int> AwaitCompletionAsync(global::System.Threading.Tasks.Task<int> task, global::Breaker.CircuitPermit permit, global::Breaker.CircuitBreaker breaker, global::System.Threading.CancellationTokenSource? timeoutSource, global::System.Threading.CancellationTokenSource? linkedSource, global::System.Threading.CancellationToken cancellationToken)
             {
                 int result;
                 try
@@ -132,7 +136,7 @@ namespace Odd
                 }
                 catch (global::System.OperationCanceledException exception) when (timeoutSource is not null && timeoutSource.IsCancellationRequested)
                 {
-                    var timeoutException = __breaker_RunAsync.CreateTimeoutException(exception);
+                    var timeoutException = breaker.CreateTimeoutException(exception);
                     permit.RecordFailure(timeoutException, global::Breaker.FailureKind.Timeout);
                     throw timeoutException;
                 }
@@ -141,12 +145,12 @@ namespace Odd
                     permit.RecordFailure(exception);
                     if (exception is global::Odd.Await @await)
                     {
-                        __breaker_RunAsync.RecordFallback();
+                        breaker.RecordFallback();
                         return Fallback(@await);
                     }
                     if (exception is global::Odd.Default @default)
                     {
-                        __breaker_RunAsync.RecordFallback();
+                        breaker.RecordFallback();
                         return Fallback(@default);
                     }
                     throw;

@@ -34,10 +34,11 @@ namespace Extensions
 
         public static partial int WordCount(this string text)
         {
-            var permit = __breaker_WordCount.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_WordCount);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_WordCount.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             int result;

@@ -15,6 +15,7 @@ namespace Breaker.Generated
             {
                 DeclaringType = "Net.Downloader",
                 MethodName = "DownloadAsync",
+                Fallback = "Fallback",
             });
         }
     }
@@ -34,13 +35,14 @@ namespace Net
 
         public partial global::System.Threading.Tasks.Task<string> DownloadAsync(global::System.Uri uri)
         {
-            var permit = __breaker_DownloadAsync.TryAcquire(rejectionUsesFallback: true);
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_DownloadAsync);
+            var permit = breaker.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                return global::System.Threading.Tasks.Task.FromResult<string>(Fallback(uri, __breaker_DownloadAsync.CreateRejectedException()));
+                return global::System.Threading.Tasks.Task.FromResult<string>(Fallback(uri, breaker.CreateRejectedException()));
             }
 
-            var timeout = __breaker_DownloadAsync.Timeout;
+            var timeout = breaker.Timeout;
             global::System.Threading.Tasks.Task<string> task;
             try
             {
@@ -57,20 +59,20 @@ namespace Net
                 return task;
             }
 
-            return AwaitCompletionAsync(task, permit, timeout, uri);
+            return AwaitCompletionAsync(task, permit, breaker, timeout, uri);
 
-            static async global::System.Threading.Tasks.Task<string> AwaitCompletionAsync(global::System.Threading.Tasks.Task<string> task, global::Breaker.CircuitPermit permit, global::System.TimeSpan timeout, global::System.Uri uri)
+            static async global::System.Threading.Tasks.Task<string> AwaitCompletionAsync(global::System.Threading.Tasks.Task<string> task, global::Breaker.CircuitPermit permit, global::Breaker.CircuitBreaker breaker, global::System.TimeSpan timeout, global::System.Uri uri)
             {
                 string result;
                 try
                 {
-                    result = await (timeout > global::System.TimeSpan.Zero ? task.WaitAsync(timeout, __breaker_DownloadAsync.TimeProvider) : task).ConfigureAwait(false);
+                    result = await (timeout > global::System.TimeSpan.Zero ? task.WaitAsync(timeout, breaker.TimeProvider) : task).ConfigureAwait(false);
                 }
                 catch (global::System.TimeoutException exception) when (exception != task.Exception?.InnerException)
                 {
-                    var timeoutException = __breaker_DownloadAsync.CreateTimeoutException(exception);
+                    var timeoutException = breaker.CreateTimeoutException(exception);
                     permit.RecordFailure(timeoutException, global::Breaker.FailureKind.Timeout);
-                    __breaker_DownloadAsync.RecordFallback();
+                    breaker.RecordFallback();
                     return Fallback();
                 }
                 catch (global::System.Exception exception)
@@ -78,20 +80,20 @@ namespace Net
                     permit.RecordFailure(exception);
                     if (exception is global::System.IO.FileNotFoundException fileNotFoundException)
                     {
-                        __breaker_DownloadAsync.RecordFallback();
+                        breaker.RecordFallback();
                         return Fallback(uri, fileNotFoundException);
                     }
                     if (exception is global::System.IO.IOException ioException)
                     {
-                        __breaker_DownloadAsync.RecordFallback();
+                        breaker.RecordFallback();
                         return await Fallback(ioException).ConfigureAwait(false);
                     }
                     if (exception is global::Breaker.BrokenCircuitException brokenCircuitException)
                     {
-                        __breaker_DownloadAsync.RecordFallback();
+                        breaker.RecordFallback();
                         return Fallback(uri, brokenCircuitException);
                     }
-                    __breaker_DownloadAsync.RecordFallback();
+                    breaker.RecordFallback();
                     return Fallback();
                 }
 

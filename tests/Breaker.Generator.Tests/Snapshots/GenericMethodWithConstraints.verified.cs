@@ -15,6 +15,7 @@ namespace Breaker.Generated
             {
                 DeclaringType = "Data.Repository",
                 MethodName = "Find",
+                Fallback = "Empty",
             });
             registry.Declare(new global::Breaker.CircuitBreakerDeclaration("repository")
             {
@@ -41,10 +42,11 @@ namespace Data
             where TItem : class, new()
             where TKey : struct, global::System.IComparable<TKey>
         {
-            var permit = __breaker_Find.TryAcquire(rejectionUsesFallback: true);
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_Find);
+            var permit = breaker.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                return Empty<TItem, TKey>(key, __breaker_Find.CreateRejectedException());
+                return Empty<TItem, TKey>(key, breaker.CreateRejectedException());
             }
 
             TItem? result;
@@ -55,7 +57,7 @@ namespace Data
             catch (global::System.Exception exception)
             {
                 permit.RecordFailure(exception);
-                __breaker_Find.RecordFallback();
+                breaker.RecordFallback();
                 return Empty<TItem, TKey>(key, exception);
             }
 
@@ -80,13 +82,14 @@ namespace Data
         public partial global::System.Threading.Tasks.Task<T> LoadAsync<T>(string id)
             where T : notnull
         {
-            var permit = __breaker_LoadAsync.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_LoadAsync);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                return global::System.Threading.Tasks.Task.FromException<T>(__breaker_LoadAsync.CreateRejectedException());
+                return global::System.Threading.Tasks.Task.FromException<T>(breaker.CreateRejectedException());
             }
 
-            var timeout = __breaker_LoadAsync.Timeout;
+            var timeout = breaker.Timeout;
             global::System.Threading.Tasks.Task<T> task;
             try
             {
@@ -103,18 +106,18 @@ namespace Data
                 return task;
             }
 
-            return AwaitCompletionAsync(task, permit, timeout, id);
+            return AwaitCompletionAsync(task, permit, breaker, timeout, id);
 
-            static async global::System.Threading.Tasks.Task<T> AwaitCompletionAsync(global::System.Threading.Tasks.Task<T> task, global::Breaker.CircuitPermit permit, global::System.TimeSpan timeout, string id)
+            static async global::System.Threading.Tasks.Task<T> AwaitCompletionAsync(global::System.Threading.Tasks.Task<T> task, global::Breaker.CircuitPermit permit, global::Breaker.CircuitBreaker breaker, global::System.TimeSpan timeout, string id)
             {
                 T result;
                 try
                 {
-                    result = await (timeout > global::System.TimeSpan.Zero ? task.WaitAsync(timeout, __breaker_LoadAsync.TimeProvider) : task).ConfigureAwait(false);
+                    result = await (timeout > global::System.TimeSpan.Zero ? task.WaitAsync(timeout, breaker.TimeProvider) : task).ConfigureAwait(false);
                 }
                 catch (global::System.TimeoutException exception) when (exception != task.Exception?.InnerException)
                 {
-                    var timeoutException = __breaker_LoadAsync.CreateTimeoutException(exception);
+                    var timeoutException = breaker.CreateTimeoutException(exception);
                     permit.RecordFailure(timeoutException, global::Breaker.FailureKind.Timeout);
                     throw timeoutException;
                 }

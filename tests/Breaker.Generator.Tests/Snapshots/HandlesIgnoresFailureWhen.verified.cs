@@ -34,10 +34,11 @@ namespace Net
 
         public partial global::Net.Response Send(string path)
         {
-            var permit = __breaker_Send.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_Send);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_Send.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             global::Net.Response result;

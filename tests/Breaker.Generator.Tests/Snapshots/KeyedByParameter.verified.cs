@@ -29,6 +29,7 @@ namespace Breaker.Generated
                 DeclaringType = "Tenancy.TenantClient",
                 MethodName = "GetQuota",
                 KeyParameter = "tenantId",
+                Fallback = "Unlimited",
             });
         }
     }
@@ -51,7 +52,7 @@ namespace Tenancy
 
         public partial global::System.Threading.Tasks.Task<int> CountAsync(global::Tenancy.Region? region, int breaker, global::System.Threading.CancellationToken cancellationToken)
         {
-            var breaker_ = region.HasValue ? __breakers_CountAsync.GetBreaker(region.GetValueOrDefault()) : __breakers_CountAsync.GetSharedBreaker();
+            var breaker_ = global::Breaker.CircuitBreakerScope.Resolve(region.HasValue ? __breakers_CountAsync.GetBreaker(region.GetValueOrDefault()) : __breakers_CountAsync.GetSharedBreaker());
             var permit = breaker_.TryAcquire();
             if (!permit.IsGranted)
             {
@@ -143,7 +144,7 @@ namespace Tenancy
 
         public partial global::Tenancy.Quota GetQuota(string tenantId)
         {
-            var breaker = __breakers_GetQuota.GetBreaker(tenantId);
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breakers_GetQuota.GetBreaker(tenantId));
             var permit = breaker.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {

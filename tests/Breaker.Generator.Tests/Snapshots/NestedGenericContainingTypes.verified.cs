@@ -30,6 +30,7 @@ namespace Breaker.Generated
             {
                 DeclaringType = "Deep.Outer<T>.Middle<U>.Inner.Leaf<V>",
                 MethodName = "LoadAsync",
+                Fallback = "Fallback",
             });
         }
     }
@@ -49,10 +50,11 @@ namespace Deep
 
         public partial int Next()
         {
-            var permit = __breaker_Next.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_Next);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_Next.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             int result;
@@ -92,10 +94,11 @@ namespace Deep
 
                     public partial V Get(T first, U second)
                     {
-                        var permit = __breaker_Get.TryAcquire();
+                        var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_Get);
+                        var permit = breaker.TryAcquire();
                         if (!permit.IsGranted)
                         {
-                            throw __breaker_Get.CreateRejectedException();
+                            throw breaker.CreateRejectedException();
                         }
 
                         V result;
@@ -138,13 +141,14 @@ namespace Deep
 
                     public static partial global::System.Threading.Tasks.Task<V> GetAsync(V value)
                     {
-                        var permit = __breaker_GetAsync.TryAcquire();
+                        var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_GetAsync);
+                        var permit = breaker.TryAcquire();
                         if (!permit.IsGranted)
                         {
-                            return global::System.Threading.Tasks.Task.FromException<V>(__breaker_GetAsync.CreateRejectedException());
+                            return global::System.Threading.Tasks.Task.FromException<V>(breaker.CreateRejectedException());
                         }
 
-                        var timeout = __breaker_GetAsync.Timeout;
+                        var timeout = breaker.Timeout;
                         global::System.Threading.Tasks.Task<V> task;
                         try
                         {
@@ -161,18 +165,18 @@ namespace Deep
                             return task;
                         }
 
-                        return AwaitCompletionAsync(task, permit, timeout, value);
+                        return AwaitCompletionAsync(task, permit, breaker, timeout, value);
 
-                        static async global::System.Threading.Tasks.Task<V> AwaitCompletionAsync(global::System.Threading.Tasks.Task<V> task, global::Breaker.CircuitPermit permit, global::System.TimeSpan timeout, V value)
+                        static async global::System.Threading.Tasks.Task<V> AwaitCompletionAsync(global::System.Threading.Tasks.Task<V> task, global::Breaker.CircuitPermit permit, global::Breaker.CircuitBreaker breaker, global::System.TimeSpan timeout, V value)
                         {
                             V result;
                             try
                             {
-                                result = await (timeout > global::System.TimeSpan.Zero ? task.WaitAsync(timeout, __breaker_GetAsync.TimeProvider) : task).ConfigureAwait(false);
+                                result = await (timeout > global::System.TimeSpan.Zero ? task.WaitAsync(timeout, breaker.TimeProvider) : task).ConfigureAwait(false);
                             }
                             catch (global::System.TimeoutException exception) when (exception != task.Exception?.InnerException)
                             {
-                                var timeoutException = __breaker_GetAsync.CreateTimeoutException(exception);
+                                var timeoutException = breaker.CreateTimeoutException(exception);
                                 permit.RecordFailure(timeoutException, global::Breaker.FailureKind.Timeout);
                                 throw timeoutException;
                             }
@@ -212,19 +216,20 @@ namespace Deep
 
                     public partial global::System.Threading.Tasks.Task<V> LoadAsync(global::System.Threading.CancellationToken cancellationToken)
                     {
-                        var permit = __breaker_LoadAsync.TryAcquire(rejectionUsesFallback: true);
+                        var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_LoadAsync);
+                        var permit = breaker.TryAcquire(rejectionUsesFallback: true);
                         if (!permit.IsGranted)
                         {
-                            return global::System.Threading.Tasks.Task.FromResult<V>(Fallback(__breaker_LoadAsync.CreateRejectedException()));
+                            return global::System.Threading.Tasks.Task.FromResult<V>(Fallback(breaker.CreateRejectedException()));
                         }
 
-                        var timeout = __breaker_LoadAsync.Timeout;
+                        var timeout = breaker.Timeout;
                         var token = cancellationToken;
                         global::System.Threading.CancellationTokenSource? timeoutSource = null;
                         global::System.Threading.CancellationTokenSource? linkedSource = null;
                         if (timeout > global::System.TimeSpan.Zero)
                         {
-                            timeoutSource = new global::System.Threading.CancellationTokenSource(timeout, __breaker_LoadAsync.TimeProvider);
+                            timeoutSource = new global::System.Threading.CancellationTokenSource(timeout, breaker.TimeProvider);
                             linkedSource = global::System.Threading.CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
                             token = linkedSource.Token;
                         }
@@ -247,9 +252,9 @@ namespace Deep
                             return task;
                         }
 
-                        return AwaitCompletionAsync(task, permit, timeoutSource, linkedSource, this, cancellationToken);
+                        return AwaitCompletionAsync(task, permit, breaker, timeoutSource, linkedSource, this, cancellationToken);
 
-                        static async global::System.Threading.Tasks.Task<V> AwaitCompletionAsync(global::System.Threading.Tasks.Task<V> task, global::Breaker.CircuitPermit permit, global::System.Threading.CancellationTokenSource? timeoutSource, global::System.Threading.CancellationTokenSource? linkedSource, global::Deep.Outer<T>.Middle<U>.Inner.Leaf<V> self, global::System.Threading.CancellationToken cancellationToken)
+                        static async global::System.Threading.Tasks.Task<V> AwaitCompletionAsync(global::System.Threading.Tasks.Task<V> task, global::Breaker.CircuitPermit permit, global::Breaker.CircuitBreaker breaker, global::System.Threading.CancellationTokenSource? timeoutSource, global::System.Threading.CancellationTokenSource? linkedSource, global::Deep.Outer<T>.Middle<U>.Inner.Leaf<V> self, global::System.Threading.CancellationToken cancellationToken)
                         {
                             V result;
                             try
@@ -263,15 +268,15 @@ namespace Deep
                             }
                             catch (global::System.OperationCanceledException exception) when (timeoutSource is not null && timeoutSource.IsCancellationRequested)
                             {
-                                var timeoutException = __breaker_LoadAsync.CreateTimeoutException(exception);
+                                var timeoutException = breaker.CreateTimeoutException(exception);
                                 permit.RecordFailure(timeoutException, global::Breaker.FailureKind.Timeout);
-                                __breaker_LoadAsync.RecordFallback();
+                                breaker.RecordFallback();
                                 return self.Fallback(timeoutException);
                             }
                             catch (global::System.Exception exception)
                             {
                                 permit.RecordFailure(exception);
-                                __breaker_LoadAsync.RecordFallback();
+                                breaker.RecordFallback();
                                 return self.Fallback(exception);
                             }
                             finally

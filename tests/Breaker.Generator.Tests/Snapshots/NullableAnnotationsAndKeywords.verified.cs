@@ -18,6 +18,7 @@ namespace Breaker.Generated
             {
                 DeclaringType = "Lookup",
                 MethodName = "Find",
+                Fallback = "Missing",
             });
         }
     }
@@ -38,7 +39,8 @@ partial class Lookup
 
     public partial string? Find(string? @class, global::System.Collections.Generic.List<string?> items, global::System.Collections.Generic.Dictionary<string, int?>? result)
     {
-        var permit = __breaker_Find.TryAcquire(rejectionUsesFallback: true);
+        var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_Find);
+        var permit = breaker.TryAcquire(rejectionUsesFallback: true);
         if (!permit.IsGranted)
         {
             return Missing();
@@ -52,7 +54,7 @@ partial class Lookup
         catch (global::System.Exception exception)
         {
             permit.RecordFailure(exception);
-            __breaker_Find.RecordFallback();
+            breaker.RecordFallback();
             return Missing();
         }
 

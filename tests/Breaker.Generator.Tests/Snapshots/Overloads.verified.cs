@@ -39,10 +39,11 @@ namespace Overloaded
 
         public partial int Add(int a, int b)
         {
-            var permit = __breaker_Add_0.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_Add_0);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_Add_0.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             int result;
@@ -76,10 +77,11 @@ namespace Overloaded
 
         public partial double Add(double a, double b)
         {
-            var permit = __breaker_Add_1.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_Add_1);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_Add_1.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             double result;

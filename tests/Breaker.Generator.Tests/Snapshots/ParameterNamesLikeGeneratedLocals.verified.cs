@@ -15,6 +15,7 @@ namespace Breaker.Generated
             {
                 DeclaringType = "Naming.Collisions",
                 MethodName = "RunAsync",
+                Fallback = "Fallback",
             });
         }
     }
@@ -32,21 +33,22 @@ namespace Naming
         private static readonly global::Breaker.CircuitBreaker __breaker_RunAsync =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAdd("collisions");
 
-        public partial global::System.Threading.Tasks.Task<int> RunAsync(int permit, int result, int task, string exception, global::System.TimeSpan timeout, global::System.Threading.CancellationToken token)
+        public partial global::System.Threading.Tasks.Task<int> RunAsync(int permit, int result, int task, string exception, global::System.TimeSpan timeout, string breaker, global::System.Threading.CancellationToken token)
         {
-            var permit_ = __breaker_RunAsync.TryAcquire(rejectionUsesFallback: true);
+            var breaker_ = global::Breaker.CircuitBreakerScope.Resolve(__breaker_RunAsync);
+            var permit_ = breaker_.TryAcquire(rejectionUsesFallback: true);
             if (!permit_.IsGranted)
             {
-                return global::System.Threading.Tasks.Task.FromResult<int>(Fallback(permit, result, task, exception, timeout, token));
+                return global::System.Threading.Tasks.Task.FromResult<int>(Fallback(permit, result, task, exception, timeout, breaker, token));
             }
 
-            var timeout_ = __breaker_RunAsync.Timeout;
+            var timeout_ = breaker_.Timeout;
             var token_ = token;
             global::System.Threading.CancellationTokenSource? timeoutSource = null;
             global::System.Threading.CancellationTokenSource? linkedSource = null;
             if (timeout_ > global::System.TimeSpan.Zero)
             {
-                timeoutSource = new global::System.Threading.CancellationTokenSource(timeout_, __breaker_RunAsync.TimeProvider);
+                timeoutSource = new global::System.Threading.CancellationTokenSource(timeout_, breaker_.TimeProvider);
                 linkedSource = global::System.Threading.CancellationTokenSource.CreateLinkedTokenSource(token, timeoutSource.Token);
                 token_ = linkedSource.Token;
             }
@@ -54,7 +56,7 @@ namespace Naming
             global::System.Threading.Tasks.Task<int> task_;
             try
             {
-                task_ = RunAsyncCore(permit, result, task, exception, timeout, token_);
+                task_ = RunAsyncCore(permit, result, task, exception, timeout, breaker, token_);
             }
             catch (global::System.Exception exception_)
             {
@@ -69,9 +71,9 @@ namespace Naming
                 return task_;
             }
 
-            return AwaitCompletionAsync(task_, permit_, timeoutSource, linkedSource, this, permit, result, task, exception, timeout, token);
+            return AwaitCompletionAsync(task_, permit_, breaker_, timeoutSource, linkedSource, this, permit, result, task, exception, timeout, breaker, token);
 
-            static async global::System.Threading.Tasks.Task<int> AwaitCompletionAsync(global::System.Threading.Tasks.Task<int> task_, global::Breaker.CircuitPermit permit_, global::System.Threading.CancellationTokenSource? timeoutSource, global::System.Threading.CancellationTokenSource? linkedSource, global::Naming.Collisions self, int permit, int result, int task, string exception, global::System.TimeSpan timeout, global::System.Threading.CancellationToken token)
+            static async global::System.Threading.Tasks.Task<int> AwaitCompletionAsync(global::System.Threading.Tasks.Task<int> task_, global::Breaker.CircuitPermit permit_, global::Breaker.CircuitBreaker breaker_, global::System.Threading.CancellationTokenSource? timeoutSource, global::System.Threading.CancellationTokenSource? linkedSource, global::Naming.Collisions self, int permit, int result, int task, string exception, global::System.TimeSpan timeout, string breaker, global::System.Threading.CancellationToken token)
             {
                 int result_;
                 try
@@ -85,21 +87,21 @@ namespace Naming
                 }
                 catch (global::System.OperationCanceledException exception_) when (timeoutSource is not null && timeoutSource.IsCancellationRequested)
                 {
-                    var timeoutException = __breaker_RunAsync.CreateTimeoutException(exception_);
+                    var timeoutException = breaker_.CreateTimeoutException(exception_);
                     permit_.RecordFailure(timeoutException, global::Breaker.FailureKind.Timeout);
-                    __breaker_RunAsync.RecordFallback();
-                    return self.Fallback(permit, result, task, exception, timeout, token);
+                    breaker_.RecordFallback();
+                    return self.Fallback(permit, result, task, exception, timeout, breaker, token);
                 }
                 catch (global::System.Exception exception_)
                 {
                     permit_.RecordFailure(exception_);
                     if (exception_ is global::System.IO.IOException ioException)
                     {
-                        __breaker_RunAsync.RecordFallback();
-                        return self.Fallback(permit, result, task, exception, timeout, token, ioException);
+                        breaker_.RecordFallback();
+                        return self.Fallback(permit, result, task, exception, timeout, breaker, token, ioException);
                     }
-                    __breaker_RunAsync.RecordFallback();
-                    return self.Fallback(permit, result, task, exception, timeout, token);
+                    breaker_.RecordFallback();
+                    return self.Fallback(permit, result, task, exception, timeout, breaker, token);
                 }
                 finally
                 {

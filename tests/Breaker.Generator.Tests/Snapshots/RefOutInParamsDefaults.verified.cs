@@ -15,6 +15,7 @@ namespace Breaker.Generated
             {
                 DeclaringType = "Parsing.Tokenizer",
                 MethodName = "TryRead",
+                Fallback = "NoToken",
             });
         }
     }
@@ -34,10 +35,11 @@ namespace Parsing
 
         public partial bool TryRead(ref int position, out string token, in long limit, int retries, params string[] separators)
         {
-            var permit = __breaker_TryRead.TryAcquire(rejectionUsesFallback: true);
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_TryRead);
+            var permit = breaker.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                return NoToken(ref position, out token, in limit, retries, separators, __breaker_TryRead.CreateRejectedException());
+                return NoToken(ref position, out token, in limit, retries, separators, breaker.CreateRejectedException());
             }
 
             bool result;
@@ -48,7 +50,7 @@ namespace Parsing
             catch (global::System.Exception exception)
             {
                 permit.RecordFailure(exception);
-                __breaker_TryRead.RecordFallback();
+                breaker.RecordFallback();
                 return NoToken(ref position, out token, in limit, retries, separators, exception);
             }
 

@@ -15,6 +15,7 @@ namespace Breaker.Generated
             {
                 DeclaringType = "Parsing.Checksum",
                 MethodName = "Compute",
+                Fallback = "Zero",
             });
             registry.Declare(new global::Breaker.CircuitBreakerDeclaration("checksum")
             {
@@ -39,7 +40,8 @@ namespace Parsing
 
         public static partial int Compute(global::System.ReadOnlySpan<byte> data, global::System.Span<byte> scratch)
         {
-            var permit = __breaker_Compute.TryAcquire(rejectionUsesFallback: true);
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_Compute);
+            var permit = breaker.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
                 return Zero(data, scratch);
@@ -53,7 +55,7 @@ namespace Parsing
             catch (global::System.Exception exception)
             {
                 permit.RecordFailure(exception);
-                __breaker_Compute.RecordFallback();
+                breaker.RecordFallback();
                 return Zero(data, scratch);
             }
 
@@ -77,10 +79,11 @@ namespace Parsing
 
         public static partial int Peek(ref readonly int value, scoped global::System.Span<int> buffer)
         {
-            var permit = __breaker_Peek.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_Peek);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_Peek.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             int result;

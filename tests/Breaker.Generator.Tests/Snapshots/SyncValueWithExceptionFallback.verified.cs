@@ -19,6 +19,7 @@ namespace Breaker.Generated
             {
                 DeclaringType = "Shop.QuoteClient",
                 MethodName = "GetQuote",
+                Fallback = "CachedQuote",
             });
         }
     }
@@ -42,10 +43,11 @@ namespace Shop
 
         public partial global::Shop.Quote GetQuote(string sku)
         {
-            var permit = __breaker_GetQuote.TryAcquire(rejectionUsesFallback: true);
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_GetQuote);
+            var permit = breaker.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                return CachedQuote(sku, __breaker_GetQuote.CreateRejectedException());
+                return CachedQuote(sku, breaker.CreateRejectedException());
             }
 
             global::Shop.Quote result;
@@ -56,7 +58,7 @@ namespace Shop
             catch (global::System.Exception exception)
             {
                 permit.RecordFailure(exception);
-                __breaker_GetQuote.RecordFallback();
+                breaker.RecordFallback();
                 return CachedQuote(sku, exception);
             }
 

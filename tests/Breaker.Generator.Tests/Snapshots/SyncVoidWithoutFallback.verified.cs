@@ -44,10 +44,11 @@ namespace Jobs
 
         internal static partial void Run(int id)
         {
-            var permit = __breaker_Run.TryAcquire();
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_Run);
+            var permit = breaker.TryAcquire();
             if (!permit.IsGranted)
             {
-                throw __breaker_Run.CreateRejectedException();
+                throw breaker.CreateRejectedException();
             }
 
             try

@@ -19,6 +19,7 @@ namespace Breaker.Generated
             {
                 DeclaringType = "Shop.QuoteClient",
                 MethodName = "GetQuoteAsync",
+                Fallback = "CachedQuote",
             });
         }
     }
@@ -42,19 +43,20 @@ namespace Shop
 
         public partial global::System.Threading.Tasks.Task<global::Shop.Quote> GetQuoteAsync(string sku, global::System.Threading.CancellationToken cancellationToken)
         {
-            var permit = __breaker_GetQuoteAsync.TryAcquire(rejectionUsesFallback: true);
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_GetQuoteAsync);
+            var permit = breaker.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
-                return global::System.Threading.Tasks.Task.FromResult<global::Shop.Quote>(CachedQuote(sku, cancellationToken, __breaker_GetQuoteAsync.CreateRejectedException()));
+                return global::System.Threading.Tasks.Task.FromResult<global::Shop.Quote>(CachedQuote(sku, cancellationToken, breaker.CreateRejectedException()));
             }
 
-            var timeout = __breaker_GetQuoteAsync.Timeout;
+            var timeout = breaker.Timeout;
             var token = cancellationToken;
             global::System.Threading.CancellationTokenSource? timeoutSource = null;
             global::System.Threading.CancellationTokenSource? linkedSource = null;
             if (timeout > global::System.TimeSpan.Zero)
             {
-                timeoutSource = new global::System.Threading.CancellationTokenSource(timeout, __breaker_GetQuoteAsync.TimeProvider);
+                timeoutSource = new global::System.Threading.CancellationTokenSource(timeout, breaker.TimeProvider);
                 linkedSource = global::System.Threading.CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
                 token = linkedSource.Token;
             }
@@ -77,9 +79,9 @@ namespace Shop
                 return task;
             }
 
-            return AwaitCompletionAsync(task, permit, timeoutSource, linkedSource, this, sku, cancellationToken);
+            return AwaitCompletionAsync(task, permit, breaker, timeoutSource, linkedSource, this, sku, cancellationToken);
 
-            static async global::System.Threading.Tasks.Task<global::Shop.Quote> AwaitCompletionAsync(global::System.Threading.Tasks.Task<global::Shop.Quote> task, global::Breaker.CircuitPermit permit, global::System.Threading.CancellationTokenSource? timeoutSource, global::System.Threading.CancellationTokenSource? linkedSource, global::Shop.QuoteClient self, string sku, global::System.Threading.CancellationToken cancellationToken)
+            static async global::System.Threading.Tasks.Task<global::Shop.Quote> AwaitCompletionAsync(global::System.Threading.Tasks.Task<global::Shop.Quote> task, global::Breaker.CircuitPermit permit, global::Breaker.CircuitBreaker breaker, global::System.Threading.CancellationTokenSource? timeoutSource, global::System.Threading.CancellationTokenSource? linkedSource, global::Shop.QuoteClient self, string sku, global::System.Threading.CancellationToken cancellationToken)
             {
                 global::Shop.Quote result;
                 try
@@ -93,15 +95,15 @@ namespace Shop
                 }
                 catch (global::System.OperationCanceledException exception) when (timeoutSource is not null && timeoutSource.IsCancellationRequested)
                 {
-                    var timeoutException = __breaker_GetQuoteAsync.CreateTimeoutException(exception);
+                    var timeoutException = breaker.CreateTimeoutException(exception);
                     permit.RecordFailure(timeoutException, global::Breaker.FailureKind.Timeout);
-                    __breaker_GetQuoteAsync.RecordFallback();
+                    breaker.RecordFallback();
                     return self.CachedQuote(sku, cancellationToken, timeoutException);
                 }
                 catch (global::System.Exception exception)
                 {
                     permit.RecordFailure(exception);
-                    __breaker_GetQuoteAsync.RecordFallback();
+                    breaker.RecordFallback();
                     return self.CachedQuote(sku, cancellationToken, exception);
                 }
                 finally

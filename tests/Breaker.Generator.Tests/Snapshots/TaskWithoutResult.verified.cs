@@ -15,6 +15,7 @@ namespace Breaker.Generated
             {
                 DeclaringType = "Mail.Mailer",
                 MethodName = "SendAsync",
+                Fallback = "Queue",
             });
         }
     }
@@ -34,19 +35,20 @@ namespace Mail
 
         public partial global::System.Threading.Tasks.Task SendAsync(string to, global::System.Threading.CancellationToken cancellationToken)
         {
-            var permit = __breaker_SendAsync.TryAcquire(rejectionUsesFallback: true);
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_SendAsync);
+            var permit = breaker.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
                 return Queue(to, cancellationToken);
             }
 
-            var timeout = __breaker_SendAsync.Timeout;
+            var timeout = breaker.Timeout;
             var token = cancellationToken;
             global::System.Threading.CancellationTokenSource? timeoutSource = null;
             global::System.Threading.CancellationTokenSource? linkedSource = null;
             if (timeout > global::System.TimeSpan.Zero)
             {
-                timeoutSource = new global::System.Threading.CancellationTokenSource(timeout, __breaker_SendAsync.TimeProvider);
+                timeoutSource = new global::System.Threading.CancellationTokenSource(timeout, breaker.TimeProvider);
                 linkedSource = global::System.Threading.CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
                 token = linkedSource.Token;
             }
@@ -69,9 +71,9 @@ namespace Mail
                 return task;
             }
 
-            return AwaitCompletionAsync(task, permit, timeoutSource, linkedSource, this, to, cancellationToken);
+            return AwaitCompletionAsync(task, permit, breaker, timeoutSource, linkedSource, this, to, cancellationToken);
 
-            static async global::System.Threading.Tasks.Task AwaitCompletionAsync(global::System.Threading.Tasks.Task task, global::Breaker.CircuitPermit permit, global::System.Threading.CancellationTokenSource? timeoutSource, global::System.Threading.CancellationTokenSource? linkedSource, global::Mail.Mailer self, string to, global::System.Threading.CancellationToken cancellationToken)
+            static async global::System.Threading.Tasks.Task AwaitCompletionAsync(global::System.Threading.Tasks.Task task, global::Breaker.CircuitPermit permit, global::Breaker.CircuitBreaker breaker, global::System.Threading.CancellationTokenSource? timeoutSource, global::System.Threading.CancellationTokenSource? linkedSource, global::Mail.Mailer self, string to, global::System.Threading.CancellationToken cancellationToken)
             {
                 try
                 {
@@ -84,16 +86,16 @@ namespace Mail
                 }
                 catch (global::System.OperationCanceledException exception) when (timeoutSource is not null && timeoutSource.IsCancellationRequested)
                 {
-                    var timeoutException = __breaker_SendAsync.CreateTimeoutException(exception);
+                    var timeoutException = breaker.CreateTimeoutException(exception);
                     permit.RecordFailure(timeoutException, global::Breaker.FailureKind.Timeout);
-                    __breaker_SendAsync.RecordFallback();
+                    breaker.RecordFallback();
                     await self.Queue(to, cancellationToken).ConfigureAwait(false);
                     return;
                 }
                 catch (global::System.Exception exception)
                 {
                     permit.RecordFailure(exception);
-                    __breaker_SendAsync.RecordFallback();
+                    breaker.RecordFallback();
                     await self.Queue(to, cancellationToken).ConfigureAwait(false);
                     return;
                 }

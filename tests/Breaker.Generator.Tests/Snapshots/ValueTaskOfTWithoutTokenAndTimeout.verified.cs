@@ -17,13 +17,14 @@ namespace Cache
 
         public partial global::System.Threading.Tasks.ValueTask<int> ReadAsync(string key)
         {
-            var permit = __breaker_ReadAsync.TryAcquire(rejectionUsesFallback: true);
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_ReadAsync);
+            var permit = breaker.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
                 return ReadFallback(key);
             }
 
-            var timeout = __breaker_ReadAsync.Timeout;
+            var timeout = breaker.Timeout;
             global::System.Threading.Tasks.ValueTask<int> task;
             try
             {
@@ -40,26 +41,26 @@ namespace Cache
                 return task;
             }
 
-            return AwaitCompletionAsync(task.AsTask(), permit, timeout, this, key);
+            return AwaitCompletionAsync(task.AsTask(), permit, breaker, timeout, this, key);
 
-            static async global::System.Threading.Tasks.ValueTask<int> AwaitCompletionAsync(global::System.Threading.Tasks.Task<int> task, global::Breaker.CircuitPermit permit, global::System.TimeSpan timeout, global::Cache.Reader self, string key)
+            static async global::System.Threading.Tasks.ValueTask<int> AwaitCompletionAsync(global::System.Threading.Tasks.Task<int> task, global::Breaker.CircuitPermit permit, global::Breaker.CircuitBreaker breaker, global::System.TimeSpan timeout, global::Cache.Reader self, string key)
             {
                 int result;
                 try
                 {
-                    result = await (timeout > global::System.TimeSpan.Zero ? task.WaitAsync(timeout, __breaker_ReadAsync.TimeProvider) : task).ConfigureAwait(false);
+                    result = await (timeout > global::System.TimeSpan.Zero ? task.WaitAsync(timeout, breaker.TimeProvider) : task).ConfigureAwait(false);
                 }
                 catch (global::System.TimeoutException exception) when (exception != task.Exception?.InnerException)
                 {
-                    var timeoutException = __breaker_ReadAsync.CreateTimeoutException(exception);
+                    var timeoutException = breaker.CreateTimeoutException(exception);
                     permit.RecordFailure(timeoutException, global::Breaker.FailureKind.Timeout);
-                    __breaker_ReadAsync.RecordFallback();
+                    breaker.RecordFallback();
                     return await self.ReadFallback(key).ConfigureAwait(false);
                 }
                 catch (global::System.Exception exception)
                 {
                     permit.RecordFailure(exception);
-                    __breaker_ReadAsync.RecordFallback();
+                    breaker.RecordFallback();
                     return await self.ReadFallback(key).ConfigureAwait(false);
                 }
 
@@ -92,6 +93,7 @@ namespace Breaker.Generated
             {
                 DeclaringType = "Cache.Reader",
                 MethodName = "ReadAsync",
+                Fallback = "ReadFallback",
             });
         }
     }

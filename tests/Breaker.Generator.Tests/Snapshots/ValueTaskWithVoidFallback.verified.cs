@@ -15,14 +15,15 @@ namespace Cache
 
         public partial global::System.Threading.Tasks.ValueTask WarmAsync(int region)
         {
-            var permit = __breaker_WarmAsync.TryAcquire(rejectionUsesFallback: true);
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__breaker_WarmAsync);
+            var permit = breaker.TryAcquire(rejectionUsesFallback: true);
             if (!permit.IsGranted)
             {
                 Skip();
                 return default;
             }
 
-            var timeout = __breaker_WarmAsync.Timeout;
+            var timeout = breaker.Timeout;
             global::System.Threading.Tasks.ValueTask task;
             try
             {
@@ -39,26 +40,26 @@ namespace Cache
                 return task;
             }
 
-            return AwaitCompletionAsync(task.AsTask(), permit, timeout, region);
+            return AwaitCompletionAsync(task.AsTask(), permit, breaker, timeout, region);
 
-            static async global::System.Threading.Tasks.ValueTask AwaitCompletionAsync(global::System.Threading.Tasks.Task task, global::Breaker.CircuitPermit permit, global::System.TimeSpan timeout, int region)
+            static async global::System.Threading.Tasks.ValueTask AwaitCompletionAsync(global::System.Threading.Tasks.Task task, global::Breaker.CircuitPermit permit, global::Breaker.CircuitBreaker breaker, global::System.TimeSpan timeout, int region)
             {
                 try
                 {
-                    await (timeout > global::System.TimeSpan.Zero ? task.WaitAsync(timeout, __breaker_WarmAsync.TimeProvider) : task).ConfigureAwait(false);
+                    await (timeout > global::System.TimeSpan.Zero ? task.WaitAsync(timeout, breaker.TimeProvider) : task).ConfigureAwait(false);
                 }
                 catch (global::System.TimeoutException exception) when (exception != task.Exception?.InnerException)
                 {
-                    var timeoutException = __breaker_WarmAsync.CreateTimeoutException(exception);
+                    var timeoutException = breaker.CreateTimeoutException(exception);
                     permit.RecordFailure(timeoutException, global::Breaker.FailureKind.Timeout);
-                    __breaker_WarmAsync.RecordFallback();
+                    breaker.RecordFallback();
                     Skip();
                     return;
                 }
                 catch (global::System.Exception exception)
                 {
                     permit.RecordFailure(exception);
-                    __breaker_WarmAsync.RecordFallback();
+                    breaker.RecordFallback();
                     Skip();
                     return;
                 }
@@ -89,6 +90,7 @@ namespace Breaker.Generated
             {
                 DeclaringType = "Cache.Warmer",
                 MethodName = "WarmAsync",
+                Fallback = "Skip",
             });
         }
     }
