@@ -117,10 +117,10 @@ internal sealed class RuntimeDemo(CircuitBreakerRegistry registry, DemoClock clo
     public void FinalMetrics()
     {
         Terminal.Step("Final metrics of every breaker");
-        Terminal.Line($"{"breaker",-14}{"state",-12}{"calls",7}{"ok",6}{"failed",8}{"rejected",10}{"fallback",10}{"opens",7}");
+        Terminal.Line($"{"breaker",-18}{"state",-12}{"calls",7}{"ok",6}{"failed",8}{"rejected",10}{"fallback",10}{"opens",7}");
         foreach (CircuitBreakerMetrics m in registry.GetSummary().Breakers)
         {
-            Terminal.Line($"{m.Name,-14}{m.State,-12}{m.TotalCalls,7}{m.SuccessfulCalls,6}{m.FailedCalls,8}{m.RejectedCalls,10}{m.FallbackCalls,10}{m.CircuitOpens,7}");
+            Terminal.Line($"{m.Name,-18}{m.State,-12}{m.TotalCalls,7}{m.SuccessfulCalls,6}{m.FailedCalls,8}{m.RejectedCalls,10}{m.FallbackCalls,10}{m.CircuitOpens,7}");
         }
 
         Terminal.Line($"total calls: {registry.Sum(static b => b.GetMetrics().TotalCalls)}");
