@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Breaker.Runtime.Tests;
@@ -102,6 +104,61 @@ public sealed class KeyedTelemetryTests
         Assert.Equal(1, listener.Last("failure"));
     }
 
+    [Fact]
+    public async Task A_groups_counts_never_go_back_nor_count_a_call_twice_while_threads_churn_keys_and_a_collector_polls()
+    {
+        const int Threads = 4;
+        const int CallsPerThread = 2_000;
+        const int Phases = 5;
+        string name = TestBreakers.UniqueName("churn-meter");
+        var registry = new CircuitBreakerRegistry(_time);
+        CircuitBreakerGroup<int> group = registry.GetOrAddGroup<int>(name, o =>
+        {
+            o.MaxKeys = 50;
+            o.KeyIdleTimeout = TimeSpan.FromSeconds(1);
+        });
+        using var listener = new Listener(name);
+        using var ceiling = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        for (int phase = 0; phase < Phases; phase++)
+        {
+            // Every key of the last phase is idle now: the callers' new keys evict them while they call and a collector reads.
+            _time.Advance(TimeSpan.FromSeconds(2));
+            int running = Threads;
+            var collector = Task.Run(() =>
+            {
+                while (Volatile.Read(ref running) > 0 && !ceiling.IsCancellationRequested)
+                {
+                    listener.Observe();
+                }
+            });
+            Task[] callers = Enumerable.Range(0, Threads).Select(t => Task.Run(() =>
+            {
+                var random = new Random((phase * Threads) + t);
+                for (int i = 0; i < CallsPerThread && !ceiling.IsCancellationRequested; i++)
+                {
+                    group.GetBreaker(random.Next(500)).TryAcquire().RecordSuccess();
+                }
+
+                Interlocked.Decrement(ref running);
+            })).ToArray();
+            await Task.WhenAll([.. callers, collector]).WaitAsync(ceiling.Token);
+        }
+
+        listener.Observe();
+        Assert.True(registry.TryGetGroup(name, out CircuitBreakerGroup? whole));
+        Assert.True(whole.Evictions > 0, "the phases evicted keys");
+        double[] successes = listener.Successes();
+        Assert.True(successes.Length > Phases, "the collector read while the calls ran");
+        for (int i = 1; i < successes.Length; i++)
+        {
+            Assert.True(successes[i] >= successes[i - 1], $"read {i} went back from {successes[i - 1]} to {successes[i]}");
+        }
+
+        // A call that looked a key up as it was evicted may finish on the evicted breaker and go uncounted; none counts twice.
+        Assert.InRange(successes[^1], 1, Phases * Threads * CallsPerThread);
+    }
+
     private sealed class Listener : IDisposable
     {
         private readonly MeterListener _listener = new();
@@ -124,6 +181,15 @@ public sealed class KeyedTelemetryTests
         public List<(string Instrument, double Value, Dictionary<string, object?> Tags)> Measurements { get; } = [];
 
         public void Observe() => _listener.RecordObservableInstruments();
+
+        /// <summary>Every <c>breaker.calls</c> success value reported, in the order read.</summary>
+        public double[] Successes()
+        {
+            lock (Measurements)
+            {
+                return Measurements.Where(static m => m.Instrument == "breaker.calls" && Equals(m.Tags["breaker.outcome"], "success")).Select(static m => m.Value).ToArray();
+            }
+        }
 
         /// <summary>The last <c>breaker.calls</c> value reported for an outcome (failures summed over their kinds).</summary>
         public double Last(string outcome)
