@@ -147,30 +147,37 @@ internal static class BreakerTelemetry
     {
         foreach (CircuitBreaker breaker in ReportedBreakers())
         {
-            BreakerSeries series = breaker.Series;
-            yield return new Measurement<long>(series.Successes(breaker.SuccessfulCalls()), series.Success);
-            for (int kind = 0; kind < series.Failures.Length; kind++)
-            {
-                yield return new Measurement<long>(breaker.FailedCalls((FailureKind)kind), series.Failures[kind]);
-            }
+            var counts = new CallCounts();
+            counts.Add(breaker);
 
-            yield return new Measurement<long>(breaker.RejectedCalls(), series.Rejected);
-            yield return new Measurement<long>(breaker.IgnoredCalls(), series.Ignored);
+            // Successes are derived and may lag a moment behind: the series reports the highest read so far.
+            foreach (Measurement<long> measurement in CallMeasurements(breaker.Series, counts, breaker.Series.Successes(counts.Successes)))
+            {
+                yield return measurement;
+            }
         }
 
         foreach (CircuitBreakerGroup group in GroupsReportedWhole())
         {
             CallCounts counts = group.CallTotals.Read(GroupBreakers(group));
-            BreakerSeries series = group.Series;
-            yield return new Measurement<long>(counts.Successes, series.Success);
-            for (int kind = 0; kind < series.Failures.Length; kind++)
+            foreach (Measurement<long> measurement in CallMeasurements(group.Series, counts, counts.Successes))
             {
-                yield return new Measurement<long>(counts.Failures[kind], series.Failures[kind]);
+                yield return measurement;
             }
-
-            yield return new Measurement<long>(counts.Rejected, series.Rejected);
-            yield return new Measurement<long>(counts.Ignored, series.Ignored);
         }
+    }
+
+    /// <summary>One series' <c>breaker.calls</c>: successes, failures by kind, rejections and ignored calls.</summary>
+    private static IEnumerable<Measurement<long>> CallMeasurements(BreakerSeries series, CallCounts counts, long successes)
+    {
+        yield return new Measurement<long>(successes, series.Success);
+        for (int kind = 0; kind < series.Failures.Length; kind++)
+        {
+            yield return new Measurement<long>(counts.Failures[kind], series.Failures[kind]);
+        }
+
+        yield return new Measurement<long>(counts.Rejected, series.Rejected);
+        yield return new Measurement<long>(counts.Ignored, series.Ignored);
     }
 
     private static IEnumerable<Measurement<double>> ObserveCallTime()
