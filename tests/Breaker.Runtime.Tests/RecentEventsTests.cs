@@ -146,6 +146,55 @@ public sealed class RecentEventsTests
         Assert.StartsWith("1 ConfigurationRejected Circuit breaker 'created-refused': SlidingWindowSize must be at least MinimumThroughput", Describe(refused.GetRecentEvents().Single()), StringComparison.Ordinal);
     }
 
+    /// <summary>A valid change of each option, by name: every settable option of CircuitBreakerOptions must be here.</summary>
+    public static TheoryData<string> Options => [.. OptionChangesByName.Keys];
+
+    private static readonly Dictionary<string, Action<CircuitBreakerOptions>> OptionChangesByName = new()
+    {
+        [nameof(CircuitBreakerOptions.FailureRatio)] = static o => o.FailureRatio = 0.3,
+        [nameof(CircuitBreakerOptions.MinimumThroughput)] = static o => o.MinimumThroughput = 8,
+        [nameof(CircuitBreakerOptions.SlidingWindowSize)] = static o => o.SlidingWindowSize = 200,
+        [nameof(CircuitBreakerOptions.SamplingDuration)] = static o => o.SamplingDuration = TimeSpan.FromSeconds(20),
+        [nameof(CircuitBreakerOptions.ConsecutiveFailureThreshold)] = static o => o.ConsecutiveFailureThreshold = 7,
+        [nameof(CircuitBreakerOptions.BreakDuration)] = static o => o.BreakDuration = TimeSpan.FromSeconds(20),
+        [nameof(CircuitBreakerOptions.SuccessThreshold)] = static o => o.SuccessThreshold = 3,
+        [nameof(CircuitBreakerOptions.Timeout)] = static o => o.Timeout = TimeSpan.FromSeconds(3),
+        [nameof(CircuitBreakerOptions.SlowCallDuration)] = static o => o.SlowCallDuration = TimeSpan.FromSeconds(3),
+        [nameof(CircuitBreakerOptions.SlowCallRatio)] = static o => o.SlowCallRatio = 0.5,
+        [nameof(CircuitBreakerOptions.BreakDurationMultiplier)] = static o => o.BreakDurationMultiplier = 2,
+        [nameof(CircuitBreakerOptions.MaxBreakDuration)] = static o => o.MaxBreakDuration = TimeSpan.FromMinutes(10),
+        [nameof(CircuitBreakerOptions.MaxKeys)] = static o => o.MaxKeys = 10,
+        [nameof(CircuitBreakerOptions.KeyIdleTimeout)] = static o => o.KeyIdleTimeout = TimeSpan.FromMinutes(1),
+        [nameof(CircuitBreakerOptions.MetricsPerKey)] = static o => o.MetricsPerKey = true,
+        [nameof(CircuitBreakerOptions.BreakJitterRatio)] = static o => o.BreakJitterRatio = 0.1,
+        [nameof(CircuitBreakerOptions.BreakJitterSeed)] = static o => o.BreakJitterSeed = 42,
+        [nameof(CircuitBreakerOptions.BreakDurationHook)] = static o => o.BreakDurationHook = static _ => null,
+        [nameof(CircuitBreakerOptions.ShouldHandle)] = static o => o.ShouldHandle = static _ => true,
+    };
+
+    [Fact]
+    public void Every_settable_option_has_a_change_the_history_must_describe()
+    {
+        string[] settable = typeof(CircuitBreakerOptions).GetProperties().Where(static p => p.CanWrite).Select(static p => p.Name).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(settable, OptionChangesByName.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Options))]
+    public void Changing_any_one_option_is_recorded_with_its_name(string option)
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        CircuitBreakerOptions options = breaker.Options;
+        OptionChangesByName[option](options);
+
+        breaker.Reconfigure(options);
+
+        CircuitBreakerEvent applied = Assert.Single(breaker.GetRecentEvents());
+        Assert.Equal(CircuitBreakerEventKind.ConfigurationApplied, applied.Kind);
+        Assert.StartsWith(option + " ", applied.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(";", applied.Detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Verdicts_of_the_fleet_are_recorded_as_such()
     {

@@ -23,19 +23,40 @@ internal static class OptionChanges
         Compare(changes, nameof(CircuitBreakerOptions.SlowCallRatio), before.SlowCallRatio, after.SlowCallRatio);
         Compare(changes, nameof(CircuitBreakerOptions.BreakDurationMultiplier), before.BreakDurationMultiplier, after.BreakDurationMultiplier);
         Compare(changes, nameof(CircuitBreakerOptions.MaxBreakDuration), before.MaxBreakDuration, after.MaxBreakDuration);
-        if (!Equals(before.ShouldHandle, after.ShouldHandle))
-        {
-            changes.Add(nameof(CircuitBreakerOptions.ShouldHandle) + " replaced");
-        }
+        Compare(changes, nameof(CircuitBreakerOptions.MaxKeys), before.MaxKeys, after.MaxKeys);
+        Compare(changes, nameof(CircuitBreakerOptions.KeyIdleTimeout), before.KeyIdleTimeout, after.KeyIdleTimeout);
+        Compare(changes, nameof(CircuitBreakerOptions.MetricsPerKey), before.MetricsPerKey, after.MetricsPerKey);
+        Compare(changes, nameof(CircuitBreakerOptions.BreakJitterRatio), before.BreakJitterRatio, after.BreakJitterRatio);
+        Compare(changes, nameof(CircuitBreakerOptions.BreakJitterSeed), before.BreakJitterSeed, after.BreakJitterSeed);
+        Replaced(changes, nameof(CircuitBreakerOptions.BreakDurationHook), before.BreakDurationHook, after.BreakDurationHook);
+        Replaced(changes, nameof(CircuitBreakerOptions.ShouldHandle), before.ShouldHandle, after.ShouldHandle);
 
         return string.Join("; ", changes);
     }
 
-    private static void Compare(List<string> changes, string name, double before, double after)
+    private static void Compare<T>(List<string> changes, string name, T before, T after)
+        where T : struct, IEquatable<T>
     {
         if (!before.Equals(after))
         {
             changes.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {before} → {after}"));
+        }
+    }
+
+    private static void Compare(List<string> changes, string name, int? before, int? after)
+    {
+        if (before != after)
+        {
+            changes.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {before?.ToString(CultureInfo.InvariantCulture) ?? "none"} → {after?.ToString(CultureInfo.InvariantCulture) ?? "none"}"));
+        }
+    }
+
+    // Code is compared by reference: a new delegate is a change, whatever it does.
+    private static void Replaced(List<string> changes, string name, Delegate? before, Delegate? after)
+    {
+        if (!Equals(before, after))
+        {
+            changes.Add(name + (after is null ? " removed" : before is null ? " set" : " replaced"));
         }
     }
 
