@@ -68,9 +68,10 @@ internal static class GuardedMethodParser
         // The members the attribute names are looked up only for a method that could be generated otherwise.
         cancellationToken.ThrowIfCancellationRequested();
         bool resolvable = shape.Failure is null && containingTypes.Failure?.Reason != ParseFailureReason.UnsupportedContainingType;
-        Resolution<MemberCallModel> implementation = resolvable
-            ? MemberResolver.ResolveImplementation(method, reader.Implementation ?? MemberResolver.DefaultImplementationName(method))
-            : default;
+        // In a decorator, a customised member forwards to the inner instance unless the attribute names an implementation.
+        Resolution<MemberCallModel> implementation = !resolvable ? default
+            : reader.Implementation is null && DecoratorParser.IsDecorator(method.ContainingType, known) ? DecoratorParser.ResolveInnerCall(method)
+            : MemberResolver.ResolveImplementation(method, reader.Implementation ?? MemberResolver.DefaultImplementationName(method));
         failures.AddIfFailed(implementation.Failure, reader.Implementation is null ? null : "Implementation");
 
         FallbackModel? fallback = null;
@@ -186,6 +187,9 @@ internal static class GuardedMethodParser
         ParseFailureReason.KeyParameterNotFound,
         ParseFailureReason.KeyParameterByReference,
         ParseFailureReason.KeyTypeWithoutValueEquality,
+        ParseFailureReason.DecoratorInterfaceCount,
+        ParseFailureReason.DecoratorWithoutInner,
+        ParseFailureReason.DecoratorMethodMatchesNoMember,
     };
 
     private static void AddIfFailed(this List<ParseFailure> failures, ParseFailure? failure, string? argument = null)
