@@ -42,10 +42,10 @@ public interface IInventoryApi : IInventoryHealth
         where T : notnull;
 }
 
-/// <summary>The implementation the decorators wrap: it fails whenever <see cref="Failing"/> is set, and counts every call it gets.</summary>
+/// <summary>The implementation the decorators wrap: it throws <see cref="Failure"/> whenever one is set, and counts every call it gets.</summary>
 public sealed class InventoryBackend : IInventoryApi
 {
-    public bool Failing { get; set; }
+    public Exception? Failure { get; set; }
 
     public int Calls { get; private set; }
 
@@ -97,23 +97,23 @@ public sealed class InventoryBackend : IInventoryApi
     private T Hit<T>(T value)
     {
         Calls++;
-        return Failing ? throw new InvalidOperationException("inventory is down") : value;
+        return Failure is null ? value : throw Failure;
     }
 }
 
 /// <summary>The one-line decorator: one breaker for every member.</summary>
-[CircuitBreaker("e2e-inventory", ConsecutiveFailureThreshold = 2, BreakDurationMs = 30_000)]
+[CircuitBreaker("e2e-decorated", ConsecutiveFailureThreshold = 2, BreakDurationMs = 30_000)]
 public sealed partial class InventoryBreaker : IInventoryApi;
 
 /// <summary>One breaker per method, named <c>e2e-inventory-each.Method</c>.</summary>
-[CircuitBreaker("e2e-inventory-each", PerMethod = true, ConsecutiveFailureThreshold = 1)]
+[CircuitBreaker("e2e-decorated-each", PerMethod = true, ConsecutiveFailureThreshold = 1)]
 public sealed partial class InventoryBreakerPerMethod : IInventoryApi;
 
 /// <summary>Members chosen one by one: a fallback and a key on one, another breaker on one, one left unguarded.</summary>
-[CircuitBreaker("e2e-inventory-custom", ConsecutiveFailureThreshold = 1, Ignores = [typeof(ArgumentException)])]
+[CircuitBreaker("e2e-decorated-custom", ConsecutiveFailureThreshold = 1, Ignores = [typeof(ArgumentException)])]
 public sealed partial class CustomisedInventoryBreaker : IInventoryApi
 {
-    [CircuitBreaker("e2e-inventory-items", Key = nameof(sku), Fallback = nameof(OutOfStock), ConsecutiveFailureThreshold = 1)]
+    [CircuitBreaker("e2e-decorated-items", Key = nameof(sku), Fallback = nameof(OutOfStock), ConsecutiveFailureThreshold = 1)]
     public partial Task<Item> GetItemAsync(string sku, CancellationToken cancellationToken);
 
     /// <summary>Declared without [CircuitBreaker]: forwarded with no breaker.</summary>
@@ -126,7 +126,7 @@ public sealed partial class CustomisedInventoryBreaker : IInventoryApi
 }
 
 /// <summary>A decorator with its own constructor: the inner instance is the field of the interface's type.</summary>
-[CircuitBreaker("e2e-inventory-own-constructor")]
+[CircuitBreaker("e2e-decorated-own-constructor")]
 public sealed partial class InventoryBreakerWithOwnConstructor : IInventoryApi
 {
     private readonly IInventoryApi _api;
