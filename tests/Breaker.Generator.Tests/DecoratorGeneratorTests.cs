@@ -53,6 +53,46 @@ public class DecoratorGeneratorTests
         Assert.Empty(diagnostics);
     }
 
+    public static TheoryData<string, string> Mistakes => new()
+    {
+        { "BRK0026", "public interface I { int Get(); } public partial class Outer { [CircuitBreaker(\"b\")] public class D : I { } }" },
+        { "BRK0027", "[CircuitBreaker(\"b\")] public partial class D { }" },
+        { "BRK0028", "public interface I { int Get(); } [CircuitBreaker(\"b\")] public partial class D : I { private readonly I _a; private readonly I _b; public D(I a) { _a = a; _b = a; } }" },
+        { "BRK0029", "public interface I { IAsyncEnumerable<int> Stream(); } [CircuitBreaker(\"b\")] public partial class D : I;" },
+        { "BRK0029", "public interface I { Task Fill(ref int slot); } [CircuitBreaker(\"b\")] public partial class D : I;" },
+        { "BRK0029", "public interface I { unsafe int* Pointer(); } [CircuitBreaker(\"b\")] public partial class D : I;" },
+        { "BRK0030", "public interface I { int Get(); } [CircuitBreaker(\"b\", Key = \"id\")] public partial class D : I;" },
+        { "BRK0030", "public partial class C { [CircuitBreaker(\"b\", PerMethod = true)] public partial int Get(); private int GetCore() => 1; }" },
+        { "BRK0018", "public interface I { int Get(); } [CircuitBreaker(\"b\", FailureRatio = 2)] public partial class D : I;" },
+        { "BRK0017", "public interface I { int Get(); } [CircuitBreaker(\" \")] public partial class D : I;" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Mistakes))]
+    public async Task A_decorator_mistake_is_an_error_and_yields_no_decorator(string id, string source)
+    {
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CompileShape(source));
+
+        ImmutableArray<Diagnostic> diagnostics = await AgreementTests.AnalyzeAsync(run.Output);
+
+        Assert.Contains(diagnostics, d => d.Id == id && d.Severity == DiagnosticSeverity.Error);
+        Assert.Empty(GeneratorHarness.DecoratorModels(run.Result));
+        Assert.Null(run.Result.Exception);
+    }
+
+    [Fact]
+    public async Task A_customised_member_that_matches_no_interface_member_is_an_error_and_gets_a_throwing_body()
+    {
+        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CompileShape(
+            "public interface I { int Get(); } [CircuitBreaker(\"b\")] public partial class D : I { [CircuitBreaker(\"c\")] public partial int Got(); }"));
+
+        ImmutableArray<Diagnostic> diagnostics = await AgreementTests.AnalyzeAsync(run.Output);
+
+        Assert.Equal(["BRK0031"], diagnostics.Select(d => d.Id));
+        Assert.Contains("throw new global::System.InvalidOperationException", run.Result.GeneratedSources.Single(s => s.HintName == "D.Got.g.cs").SourceText.ToString(), System.StringComparison.Ordinal);
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
     [Fact]
     public void An_unrelated_edit_leaves_the_decorator_and_the_declarations_cached()
     {

@@ -45,7 +45,7 @@ internal static class DecoratorParser
 
         foreach (string setting in MethodOnlySettings.Where(reader.IsSet))
         {
-            failures.Add(new ParseFailure(ParseFailureReason.DecoratorSettingOnClass, setting) { Argument = setting });
+            failures.Add(new ParseFailure(ParseFailureReason.SettingNotApplicable, setting) { Argument = setting });
         }
 
         failures.AddRange(reader.CheckSettings());

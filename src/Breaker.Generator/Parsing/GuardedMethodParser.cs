@@ -122,6 +122,11 @@ internal static class GuardedMethodParser
         }
 
         failures.AddRange(reader.CheckSettings());
+        if (reader.IsSet("PerMethod"))
+        {
+            failures.Add(new ParseFailure(ParseFailureReason.SettingNotApplicable, "PerMethod") { Argument = "PerMethod" });
+        }
+
         if (shape.Failure is null && !SignatureReader.IsAsync(shape.Value) && reader.TimeoutMs > 0)
         {
             failures.Add(new ParseFailure(ParseFailureReason.TimeoutOnSynchronousMethod, method.Name) { Argument = "TimeoutMs" });
@@ -190,6 +195,7 @@ internal static class GuardedMethodParser
         ParseFailureReason.DecoratorInterfaceCount,
         ParseFailureReason.DecoratorWithoutInner,
         ParseFailureReason.DecoratorMethodMatchesNoMember,
+        ParseFailureReason.SettingNotApplicable,
     };
 
     private static void AddIfFailed(this List<ParseFailure> failures, ParseFailure? failure, string? argument = null)

@@ -125,8 +125,8 @@ internal enum ParseFailureReason
     /// <summary>A member of the decorated interface cannot be forwarded through a breaker (<c>Detail</c> is the member, <c>Values[0]</c> why).</summary>
     DecoratorMemberUnsupported,
 
-    /// <summary>A setting that belongs to one method is set on a decorator class (<c>Detail</c> is the argument).</summary>
-    DecoratorSettingOnClass,
+    /// <summary>A setting that belongs to one method is set on a decorator class, or <c>PerMethod</c> on a method (<c>Detail</c> is the argument).</summary>
+    SettingNotApplicable,
 
     /// <summary>A <c>[CircuitBreaker]</c> partial method of a decorator implements no member of the decorated interface.</summary>
     DecoratorMethodMatchesNoMember,
