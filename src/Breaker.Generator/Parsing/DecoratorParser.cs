@@ -3,7 +3,6 @@ using System.Linq;
 using System.Threading;
 using Breaker.Generator.Model;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Breaker.Generator.Parsing;
@@ -51,11 +50,11 @@ internal static class DecoratorParser
         failures.AddRange(reader.CheckSettings());
         Resolution<IReadOnlyList<INamedTypeSymbol>> handles = reader.ExceptionTypeSymbols("Handles", known);
         Resolution<IReadOnlyList<INamedTypeSymbol>> ignores = reader.ExceptionTypeSymbols("Ignores", known);
-        AddIfFailed(failures, handles.Failure);
-        AddIfFailed(failures, ignores.Failure);
+        failures.AddIfFailed(handles.Failure);
+        failures.AddIfFailed(ignores.Failure);
         if (handles.Failure is null && ignores.Failure is null)
         {
-            AddIfFailed(failures, AttributeReader.CheckOverlap(handles.Value!, ignores.Value!));
+            failures.AddIfFailed(AttributeReader.CheckOverlap(handles.Value!, ignores.Value!));
         }
 
         Resolution<EquatableArray<ContainingTypeModel>> containing = SignatureReader.ReadContainingTypes(type);
@@ -65,7 +64,7 @@ internal static class DecoratorParser
         }
 
         Resolution<INamedTypeSymbol> decorated = DecoratedInterface(type);
-        AddIfFailed(failures, decorated.Failure);
+        failures.AddIfFailed(decorated.Failure);
         if (decorated.Failure is not null)
         {
             return new DecoratorResult(failures, null);
@@ -73,7 +72,7 @@ internal static class DecoratorParser
 
         INamedTypeSymbol contract = decorated.Value!;
         Resolution<InnerInstance> inner = ReadInner(type, contract);
-        AddIfFailed(failures, inner.Failure);
+        failures.AddIfFailed(inner.Failure);
         cancellationToken.ThrowIfCancellationRequested();
 
         List<ISymbol> members = MembersToWrite(type, contract, out List<IMethodSymbol> unguarded);
@@ -82,7 +81,7 @@ internal static class DecoratorParser
         var forwarded = new List<ForwardedMemberModel>();
         var breakers = new List<DecoratorBreakerModel>();
         bool perMethod = reader.PerMethod;
-        string target = inner.Failure is null ? inner.Value.Field + "." : string.Empty;
+        string target = inner.Failure is null ? inner.Value!.Field + "." : string.Empty;
         foreach (ISymbol member in members)
         {
             bool isExplicit = clashing.Contains(SignatureKey(member));
@@ -152,14 +151,14 @@ internal static class DecoratorParser
         }
 
         return new DecoratorResult(failures, new DecoratorModel(
-            HintName(type),
+            GuardedMethodParser.TypeHintName(type) + ".CircuitBreakerDecorator.g.cs",
             SignatureReader.ReadNamespace(type),
             containing.Value,
             DeclaringType(type),
             SymbolNames.Type(contract),
-            inner.Value.Field,
-            inner.Value.DeclaresField,
-            inner.Value.WritesConstructor ? SymbolNames.Identifier(type.Name) : null,
+            inner.Value!.Field,
+            inner.Value!.DeclaresField,
+            inner.Value!.WritesConstructor ? SymbolNames.Identifier(type.Name) : null,
             EquatableArray.From(breakers),
             EquatableArray.From(methods),
             EquatableArray.From(forwarded),
@@ -210,7 +209,7 @@ internal static class DecoratorParser
         Resolution<InnerInstance> inner = ReadInner(type, decorated.Value!);
         return inner.Failure is not null
             ? Resolution<MemberCallModel>.Fail(inner.Failure)
-            : Resolution<MemberCallModel>.Success(new MemberCallModel(SymbolNames.Identifier(member.Name), false, member.Arity > 0, inner.Value.Field + "."));
+            : Resolution<MemberCallModel>.Success(new MemberCallModel(SymbolNames.Identifier(member.Name), false, member.Arity > 0, inner.Value!.Field + "."));
     }
 
     /// <summary>
@@ -226,11 +225,11 @@ internal static class DecoratorParser
         bool hasConstructor = type.InstanceConstructors.Any(c => !c.IsImplicitlyDeclared);
         if (fields.Count == 1)
         {
-            return Resolution<InnerInstance>.Success(new InnerInstance("this." + SymbolNames.Identifier(fields[0].Name), !hasConstructor, declaresField: false));
+            return Resolution<InnerInstance>.Success(new InnerInstance("this." + SymbolNames.Identifier(fields[0].Name), !hasConstructor, DeclaresField: false));
         }
 
         return fields.Count == 0 && !hasConstructor
-            ? Resolution<InnerInstance>.Success(new InnerInstance("this." + GeneratedInnerField, writesConstructor: true, declaresField: true))
+            ? Resolution<InnerInstance>.Success(new InnerInstance("this." + GeneratedInnerField, WritesConstructor: true, DeclaresField: true))
             : Resolution<InnerInstance>.Fail(new ParseFailure(ParseFailureReason.DecoratorWithoutInner, type.Name)
             {
                 Values = EquatableArray.From(fields.Select(f => f.Name)),
@@ -260,7 +259,7 @@ internal static class DecoratorParser
             }
             else if (SymbolEqualityComparer.Default.Equals(implementation.ContainingType, type)
                 && implementation is IMethodSymbol { PartialImplementationPart: null } partial
-                && IsBodilessPartial(partial)
+                && SignatureReader.IsPartialDefinition(partial)
                 && !partial.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == GuardedMethodParser.AttributeMetadataName)
                 && !unguarded.Contains(partial, SymbolEqualityComparer.Default))
             {
@@ -273,13 +272,6 @@ internal static class DecoratorParser
 
     private static IEnumerable<ISymbol> AllMembers(INamedTypeSymbol contract) =>
         new[] { contract }.Concat(contract.AllInterfaces).SelectMany(i => i.GetMembers());
-
-    private static bool IsBodilessPartial(IMethodSymbol method) =>
-        method.DeclaringSyntaxReferences.Length == 1
-        && method.DeclaringSyntaxReferences[0].GetSyntax() is MethodDeclarationSyntax declaration
-        && declaration.Modifiers.Any(SyntaxKind.PartialKeyword)
-        && declaration.Body is null
-        && declaration.ExpressionBody is null;
 
     /// <summary>Signatures that more than one member to write shares (a base member hidden with <c>new</c>): those are implemented explicitly.</summary>
     private static HashSet<string> Clashing(List<ISymbol> members) =>
@@ -357,46 +349,8 @@ internal static class DecoratorParser
         return ns + string.Join(".", names);
     }
 
-    private static string HintName(INamedTypeSymbol type)
-    {
-        string name = type.MetadataName;
-        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-        {
-            name = outer.MetadataName + "+" + name;
-        }
-
-        if (!type.ContainingNamespace.IsGlobalNamespace)
-        {
-            name = type.ContainingNamespace.ToDisplayString() + "." + name;
-        }
-
-        return name.Replace('`', '_') + ".CircuitBreakerDecorator.g.cs";
-    }
-
-    private static void AddIfFailed(List<ParseFailure> failures, ParseFailure? failure)
-    {
-        if (failure is not null)
-        {
-            failures.Add(failure);
-        }
-    }
-
-    /// <summary>Where the inner instance lives, and whether the generator writes the constructor that takes it.</summary>
-    private readonly struct InnerInstance
-    {
-        public InnerInstance(string field, bool writesConstructor, bool declaresField)
-        {
-            Field = field;
-            WritesConstructor = writesConstructor;
-            DeclaresField = declaresField;
-        }
-
-        public string Field { get; }
-
-        public bool WritesConstructor { get; }
-
-        public bool DeclaresField { get; }
-    }
+    /// <summary>Where the inner instance lives, whether the generator writes the constructor that takes it, and whether it declares the field.</summary>
+    private sealed record InnerInstance(string Field, bool WritesConstructor, bool DeclaresField);
 }
 
 /// <summary>Everything the parser found about one decorator: the model when there is no failure, and every failure.</summary>

@@ -198,7 +198,8 @@ internal static class GuardedMethodParser
         ParseFailureReason.SettingNotApplicable,
     };
 
-    private static void AddIfFailed(this List<ParseFailure> failures, ParseFailure? failure, string? argument = null)
+    /// <summary>Adds <paramref name="failure"/>, if any, naming <paramref name="argument"/> when given.</summary>
+    internal static void AddIfFailed(this List<ParseFailure> failures, ParseFailure? failure, string? argument = null)
     {
         if (failure is not null)
         {
@@ -213,9 +214,11 @@ internal static class GuardedMethodParser
         return overloads.Count == 1 ? string.Empty : "_" + overloads.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method));
     }
 
-    private static string HintName(IMethodSymbol method, string overload)
+    private static string HintName(IMethodSymbol method, string overload) => TypeHintName(method.ContainingType) + "." + method.Name + overload + ".g.cs";
+
+    /// <summary>The part of a generated file's name that names the type: namespace, containing types joined by <c>+</c>.</summary>
+    internal static string TypeHintName(INamedTypeSymbol type)
     {
-        INamedTypeSymbol type = method.ContainingType;
         string name = type.MetadataName;
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
@@ -227,6 +230,6 @@ internal static class GuardedMethodParser
             name = type.ContainingNamespace.ToDisplayString() + "." + name;
         }
 
-        return name.Replace('`', '_') + "." + method.Name + overload + ".g.cs";
+        return name.Replace('`', '_');
     }
 }

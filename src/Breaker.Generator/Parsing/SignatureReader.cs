@@ -271,7 +271,8 @@ internal static class SignatureReader
         return clause.Append(string.Join(", ", parts)).ToString();
     }
 
-    private static bool IsPartialDefinition(IMethodSymbol method) =>
+    /// <summary>Whether the method is declared once, <c>partial</c>, without a body.</summary>
+    internal static bool IsPartialDefinition(IMethodSymbol method) =>
         method.DeclaringSyntaxReferences.Length == 1
         && method.DeclaringSyntaxReferences[0].GetSyntax() is MethodDeclarationSyntax declaration
         && declaration.Modifiers.Any(SyntaxKind.PartialKeyword)
