@@ -34,7 +34,7 @@ public class DecoratorRegistrationTests
     [Fact]
     public void A_singleton_registered_by_type_is_decorated_once_and_keeps_its_lifetime()
     {
-        var services = new ServiceCollection().AddSingleton<IGreeter, Greeter>();
+        IServiceCollection services = new ServiceCollection().AddSingleton<IGreeter, Greeter>();
         services.AddCircuitBreakerDecorator<IGreeter>(static inner => new GreeterBreaker(inner));
         using ServiceProvider provider = services.BuildServiceProvider(Strict);
 
@@ -49,7 +49,7 @@ public class DecoratorRegistrationTests
     [Fact]
     public void A_scoped_registration_gets_one_decorator_and_one_inner_instance_per_scope_and_the_scope_disposes_the_inner_one()
     {
-        var services = new ServiceCollection().AddScoped<IGreeter, Greeter>();
+        IServiceCollection services = new ServiceCollection().AddScoped<IGreeter, Greeter>();
         services.AddCircuitBreakerDecorator<IGreeter>(static inner => new GreeterBreaker(inner));
         using ServiceProvider provider = services.BuildServiceProvider(Strict);
 
@@ -73,7 +73,7 @@ public class DecoratorRegistrationTests
     [Fact]
     public void A_transient_registration_gets_a_new_decorator_around_a_new_inner_instance_each_time()
     {
-        var services = new ServiceCollection().AddTransient<IGreeter>(static _ => new Greeter { Label = "factory" });
+        IServiceCollection services = new ServiceCollection().AddTransient<IGreeter>(static _ => new Greeter { Label = "factory" });
         services.AddCircuitBreakerDecorator<IGreeter>(static inner => new GreeterBreaker(inner));
         using ServiceProvider provider = services.BuildServiceProvider(Strict);
 
@@ -89,7 +89,7 @@ public class DecoratorRegistrationTests
     [Fact]
     public void A_keyed_registration_is_decorated_under_its_key_and_its_factory_still_gets_that_key()
     {
-        var services = new ServiceCollection()
+        IServiceCollection services = new ServiceCollection()
             .AddSingleton<IGreeter, Greeter>()
             .AddKeyedSingleton<IGreeter>("eu", static (_, key) => new Greeter { Label = (string)key! });
         services.AddCircuitBreakerDecorator<IGreeter>("eu", static inner => new GreeterBreaker(inner));
@@ -105,8 +105,8 @@ public class DecoratorRegistrationTests
     [Fact]
     public void Only_the_last_of_several_registrations_is_decorated_and_none_is_added_or_lost()
     {
-        var instance = new Greeter { Label = "instance" };
-        var services = new ServiceCollection().AddSingleton<IGreeter, Greeter>().AddSingleton<IGreeter>(instance);
+        Greeter instance = new Greeter { Label = "instance" };
+        IServiceCollection services = new ServiceCollection().AddSingleton<IGreeter, Greeter>().AddSingleton<IGreeter>(instance);
         services.AddCircuitBreakerDecorator<IGreeter>(static inner => new GreeterBreaker(inner));
         using ServiceProvider provider = services.BuildServiceProvider(Strict);
 
@@ -122,7 +122,7 @@ public class DecoratorRegistrationTests
     [Fact]
     public void Decorated_calls_go_through_the_decorators_breaker()
     {
-        var services = new ServiceCollection().AddSingleton<IGreeter, Greeter>();
+        IServiceCollection services = new ServiceCollection().AddSingleton<IGreeter, Greeter>();
         services.AddCircuitBreakerDecorator<IGreeter>(static inner => new GreeterBreaker(inner));
         using ServiceProvider provider = services.BuildServiceProvider(Strict);
         CircuitBreaker breaker = Assert.Single(CircuitBreakerRegistry.Default, static b => b.Name == "ext-greeter");
@@ -136,7 +136,7 @@ public class DecoratorRegistrationTests
     [Fact]
     public void Decorating_what_is_not_registered_says_so()
     {
-        var services = new ServiceCollection().AddKeyedSingleton<IGreeter, Greeter>("eu");
+        IServiceCollection services = new ServiceCollection().AddKeyedSingleton<IGreeter, Greeter>("eu");
 
         InvalidOperationException unkeyed = Assert.Throws<InvalidOperationException>(() => services.AddCircuitBreakerDecorator<IGreeter>(static inner => new GreeterBreaker(inner)));
         InvalidOperationException wrongKey = Assert.Throws<InvalidOperationException>(() => services.AddCircuitBreakerDecorator<IGreeter>("us", static inner => new GreeterBreaker(inner)));
