@@ -105,7 +105,7 @@ public class DecoratorRegistrationTests
     [Fact]
     public void Only_the_last_of_several_registrations_is_decorated_and_none_is_added_or_lost()
     {
-        Greeter instance = new Greeter { Label = "instance" };
+        var instance = new Greeter { Label = "instance" };
         IServiceCollection services = new ServiceCollection().AddSingleton<IGreeter, Greeter>().AddSingleton<IGreeter>(instance);
         services.AddCircuitBreakerDecorator<IGreeter>(static inner => new GreeterBreaker(inner));
         using ServiceProvider provider = services.BuildServiceProvider(Strict);
