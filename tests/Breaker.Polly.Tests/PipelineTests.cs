@@ -48,13 +48,13 @@ public sealed class PipelineTests
     }
 
     [Fact]
-    public void A_rejection_is_an_outcome_for_Polly_callers_that_ask_for_outcomes()
+    public async Task A_rejection_is_an_outcome_for_Polly_callers_that_ask_for_outcomes()
     {
         ResiliencePipeline<int> pipeline = new ResiliencePipelineBuilder<int>().AddBreaker("quotes", Options<int>()).Build();
         Breaker("quotes").Isolate();
 
         ResilienceContext context = ResilienceContextPool.Shared.Get();
-        Outcome<int> outcome = pipeline.ExecuteOutcomeAsync(static (_, _) => ValueTask.FromResult(Outcome.FromResult(1)), context, 0).AsTask().GetAwaiter().GetResult();
+        Outcome<int> outcome = await pipeline.ExecuteOutcomeAsync(static (_, _) => ValueTask.FromResult(Outcome.FromResult(1)), context, 0);
         ResilienceContextPool.Shared.Return(context);
 
         BrokenCircuitException rejection = Assert.IsType<BrokenCircuitException>(outcome.Exception);
