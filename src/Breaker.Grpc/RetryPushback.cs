@@ -13,7 +13,7 @@ internal static class RetryPushback
     /// <summary>
     /// The wait <paramref name="trailers"/> ask for, or <see cref="TimeSpan.Zero"/> when they ask none: no trailer, a value that
     /// is not plain decimal digits (a sign, a fraction, spaces, text), zero, or the trailer given more than once. A value past
-    /// <see cref="int.MaxValue"/> milliseconds is held there; the breaker then holds it to its own longest break.
+    /// <see cref="int.MaxValue"/> milliseconds (however many digits) is held there; the breaker then holds it to its own longest break.
     /// </summary>
     /// <param name="trailers">The call's trailers, or <see langword="null"/> when it has none.</param>
     public static TimeSpan Requested(Metadata? trailers)
@@ -38,9 +38,16 @@ internal static class RetryPushback
             }
         }
 
-        // NumberStyles.None: digits only. A negative value means "do not retry" in gRPC's design, which is no wait to honor
-        // here; the breaker's own thresholds decide whether to break.
-        if (value is null || !ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong milliseconds) || milliseconds == 0)
+        // Digits only: a negative value means "do not retry" in gRPC's design, which is no wait to honor here (the breaker's
+        // own thresholds decide whether to break); a sign, a fraction or spaces make the value garbage.
+        if (value is null || value.Length == 0 || value.AsSpan().ContainsAnyExceptInRange('0', '9'))
+        {
+            return TimeSpan.Zero;
+        }
+
+        // Too many digits for a ulong is still a (huge) wait: held like any other.
+        ulong milliseconds = ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ulong parsed) ? parsed : ulong.MaxValue;
+        if (milliseconds == 0)
         {
             return TimeSpan.Zero;
         }
