@@ -70,7 +70,7 @@ public sealed class CircuitBreakerInterceptor : Interceptor
         TResponse response;
         try
         {
-            response = continuation(request, context);
+            response = continuation(request, WithTimeout(breaker, context));
         }
         catch (Exception ex)
         {
@@ -100,7 +100,7 @@ public sealed class CircuitBreakerInterceptor : Interceptor
         AsyncUnaryCall<TResponse> call;
         try
         {
-            call = continuation(request, context);
+            call = continuation(request, WithTimeout(breaker, context));
         }
         catch (Exception ex)
         {
@@ -225,6 +225,28 @@ public sealed class CircuitBreakerInterceptor : Interceptor
         {
             permit.RecordSuccess();
         }
+    }
+
+    /// <summary>
+    /// A unary call gets the breaker's <see cref="CircuitBreakerOptions.Timeout"/> as its deadline when the caller set none or
+    /// a later one, so a call past it ends with <c>DeadlineExceeded</c> (a <see cref="FailureKind.Timeout"/>). gRPC deadlines
+    /// are instants on the wall clock, so this one is read from it, not from the breaker's <see cref="TimeProvider"/>.
+    /// Streaming calls keep their own deadline: a stream may rightly outlive any single call's timeout.
+    /// </summary>
+    private static ClientInterceptorContext<TRequest, TResponse> WithTimeout<TRequest, TResponse>(CircuitBreaker breaker, ClientInterceptorContext<TRequest, TResponse> context)
+        where TRequest : class
+        where TResponse : class
+    {
+        TimeSpan timeout = breaker.Timeout;
+        if (timeout <= TimeSpan.Zero)
+        {
+            return context;
+        }
+
+        DateTime deadline = DateTime.UtcNow + timeout;
+        return context.Options.Deadline is DateTime own && own <= deadline
+            ? context
+            : new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithDeadline(deadline));
     }
 
     private static FailureKind KindOf(RpcException rpc) => rpc.StatusCode switch

@@ -19,7 +19,7 @@ public sealed class UnaryCallTests(ProbeServer server) : IClassFixture<ProbeServ
         Probe.ProbeClient client = server.Client(new CircuitBreakerInterceptor(breaker));
 
         await Assert.ThrowsAsync<RpcException>(async () => await client.UnaryAsync(Calls.Fail(StatusCode.Unavailable), Calls.For(key)));
-        RpcException async = await Assert.ThrowsAsync<RpcException>(async () => await client.UnaryAsync(new Order(), Calls.For(key)));
+        RpcException async = Assert.Throws<RpcException>(() => client.UnaryAsync(new Order(), Calls.For(key)));
         RpcException blocking = Assert.Throws<RpcException>(() => client.Unary(new Order(), Calls.For(key)));
 
         Assert.Equal(1, server.Arrivals(key));
@@ -193,5 +193,21 @@ public sealed class UnaryCallTests(ProbeServer server) : IClassFixture<ProbeServ
 
         CircuitBreakerMetrics metrics = breaker.GetMetrics();
         Assert.Equal((1L, 0L, 0L), (metrics.IgnoredCalls, metrics.FailedCalls, metrics.SuccessfulCalls));
+    }
+
+    [Fact]
+    public async Task The_breakers_timeout_is_a_unary_calls_deadline_and_a_call_past_it_a_timeout()
+    {
+        const string key = "unary-timeout";
+        CircuitBreaker breaker = Calls.Breaker(key, _clock, o => o.Timeout = TimeSpan.FromMilliseconds(50));
+        var kinds = new ConcurrentQueue<FailureKind>();
+        breaker.CallFailed += (_, e) => kinds.Enqueue(e.Kind);
+        Probe.ProbeClient client = server.Client(new CircuitBreakerInterceptor(breaker));
+
+        RpcException late = Assert.Throws<RpcException>(() => client.Unary(new Order { Hang = true }, Calls.For(key)));
+
+        Assert.Equal(StatusCode.DeadlineExceeded, late.StatusCode);
+        Assert.Equal([FailureKind.Timeout], kinds);
+        Assert.Equal(CircuitState.Open, breaker.State);
     }
 }
