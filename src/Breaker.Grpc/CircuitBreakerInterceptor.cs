@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
 using System.Net.Sockets;
+using System.Threading;
 using System.Threading.Tasks;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -97,16 +98,7 @@ public sealed class CircuitBreakerInterceptor : Interceptor
                 Task.FromResult(response), Task.FromResult(Metadata.Empty), static () => Status.DefaultSuccess, static () => Metadata.Empty, static () => { });
         }
 
-        AsyncUnaryCall<TResponse> call;
-        try
-        {
-            call = continuation(request, WithTimeout(breaker, context));
-        }
-        catch (Exception ex)
-        {
-            RecordFailure(in permit, ex, context.Options.CancellationToken.IsCancellationRequested);
-            throw;
-        }
+        AsyncUnaryCall<TResponse> call = Start(in permit, context.Options.CancellationToken, (continuation, request, context: WithTimeout(breaker, context)), static s => s.continuation(s.request, s.context));
 
         var outcome = new CallOutcome(this, permit, context.Options.CancellationToken);
         return new AsyncUnaryCall<TResponse>(
@@ -119,16 +111,7 @@ public sealed class CircuitBreakerInterceptor : Interceptor
         AsyncClientStreamingCallContinuation<TRequest, TResponse> continuation)
     {
         CircuitPermit permit = Admit(context.Method);
-        AsyncClientStreamingCall<TRequest, TResponse> call;
-        try
-        {
-            call = continuation(context);
-        }
-        catch (Exception ex)
-        {
-            RecordFailure(in permit, ex, context.Options.CancellationToken.IsCancellationRequested);
-            throw;
-        }
+        AsyncClientStreamingCall<TRequest, TResponse> call = Start(in permit, context.Options.CancellationToken, (continuation, context), static s => s.continuation(s.context));
 
         var outcome = new CallOutcome(this, permit, context.Options.CancellationToken);
         return new AsyncClientStreamingCall<TRequest, TResponse>(
@@ -142,16 +125,7 @@ public sealed class CircuitBreakerInterceptor : Interceptor
         AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
     {
         CircuitPermit permit = Admit(context.Method);
-        AsyncServerStreamingCall<TResponse> call;
-        try
-        {
-            call = continuation(request, context);
-        }
-        catch (Exception ex)
-        {
-            RecordFailure(in permit, ex, context.Options.CancellationToken.IsCancellationRequested);
-            throw;
-        }
+        AsyncServerStreamingCall<TResponse> call = Start(in permit, context.Options.CancellationToken, (continuation, request, context), static s => s.continuation(s.request, s.context));
 
         var outcome = new CallOutcome(this, permit, context.Options.CancellationToken);
         return new AsyncServerStreamingCall<TResponse>(
@@ -164,16 +138,7 @@ public sealed class CircuitBreakerInterceptor : Interceptor
         AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation)
     {
         CircuitPermit permit = Admit(context.Method);
-        AsyncDuplexStreamingCall<TRequest, TResponse> call;
-        try
-        {
-            call = continuation(context);
-        }
-        catch (Exception ex)
-        {
-            RecordFailure(in permit, ex, context.Options.CancellationToken.IsCancellationRequested);
-            throw;
-        }
+        AsyncDuplexStreamingCall<TRequest, TResponse> call = Start(in permit, context.Options.CancellationToken, (continuation, context), static s => s.continuation(s.context));
 
         var outcome = new CallOutcome(this, permit, context.Options.CancellationToken);
         return new AsyncDuplexStreamingCall<TRequest, TResponse>(
@@ -187,7 +152,8 @@ public sealed class CircuitBreakerInterceptor : Interceptor
     /// </summary>
     internal void RecordFailure(in CircuitPermit permit, Exception exception, bool callerCancelled)
     {
-        if (callerCancelled && exception is RpcException { StatusCode: StatusCode.Cancelled } or OperationCanceledException)
+        // OperationCanceledException: the client was told to throw it on cancellation (ThrowOperationCanceledOnCancellation).
+        if (exception is OperationCanceledException || (callerCancelled && exception is RpcException { StatusCode: StatusCode.Cancelled }))
         {
             permit.RecordIgnored();
             return;
@@ -275,6 +241,23 @@ public sealed class CircuitBreakerInterceptor : Interceptor
         catch (Exception ex)
         {
             outcome.Failed(ex);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts an admitted call; one that fails to start records its failure. A static lambda over a state tuple, so starting
+    /// a call allocates nothing more than the call itself.
+    /// </summary>
+    private TCall Start<TState, TCall>(in CircuitPermit permit, CancellationToken callerToken, TState state, Func<TState, TCall> start)
+    {
+        try
+        {
+            return start(state);
+        }
+        catch (Exception ex)
+        {
+            RecordFailure(in permit, ex, callerToken.IsCancellationRequested);
             throw;
         }
     }

@@ -16,7 +16,7 @@ public sealed class FallbackTests(ProbeServer server) : IClassFixture<ProbeServe
         const string key = "fallback";
         CircuitBreaker breaker = Calls.Breaker(key, _clock);
         TimeSpan? wait = null;
-        var options = new GrpcCircuitBreakerOptions().AddFallback<Order, Reply>(Unary, (_, rejection) =>
+        GrpcCircuitBreakerOptions options = new GrpcCircuitBreakerOptions().AddFallback<Order, Reply>(Unary, (_, rejection) =>
         {
             wait = rejection.RetryAfter;
             return new Reply { Index = -1 };
@@ -39,7 +39,7 @@ public sealed class FallbackTests(ProbeServer server) : IClassFixture<ProbeServe
     {
         const string key = "fallback-scope";
         CircuitBreaker breaker = Calls.Breaker(key, _clock);
-        var options = new GrpcCircuitBreakerOptions().AddFallback<Order, Reply>(Unary, static (_, _) => new Reply { Index = -1 });
+        GrpcCircuitBreakerOptions options = new GrpcCircuitBreakerOptions().AddFallback<Order, Reply>(Unary, static (_, _) => new Reply { Index = -1 });
         Probe.ProbeClient client = server.Client(new CircuitBreakerInterceptor(breaker, options));
 
         RpcException failed = await Assert.ThrowsAsync<RpcException>(async () => await client.UnaryAsync(Calls.Fail(StatusCode.Unavailable), Calls.For(key)));
@@ -55,8 +55,8 @@ public sealed class FallbackTests(ProbeServer server) : IClassFixture<ProbeServe
     {
         const string key = "fallback-wrong";
         CircuitBreaker breaker = Calls.Breaker(key, _clock);
-        var wrong = new GrpcCircuitBreakerOptions().AddFallback<Reply, Reply>(Unary, static (_, _) => new Reply());
-        var throwing = new GrpcCircuitBreakerOptions().AddFallback<Order, Reply>(Unary, static (_, _) => throw new FormatException("no cache"));
+        GrpcCircuitBreakerOptions wrong = new GrpcCircuitBreakerOptions().AddFallback<Reply, Reply>(Unary, static (_, _) => new Reply());
+        GrpcCircuitBreakerOptions throwing = new GrpcCircuitBreakerOptions().AddFallback<Order, Reply>(Unary, static (_, _) => throw new FormatException("no cache"));
         await Assert.ThrowsAsync<RpcException>(async () => await server.Client(new CircuitBreakerInterceptor(breaker)).UnaryAsync(Calls.Fail(StatusCode.Unavailable), Calls.For(key)));
 
         InvalidOperationException mismatch = Assert.Throws<InvalidOperationException>(

@@ -3,6 +3,8 @@ using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Breaker.Grpc.Tests;
@@ -209,5 +211,23 @@ public sealed class UnaryCallTests(ProbeServer server) : IClassFixture<ProbeServ
         Assert.Equal(StatusCode.DeadlineExceeded, late.StatusCode);
         Assert.Equal([FailureKind.Timeout], kinds);
         Assert.Equal(CircuitState.Open, breaker.State);
+    }
+
+    [Fact]
+    public async Task A_client_that_throws_OperationCanceledException_on_cancellation_counts_it_as_nothing_too()
+    {
+        const string key = "unary-oce";
+        CircuitBreaker breaker = Calls.Breaker(key, _clock);
+        var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { ThrowOperationCanceledOnCancellation = true });
+        var client = new Probe.ProbeClient(channel.Intercept(new CircuitBreakerInterceptor(breaker)));
+
+        using var cancel = new CancellationTokenSource();
+        AsyncUnaryCall<Reply> call = client.UnaryAsync(new Order { Hang = true }, Calls.For(key, cancel.Token));
+        await server.Arrived(key);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await call);
+
+        CircuitBreakerMetrics metrics = breaker.GetMetrics();
+        Assert.Equal((1L, 0L), (metrics.IgnoredCalls, metrics.FailedCalls));
     }
 }
