@@ -88,6 +88,29 @@ public sealed class KeyedGroupTests
     }
 
     [Fact]
+    public async Task An_evicted_keys_failing_break_duration_hook_is_no_longer_logged()
+    {
+        await using TestHost host = await TestHost.StartAsync(new Dictionary<string, string?>());
+        CircuitBreakerGroup<string> tenants = host.Registry.GetOrAddGroup<string>("hooked", static o =>
+        {
+            o.MaxKeys = 1;
+            o.KeyIdleTimeout = TimeSpan.FromSeconds(1);
+            o.ConsecutiveFailureThreshold = 1;
+            o.BreakDurationHook = static _ => throw new InvalidOperationException("hook fault");
+        });
+        CircuitBreaker old = tenants.GetBreaker("old");
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        tenants.GetBreaker("fresh");
+        Assert.False(host.Registry.TryGet("hooked:old", out _));
+
+        // A caller that still holds the evicted breaker opens it: its hook fails, and nobody listens any more.
+        old.TryAcquire().RecordFailure(new InvalidOperationException());
+
+        Assert.Equal(CircuitState.Open, old.State);
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), static r => r.Message.Contains("hooked:old", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_health_check_reports_a_group_as_one_entry_with_its_keys_by_state()
     {
         var registry = new CircuitBreakerRegistry(new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
