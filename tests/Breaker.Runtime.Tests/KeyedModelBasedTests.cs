@@ -127,7 +127,7 @@ public sealed class KeyedModelBasedTests
                 Assert.Same(registry, group.Registry);
                 for (int step = 0; step < StepsPerSequence; step++)
                 {
-                    Step(step, keys, registry, name);
+                    Step(step, keys, group, registry, name);
                     CheckInvariants(step, keys, group);
                 }
 
@@ -149,7 +149,7 @@ public sealed class KeyedModelBasedTests
             }
         }
 
-        private void Step(int step, CircuitBreakerGroup<int> keys, CircuitBreakerRegistry registry, string name)
+        private void Step(int step, CircuitBreakerGroup<int> keys, CircuitBreakerGroup group, CircuitBreakerRegistry registry, string name)
         {
             long now = _time.GetTimestamp();
             int dice = _random.Next(100);
@@ -234,17 +234,17 @@ public sealed class KeyedModelBasedTests
             }
             else
             {
-                Collect(step, keys.Group);
+                Collect(step, group);
             }
         }
 
         /// <summary>The model's lookup: the key's breaker, a new one (after a scan when full and due), or the shared one.</summary>
         private (CircuitBreaker Real, ReferenceModel Model) Lookup(int step, CircuitBreakerGroup<int> keys, int? key, long now)
         {
-            CircuitBreaker real = keys.GetBreaker(key);
+            CircuitBreaker real = key is int some ? keys.GetBreaker(some) : keys.GetSharedBreaker();
             if (key is int k)
             {
-                if (_live.TryGetValue(k, out var known))
+                if (_live.TryGetValue(k, out (CircuitBreaker Real, ReferenceModel Model, long LastUsed) known))
                 {
                     Check(step, known.Real, real, $"breaker of key {k}");
                     _live[k] = (known.Real, known.Model, now);

@@ -17,9 +17,7 @@ public sealed class PublishedCountTests
         var time = new FakeTimeProvider();
         CircuitBreaker breaker = TestBreakers.Create(time, static o => o.SamplingDuration = TimeSpan.FromSeconds(1));
         long made = 0;
-        using var done = new CancellationTokenSource();
-
-        Task writer = Task.Run(() =>
+        var writer = Task.Run(() =>
         {
             for (int i = 0; i < Calls; i++)
             {
@@ -29,7 +27,7 @@ public sealed class PublishedCountTests
                 Interlocked.Increment(ref made);
             }
         });
-        Task<(int BackSteps, long Largest, long Over)> reader = Task.Run(() =>
+        var reader = Task.Run(() =>
         {
             int backSteps = 0;
             long over = 0;
