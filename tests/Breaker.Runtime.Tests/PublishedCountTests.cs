@@ -27,7 +27,7 @@ public sealed class PublishedCountTests
                 Interlocked.Increment(ref made);
             }
         });
-        var reader = Task.Run(() =>
+        Task<(int BackSteps, long Largest, long Over)> reader = Task.Run(() =>
         {
             int backSteps = 0;
             long over = 0;
