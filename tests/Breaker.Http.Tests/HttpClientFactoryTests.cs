@@ -88,7 +88,7 @@ public sealed class HttpClientFactoryTests(FaultServer server) : IClassFixture<F
         await StartAsync(services);
         HttpClient client = services.GetRequiredService<IHttpClientFactory>().CreateClient("normalized");
         Assert.True(_registry.TryGetGroup(key, out _));
-        CircuitBreakerGroup<string> hosts = _registry.GetOrAddGroup<string>(key);
+        CircuitBreakerKeys<string> hosts = _registry.GetOrAddGroup<string>(key);
         hosts.GetBreaker("pay.example").Isolate();
         hosts.GetBreaker("pay.example:8443").Isolate();
 

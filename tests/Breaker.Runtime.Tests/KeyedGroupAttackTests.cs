@@ -22,7 +22,7 @@ public sealed class KeyedGroupAttackTests
     [Fact]
     public void A_key_evicted_after_a_collector_listed_it_is_counted_once()
     {
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 1);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 1);
         tenants.GetBreaker("a").Succeed(3);
         List<CircuitBreaker> listed = [.. tenants.Group.GetBreakers()];
         _time.Advance(Idle);
@@ -37,7 +37,7 @@ public sealed class KeyedGroupAttackTests
     [Fact]
     public void A_key_with_a_call_in_flight_is_not_idle_and_its_late_failure_still_protects_the_key()
     {
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 1);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 1);
         CircuitBreaker slow = tenants.GetBreaker("slow");
         CircuitPermit hung = slow.TryAcquire();
         _time.Advance(TimeSpan.FromMinutes(6));
@@ -60,7 +60,7 @@ public sealed class KeyedGroupAttackTests
     [Fact]
     public void A_group_scans_for_idle_keys_at_most_once_a_second_however_the_keys_turn_idle()
     {
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 2);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 2);
         tenants.GetBreaker("a");
         _time.Advance(TimeSpan.FromMilliseconds(300));
         tenants.GetBreaker("b");
@@ -80,7 +80,7 @@ public sealed class KeyedGroupAttackTests
     [Fact]
     public void After_a_scan_that_made_room_the_next_full_group_waits_for_the_next_second()
     {
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 2);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 2);
         tenants.GetBreaker("a");
         tenants.GetBreaker("b");
         _time.Advance(Idle);
@@ -106,7 +106,7 @@ public sealed class KeyedGroupAttackTests
     {
         // 503s with Retry-After: 1800 from every host an attacker controls, the group's shared breaker included.
         var requested = TimeSpan.FromSeconds(1800);
-        CircuitBreakerGroup<string> hosts = Tenants(maxKeys: 3, idle: TimeSpan.FromMinutes(5));
+        CircuitBreakerKeys<string> hosts = Tenants(maxKeys: 3, idle: TimeSpan.FromMinutes(5));
         foreach (string host in new[] { "evil-1", "evil-2", "evil-3", "evil-4" })
         {
             hosts.GetBreaker(host).TryAcquire().RecordFailure(null, FailureKind.HttpError, requested);
@@ -130,7 +130,7 @@ public sealed class KeyedGroupAttackTests
     [Fact]
     public void A_plain_breaker_cannot_take_the_name_of_a_keys_breaker()
     {
-        CircuitBreakerGroup<string> billing = Tenants(maxKeys: 1, name: "billing");
+        CircuitBreakerKeys<string> billing = Tenants(maxKeys: 1, name: "billing");
         CircuitBreaker admin = billing.GetBreaker("admin");
 
         ArgumentException taken = Assert.Throws<ArgumentException>(() => _registry.GetOrAdd("billing:admin"));
@@ -146,7 +146,7 @@ public sealed class KeyedGroupAttackTests
     public void A_plain_breaker_made_before_its_group_keeps_its_name_and_the_key_gets_another()
     {
         CircuitBreaker plain = _registry.GetOrAdd("billing:admin");
-        CircuitBreakerGroup<string> billing = Tenants(maxKeys: 1, name: "billing");
+        CircuitBreakerKeys<string> billing = Tenants(maxKeys: 1, name: "billing");
 
         CircuitBreaker admin = billing.GetBreaker("admin");
         _time.Advance(Idle);
@@ -158,7 +158,7 @@ public sealed class KeyedGroupAttackTests
         Assert.Same(plain, found);
     }
 
-    private CircuitBreakerGroup<string> Tenants(int maxKeys, TimeSpan? idle = null, string name = "tenants") =>
+    private CircuitBreakerKeys<string> Tenants(int maxKeys, TimeSpan? idle = null, string name = "tenants") =>
         _registry.GetOrAddGroup<string>(name, o =>
         {
             o.MaxKeys = maxKeys;

@@ -42,7 +42,7 @@ public sealed class KeyedModelBasedTests
         const int Threads = 4;
         const int ScopesPerThread = 150;
         string name = TestBreakers.UniqueName("scoped-threads");
-        CircuitBreakerGroup<int> shared = CircuitBreakerRegistry.Default.GetOrAddGroup<int>(name, static o => { o.MaxKeys = 3; o.ConsecutiveFailureThreshold = 1; });
+        CircuitBreakerKeys<int> shared = CircuitBreakerRegistry.Default.GetOrAddGroup<int>(name, static o => { o.MaxKeys = 3; o.ConsecutiveFailureThreshold = 1; });
 
         Task[] threads = Enumerable.Range(0, Threads).Select(t => Task.Run(() =>
         {
@@ -117,7 +117,7 @@ public sealed class KeyedModelBasedTests
             string name = scoped ? DefaultGroups[_seed % DefaultGroups.Length] : "model";
             CircuitBreakerScope? scope = scoped ? new CircuitBreakerScope(_time) : null;
             CircuitBreakerRegistry registry = scope?.Registry ?? new CircuitBreakerRegistry(_time);
-            CircuitBreakerGroup<int> keys = scoped ? CircuitBreakerRegistry.Default.GetOrAddGroup<int>(name) : registry.GetOrAddGroup<int>(name);
+            CircuitBreakerKeys<int> keys = scoped ? CircuitBreakerRegistry.Default.GetOrAddGroup<int>(name) : registry.GetOrAddGroup<int>(name);
             (int defaultCount, CircuitBreaker? defaultShared) = scoped ? (keys.Group.Count, keys.Group.SharedBreaker) : (0, null);
             try
             {
@@ -149,7 +149,7 @@ public sealed class KeyedModelBasedTests
             }
         }
 
-        private void Step(int step, CircuitBreakerGroup<int> keys, CircuitBreakerGroup group, CircuitBreakerRegistry registry, string name)
+        private void Step(int step, CircuitBreakerKeys<int> keys, CircuitBreakerGroup group, CircuitBreakerRegistry registry, string name)
         {
             long now = _time.GetTimestamp();
             int dice = _random.Next(100);
@@ -239,7 +239,7 @@ public sealed class KeyedModelBasedTests
         }
 
         /// <summary>The model's lookup: the key's breaker, a new one (after a scan when full and due), or the shared one.</summary>
-        private (CircuitBreaker Real, ReferenceModel Model) Lookup(int step, CircuitBreakerGroup<int> keys, int? key, long now)
+        private (CircuitBreaker Real, ReferenceModel Model) Lookup(int step, CircuitBreakerKeys<int> keys, int? key, long now)
         {
             CircuitBreaker real = key is int some ? keys.GetBreaker(some) : keys.GetSharedBreaker();
             if (key is int k)
@@ -292,7 +292,7 @@ public sealed class KeyedModelBasedTests
             !_pending.Any(p => p.Key == k && p.Model == model)
             && model.ReadState(now) is not (CircuitState.Open or CircuitState.Isolated or CircuitState.MetricsOnly);
 
-        private void CheckInvariants(int step, CircuitBreakerGroup<int> keys, CircuitBreakerGroup group)
+        private void CheckInvariants(int step, CircuitBreakerKeys<int> keys, CircuitBreakerGroup group)
         {
             long now = _time.GetTimestamp();
             Check(step, _live.Count, group.Count, "live keys");

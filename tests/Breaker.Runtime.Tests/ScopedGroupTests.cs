@@ -15,7 +15,7 @@ public sealed class ScopedGroupTests
     public void A_scope_sees_none_of_another_scopes_keys_nor_its_full_bound_nor_its_open_shared_breaker()
     {
         string name = TestBreakers.UniqueName("tenants");
-        CircuitBreakerGroup<string> shared = CircuitBreakerRegistry.Default.GetOrAddGroup<string>(name, static o =>
+        CircuitBreakerKeys<string> shared = CircuitBreakerRegistry.Default.GetOrAddGroup<string>(name, static o =>
         {
             o.MaxKeys = 2;
             o.ConsecutiveFailureThreshold = 1;
@@ -54,7 +54,7 @@ public sealed class ScopedGroupTests
     public void Configuring_the_groups_name_in_a_scope_reaches_its_keys_breakers_live_and_new()
     {
         string name = TestBreakers.UniqueName("catalog");
-        CircuitBreakerGroup<string> shared = CircuitBreakerRegistry.Default.GetOrAddGroup<string>(name, static o => o.ConsecutiveFailureThreshold = 1);
+        CircuitBreakerKeys<string> shared = CircuitBreakerRegistry.Default.GetOrAddGroup<string>(name, static o => o.ConsecutiveFailureThreshold = 1);
         CircuitBreakerRegistry.Default.Configure(name, static o => o.SuccessThreshold = 4);
         using var scope = new CircuitBreakerScope(_time);
         CircuitBreaker live = CircuitBreakerScope.Resolve(shared.GetBreaker("t1"));
@@ -78,7 +78,7 @@ public sealed class ScopedGroupTests
     public void A_disposed_scopes_flow_cannot_reach_a_group()
     {
         string name = TestBreakers.UniqueName("late");
-        CircuitBreakerGroup<string> shared = CircuitBreakerRegistry.Default.GetOrAddGroup<string>(name);
+        CircuitBreakerKeys<string> shared = CircuitBreakerRegistry.Default.GetOrAddGroup<string>(name);
         var scope = new CircuitBreakerScope(_time);
         System.Threading.ExecutionContext context = System.Threading.ExecutionContext.Capture()!;
         scope.Dispose();

@@ -17,7 +17,7 @@ public sealed class ScopeIsolationTests
     public void A_keyed_groups_name_is_not_a_breaker_and_its_keys_breakers_are_the_scopes()
     {
         string name = "testing-catalog-" + Guid.NewGuid().ToString("N");
-        CircuitBreakerGroup<string> catalog = CircuitBreakerRegistry.Default.GetOrAddGroup<string>(name, static o => o.ConsecutiveFailureThreshold = 1);
+        CircuitBreakerKeys<string> catalog = CircuitBreakerRegistry.Default.GetOrAddGroup<string>(name, static o => o.ConsecutiveFailureThreshold = 1);
         using var scope = new BreakerTestScope();
 
         ArgumentException error = Assert.Throws<ArgumentException>(() => scope.Breaker(name));

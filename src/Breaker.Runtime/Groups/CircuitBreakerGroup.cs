@@ -15,7 +15,7 @@ namespace Breaker;
 /// key that finds no room, and a null key, use the group's <see cref="SharedBreaker"/>.
 /// </summary>
 /// <remarks>
-/// <see cref="CircuitBreakerRegistry.GetOrAddGroup{TKey}"/> returns the <see cref="CircuitBreakerGroup{TKey}"/> that finds
+/// <see cref="CircuitBreakerRegistry.GetOrAddGroup{TKey}"/> returns the <see cref="CircuitBreakerKeys{TKey}"/> that finds
 /// a key's breaker; this is the group itself, as observers read it. It is configured by its name like any breaker
 /// (<see cref="CircuitBreakerRegistry.Configure"/>), and every key's breaker follows, live ones included. Its breakers are
 /// in the registry while they live, each with <see cref="CircuitBreaker.Group"/> set to the group's name.
@@ -110,12 +110,12 @@ public sealed class CircuitBreakerGroup
     public override string ToString() => $"{Name} ({Count} of {_options.MaxKeys} keys)";
 
     /// <summary>The group's breakers by keys of type <typeparamref name="TKey"/>, made on first use.</summary>
-    internal CircuitBreakerGroup<TKey> Keys<TKey>()
+    internal CircuitBreakerKeys<TKey> Keys<TKey>()
         where TKey : notnull
     {
         foreach (IKeyIndex index in _indexes)
         {
-            if (index is CircuitBreakerGroup<TKey> typed)
+            if (index is CircuitBreakerKeys<TKey> typed)
             {
                 return typed;
             }
@@ -125,14 +125,14 @@ public sealed class CircuitBreakerGroup
         {
             foreach (IKeyIndex index in _indexes)
             {
-                if (index is CircuitBreakerGroup<TKey> typed)
+                if (index is CircuitBreakerKeys<TKey> typed)
                 {
                     return typed;
                 }
             }
 
             // Methods keyed by different types may share a name: each type has its own breakers, under the group's bound.
-            var created = new CircuitBreakerGroup<TKey>(this);
+            var created = new CircuitBreakerKeys<TKey>(this);
             _indexes = [.. _indexes, created];
             return created;
         }

@@ -192,7 +192,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     /// </summary>
     /// <typeparam name="TKey">The key's type; it must have value equality (<see cref="EqualityComparer{T}.Default"/> compares keys).</typeparam>
     /// <exception cref="ArgumentOutOfRangeException">The options are invalid without any configuration; the message names the group and the option.</exception>
-    public CircuitBreakerGroup<TKey> GetOrAddGroup<TKey>(string name, Action<CircuitBreakerOptions>? defaults = null)
+    public CircuitBreakerKeys<TKey> GetOrAddGroup<TKey>(string name, Action<CircuitBreakerOptions>? defaults = null)
         where TKey : notnull
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

@@ -7,17 +7,18 @@ using Breaker.Groups;
 namespace Breaker;
 
 /// <summary>
-/// Finds the breaker of a key in a keyed <see cref="Group"/>: what generated code for <c>[CircuitBreaker(Key = ...)]</c>
-/// holds, from <see cref="CircuitBreakerRegistry.GetOrAddGroup{TKey}"/>. Keys are compared with
+/// The keys of one type of a keyed <see cref="CircuitBreakerGroup"/>, and the lookup that finds each key's breaker: what
+/// generated code for <c>[CircuitBreaker(Key = ...)]</c> holds, from <see cref="CircuitBreakerRegistry.GetOrAddGroup{TKey}"/>.
+/// The group is the idea (a name, options, a bound, counts); this is how a call reaches it with a key. Keys are compared with
 /// <see cref="EqualityComparer{T}.Default"/>: strings ordinally, value types without boxing.
 /// </summary>
 /// <typeparam name="TKey">The key's type: a string, a number, an enum, a <see cref="Guid"/>, a record, any type with value equality.</typeparam>
-public sealed class CircuitBreakerGroup<TKey> : IKeyIndex
+public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
     where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, CircuitBreaker> _breakers = new();
 
-    internal CircuitBreakerGroup(CircuitBreakerGroup group) => Group = group;
+    internal CircuitBreakerKeys(CircuitBreakerGroup group) => Group = group;
 
     /// <summary>The group these keys belong to: its name, options, counts and live breakers.</summary>
     public CircuitBreakerGroup Group { get; }
