@@ -22,20 +22,27 @@ if [ ${#files[@]} -eq 0 ]; then
   )
 fi
 
-mutate=()
+# Block and statement mutations are ignored through the configuration file (Stryker.NET has no flag for them).
+mutate=""
 for f in "${files[@]}"; do
   [ -f "src/Breaker.Runtime/$f" ] || { echo "no file src/Breaker.Runtime/$f" >&2; exit 2; }
-  mutate+=(--mutate "**/$f")
+  mutate+="${mutate:+, }\"**/$f\""
 done
 
 dotnet tool restore >/dev/null
 out="$(pwd)/artifacts/mutation"
 mkdir -p "$out"
+cat >"$out/stryker-config.json" <<JSON
+{
+  "stryker-config": {
+    "project": "Breaker.Runtime.csproj",
+    "test-projects": ["$(pwd)/tests/Breaker.Runtime.Tests/Breaker.Runtime.Tests.csproj"],
+    "configuration": "Release",
+    "mutate": [$mutate],
+    "ignore-mutations": ["block", "statement"],
+    "reporters": ["html", "json", "progress", "cleartext"]
+  }
+}
+JSON
 cd tests/Breaker.Runtime.Tests
-dotnet stryker \
-  --project Breaker.Runtime.csproj \
-  --configuration Release \
-  --ignore-mutations block --ignore-mutations statement \
-  --reporter html --reporter json --reporter progress --reporter cleartext \
-  --output "$out" \
-  "${mutate[@]}"
+dotnet stryker --config-file "$out/stryker-config.json" --output "$out"
