@@ -103,8 +103,11 @@ public sealed partial class CircuitBreaker
     /// </summary>
     public CircuitState State => EffectiveState(Volatile.Read(ref _stateWord), Now(), out _);
 
-    /// <summary>Asks to run one call. Never allocates; a rejection is counted before it returns.</summary>
-    /// <exception cref="InvalidOperationException">A <see cref="CircuitBreakerScope"/> stands in for this shared breaker here (see <see cref="TryAcquire(bool)"/>).</exception>
+    /// <summary>
+    /// Asks to run one call. Never allocates; a rejection is counted before it returns. In the flow of a
+    /// <see cref="CircuitBreakerScope"/>, a shared breaker's permit is asked of the scope's breaker of its name.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="CircuitBreakerScope.Required"/> is set and no scope is current.</exception>
     public CircuitPermit TryAcquire() => TryAcquire(rejectionUsesFallback: false);
 
     /// <summary>
@@ -112,22 +115,26 @@ public sealed partial class CircuitBreaker
     /// rejection in <see cref="CircuitBreakerMetrics.FallbackCalls"/> too, in the same write (generated code uses this).
     /// </summary>
     /// <param name="rejectionUsesFallback">True when a rejected call will be answered by a fallback.</param>
-    /// <exception cref="InvalidOperationException">
-    /// A <see cref="CircuitBreakerScope"/> is current (or required) and this is a shared breaker: a call takes its breaker
-    /// from <see cref="CircuitBreakerScope.Resolve"/> first.
-    /// </exception>
+    /// <exception cref="InvalidOperationException"><see cref="CircuitBreakerScope.Required"/> is set and no scope is current.</exception>
     public CircuitPermit TryAcquire(bool rejectionUsesFallback)
     {
-        if (CircuitBreakerScope.InUse)
+        // In a test scope's flow a shared breaker's call is the scope's breaker's, as for Execute and generated code.
+        if (CircuitBreakerScope.InUse && CircuitBreakerScope.Resolve(this) is { } resolved && resolved != this)
         {
-            CircuitBreakerScope.ThrowIfShadowed(this, nameof(TryAcquire));
-            CircuitBreakerScope.ThrowIfUnscoped(this);
+            return resolved.TryAcquire(rejectionUsesFallback);
         }
 
         int word = Volatile.Read(ref _stateWord);
 
         // Hot path: one volatile read and a (usually cached) timestamp. No lock, no interlocked write.
-        return StateOf(word) == CircuitState.Closed ? ClosedPermit(word) : AcquireSlow(word, rejectionUsesFallback);
+        CircuitPermit permit = StateOf(word) == CircuitState.Closed ? ClosedPermit(word) : AcquireSlow(word, rejectionUsesFallback);
+        if (KeyedGroup is not null)
+        {
+            // A key's breaker only: a call in flight keeps it from eviction.
+            StartInFlight(in permit);
+        }
+
+        return permit;
     }
 
     /// <summary>

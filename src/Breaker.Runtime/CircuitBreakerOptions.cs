@@ -57,6 +57,13 @@ public sealed class CircuitBreakerOptions
     public TimeSpan MaxBreakDuration { get; set; } = TimeSpan.FromMilliseconds(BreakerDefaults.MaxBreakDurationMs);
 
     /// <summary>
+    /// The longest break a dependency may ask for (an HTTP <c>Retry-After</c>, <see cref="CircuitPermit.RecordFailure(Exception?, FailureKind, TimeSpan)"/>):
+    /// a longer wait is held to this (and to <see cref="LongestBreak"/>). Default 5 minutes, so that whoever answers the
+    /// calls cannot hold a breaker open for half an hour with one header. A keyed group's shared breaker honors no such request.
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMilliseconds(BreakerDefaults.MaxRetryAfterMs);
+
+    /// <summary>
     /// For a keyed group (one breaker per key, <see cref="CircuitBreakerGroup"/>): how many keys may have a breaker at once,
     /// from 1 to 1,000,000. Default 1,000. A new key that finds the group full, with no key it may evict, shares the group's
     /// <see cref="CircuitBreakerGroup.SharedBreaker"/>. A breaker on its own ignores it.
@@ -142,6 +149,7 @@ public sealed class CircuitBreakerOptions
         Require(prefix, nameof(SlowCallDuration), SlowCallDuration, BreakerLimits.SlowCallDurationMs(SlowCallDuration.TotalMilliseconds));
         Require(prefix, nameof(BreakDurationMultiplier), BreakDurationMultiplier, BreakerLimits.BreakDurationMultiplier(BreakDurationMultiplier));
         Require(prefix, nameof(MaxBreakDuration), MaxBreakDuration, BreakerLimits.MaxBreakDurationMs(MaxBreakDuration.TotalMilliseconds));
+        Require(prefix, nameof(MaxRetryAfter), MaxRetryAfter, BreakerLimits.MaxRetryAfterMs(MaxRetryAfter.TotalMilliseconds));
         Require(prefix, nameof(MaxKeys), MaxKeys, BreakerLimits.MaxKeys(MaxKeys));
         Require(prefix, nameof(KeyIdleTimeout), KeyIdleTimeout, BreakerLimits.KeyIdleTimeoutMs(KeyIdleTimeout.TotalMilliseconds));
         Require(prefix,

@@ -163,6 +163,7 @@ public sealed class RecentEventsTests
         [nameof(CircuitBreakerOptions.SlowCallRatio)] = static o => o.SlowCallRatio = 0.5,
         [nameof(CircuitBreakerOptions.BreakDurationMultiplier)] = static o => o.BreakDurationMultiplier = 2,
         [nameof(CircuitBreakerOptions.MaxBreakDuration)] = static o => o.MaxBreakDuration = TimeSpan.FromMinutes(10),
+        [nameof(CircuitBreakerOptions.MaxRetryAfter)] = static o => o.MaxRetryAfter = TimeSpan.FromMinutes(1),
         [nameof(CircuitBreakerOptions.MaxKeys)] = static o => o.MaxKeys = 10,
         [nameof(CircuitBreakerOptions.KeyIdleTimeout)] = static o => o.KeyIdleTimeout = TimeSpan.FromMinutes(1),
         [nameof(CircuitBreakerOptions.MetricsPerKey)] = static o => o.MetricsPerKey = true,

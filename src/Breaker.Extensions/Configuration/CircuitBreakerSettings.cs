@@ -44,6 +44,9 @@ public sealed class CircuitBreakerSettings
     /// <summary>Overrides <see cref="CircuitBreakerOptions.MaxBreakDuration"/>.</summary>
     public TimeSpan? MaxBreakDuration { get; set; }
 
+    /// <summary>Overrides <see cref="CircuitBreakerOptions.MaxRetryAfter"/>.</summary>
+    public TimeSpan? MaxRetryAfter { get; set; }
+
     /// <summary>Overrides <see cref="CircuitBreakerOptions.MaxKeys"/> (a keyed group's bound on live keys).</summary>
     public int? MaxKeys { get; set; }
 
@@ -76,6 +79,7 @@ public sealed class CircuitBreakerSettings
         options.SlowCallRatio = SlowCallRatio ?? options.SlowCallRatio;
         options.BreakDurationMultiplier = BreakDurationMultiplier ?? options.BreakDurationMultiplier;
         options.MaxBreakDuration = MaxBreakDuration ?? options.MaxBreakDuration;
+        options.MaxRetryAfter = MaxRetryAfter ?? options.MaxRetryAfter;
         options.MaxKeys = MaxKeys ?? options.MaxKeys;
         options.KeyIdleTimeout = KeyIdleTimeout ?? options.KeyIdleTimeout;
         options.MetricsPerKey = MetricsPerKey ?? options.MetricsPerKey;

@@ -84,7 +84,7 @@ internal static class GuardedMethodEmitter
     {
         string name = SymbolDisplay.FormatLiteral(model.Breaker.Name, quote: true);
         (string type, string lookup) = model.Key is { } key
-            ? ("global::Breaker.CircuitBreakerGroup<" + key.Type + ">", "GetOrAddGroup<" + key.Type + ">(")
+            ? ("global::Breaker.CircuitBreakerKeys<" + key.Type + ">", "GetOrAddGroup<" + key.Type + ">(")
             : ("global::Breaker.CircuitBreaker", "GetOrAdd(");
         BreakDurationHookModel? hook = model.Breaker.Hook;
         writer.Line(GeneratedCodeAttribute);
