@@ -26,7 +26,7 @@ public sealed class GrpcCircuitBreakerOptions
 
     /// <summary>
     /// Whether a failed call's <c>grpc-retry-pushback-ms</c> trailer sets the break it opens (or that opens before that wait is
-    /// over): at least the configured break, at most <see cref="CircuitBreakerOptions.LongestBreak"/>. Default <see langword="true"/>.
+    /// over): at least the configured break, at most <see cref="CircuitBreakerOptions.MaxRetryAfter"/> (never past <see cref="CircuitBreakerOptions.LongestBreak"/>). Default <see langword="true"/>.
     /// </summary>
     public bool HonorRetryPushback { get; set; } = true;
 

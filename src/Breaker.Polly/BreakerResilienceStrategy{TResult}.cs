@@ -15,7 +15,7 @@ namespace Breaker;
 internal sealed class BreakerResilienceStrategy<TResult> : ResilienceStrategy<TResult>
 {
     private readonly CircuitBreaker? _breaker;
-    private readonly CircuitBreakerGroup<string>? _group;
+    private readonly CircuitBreakerKeys<string>? _group;
     private readonly Func<ResilienceContext, string?>? _key;
     private readonly Func<CircuitBreakerPredicateArguments<TResult>, ValueTask<bool>> _shouldHandle;
 

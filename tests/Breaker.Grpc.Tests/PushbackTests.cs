@@ -65,15 +65,19 @@ public sealed class PushbackTests(ProbeServer server) : IClassFixture<ProbeServe
     [InlineData("2147483648")]
     [InlineData("18446744073709551616")]
     [InlineData("999999999999999999999999999999999999")]
-    public async Task A_huge_pushback_is_held_to_the_longest_break(string value)
+    public async Task A_huge_pushback_is_held_to_the_longest_wait_a_dependency_may_ask_for(string value)
     {
         string key = $"pushback-huge-{value.Length}";
-        CircuitBreaker breaker = Calls.Breaker(key, _clock, o => o.MaxBreakDuration = TimeSpan.FromMinutes(10));
+        CircuitBreaker breaker = Calls.Breaker(key, _clock, o =>
+        {
+            o.MaxBreakDuration = TimeSpan.FromMinutes(10);
+            o.MaxRetryAfter = TimeSpan.FromMinutes(7);
+        });
         Probe.ProbeClient client = server.Client(new CircuitBreakerInterceptor(breaker));
 
         await Assert.ThrowsAsync<RpcException>(async () => await client.UnaryAsync(Calls.Fail(StatusCode.Unavailable, value), Calls.For(key)));
 
-        Assert.Equal(TimeSpan.FromMinutes(10), breaker.GetMetrics().RetryAfter);
+        Assert.Equal(TimeSpan.FromMinutes(7), breaker.GetMetrics().RetryAfter);
     }
 
     [Fact]

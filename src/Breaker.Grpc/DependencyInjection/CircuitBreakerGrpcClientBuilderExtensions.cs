@@ -60,7 +60,7 @@ public static class CircuitBreakerGrpcClientBuilderExtensions
     /// One breaker per host: the client's address (host and port) is the key, read once per channel and looked up per call (an
     /// idle host's breaker may be evicted; its next call gets a new one). A client without an address uses the group's shared breaker.
     /// </summary>
-    private static Func<string, CircuitBreaker> Host(CircuitBreakerGroup<string> hosts, IServiceProvider services, string clientName)
+    private static Func<string, CircuitBreaker> Host(CircuitBreakerKeys<string> hosts, IServiceProvider services, string clientName)
     {
         Uri? address = services.GetRequiredService<IOptionsMonitor<GrpcClientFactoryOptions>>().Get(clientName).Address;
         string? host = address is { IsAbsoluteUri: true } ? address.GetComponents(UriComponents.HostAndPort, UriFormat.UriEscaped) : null;
