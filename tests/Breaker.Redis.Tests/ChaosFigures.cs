@@ -92,12 +92,17 @@ public sealed class ChaosFigures(RedisServer redis, ITestOutputHelper output)
     {
         await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis, o => o.SigningKey = signed ? TestFleet.SigningKey : null);
         await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
-        await forger.WriteCountsAsync("ghost-1", 0, 20, 20);
-        await forger.WriteCountsAsync("ghost-2", 0, 20, 20);
-        await fleet.TickAsync();
-        TimeSpan applied = fleet.Instances.Max(static i => i.RetryAfter);
-        await fleet.TickAsync();
-        return Whole(applied == TimeSpan.Zero ? fleet.Instances.Max(static i => i.RetryAfter) : applied);
+        // Written again before every round, one round further each time, as live instances would; the break as applied.
+        TimeSpan applied = TimeSpan.Zero;
+        for (int tick = 0; tick < 3 && applied == TimeSpan.Zero; tick++)
+        {
+            await forger.WriteCountsAsync("ghost-1", 0, 20, 20);
+            await forger.WriteCountsAsync("ghost-2", 0, 20, 20);
+            await fleet.TickAsync();
+            applied = fleet.Instances.Max(static i => i.RetryAfter);
+        }
+
+        return Whole(applied);
     }
 
     private async Task<TimeSpan> SquattedLeaseAsync(Dependency dependency)

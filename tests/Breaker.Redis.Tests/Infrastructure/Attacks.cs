@@ -29,6 +29,9 @@ public static class Attacks
         int count = minimumInstances + 1;
         await using TestFleet fleet = await TestFleet.StartAsync(count, dependency, redis, (_, o) => o.MinimumInstances = minimumInstances, clockOffset: null);
         FleetInstance opener = fleet.Instances[0];
+
+        // A round in which the instances see each other, then the calls, all between two rounds.
+        await fleet.TickAsync();
         for (int call = 0; call < TestFleet.MinimumThroughput; call++)
         {
             await opener.CallAsync();
