@@ -68,7 +68,7 @@ public sealed class ParticipationTests(RedisServer redis)
         var log = new ListLogger();
         var registry = new CircuitBreakerRegistry(new FakeTimeProvider());
         await using ConnectionMultiplexer connection = await TestFleet.ConnectAsync(redis);
-        var options = new RedisCoordinationOptions { KeyPrefix = "cap-" + Guid.NewGuid().ToString("N")[..8], MaxBreakers = 5 };
+        var options = new RedisCoordinationOptions { KeyPrefix = "cap-" + Guid.NewGuid().ToString("N")[..8], MaxBreakers = 5, SigningKey = TestFleet.SigningKey };
         await using var coordinator = new RedisFleetCoordinator(registry, connection, options, log);
         coordinator.Start();
 
