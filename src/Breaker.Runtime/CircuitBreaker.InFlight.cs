@@ -15,7 +15,7 @@ public sealed partial class CircuitBreaker
         : new InFlightCalls(settings.SlowCallTicks, now);
 
     /// <summary>
-    /// Counts a call admitted while closed; the first call of each slot judges the calls that started between three and one
+    /// Counts a call admitted while closed; the first call of each slot judges the calls that started between two and one
     /// slow-call durations ago, and opens the circuit if at least <see cref="CircuitBreakerOptions.MinimumThroughput"/>
     /// started and the share still running reaches <see cref="CircuitBreakerOptions.SlowCallRatio"/>.
     /// </summary>

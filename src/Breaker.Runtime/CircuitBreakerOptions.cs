@@ -48,7 +48,7 @@ public sealed class CircuitBreakerOptions
 
     /// <summary>
     /// Opt-in: notice slow calls while they are still running, rather than when they end. Calls admitted while closed are
-    /// counted by when they started; when at least <see cref="MinimumThroughput"/> started between three and one
+    /// counted by when they started; when at least <see cref="MinimumThroughput"/> started between two and one
     /// <see cref="SlowCallDuration"/>s ago and the share of them still running reaches <see cref="SlowCallRatio"/>, the circuit
     /// opens (<see cref="CircuitTransitionReason.SlowCallsInFlight"/>), without waiting for them to time out and without the
     /// healthy calls of the window diluting them. Judged when a call arrives. Default <see langword="false"/>.

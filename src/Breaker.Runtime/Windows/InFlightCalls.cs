@@ -10,26 +10,26 @@ namespace Breaker.Windows;
 /// </summary>
 /// <remarks>
 /// Time is cut into slots of a quarter of the slow-call duration, kept in a ring of <see cref="Slots"/>. Each slot holds
-/// the calls started in it that are still running (added at the start, taken away at the end, never reset, so the two
-/// always meet) and how many started in it (stamped with the slot's number and restarted when the ring comes round).
-/// The judged slots are those whose every call has run at least the slow-call duration, back to three slow-call durations:
-/// fresh evidence only. A call still running after <see cref="Slots"/> slots (eight slow-call durations) is counted in a
-/// newer slot's running calls; a judged slot never counts more running calls than it started, so such a call can at
-/// worst make that slot's calls look stuck. A <see cref="CircuitBreakerOptions.Timeout"/> bounds them.
-/// Lock-free and allocation-free: two interlocked writes when a call starts, one when it ends.
+/// how many calls started in it (stamped with the slot's number, restarted when the ring comes round) and how many of
+/// those are still running (restarted with it; an end takes its call away only while its slot's stamp is unchanged). The
+/// judged slots are those whose every call has run at least the slow-call duration, back to two slow-call durations:
+/// fresh evidence only. A call still running after <see cref="Slots"/> slots (four slow-call durations) is forgotten.
+/// Races can only lose a running call (the slot looks healthier), never invent one.
+/// Lock-free and allocation-free: two interlocked writes when a call starts, a read and one write when it ends.
 /// </remarks>
 internal sealed class InFlightCalls
 {
-    /// <summary>Slots in the ring: eight slow-call durations.</summary>
-    public const int Slots = 32;
+    /// <summary>Slots in the ring: four slow-call durations.</summary>
+    public const int Slots = 16;
 
     /// <summary>Slots per slow-call duration.</summary>
     public const int SlotsPerSlowCall = 4;
 
-    // The judged slots: started at least one slow-call duration and one slot ago (so that every call in them has run
-    // that long), at most three slow-call durations ago.
+    // The judged slots: one slow-call duration's worth of starts, the newest of them started at least one slow-call
+    // duration and one slot ago (so that every call in them has run that long). Few slots, so that the healthy calls from
+    // before a hang dilute it for one slow-call duration at most.
     private const int NewestJudged = SlotsPerSlowCall + 1;
-    private const int OldestJudged = 3 * SlotsPerSlowCall;
+    private const int OldestJudged = 2 * SlotsPerSlowCall;
 
     // A start count packs the slot's number (high bits) with the calls started in it (low bits), so one compare-and-swap
     // both restarts a slot the ring came round to and counts the call: no lock, and no count of an older round survives.
@@ -60,17 +60,22 @@ internal sealed class InFlightCalls
     {
         long slot = start / _slotTicks;
         int index = (int)(slot & (Slots - 1));
-        Interlocked.Increment(ref _running[index]);
         while (true)
         {
             long packed = Volatile.Read(ref _started[index]);
             long stamped = packed >> CountBits;
             if (stamped == slot)
             {
-                // Saturated (16 million calls in one slot): the share still running is what matters, and it is judged on
-                // the running calls capped by this count, so stopping here only makes the slot look healthier.
-                if ((packed & CountMask) == CountMask || Interlocked.CompareExchange(ref _started[index], packed + 1, packed) == packed)
+                // Saturated (16 million calls in one slot): it is judged on the running calls capped by this count, so
+                // stopping here only makes the slot look healthier.
+                if ((packed & CountMask) == CountMask)
                 {
+                    return false;
+                }
+
+                if (Interlocked.CompareExchange(ref _started[index], packed + 1, packed) == packed)
+                {
+                    Interlocked.Increment(ref _running[index]);
                     return false;
                 }
             }
@@ -78,24 +83,35 @@ internal sealed class InFlightCalls
             {
                 if (Interlocked.CompareExchange(ref _started[index], (slot << CountBits) | 1, packed) == packed)
                 {
+                    // A new round of the ring: the calls of the old one still running are forgotten here (their ends
+                    // see the new stamp and leave the count alone), so a call stuck for ever cannot haunt later rounds.
+                    // A call of this slot counted between the two writes is lost, which only makes the slot look healthier.
+                    Volatile.Write(ref _running[index], 1);
                     return true;
                 }
             }
             else
             {
-                // A later slot already owns the ring's place: this start was read from the clock a while ago. It still
-                // runs (counted above) but is not counted as started anywhere.
+                // A later slot already owns the ring's place: this start was read from the clock a while ago. It is not
+                // counted, and its end finds another stamp and takes nothing away.
                 return false;
             }
         }
     }
 
-    /// <summary>Takes away a call that started at <paramref name="start"/> and ended.</summary>
+    /// <summary>Takes away a call that started at <paramref name="start"/> and ended, if its slot is still in the ring.</summary>
     public void End(long start)
     {
-        if (start >= NotBefore)
+        if (start < NotBefore)
         {
-            Interlocked.Decrement(ref _running[(int)((start / _slotTicks) & (Slots - 1))]);
+            return;
+        }
+
+        long slot = start / _slotTicks;
+        int index = (int)(slot & (Slots - 1));
+        if (Volatile.Read(ref _started[index]) >> CountBits == slot)
+        {
+            Interlocked.Decrement(ref _running[index]);
         }
     }
 
@@ -103,7 +119,7 @@ internal sealed class InFlightCalls
     public void ForgetBefore(long now) => Volatile.Write(ref _judgedFrom, now);
 
     /// <summary>
-    /// Of the calls that started between three and one slow-call durations before <paramref name="now"/>, how many started
+    /// Of the calls that started between two and one slow-call durations before <paramref name="now"/>, how many started
     /// (<paramref name="started"/>) and how many are still running (<paramref name="stuck"/>, at most as many).
     /// </summary>
     public void Judge(long now, out long started, out long stuck)
