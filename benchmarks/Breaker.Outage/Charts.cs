@@ -14,7 +14,7 @@ public static class Charts
 {
     private const string FontName = "DejaVu Sans";
 
-    // Debian's fonts-dejavu-core (scripts/install-chart-fonts.sh); the Skia assets have no fontconfig, so the file is named.
+    // Debian's fonts-dejavu-core (./test.sh installs it); the Skia assets have no fontconfig, so the file is named.
     private static readonly string[] FontFiles =
     [
         "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
@@ -81,9 +81,9 @@ public static class Charts
 
             plot.Title(panels[p].Title, size: 16);
             plot.XLabel("seconds (outage shaded)");
-            plot.Axes.SetLimitsX(0, settings.TotalSeconds);
-            plot.Axes.Margins(bottom: 0);
-            plot.ShowLegend(Alignment.UpperLeft);
+            double top = rows.Select(r => panels[p].Value(r)).Where(v => !double.IsNaN(v)).DefaultIfEmpty(1).Max();
+            plot.Axes.SetLimits(0, settings.TotalSeconds, 0, Math.Max(1, top * 1.08));
+            plot.ShowLegend(Edge.Right);
         }
 
         return multiplot;
@@ -95,7 +95,7 @@ public static class Charts
         if (file is null)
         {
             throw new InvalidOperationException(
-                "The charts need the DejaVu Sans font file: apt-get install fonts-dejavu-core (scripts/install-chart-fonts.sh does it).");
+                "The charts need the DejaVu Sans font file: apt-get install fonts-dejavu-core (./test.sh does it).");
         }
 
         Fonts.AddFontFile(FontName, file);

@@ -11,7 +11,7 @@ namespace Breaker.Outage;
 public static class OutageRunner
 {
     private const int FleetSize = 3;
-    private const int WarmUpRequests = 60;
+    private const int WarmUpRequests = 200;
 
     /// <summary>What one run produced: the rows written, and the arms it could not run with the reason.</summary>
     public sealed record Report(List<SummaryRow> Summary, List<TimelineRow> Timeline, Dictionary<Arm, string> Skipped);

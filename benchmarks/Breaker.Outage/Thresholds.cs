@@ -1,6 +1,5 @@
 using System;
 using Polly;
-using Polly.CircuitBreaker;
 using Microsoft.Extensions.Http.Resilience;
 
 namespace Breaker.Outage;
@@ -53,5 +52,5 @@ public static class Thresholds
     }
 
     /// <summary>Polly's exception for a rejection (its BrokenCircuitException and IsolatedCircuitException).</summary>
-    public static bool IsPollyRejection(Exception e) => e is BrokenCircuitException;
+    public static bool IsPollyRejection(Exception e) => e is Polly.CircuitBreaker.BrokenCircuitException;
 }
