@@ -6,7 +6,8 @@ namespace Breaker.Outage;
 /// <summary>
 /// <c>dotnet run -c Release --project benchmarks/Breaker.Outage -- [--rate 500] [--healthy 15] [--down 25] [--healed 20]
 /// [--timeout-ms 1000] [--shapes hang,fast-503,refused,partial-30] [--arms no-breaker,polly,...] [--out docs/outage]
-/// [--no-charts] [--charts-only]</c>. See docs/outage.md.
+/// [--no-charts] [--charts-only]</c>: summary.csv, timeline.csv, summary.md and one chart per
+/// shape in the output directory (<c>--charts-only</c> redraws the table and charts from the CSV). See docs/outage.md.
 /// </summary>
 public static class Program
 {
@@ -31,6 +32,7 @@ public static class Program
             Console.WriteLine($"Load average after the run: {Machine.LoadAverage()}");
         }
 
+        Console.WriteLine($"Table: {Tables.Write(settings)}");
         if (settings.DrawCharts || chartsOnly)
         {
             foreach (string file in Charts.Draw(settings))

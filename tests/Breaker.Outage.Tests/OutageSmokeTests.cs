@@ -8,7 +8,7 @@ namespace Breaker.Outage.Tests;
 
 /// <summary>
 /// The outage benchmark's smoke mode: every arm, one shape (the downstream answers 503 for 3 seconds), a few seconds each,
-/// then the charts from the CSV. It checks what the run must show, never how fast: every arm wrote its rows, the arms with
+/// then the table and the charts from the CSV. It checks what the run must show, never how fast: every arm wrote its rows, the arms with
 /// a breaker stopped sending during the outage while the arm without one sent everything, the fallback answered every
 /// request, and the charts were drawn.
 /// </summary>
@@ -32,6 +32,7 @@ public sealed class OutageSmokeTests : IDisposable
 
         OutageRunner.Report report = await OutageRunner.RunAsync(settings, log.Add);
         List<string> charts = Charts.Draw(settings);
+        string table = File.ReadAllText(Tables.Write(settings));
 
         // redis-server is installed by ./test.sh: the fleet arm must run, not be skipped.
         Assert.Empty(report.Skipped);
@@ -63,6 +64,7 @@ public sealed class OutageSmokeTests : IDisposable
         Assert.Equal(0, fallback.ErrorRate);
         Assert.Equal(1, fallback.FallbackRate);
 
+        Assert.All(Enum.GetValues<Arm>(), arm => Assert.Contains($"| {Names.Of(arm)} |", table, StringComparison.Ordinal));
         Assert.Equal([Path.Combine(_directory, "outage-fast-503.png")], charts);
         Assert.True(new FileInfo(charts[0]).Length > 10_000, "the chart is (nearly) empty");
     }
@@ -70,7 +72,7 @@ public sealed class OutageSmokeTests : IDisposable
     [Fact]
     public void Arguments_are_read_and_nonsense_is_refused_with_its_name()
     {
-        OutageSettings settings = OutageSettings.Parse(["--rate", "250", "--down", "10", "--shapes", "hang,partial-30", "--arms", "polly,breaker-inflight", "--no-charts"]);
+        var settings = OutageSettings.Parse(["--rate", "250", "--down", "10", "--shapes", "hang,partial-30", "--arms", "polly,breaker-inflight", "--no-charts"]);
 
         Assert.Equal(250, settings.Rate);
         Assert.Equal(10, settings.DownSeconds);
