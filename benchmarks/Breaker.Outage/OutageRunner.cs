@@ -11,7 +11,6 @@ namespace Breaker.Outage;
 public static class OutageRunner
 {
     private const int FleetSize = 3;
-    private const int WarmUpRequests = 200;
 
     /// <summary>What one run produced: the rows written, and the arms it could not run with the reason.</summary>
     public sealed record Report(List<SummaryRow> Summary, List<TimelineRow> Timeline, Dictionary<Arm, string> Skipped);
@@ -86,7 +85,7 @@ public static class OutageRunner
 
             Uri[] addresses = fronts.Select(f => f.BaseAddress).ToArray();
             using var load = new LoadGenerator();
-            await load.WarmUpAsync(addresses, WarmUpRequests);
+            await load.WarmUpAsync(addresses, settings.WarmUpRequests);
             ResetFallbackBreaker();
             received.Clear();
             attempts.Clear();

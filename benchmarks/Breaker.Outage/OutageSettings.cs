@@ -19,6 +19,12 @@ public sealed record OutageSettings
     /// <summary>Seconds after healing.</summary>
     public double HealedSeconds { get; init; } = 20;
 
+    /// <summary>
+    /// Requests sent one after another before the clock starts, to compile every path. They are successes in the breakers'
+    /// windows too, so a run whose healthy phase is shorter than the window (the smoke test) sends fewer.
+    /// </summary>
+    public int WarmUpRequests { get; init; } = 200;
+
     /// <summary>The front's timeout on each downstream call, in every arm.</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -1,3 +1,4 @@
+using System;
 using System.Diagnostics;
 using System.Threading;
 
@@ -41,11 +42,11 @@ public sealed class PerSecond
 
     public int this[int second] => Volatile.Read(ref _counts[second]);
 
-    /// <summary>The counts of the seconds in [from, to).</summary>
+    /// <summary>The counts of the seconds in [from, to), each edge rounded to a whole second (counts are kept per second).</summary>
     public long Sum(double from, double to)
     {
         long sum = 0;
-        for (int s = (int)from; s < (int)to && s < _counts.Length; s++)
+        for (int s = (int)Math.Round(from); s < (int)Math.Round(to) && s < _counts.Length; s++)
         {
             sum += this[s];
         }
