@@ -1,13 +1,8 @@
 using System;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Breaker.Outage;
 
@@ -69,18 +64,10 @@ public sealed class Downstream : IAsyncDisposable
 
     private async Task ListenAsync(int port)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, port);
-            k.Limits.MaxConcurrentConnections = null;
-        });
-        WebApplication app = builder.Build();
+        WebApplication app = Loopback.Build(port);
         app.MapGet("/work", Answer);
         await app.StartAsync();
-        Port = KestrelPorts.Of(app);
+        Port = Loopback.PortOf(app);
         _app = app;
     }
 

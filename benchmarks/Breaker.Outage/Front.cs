@@ -1,13 +1,8 @@
 using System;
-using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Breaker.Outage;
 
@@ -27,22 +22,14 @@ public sealed class Front : IAsyncDisposable
     {
         _app = app;
         _caller = caller;
-        BaseAddress = new Uri($"http://127.0.0.1:{KestrelPorts.Of(app)}/");
+        BaseAddress = new Uri($"http://127.0.0.1:{Loopback.PortOf(app)}/");
     }
 
     public Uri BaseAddress { get; }
 
     public static async Task<Front> StartAsync(IDownstreamCaller caller)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(IPAddress.Loopback, 0);
-            k.Limits.MaxConcurrentConnections = null;
-        });
-        WebApplication app = builder.Build();
+        WebApplication app = Loopback.Build(0);
         app.MapGet("/api", async (HttpContext context) =>
         {
             CallOutcome outcome = await caller.CallAsync(context.RequestAborted);

@@ -175,6 +175,39 @@ public sealed class SlowCallsInFlightTests
         Assert.Contains(breaker.GetRecentEvents(), e => e.Detail is { } m && m.Contains("CountSlowCallsInFlight False → True", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Calls_from_many_threads_that_all_end_quickly_never_look_stuck()
+    {
+        CircuitBreaker breaker = Create(inFlight: true);
+        const int Threads = 4;
+        const int CallsPerThread = 5_000;
+        using var done = new System.Threading.CountdownEvent(Threads);
+        for (int t = 0; t < Threads; t++)
+        {
+            new System.Threading.Thread(() =>
+            {
+                for (int i = 0; i < CallsPerThread; i++)
+                {
+                    CircuitPermit permit = breaker.TryAcquire();
+                    permit.RecordSuccess();
+                }
+
+                done.Signal();
+            }).Start();
+        }
+
+        // The clock moves while they run, so slots turn over under the threads' feet; bounded by the calls, not by time.
+        while (!done.IsSet)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(30));
+            System.Threading.Thread.Yield();
+        }
+
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        Assert.Equal(Threads * CallsPerThread, breaker.GetMetrics().SuccessfulCalls);
+        Assert.Equal(0, breaker.GetMetrics().RejectedCalls);
+    }
+
     private CircuitBreaker Create(bool inFlight, Action<CircuitBreakerOptions>? configure = null) =>
         TestBreakers.Create(_time, o =>
         {
