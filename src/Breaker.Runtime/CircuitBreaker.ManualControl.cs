@@ -102,6 +102,7 @@ public sealed partial class CircuitBreaker
             BreakerSettings previous = _settings;
             bool newWindow = !settings.UsesSameWindowAs(previous);
             _settings = settings;
+            _inFlight = InFlightFor(settings, _inFlight, Now(), previous.SlowCallTicks);
             if (OptionChanges.Describe(previous.Options, settings.Options) is { Length: > 0 } changes)
             {
                 NoteConfiguration(CircuitBreakerEventKind.ConfigurationApplied, changes);

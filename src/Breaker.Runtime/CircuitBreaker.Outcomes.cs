@@ -123,6 +123,7 @@ public sealed partial class CircuitBreaker
 
     internal void OnIgnored(in CircuitPermit permit)
     {
+        EndInFlight(in permit);
         Interlocked.Increment(ref _ignored);
         if (permit.Kind == PermitKind.Probe && !IsOpening(permit.StateWord))
         {

@@ -151,6 +151,7 @@ public sealed partial class CircuitBreaker
         Volatile.Write(ref _consecutiveFailures, 0);
         Volatile.Write(ref _requestedUntil, NoRequestedBreak);
         _reopens = 0;
+        _inFlight?.ForgetBefore(Now());
     }
 
     /// <summary>Under the lock: publishes <paramref name="to"/> with the next generation.</summary>

@@ -52,6 +52,7 @@ public sealed partial class CircuitBreaker
         _systemClock = ReferenceEquals(_timeProvider, TimeProvider.System);
         _settings = new BreakerSettings(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency, name);
         _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
+        _inFlight = InFlightFor(_settings, current: null, Now(), currentSlowCallTicks: 0);
         _durationUnitShift = DurationBins.UnitShift(_settings.TimestampFrequency);
         if (keyedGroup is not null)
         {
@@ -197,7 +198,11 @@ public sealed partial class CircuitBreaker
         : Stopwatch.GetTimestamp();
 
     /// <summary>When a permit's call ended, on the clock its start was read from.</summary>
-    private long End(in CircuitPermit permit) => permit.Precise ? Stopwatch.GetTimestamp() : Now();
+    private long End(in CircuitPermit permit)
+    {
+        EndInFlight(in permit);
+        return permit.Precise ? Stopwatch.GetTimestamp() : Now();
+    }
 
     /// <summary>Whether someone will see this call's own duration (an event handler, a duration histogram), so a cached clock won't do.</summary>
     private bool NeedsPreciseDurations() =>
@@ -207,10 +212,20 @@ public sealed partial class CircuitBreaker
 
     /// <summary>A call admitted while closed, timed on the clock its duration needs (the fast path and the slow one alike).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private CircuitPermit ClosedPermit(int word) =>
-        NeedsPreciseDurations()
+    private CircuitPermit ClosedPermit(int word)
+    {
+        CircuitPermit permit = NeedsPreciseDurations()
             ? new CircuitPermit(this, word, PermitKind.Closed, Stopwatch.GetTimestamp(), precise: true)
             : new CircuitPermit(this, word, PermitKind.Closed, Now(), precise: false);
+
+        // Opt-in (CountSlowCallsInFlight): without it the field is null and this is one read.
+        if (_inFlight is { } inFlight)
+        {
+            StartInFlight(inFlight, word, permit.StartTimestamp);
+        }
+
+        return permit;
+    }
 
     private bool MayStartProbing() => _coordinator is not { } coordinator || coordinator.MayStartProbing(this);
 

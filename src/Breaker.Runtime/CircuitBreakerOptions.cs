@@ -46,6 +46,15 @@ public sealed class CircuitBreakerOptions
     /// <summary>The slow-call ratio, in (0, 1], at which a closed circuit opens. Default 0.5.</summary>
     public double SlowCallRatio { get; set; } = BreakerDefaults.SlowCallRatio;
 
+    /// <summary>
+    /// Opt-in: notice slow calls while they are still running, rather than when they end. Calls admitted while closed are
+    /// counted by when they started; when at least <see cref="MinimumThroughput"/> started between two and one
+    /// <see cref="SlowCallDuration"/>s ago and the share of them still running reaches <see cref="SlowCallRatio"/>, the circuit
+    /// opens (<see cref="CircuitTransitionReason.SlowCallsInFlight"/>), without waiting for them to time out and without the
+    /// healthy calls of the window diluting them. Judged when a call arrives. Default <see langword="false"/>.
+    /// </summary>
+    public bool CountSlowCallsInFlight { get; set; }
+
     /// <summary>Each time a half-open circuit opens again, the break grows by this factor (at least 1). Default 1 (no back-off).</summary>
     public double BreakDurationMultiplier { get; set; } = BreakerDefaults.BreakDurationMultiplier;
 

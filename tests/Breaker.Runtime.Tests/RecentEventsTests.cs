@@ -167,6 +167,7 @@ public sealed class RecentEventsTests
         [nameof(CircuitBreakerOptions.MaxKeys)] = static o => o.MaxKeys = 10,
         [nameof(CircuitBreakerOptions.KeyIdleTimeout)] = static o => o.KeyIdleTimeout = TimeSpan.FromMinutes(1),
         [nameof(CircuitBreakerOptions.MetricsPerKey)] = static o => o.MetricsPerKey = true,
+        [nameof(CircuitBreakerOptions.CountSlowCallsInFlight)] = static o => o.CountSlowCallsInFlight = true,
         [nameof(CircuitBreakerOptions.BreakJitterRatio)] = static o => o.BreakJitterRatio = 0.1,
         [nameof(CircuitBreakerOptions.BreakJitterSeed)] = static o => o.BreakJitterSeed = 42,
         [nameof(CircuitBreakerOptions.BreakDurationHook)] = static o => o.BreakDurationHook = static _ => null,

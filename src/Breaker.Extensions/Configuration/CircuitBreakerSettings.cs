@@ -38,6 +38,9 @@ public sealed class CircuitBreakerSettings
     /// <summary>Overrides <see cref="CircuitBreakerOptions.SlowCallRatio"/>.</summary>
     public double? SlowCallRatio { get; set; }
 
+    /// <summary>Overrides <see cref="CircuitBreakerOptions.CountSlowCallsInFlight"/> (notice slow calls before they end).</summary>
+    public bool? CountSlowCallsInFlight { get; set; }
+
     /// <summary>Overrides <see cref="CircuitBreakerOptions.BreakDurationMultiplier"/>.</summary>
     public double? BreakDurationMultiplier { get; set; }
 
@@ -77,6 +80,7 @@ public sealed class CircuitBreakerSettings
         options.Timeout = Timeout ?? options.Timeout;
         options.SlowCallDuration = SlowCallDuration ?? options.SlowCallDuration;
         options.SlowCallRatio = SlowCallRatio ?? options.SlowCallRatio;
+        options.CountSlowCallsInFlight = CountSlowCallsInFlight ?? options.CountSlowCallsInFlight;
         options.BreakDurationMultiplier = BreakDurationMultiplier ?? options.BreakDurationMultiplier;
         options.MaxBreakDuration = MaxBreakDuration ?? options.MaxBreakDuration;
         options.MaxRetryAfter = MaxRetryAfter ?? options.MaxRetryAfter;
