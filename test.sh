@@ -4,10 +4,12 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the tests use: Chromium for the dashboard's browser test, redis-server for fleet coordination.
+# Debian packages the tests use: Chromium for the dashboard's browser test, redis-server for fleet coordination, and
+# the DejaVu fonts the outage benchmark's charts are drawn with (its smoke test draws them).
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} (apt-get)..."
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 usage() {
   cat <<'USAGE'
-usage: scripts/flake-hunt.sh [--runs N] [--load] [--load-limit SECONDS] [--filter EXPR] [PROJECT...]
+usage: scripts/flake-hunt.sh [--runs N] [--load] [--load-limit SECONDS] [--filter EXPR] [--long SEQUENCES] [PROJECT...]
 
   PROJECT           a test project: a path (tests/Breaker.Redis.Tests) or its short name (Redis);
                     default: Redis AspNetCore Http
@@ -15,6 +15,8 @@ usage: scripts/flake-hunt.sh [--runs N] [--load] [--load-limit SECONDS] [--filte
   --load            keep every core busy with a background loop while the tests run (stopped on exit)
   --load-limit S    the longest the background load may live, in seconds, even if this script is killed (default 7200)
   --filter EXPR     passed to dotnet test --filter (run only some tests)
+  --long SEQUENCES  the keyed model-based test (Runtime's KeyedModelBasedTests) runs this many random sequences
+                    instead of the 10,000 of a normal run; e.g. --long 200000 --filter KeyedModelBasedTests Runtime
 USAGE
 }
 
@@ -22,6 +24,7 @@ runs=5
 load=false
 load_limit=7200
 filter=""
+long=""
 projects=()
 value() { [ $# -ge 2 ] || { echo "$1 needs a value" >&2; usage >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
@@ -30,6 +33,7 @@ while [ $# -gt 0 ]; do
     --load) load=true; shift ;;
     --load-limit) value "$@"; load_limit="$2"; shift 2 ;;
     --filter) value "$@"; filter="$2"; shift 2 ;;
+    --long) value "$@"; long="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
     *) projects+=("$1"); shift ;;
@@ -37,6 +41,8 @@ while [ $# -gt 0 ]; do
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "--runs takes a whole number of at least 1" >&2; exit 2; }
 [[ "$load_limit" =~ ^[1-9][0-9]*$ ]] || { echo "--load-limit takes a whole number of seconds" >&2; exit 2; }
+[ -z "$long" ] || [[ "$long" =~ ^[1-9][0-9]*$ ]] || { echo "--long takes a whole number of sequences" >&2; exit 2; }
+[ -z "$long" ] || export BREAKER_MODEL_SEQUENCES="$long"
 [ ${#projects[@]} -gt 0 ] || projects=(Redis AspNetCore Http)
 
 # Resolve short names to project folders.
@@ -52,7 +58,7 @@ for p in "${projects[@]}"; do
   fi
 done
 
-echo "flake-hunt: ${paths[*]}, $runs runs each$($load && echo ", under load")${filter:+, filter $filter}"
+echo "flake-hunt: ${paths[*]}, $runs runs each$($load && echo ", under load")${filter:+, filter $filter}${long:+, $long keyed model sequences}"
 results="$(pwd)/artifacts/flake-hunt"
 rm -rf "$results"
 mkdir -p "$results"

@@ -26,7 +26,7 @@ internal static class GroupMemoryMeasurement
 
         Measure("generated method, default bound and idle timeout", generated, key => service.ComputeForShard(key, 1));
 
-        CircuitBreakerGroup<int> churning = new CircuitBreakerRegistry().GetOrAddGroup<int>(
+        CircuitBreakerKeys<int> churning = new CircuitBreakerRegistry().GetOrAddGroup<int>(
             "bench-churn",
             static o => o.KeyIdleTimeout = TimeSpan.FromMilliseconds(1));
         Measure("group whose keys go idle after 1 ms", churning.Group, key => churning.GetBreaker(key).Execute(static () => 1));

@@ -57,6 +57,9 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
         group.MapGet("{name}/events", new RequestDelegate(events.GetBreakerEventsAsync));
         group.MapGet("{name}/history", new RequestDelegate(events.GetHistoryAsync));
         group.MapGet("{**path}", new RequestDelegate(MonitorResponses.NoSuchEndpointAsync));
+
+        // From here too: management mapped in a route group of this application is then checked at start-up as well.
+        ManagementStartupCheck.Register(endpoints);
         return group;
     }
 
@@ -69,8 +72,10 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
     /// <item><description><c>POST {prefix}/{name}/metrics-only?enabled=true|false</c>: turns metrics-only mode on or off.</description></item>
     /// </list>
     /// Say who may call them: chain <c>RequireAuthorization(...)</c> (or put them in a group that requires it, or set an
-    /// authorization fallback policy), or chain ASP.NET Core's <c>AllowAnonymous()</c> to open them on purpose; until then they
-    /// refuse every call with problem details saying so. Requests from another origin (by <c>Origin</c> or <c>Sec-Fetch-Site</c>)
+    /// authorization fallback policy), or chain ASP.NET Core's <c>AllowAnonymous()</c> to open them on purpose. Without a choice
+    /// the application fails to start (an <see cref="InvalidOperationException"/> saying how to choose) when they, or the
+    /// monitor, are mapped on the application itself; mapped only in a route group, they refuse every call with problem
+    /// details saying so. Requests from another origin (by <c>Origin</c> or <c>Sec-Fetch-Site</c>)
     /// are refused. When mapped, the dashboard shows reset and isolate buttons.
     /// </summary>
     /// <param name="endpoints">The application or a route group.</param>
@@ -86,6 +91,7 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
         group.MapPost("{name}/isolate", new RequestDelegate(management.IsolateAsync));
         group.MapPost("{name}/metrics-only", new RequestDelegate(management.SetMetricsOnlyAsync));
         group.MapPost("{**path}", new RequestDelegate(MonitorResponses.NoSuchEndpointAsync));
+        ManagementStartupCheck.Register(endpoints);
         return group;
     }
 

@@ -27,7 +27,25 @@ internal static class SafeUrl
         return end < 0 ? relative : relative[..end];
     }
 
-    /// <summary>The host, with the port when it is not the scheme's default (never the user info), or empty for a relative URI.</summary>
-    public static string Authority(Uri? uri) =>
-        uri is { IsAbsoluteUri: true } ? uri.GetComponents(UriComponents.HostAndPort, UriFormat.UriEscaped) : string.Empty;
+    /// <summary>
+    /// One name per host: the host in lower case without the trailing dot of a fully qualified name (<c>pay.example.</c>
+    /// is <c>pay.example</c>), with the port when it is not the scheme's default (never the user info), or empty for a
+    /// relative URI.
+    /// </summary>
+    public static string Authority(Uri? uri)
+    {
+        if (uri is not { IsAbsoluteUri: true })
+        {
+            return string.Empty;
+        }
+
+        // UriComponents.Port leaves out the scheme's default port (HostAndPort would write it).
+        string host = uri.GetComponents(UriComponents.Host, UriFormat.UriEscaped);
+        if (host.Length > 1 && host[^1] == '.')
+        {
+            host = host[..^1];
+        }
+
+        return uri.IsDefaultPort ? host : host + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

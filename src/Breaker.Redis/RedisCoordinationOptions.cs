@@ -78,11 +78,23 @@ public sealed class RedisCoordinationOptions
     /// </summary>
     public IList<string> AcceptedSigningKeys { get; } = new List<string>();
 
+    /// <summary>
+    /// Runs the fleet without a <see cref="SigningKey"/> on purpose (default false): no warning at start, a Healthy health
+    /// check, and breaks taken from the fleet held only to each breaker's <see cref="CircuitBreakerOptions.LongestBreak"/>.
+    /// Left false, an unsigned coordinator warns at start, reports Degraded once it sees another instance, and holds every
+    /// break it takes from the fleet to the breaker's own <see cref="CircuitBreakerOptions.BreakDuration"/>, so that anyone
+    /// who can write to Redis can at most repeat an ordinary break. Ignored when a signing key is set.
+    /// </summary>
+    public bool AllowUnsigned { get; set; }
+
     /// <summary>What went wrong binding these options from configuration, reported by <see cref="Validate"/> with the rest.</summary>
     internal string? ConfigurationError { get; set; }
 
     /// <summary>The time after which an instance that could not publish is considered gone (and goes local itself).</summary>
     internal TimeSpan LocalFallbackAfter => PublishInterval * MissedPublishesBeforeLocal;
+
+    /// <summary>Whether records are unsigned and the user did not opt out: breaks from the fleet are held to the breaker's own break.</summary>
+    internal bool HoldsUnsignedBreaks => SigningKey is null && !AllowUnsigned;
 
     /// <summary>How long a fleet break's record outlives the break, while one instance probes for all.</summary>
     internal TimeSpan BreakGrace => 2 * ProbeLeaseDuration;
@@ -157,6 +169,7 @@ public sealed class RedisCoordinationOptions
             ProbeLeaseDuration = ProbeLeaseDuration,
             OperationTimeout = OperationTimeout,
             SigningKey = SigningKey,
+            AllowUnsigned = AllowUnsigned,
             ConfigurationError = ConfigurationError,
         };
         foreach (string name in Breakers)

@@ -65,9 +65,9 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
         var untrusted = new UntrustedSources(_logger);
         _exchange = new RedisExchange(connection, _options.OperationTimeout);
         _reachability = new Reachability(_options.MissedPublishesBeforeLocal, _logger);
-        var sync = new FleetStateSync(_exchange, signer, untrusted, _options.InstanceId, channel, time, _logger);
+        var sync = new FleetStateSync(_exchange, signer, untrusted, _options, channel, time, _logger);
         var lease = new ProbeLeaseKeeper(_exchange, sync, _options, time, _logger);
-        var round = new PublishRound(_exchange, _reachability, sync, lease, signer, untrusted, _options, time, _logger);
+        var round = new PublishRound(_exchange, _reachability, sync, lease, signer, untrusted, _options, RoundMark.NewSession(), time, _logger);
         _signals = new FleetSignals(_exchange, channel, signer, untrusted, _participants, this, sync, lease);
         _loop = new CoordinationLoop(_exchange, _reachability, _signals, round, _participants, _options.PublishInterval, time, _logger);
     }
@@ -86,6 +86,13 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
 
     /// <summary>How many breakers meant to take part were left local because <see cref="RedisCoordinationOptions.MaxBreakers"/> were taking part already.</summary>
     public int LeftOut => Volatile.Read(ref _leftOut);
+
+    /// <summary>
+    /// Whether this instance runs without a signing key, not opted out with <see cref="RedisCoordinationOptions.AllowUnsigned"/>,
+    /// and saw another instance at its last round: anyone who can write to Redis can then open its breakers (each for at most
+    /// its own break). The health check reports it as Degraded.
+    /// </summary>
+    internal bool IsUnsignedFleet => _options.HoldsUnsignedBreaks && _participants.Values.Any(static p => p.SeesOthers);
 
     /// <summary>Completed publish rounds, reached Redis or not (for tests that step the loop's clock).</summary>
     internal long Ticks => _loop.Ticks;
@@ -116,6 +123,10 @@ public sealed class RedisFleetCoordinator : IAsyncDisposable, IFleetLink
         }
 
         Log.Started(_logger, _options.InstanceId, _options.KeyPrefix);
+        if (_options.HoldsUnsignedBreaks)
+        {
+            Log.Unsigned(_logger, _options.KeyPrefix);
+        }
     }
 
     /// <summary>

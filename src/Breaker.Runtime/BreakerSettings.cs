@@ -18,6 +18,7 @@ internal sealed class BreakerSettings
         SlowCallTicks = ToTimestampTicks(Options.SlowCallDuration);
         UsesCoarseClock = Options.SlowCallDuration >= TimeSpan.FromSeconds(1);
         LongestBreak = Options.LongestBreak;
+        LongestRequestedBreak = Options.MaxRetryAfter < LongestBreak ? Options.MaxRetryAfter : LongestBreak;
         _jitter = Options.BreakJitterSeed is int seed ? new Random(seed ^ StableHash(breakerName)) : null;
     }
 
@@ -30,6 +31,9 @@ internal sealed class BreakerSettings
 
     /// <summary><see cref="CircuitBreakerOptions.LongestBreak"/>: no break, whatever chose it, is longer.</summary>
     public TimeSpan LongestBreak { get; }
+
+    /// <summary>The longest wait a dependency may ask for: <see cref="CircuitBreakerOptions.MaxRetryAfter"/>, at most <see cref="LongestBreak"/>.</summary>
+    public TimeSpan LongestRequestedBreak { get; }
 
     /// <summary>
     /// Whether a clock cached to the millisecond is precise enough: true unless a slow call is under a second, where a

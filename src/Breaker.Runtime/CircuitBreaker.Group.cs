@@ -16,6 +16,16 @@ public sealed partial class CircuitBreaker
     /// <summary>The key as the breaker's name writes it (after the group's name and <c>:</c>); null outside a group.</summary>
     internal string? KeyName { get; }
 
+    // Calls admitted on a key's breaker and not yet ended: a breaker with a call in flight is not idle (the call's outcome
+    // may open it). Counted only for keys' breakers.
+    private int _inFlight;
+
+    /// <summary>Under the group's call totals lock: this evicted key's counts are among the group's retired ones.</summary>
+    internal bool RetiredFromGroupTotals { get; set; }
+
+    /// <summary>Whether this is a keyed group's shared breaker (<c>group:*</c>), which serves many keys.</summary>
+    internal bool IsSharedKey => KeyedGroup is not null && KeyName == Groups.KeyNames.SharedKey;
+
     /// <summary>When a call last looked this key up, on its group's clock.</summary>
     internal long LastUsed => Volatile.Read(ref _lastUsed);
 
@@ -31,13 +41,14 @@ public sealed partial class CircuitBreaker
     /// <summary>
     /// Runs <paramref name="remove"/> (which takes the breaker out of its group) if the breaker may be evicted now, and says
     /// whether it ran and removed it. Under the transition lock, so no call can open the circuit between the check and the
-    /// removal. Never evicted: an open circuit whose break is not over, and one held by hand (isolated, metrics-only).
+    /// removal. Never evicted: an open circuit whose break is not over, one held by hand (isolated, metrics-only), and one
+    /// with a call in flight (a call that looked the key up counts from when it is admitted).
     /// </summary>
     internal bool TryEvict<TState>(TState state, Func<TState, bool> remove)
     {
         lock (_transitionLock)
         {
-            if (_metricsOnly)
+            if (_metricsOnly || Volatile.Read(ref _inFlight) > 0)
             {
                 return false;
             }
@@ -50,6 +61,24 @@ public sealed partial class CircuitBreaker
                 default:
                     return remove(state);
             }
+        }
+    }
+
+    /// <summary>A key's breaker admitted a call (<paramref name="permit"/>): it is in flight until its outcome.</summary>
+    private void StartInFlight(in CircuitPermit permit)
+    {
+        if (permit.IsGranted)
+        {
+            Interlocked.Increment(ref _inFlight);
+        }
+    }
+
+    /// <summary>A key's breaker's call ended, its outcome recorded (so a failure that opened it did so before it may go).</summary>
+    private void EndInFlight()
+    {
+        if (KeyedGroup is not null)
+        {
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 }

@@ -27,7 +27,7 @@ public sealed partial class CircuitBreaker
     /// <summary>
     /// Opens the circuit now, as its own failures would: calls are rejected for its break (<see cref="CircuitBreakerOptions.BreakDuration"/>,
     /// backed off after failed probes), then the next call probes. A closed, half-open or isolated circuit opens, metrics-only mode
-    /// ends, an open one starts its break again. Counted in <see cref="CircuitBreakerMetrics.CircuitOpens"/>. For tests, and for
+    /// ends, an open one starts its break again (never ending sooner than it would have). Counted in <see cref="CircuitBreakerMetrics.CircuitOpens"/>. For tests, and for
     /// operators who know the dependency is down.
     /// </summary>
     /// <exception cref="InvalidOperationException">A <see cref="CircuitBreakerScope"/> is current and this is a shared breaker (change the scope's one).</exception>
@@ -41,8 +41,9 @@ public sealed partial class CircuitBreaker
             CircuitState before = _metricsOnly ? CircuitState.MetricsOnly : StateOf(_stateWord);
             if (before == CircuitState.Open)
             {
-                // Still the same open period: only its end moves.
-                Volatile.Write(ref _openUntil, now + _settings.ToTimestampTicks(_settings.BreakDurationAfter(_reopens)));
+                // Still the same open period: only its end moves, and only later, so a break a Retry-After or the hook
+                // made longer is never cut short by hand.
+                Volatile.Write(ref _openUntil, Math.Max(_openUntil, now + _settings.ToTimestampTicks(_settings.BreakDurationAfter(_reopens))));
                 return;
             }
 
@@ -101,6 +102,7 @@ public sealed partial class CircuitBreaker
             BreakerSettings previous = _settings;
             bool newWindow = !settings.UsesSameWindowAs(previous);
             _settings = settings;
+            _inFlight = InFlightFor(settings, _inFlight, Now(), previous.SlowCallTicks);
             if (OptionChanges.Describe(previous.Options, settings.Options) is { Length: > 0 } changes)
             {
                 NoteConfiguration(CircuitBreakerEventKind.ConfigurationApplied, changes);

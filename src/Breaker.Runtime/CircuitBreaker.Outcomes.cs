@@ -56,6 +56,8 @@ public sealed partial class CircuitBreaker
             Interlocked.Increment(ref _otherSuccesses);
         }
 
+        EndInFlight();
+
         // Counts reach the Breaker meter from the counters above, read when it collects; only the opt-in per-call
         // histogram (its own meter) is written here.
         if (BreakerTelemetry.CallDuration.Enabled)
@@ -78,8 +80,12 @@ public sealed partial class CircuitBreaker
         CountFailure(kind);
         Measure(elapsed, slow);
 
-        // Only an outcome that still decides something (its period is the current one) may ask for a break.
-        if (requestedBreak > TimeSpan.Zero && permit.Kind is PermitKind.Closed or PermitKind.Probe && permit.StateWord == Volatile.Read(ref _stateWord))
+        // Only an outcome that still decides something (its period is the current one) may ask for a break, and not on a
+        // group's shared breaker: one of the many keys it serves must not hold it open for all.
+        if (requestedBreak > TimeSpan.Zero
+            && permit.Kind is PermitKind.Closed or PermitKind.Probe
+            && permit.StateWord == Volatile.Read(ref _stateWord)
+            && !IsSharedKey)
         {
             RememberRequestedBreak(requestedBreak, now, settings);
         }
@@ -102,6 +108,8 @@ public sealed partial class CircuitBreaker
             RecordProbeVerdict(in permit, success: false, now, slow ? CircuitTransitionReason.SlowProbe : CircuitTransitionReason.ProbeFailed, in trigger);
         }
 
+        EndInFlight();
+
         if (BreakerTelemetry.CallDuration.Enabled)
         {
             BreakerTelemetry.RecordDuration(this, BreakerTelemetry.Failure, settings.ToTimeSpan(elapsed));
@@ -115,6 +123,7 @@ public sealed partial class CircuitBreaker
 
     internal void OnIgnored(in CircuitPermit permit)
     {
+        EndInFlight(in permit);
         Interlocked.Increment(ref _ignored);
         if (permit.Kind == PermitKind.Probe && !IsOpening(permit.StateWord))
         {
@@ -128,6 +137,8 @@ public sealed partial class CircuitBreaker
                 }
             }
         }
+
+        EndInFlight();
     }
 
     /// <summary>Checks the thresholds after an outcome admitted while closed, and opens the circuit if one is met.</summary>

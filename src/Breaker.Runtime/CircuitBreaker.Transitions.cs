@@ -89,7 +89,7 @@ public sealed partial class CircuitBreaker
         return settings.Clamp(settings.Jitter(chosen, onlyLonger: asked));
     }
 
-    /// <summary>What is left of the wait the dependency asked for, at most the longest break; null when none is running.</summary>
+    /// <summary>What is left of the wait the dependency asked for, at most what it may ask for now; null when none is running.</summary>
     private TimeSpan? RequestedBreak(long now, BreakerSettings settings)
     {
         long until = Volatile.Read(ref _requestedUntil);
@@ -99,7 +99,8 @@ public sealed partial class CircuitBreaker
         }
 
         var left = settings.ToTimeSpan(until - now);
-        return left < settings.LongestBreak ? left : settings.LongestBreak;
+        // Held again here: a reconfiguration since the request may have lowered the cap.
+        return left < settings.LongestRequestedBreak ? left : settings.LongestRequestedBreak;
     }
 
     /// <summary>
@@ -113,7 +114,7 @@ public sealed partial class CircuitBreaker
             return;
         }
 
-        long until = now + settings.ToTimestampTicks(requested < settings.LongestBreak ? requested : settings.LongestBreak);
+        long until = now + settings.ToTimestampTicks(requested < settings.LongestRequestedBreak ? requested : settings.LongestRequestedBreak);
         long seen = Volatile.Read(ref _requestedUntil);
         while (until > seen)
         {
@@ -150,6 +151,7 @@ public sealed partial class CircuitBreaker
         Volatile.Write(ref _consecutiveFailures, 0);
         Volatile.Write(ref _requestedUntil, NoRequestedBreak);
         _reopens = 0;
+        _inFlight?.ForgetBefore(Now());
     }
 
     /// <summary>Under the lock: publishes <paramref name="to"/> with the next generation.</summary>

@@ -52,6 +52,7 @@ public sealed partial class CircuitBreaker
         _systemClock = ReferenceEquals(_timeProvider, TimeProvider.System);
         _settings = new BreakerSettings(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency, name);
         _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
+        _inFlight = InFlightFor(_settings, current: null, Now(), currentSlowCallTicks: 0);
         _durationUnitShift = DurationBins.UnitShift(_settings.TimestampFrequency);
         if (keyedGroup is not null)
         {
@@ -103,8 +104,11 @@ public sealed partial class CircuitBreaker
     /// </summary>
     public CircuitState State => EffectiveState(Volatile.Read(ref _stateWord), Now(), out _);
 
-    /// <summary>Asks to run one call. Never allocates; a rejection is counted before it returns.</summary>
-    /// <exception cref="InvalidOperationException">A <see cref="CircuitBreakerScope"/> stands in for this shared breaker here (see <see cref="TryAcquire(bool)"/>).</exception>
+    /// <summary>
+    /// Asks to run one call. Never allocates; a rejection is counted before it returns. In the flow of a
+    /// <see cref="CircuitBreakerScope"/>, a shared breaker's permit is asked of the scope's breaker of its name.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><see cref="CircuitBreakerScope.Required"/> is set and no scope is current.</exception>
     public CircuitPermit TryAcquire() => TryAcquire(rejectionUsesFallback: false);
 
     /// <summary>
@@ -112,22 +116,26 @@ public sealed partial class CircuitBreaker
     /// rejection in <see cref="CircuitBreakerMetrics.FallbackCalls"/> too, in the same write (generated code uses this).
     /// </summary>
     /// <param name="rejectionUsesFallback">True when a rejected call will be answered by a fallback.</param>
-    /// <exception cref="InvalidOperationException">
-    /// A <see cref="CircuitBreakerScope"/> is current (or required) and this is a shared breaker: a call takes its breaker
-    /// from <see cref="CircuitBreakerScope.Resolve"/> first.
-    /// </exception>
+    /// <exception cref="InvalidOperationException"><see cref="CircuitBreakerScope.Required"/> is set and no scope is current.</exception>
     public CircuitPermit TryAcquire(bool rejectionUsesFallback)
     {
-        if (CircuitBreakerScope.InUse)
+        // In a test scope's flow a shared breaker's call is the scope's breaker's, as for Execute and generated code.
+        if (CircuitBreakerScope.InUse && CircuitBreakerScope.Resolve(this) is { } resolved && resolved != this)
         {
-            CircuitBreakerScope.ThrowIfShadowed(this, nameof(TryAcquire));
-            CircuitBreakerScope.ThrowIfUnscoped(this);
+            return resolved.TryAcquire(rejectionUsesFallback);
         }
 
         int word = Volatile.Read(ref _stateWord);
 
         // Hot path: one volatile read and a (usually cached) timestamp. No lock, no interlocked write.
-        return StateOf(word) == CircuitState.Closed ? ClosedPermit(word) : AcquireSlow(word, rejectionUsesFallback);
+        CircuitPermit permit = StateOf(word) == CircuitState.Closed ? ClosedPermit(word) : AcquireSlow(word, rejectionUsesFallback);
+        if (KeyedGroup is not null)
+        {
+            // A key's breaker only: a call in flight keeps it from eviction.
+            StartInFlight(in permit);
+        }
+
+        return permit;
     }
 
     /// <summary>
@@ -190,7 +198,11 @@ public sealed partial class CircuitBreaker
         : Stopwatch.GetTimestamp();
 
     /// <summary>When a permit's call ended, on the clock its start was read from.</summary>
-    private long End(in CircuitPermit permit) => permit.Precise ? Stopwatch.GetTimestamp() : Now();
+    private long End(in CircuitPermit permit)
+    {
+        EndInFlight(in permit);
+        return permit.Precise ? Stopwatch.GetTimestamp() : Now();
+    }
 
     /// <summary>Whether someone will see this call's own duration (an event handler, a duration histogram), so a cached clock won't do.</summary>
     private bool NeedsPreciseDurations() =>
@@ -200,10 +212,20 @@ public sealed partial class CircuitBreaker
 
     /// <summary>A call admitted while closed, timed on the clock its duration needs (the fast path and the slow one alike).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private CircuitPermit ClosedPermit(int word) =>
-        NeedsPreciseDurations()
+    private CircuitPermit ClosedPermit(int word)
+    {
+        CircuitPermit permit = NeedsPreciseDurations()
             ? new CircuitPermit(this, word, PermitKind.Closed, Stopwatch.GetTimestamp(), precise: true)
             : new CircuitPermit(this, word, PermitKind.Closed, Now(), precise: false);
+
+        // Opt-in (CountSlowCallsInFlight): without it the field is null and this is one read.
+        if (_inFlight is { } inFlight)
+        {
+            StartInFlight(inFlight, word, permit.StartTimestamp);
+        }
+
+        return permit;
+    }
 
     private bool MayStartProbing() => _coordinator is not { } coordinator || coordinator.MayStartProbing(this);
 

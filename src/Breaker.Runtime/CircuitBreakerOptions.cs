@@ -46,6 +46,15 @@ public sealed class CircuitBreakerOptions
     /// <summary>The slow-call ratio, in (0, 1], at which a closed circuit opens. Default 0.5.</summary>
     public double SlowCallRatio { get; set; } = BreakerDefaults.SlowCallRatio;
 
+    /// <summary>
+    /// Opt-in: notice slow calls while they are still running, rather than when they end. Calls admitted while closed are
+    /// counted by when they started; when at least <see cref="MinimumThroughput"/> started between two and one
+    /// <see cref="SlowCallDuration"/>s ago and the share of them still running reaches <see cref="SlowCallRatio"/>, the circuit
+    /// opens (<see cref="CircuitTransitionReason.SlowCallsInFlight"/>), without waiting for them to time out and without the
+    /// healthy calls of the window diluting them. Judged when a call arrives. Default <see langword="false"/>.
+    /// </summary>
+    public bool CountSlowCallsInFlight { get; set; }
+
     /// <summary>Each time a half-open circuit opens again, the break grows by this factor (at least 1). Default 1 (no back-off).</summary>
     public double BreakDurationMultiplier { get; set; } = BreakerDefaults.BreakDurationMultiplier;
 
@@ -55,6 +64,13 @@ public sealed class CircuitBreakerOptions
     /// <see cref="BreakDuration"/> when back-off is on.
     /// </summary>
     public TimeSpan MaxBreakDuration { get; set; } = TimeSpan.FromMilliseconds(BreakerDefaults.MaxBreakDurationMs);
+
+    /// <summary>
+    /// The longest break a dependency may ask for (an HTTP <c>Retry-After</c>, <see cref="CircuitPermit.RecordFailure(Exception?, FailureKind, TimeSpan)"/>):
+    /// a longer wait is held to this (and to <see cref="LongestBreak"/>). Default 5 minutes, so that whoever answers the
+    /// calls cannot hold a breaker open for half an hour with one header. A keyed group's shared breaker honors no such request.
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMilliseconds(BreakerDefaults.MaxRetryAfterMs);
 
     /// <summary>
     /// For a keyed group (one breaker per key, <see cref="CircuitBreakerGroup"/>): how many keys may have a breaker at once,
@@ -142,6 +158,7 @@ public sealed class CircuitBreakerOptions
         Require(prefix, nameof(SlowCallDuration), SlowCallDuration, BreakerLimits.SlowCallDurationMs(SlowCallDuration.TotalMilliseconds));
         Require(prefix, nameof(BreakDurationMultiplier), BreakDurationMultiplier, BreakerLimits.BreakDurationMultiplier(BreakDurationMultiplier));
         Require(prefix, nameof(MaxBreakDuration), MaxBreakDuration, BreakerLimits.MaxBreakDurationMs(MaxBreakDuration.TotalMilliseconds));
+        Require(prefix, nameof(MaxRetryAfter), MaxRetryAfter, BreakerLimits.MaxRetryAfterMs(MaxRetryAfter.TotalMilliseconds));
         Require(prefix, nameof(MaxKeys), MaxKeys, BreakerLimits.MaxKeys(MaxKeys));
         Require(prefix, nameof(KeyIdleTimeout), KeyIdleTimeout, BreakerLimits.KeyIdleTimeoutMs(KeyIdleTimeout.TotalMilliseconds));
         Require(prefix,

@@ -76,9 +76,11 @@ public sealed class BreakerTestScope : IDisposable
 
     /// <summary>
     /// The scope's breaker called <paramref name="name"/>, made now if no call made it yet: a name declared by a
-    /// <c>[CircuitBreaker]</c> method or one that exists in <see cref="CircuitBreakerRegistry.Default"/>.
+    /// <c>[CircuitBreaker]</c> method or one that exists in <see cref="CircuitBreakerRegistry.Default"/>. A key's breaker
+    /// (<c>group:key</c>) is found once a call in this scope made it.
     /// </summary>
     /// <param name="name">The breaker's name.</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is a keyed group's: its calls use its keys' breakers, never one of its name.</exception>
     /// <exception cref="KeyNotFoundException">No breaker of that name is declared or exists: a typo, or a breaker made later by the code.</exception>
     public ScopedBreaker Breaker(string name)
     {
@@ -87,6 +89,21 @@ public sealed class BreakerTestScope : IDisposable
         if (_breakers.TryGetValue(name, out ScopedBreaker? known))
         {
             return known;
+        }
+
+        if (BreakerDeclarations.IsKeyedGroup(name))
+        {
+            // A plain breaker of the group's name would be one that no call uses.
+            throw new ArgumentException(
+                $"'{name}' is a keyed group: its calls use one breaker per key, named '{name}:key', in this scope's own group. Use "
+                + $"Breaker(\"{name}:key\") once the key's call made it, and Registry.Configure(\"{name}\", ...) to set every key's options.",
+                nameof(name));
+        }
+
+        if (Registry.TryGet(name, out CircuitBreaker? made))
+        {
+            // A key's breaker a call made in this scope, or any breaker the test made here.
+            return Observe(made);
         }
 
         if (!BreakerDeclarations.IsShared(name))

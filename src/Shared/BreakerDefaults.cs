@@ -21,6 +21,9 @@ internal static class BreakerDefaults
     public const double BreakDurationMultiplier = 1.0;
     public const int MaxBreakDurationMs = 30 * 60 * 1000;
 
+    // The longest break a dependency's Retry-After may ask for: input from outside, held to a cap of its own.
+    public const int MaxRetryAfterMs = 5 * 60 * 1000;
+
     // Keyed groups (one breaker per key): how many keys live at once, and how long a key may go unused before it may
     // make room for another.
     public const int MaxKeys = 1_000;

@@ -49,6 +49,8 @@ internal static class BreakerLimits
 
     public static string? MaxBreakDurationMs(double value) => Positive(value);
 
+    public static string? MaxRetryAfterMs(double value) => Positive(value);
+
     public static string? MaxKeys(double value) =>
         value >= 1 && value <= MaxMaxKeys ? null : "must be between 1 and " + Format(MaxMaxKeys);
 

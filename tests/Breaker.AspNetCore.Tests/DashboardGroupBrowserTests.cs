@@ -17,7 +17,7 @@ public sealed class DashboardGroupBrowserTests(ChromiumFixture chromium) : IClas
     [Fact]
     public async Task A_group_of_a_thousand_keys_is_one_card_with_its_counts_and_worst_keys_and_a_key_can_be_reset_from_it()
     {
-        CircuitBreakerGroup<string> tenants = _registry.GetOrAddGroup<string>("tenants", static o => o.ConsecutiveFailureThreshold = 1);
+        CircuitBreakerKeys<string> tenants = _registry.GetOrAddGroup<string>("tenants", static o => o.ConsecutiveFailureThreshold = 1);
         for (int i = 0; i < 998; i++)
         {
             Calls.Succeed(tenants.GetBreaker($"tenant-{i:D4}"), 1);

@@ -173,19 +173,42 @@ public sealed class ManagementEndpointTests
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData("/admin")]
+    public async Task Management_without_an_authorization_choice_fails_the_start_and_says_how_to_choose(string group)
+    {
+        // Mapped on the application, or in a group of it beside the monitor: the application does not start, so nothing can
+        // call the endpoints.
+        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => MonitorServer.StartAsync(_registry, app =>
+        {
+            app.MapCircuitBreakerMonitor();
+            if (group.Length == 0)
+            {
+                app.MapCircuitBreakerManagement();
+            }
+            else
+            {
+                app.MapGroup(group).MapCircuitBreakerManagement();
+            }
+        }));
+
+        Assert.StartsWith("Circuit breaker management has no authorization choice: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("RequireAuthorization(", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AllowAnonymous()", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("reset")]
     [InlineData("isolate")]
     [InlineData("metrics-only?enabled=true")]
-    public async Task Management_without_an_authorization_choice_refuses_every_call_and_says_how_to_choose(string action)
+    public async Task Management_mapped_where_start_up_cannot_see_it_refuses_every_call_and_says_how_to_choose(string action)
     {
+        // Only in a route group, nothing of Breaker mapped on the application itself: the start-up check cannot reach the
+        // application's pipeline from there, so each call is refused instead.
         CircuitBreaker payments = OpenBreaker("payments");
-        await using MonitorServer server = await MonitorServer.StartAsync(_registry, app =>
-        {
-            app.MapCircuitBreakerMonitor();
-            app.MapCircuitBreakerManagement();
-        });
+        await using MonitorServer server = await MonitorServer.StartAsync(_registry, static app => app.MapGroup("/admin").MapCircuitBreakerManagement());
 
-        HttpResponseMessage response = await server.Client.PostAsync("circuit-breakers/payments/" + action, content: null);
+        HttpResponseMessage response = await server.Client.PostAsync("admin/circuit-breakers/payments/" + action, content: null);
         JsonNode problem = await response.ReadJsonAsync();
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);

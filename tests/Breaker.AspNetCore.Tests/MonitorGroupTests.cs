@@ -20,7 +20,7 @@ public sealed class MonitorGroupTests
     [Fact]
     public async Task A_group_is_one_entry_with_its_keys_by_state_and_its_worst_keys_and_its_keys_stay_off_the_page()
     {
-        CircuitBreakerGroup<int> tenants = _registry.GetOrAddGroup<int>("tenants", static o => { o.MaxKeys = 1_000; o.MinimumThroughput = 2; o.SlidingWindowSize = 10; });
+        CircuitBreakerKeys<int> tenants = _registry.GetOrAddGroup<int>("tenants", static o => { o.MaxKeys = 1_000; o.MinimumThroughput = 2; o.SlidingWindowSize = 10; });
         for (int key = 0; key < 1_000; key++)
         {
             Calls.Succeed(tenants.GetBreaker(key), 1);
@@ -52,7 +52,7 @@ public sealed class MonitorGroupTests
     [Fact]
     public async Task A_groups_keys_are_paged_on_request_and_the_next_page_stays_in_the_group()
     {
-        CircuitBreakerGroup<string> hosts = _registry.GetOrAddGroup<string>("hosts/eu");
+        CircuitBreakerKeys<string> hosts = _registry.GetOrAddGroup<string>("hosts/eu");
         for (int i = 0; i < 150; i++)
         {
             hosts.GetBreaker($"h{i:D3}.example.com");
@@ -87,7 +87,7 @@ public sealed class MonitorGroupTests
     [Fact]
     public async Task Health_and_totals_name_a_rejecting_group_once_not_each_of_its_keys()
     {
-        CircuitBreakerGroup<int> tenants = _registry.GetOrAddGroup<int>("tenants", static o => o.ConsecutiveFailureThreshold = 1);
+        CircuitBreakerKeys<int> tenants = _registry.GetOrAddGroup<int>("tenants", static o => o.ConsecutiveFailureThreshold = 1);
         for (int key = 0; key < 300; key++)
         {
             Calls.Fail(tenants.GetBreaker(key), 1);

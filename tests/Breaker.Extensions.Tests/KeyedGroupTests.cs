@@ -21,7 +21,7 @@ public sealed class KeyedGroupTests
             ["tenants:MaxKeys"] = "2",
             ["tenants:KeyIdleTimeout"] = "00:10:00",
         });
-        CircuitBreakerGroup<string> tenants = host.Registry.GetOrAddGroup<string>("tenants", static o => o.ConsecutiveFailureThreshold = 9);
+        CircuitBreakerKeys<string> tenants = host.Registry.GetOrAddGroup<string>("tenants", static o => o.ConsecutiveFailureThreshold = 9);
         CircuitBreaker acme = tenants.GetBreaker("acme");
         acme.TryAcquire().RecordFailure(new InvalidOperationException());
         acme.TryAcquire().RecordFailure(new InvalidOperationException());
@@ -43,7 +43,7 @@ public sealed class KeyedGroupTests
     public async Task An_invalid_group_reload_is_logged_and_every_key_keeps_its_options()
     {
         await using TestHost host = await TestHost.StartAsync(new Dictionary<string, string?> { ["tenants:MaxKeys"] = "5" });
-        CircuitBreakerGroup<int> tenants = host.Registry.GetOrAddGroup<int>("tenants");
+        CircuitBreakerKeys<int> tenants = host.Registry.GetOrAddGroup<int>("tenants");
         CircuitBreaker one = tenants.GetBreaker(1);
 
         host.Reload(new Dictionary<string, string?> { ["tenants:MaxKeys"] = "0", ["tenants:FailureRatio"] = "0.2" });
@@ -62,7 +62,7 @@ public sealed class KeyedGroupTests
         var host = TestHost.Create(new Dictionary<string, string?> { ["small:SlidingWindowSize"] = "6" });
         await using (host)
         {
-            CircuitBreakerGroup<string> small = host.Registry.GetOrAddGroup<string>("small", static o => { o.MinimumThroughput = 5; o.SlidingWindowSize = 5; });
+            CircuitBreakerKeys<string> small = host.Registry.GetOrAddGroup<string>("small", static o => { o.MinimumThroughput = 5; o.SlidingWindowSize = 5; });
 
             await host.Host.StartAsync();
 
@@ -74,7 +74,7 @@ public sealed class KeyedGroupTests
     public async Task Evicted_keys_are_no_longer_logged_and_new_keys_are()
     {
         await using TestHost host = await TestHost.StartAsync(new Dictionary<string, string?>());
-        CircuitBreakerGroup<string> tenants = host.Registry.GetOrAddGroup<string>("tenants", static o => { o.MaxKeys = 1; o.KeyIdleTimeout = TimeSpan.FromSeconds(1); });
+        CircuitBreakerKeys<string> tenants = host.Registry.GetOrAddGroup<string>("tenants", static o => { o.MaxKeys = 1; o.KeyIdleTimeout = TimeSpan.FromSeconds(1); });
         CircuitBreaker old = tenants.GetBreaker("old");
         host.Time.Advance(TimeSpan.FromSeconds(1));
         CircuitBreaker fresh = tenants.GetBreaker("fresh");
@@ -88,11 +88,34 @@ public sealed class KeyedGroupTests
     }
 
     [Fact]
+    public async Task An_evicted_keys_failing_break_duration_hook_is_no_longer_logged()
+    {
+        await using TestHost host = await TestHost.StartAsync(new Dictionary<string, string?>());
+        CircuitBreakerKeys<string> tenants = host.Registry.GetOrAddGroup<string>("hooked", static o =>
+        {
+            o.MaxKeys = 1;
+            o.KeyIdleTimeout = TimeSpan.FromSeconds(1);
+            o.ConsecutiveFailureThreshold = 1;
+            o.BreakDurationHook = static _ => throw new InvalidOperationException("hook fault");
+        });
+        CircuitBreaker old = tenants.GetBreaker("old");
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        tenants.GetBreaker("fresh");
+        Assert.False(host.Registry.TryGet("hooked:old", out _));
+
+        // A caller that still holds the evicted breaker opens it: its hook fails, and nobody listens any more.
+        old.TryAcquire().RecordFailure(new InvalidOperationException());
+
+        Assert.Equal(CircuitState.Open, old.State);
+        Assert.DoesNotContain(host.Logs.GetSnapshot(), static r => r.Message.Contains("hooked:old", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_health_check_reports_a_group_as_one_entry_with_its_keys_by_state()
     {
         var registry = new CircuitBreakerRegistry(new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
         registry.GetOrAdd("plain");
-        CircuitBreakerGroup<int> tenants = registry.GetOrAddGroup<int>("tenants", static o => { o.MaxKeys = 500; o.ConsecutiveFailureThreshold = 1; });
+        CircuitBreakerKeys<int> tenants = registry.GetOrAddGroup<int>("tenants", static o => { o.MaxKeys = 500; o.ConsecutiveFailureThreshold = 1; });
         for (int key = 0; key < 500; key++)
         {
             tenants.GetBreaker(key);

@@ -81,6 +81,27 @@ public sealed class HttpClientFactoryTests(FaultServer server) : IClassFixture<F
     }
 
     [Fact]
+    public async Task One_host_has_one_breaker_whatever_its_trailing_dot_case_or_default_port()
+    {
+        const string key = "per-host-normalized";
+        await using ServiceProvider services = Services(s => s.AddHttpClient("normalized").AddCircuitBreaker(key, null, h => h.PerHost = true));
+        await StartAsync(services);
+        HttpClient client = services.GetRequiredService<IHttpClientFactory>().CreateClient("normalized");
+        Assert.True(_registry.TryGetGroup(key, out _));
+        CircuitBreakerKeys<string> hosts = _registry.GetOrAddGroup<string>(key);
+        hosts.GetBreaker("pay.example").Isolate();
+        hosts.GetBreaker("pay.example:8443").Isolate();
+
+        // Every spelling of the host is rejected by its one open breaker: none reaches the network.
+        foreach (string url in new[] { "https://pay.example./", "https://PAY.example:443/x", "http://pay.example:80/", "https://pay.example.:8443/" })
+        {
+            await Assert.ThrowsAsync<BrokenCircuitException>(() => client.GetAsync(new Uri(url)));
+        }
+
+        Assert.Equal([$"{key}:pay.example", $"{key}:pay.example:8443"], hosts.Group.GetBreakers().Select(static b => b.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Per_host_breakers_are_bounded_a_host_past_MaxKeys_shares_the_groups_breaker()
     {
         const string key = "per-host-bounded";

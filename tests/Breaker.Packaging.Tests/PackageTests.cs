@@ -16,11 +16,12 @@ namespace Breaker.Packaging.Tests;
 [Collection(DotNetProcesses.Name)]
 public sealed class PackageTests
 {
-    // Only bounds a hang: packing six projects takes minutes on a 2-core machine busy with the other test projects.
+    // Only bounds a hang: packing seven projects takes minutes on a 2-core machine busy with the other test projects.
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(15);
     private static readonly string[] PackagedProjects =
         ["src/Breaker.Runtime/Breaker.Runtime.csproj", "src/Breaker.Extensions/Breaker.Extensions.csproj", "src/Breaker.Http/Breaker.Http.csproj", "src/Breaker.AspNetCore/Breaker.AspNetCore.csproj",
-         "src/Breaker.Redis/Breaker.Redis.csproj", "src/Breaker.Testing/Breaker.Testing.csproj"];
+         "src/Breaker.Redis/Breaker.Redis.csproj", "src/Breaker.Testing/Breaker.Testing.csproj",
+         "src/Breaker.Grpc/Breaker.Grpc.csproj"];
 
     [Fact]
     public async Task The_packages_hold_what_a_user_needs_and_a_project_that_never_saw_the_source_runs_the_generated_breaker()
@@ -49,7 +50,8 @@ public sealed class PackageTests
         Assert.DoesNotContain(metadata.Descendants(), static e => e.Name.LocalName == "dependency");
 
         // The integration packages: their own assembly, depending on Breaker (generator included, not excluded) or on each other.
-        foreach ((string id, string dependency) in new[] { ("Breaker.Extensions", "Breaker"), ("Breaker.Http", "Breaker.Extensions"), ("Breaker.AspNetCore", "Breaker"), ("Breaker.Redis", "Breaker.Extensions"), ("Breaker.Testing", "Breaker") })
+        foreach ((string id, string dependency) in new[] { ("Breaker.Extensions", "Breaker"), ("Breaker.Http", "Breaker.Extensions"), ("Breaker.AspNetCore", "Breaker"), ("Breaker.Redis", "Breaker.Extensions"), ("Breaker.Testing", "Breaker"),
+            ("Breaker.Grpc", "Breaker.Extensions") })
         {
             XElement[] dependencies = NuspecOf(Path.Combine(feed, $"{id}.{version}.nupkg")).Descendants().Where(static e => e.Name.LocalName == "dependency").ToArray();
             XElement on = Assert.Single(dependencies, d => (string?)d.Attribute("id") == dependency);
@@ -63,7 +65,8 @@ public sealed class PackageTests
             NuspecOf(Path.Combine(feed, $"Breaker.Testing.{version}.nupkg")).Descendants(),
             static e => e.Name.LocalName == "dependency" && (string?)e.Attribute("id") == "Microsoft.Extensions.TimeProvider.Testing");
 
-        foreach (string id in new[] { "Breaker.Extensions", "Breaker.Http", "Breaker.AspNetCore", "Breaker.Redis", "Breaker.Testing" })
+        foreach (string id in new[] { "Breaker.Extensions", "Breaker.Http", "Breaker.AspNetCore", "Breaker.Redis", "Breaker.Testing",
+            "Breaker.Grpc" })
         {
             IReadOnlyCollection<string> entries = EntriesOf(Path.Combine(feed, $"{id}.{version}.nupkg"));
             Assert.Contains($"lib/net10.0/{id}.dll", entries);

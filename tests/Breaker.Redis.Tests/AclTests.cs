@@ -48,12 +48,12 @@ public sealed class AclTests(RedisServer redis)
         // The same user may not touch another application's keys or channel.
         await using ConnectionMultiplexer limited = await TestFleet.ConnectAsync(redis, user, password);
         await Assert.ThrowsAsync<RedisServerException>(() => limited.GetDatabase().StringSetAsync("other-app:key", "x"));
-        await Assert.ThrowsAsync<RedisServerException>(() => limited.GetDatabase().PublishAsync(RedisChannel.Literal("other-app:v2:breaker-events"), "x"));
+        await Assert.ThrowsAsync<RedisServerException>(() => limited.GetDatabase().PublishAsync(RedisChannel.Literal("other-app:v3:breaker-events"), "x"));
     }
 
     /// <summary>The rules of docs/fleet.md's example, for <paramref name="prefix"/>.</summary>
     private static string Acl(string prefix, string password) =>
-        $"on >{password} resetkeys ~{prefix}:v2:* resetchannels &{prefix}:v2:breaker-events "
+        $"on >{password} resetkeys ~{prefix}:v3:* resetchannels &{prefix}:v3:breaker-events "
         + "-@all +@connection +info +get +set +setex +psetex +mget +del +expire +pexpire +pttl +sadd +srem +srandmember +publish "
         + "+subscribe +unsubscribe +multi +exec +eval +evalsha +script|load";
 }

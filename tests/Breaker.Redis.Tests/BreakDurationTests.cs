@@ -25,7 +25,7 @@ public sealed class BreakDurationTests(RedisServer redis)
             2,
             dependency,
             redis,
-            configure: null,
+            configure: static (_, o) => o.SigningKey = TestFleet.SigningKey,
             clockOffset: null,
             breakerOptions: static (index, o) => o.MaxBreakDuration = index == 2 ? TimeSpan.FromSeconds(60) : TimeSpan.FromMinutes(10));
 
@@ -49,8 +49,10 @@ public sealed class BreakDurationTests(RedisServer redis)
 
         // Two instances join during the break; neither saw the dependency's answer. The one whose breaks are at most 60 s
         // takes 60 s; the other the fleet's two minutes, four times its own break (not cut to its 30 s without back-off).
+        // A joiner applies a break at its second round, once it has seen the opener's rounds move (docs/fleet.md, Freshness).
         FleetInstance narrow = await fleet.JoinAsync();
         FleetInstance wide = await fleet.JoinAsync();
+        await fleet.TickAsync();
         Assert.Equal(CircuitState.Open, narrow.Breaker.State);
         Assert.InRange(narrow.RetryAfter, TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(60));
         Assert.Equal(CircuitState.Open, wide.Breaker.State);
@@ -76,7 +78,7 @@ public sealed class BreakDurationTests(RedisServer redis)
             static gap => Assert.True(gap > TimeSpan.FromSeconds(6), $"the seeds draw breaks only {gap} apart"));
 
         await using Dependency dependency = await Dependency.StartAsync();
-        await using TestFleet fleet = await TestFleet.StartAsync(Instances, dependency, redis, configure: null, clockOffset: null, breakerOptions: Options);
+        await using TestFleet fleet = await TestFleet.StartAsync(Instances, dependency, redis, static (_, o) => o.SigningKey = TestFleet.SigningKey, clockOffset: null, breakerOptions: Options);
         foreach (FleetInstance instance in fleet.Instances)
         {
             for (int i = 0; i < 4; i++)

@@ -40,7 +40,17 @@ public sealed class ChaosFigures(RedisServer redis, ITestOutputHelper output)
         await Row("two invented instances' counts written, no signing key", () => InventedInstancesAsync(dependency, signed: false));
         await Row("two invented instances' counts written, signing key", () => InventedInstancesAsync(dependency, signed: true));
         await Row("probe lease squatted after a break (beyond the break)", () => SquattedLeaseAsync(dependency));
+        await Row("lone fast opener, `MinimumInstances = 1`: the healthy instance's break one round later", async () => (await Attacks.LoneFastOpenerAsync(redis, dependency, 1, lateJoiner: false)).Healthy);
+        await Row("lone fast opener, `MinimumInstances = 1`: an instance joining then", async () => (await Attacks.LoneFastOpenerAsync(redis, dependency, 1, lateJoiner: true)).Joiner);
+        await Row("fast opener and a second failing instance, `MinimumInstances = 2`: the healthy instance's break", async () => (await Attacks.LoneFastOpenerAsync(redis, dependency, 2, lateJoiner: false)).Healthy);
+        await Row("`PEXPIRE` 1 h on a signed break 20 s into its 30 s: an instance joining then", () => Attacks.StretchedBreakAsync(redis, dependency));
         output.WriteLine(table.ToString());
+
+        (int succeeded, int rejected) = await Attacks.ReplayedBreakToFreshInstanceAsync(redis, dependency);
+        output.WriteLine($"signed break of an earlier epoch replayed (PX 1 h) to a fresh instance: {succeeded} calls served, {rejected} rejected of 3 healthy calls");
+        dependency.FailingFor.Clear();
+        int replayed = await Attacks.ReplayedCountsAsync(redis, dependency);
+        output.WriteLine($"signed counts of a past blip replayed to a healthy signed fleet of 2: {replayed} calls rejected of 10 healthy calls");
 
         // What the forged close leaves of a breaker its own failures opened, and how many breaks stale counts impose.
         TimeSpan kept = await ForgedCloseAsync(dependency);
@@ -82,12 +92,17 @@ public sealed class ChaosFigures(RedisServer redis, ITestOutputHelper output)
     {
         await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis, o => o.SigningKey = signed ? TestFleet.SigningKey : null);
         await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
-        await forger.WriteCountsAsync("ghost-1", 0, 20, 20);
-        await forger.WriteCountsAsync("ghost-2", 0, 20, 20);
-        await fleet.TickAsync();
-        TimeSpan applied = fleet.Instances.Max(static i => i.RetryAfter);
-        await fleet.TickAsync();
-        return Whole(applied == TimeSpan.Zero ? fleet.Instances.Max(static i => i.RetryAfter) : applied);
+        // Written again before every round, one round further each time, as live instances would; the break as applied.
+        TimeSpan applied = TimeSpan.Zero;
+        for (int tick = 0; tick < 3 && applied == TimeSpan.Zero; tick++)
+        {
+            await forger.WriteCountsAsync("ghost-1", 0, 20, 20);
+            await forger.WriteCountsAsync("ghost-2", 0, 20, 20);
+            await fleet.TickAsync();
+            applied = fleet.Instances.Max(static i => i.RetryAfter);
+        }
+
+        return Whole(applied);
     }
 
     private async Task<TimeSpan> SquattedLeaseAsync(Dependency dependency)

@@ -43,13 +43,13 @@ public sealed class DependencyInjectionTests(RedisServer redis)
         CircuitBreaker quotes = registry.GetOrAdd("quotes");
         CircuitBreaker other = registry.GetOrAdd("other");
 
-        await Poll.UntilAsync(async () => await db.KeyExistsAsync($"{prefix}:v2:breaker:{{quotes}}:counts:web-1"), "the instance published its counts");
+        await Poll.UntilAsync(async () => await db.KeyExistsAsync($"{prefix}:v3:breaker:{{quotes}}:counts:web-1"), "the instance published its counts");
         Assert.NotNull(quotes.Coordinator);
         Assert.Null(other.Coordinator);
-        Assert.False(await db.KeyExistsAsync($"{prefix}:v2:breaker:{{other}}:counts:web-1"));
+        Assert.False(await db.KeyExistsAsync($"{prefix}:v3:breaker:{{other}}:counts:web-1"));
 
         await host.StopAsync();
-        Assert.False(await db.KeyExistsAsync($"{prefix}:v2:breaker:{{quotes}}:counts:web-1"));
+        Assert.False(await db.KeyExistsAsync($"{prefix}:v3:breaker:{{quotes}}:counts:web-1"));
         Assert.Null(quotes.Coordinator);
     }
 
@@ -115,10 +115,10 @@ public sealed class DependencyInjectionTests(RedisServer redis)
         await host.StartAsync();
         CircuitBreaker quotes = registry.GetOrAdd("quotes");
         CircuitBreaker other = registry.GetOrAdd("other");
-        string key = $"{prefix}:v2:breaker:{{quotes}}:counts:web-1";
+        string key = $"{prefix}:v3:breaker:{{quotes}}:counts:web-1";
         await Poll.UntilAsync(async () => await db.KeyExistsAsync(key), "the instance published its counts");
 
-        Assert.Matches(new Regex("^2\\|counts\\|0\\|0\\|0\\|0\\|web-1\\|[0-9a-f]{64}$"), (string?)await db.StringGetAsync(key));
+        Assert.Matches(new Regex("^3\\|counts\\|0\\|[0-9a-f]{16}\\|[0-9]+\\|0\\|0\\|0\\|web-1\\|[0-9a-f]{64}$"), (string?)await db.StringGetAsync(key));
         Assert.NotNull(quotes.Coordinator);
         Assert.Null(other.Coordinator);
         Assert.Equal(3, host.Services.GetRequiredService<IOptions<RedisCoordinationOptions>>().Value.MinimumInstances);

@@ -27,7 +27,7 @@ public sealed class ForgeryTests(RedisServer redis)
             await forger.AnnounceAsync("open", 0, 1, "instance-0");              // well-formed, from a real instance's name
             await forger.AnnounceAsync("open", 999_999, 7, "instance-1");
             await forger.AnnounceAsync("closed", 1, 0, "instance-2");
-            await forger.PublishAsync("2|open|-1|-1|instance-0|quotes|");
+            await forger.PublishAsync("3|open|-1|-1|instance-0|quotes|");
             await fleet.RoundAsync();
         }
 
@@ -49,7 +49,7 @@ public sealed class ForgeryTests(RedisServer redis)
         await fleet.RoundAsync();
 
         // A break past every bound is refused outright; the longest one a record may carry (a day) is clamped to 30 s.
-        await forger.Db.StringSetAsync(forger.StateKey, "2|open|0|1|253402300799999|10000|instance-0|", TimeSpan.FromHours(1));
+        await forger.Db.StringSetAsync(forger.StateKey, "3|open|0|1|253402300799999|10000|1000|0123456789abcdef|1|instance-0|", TimeSpan.FromHours(1));
         await fleet.RoundAsync();
         Assert.All(fleet.Instances, static i => Assert.Equal(CircuitState.Closed, i.Breaker.State));
 
@@ -176,7 +176,7 @@ public sealed class ForgeryTests(RedisServer redis)
 
         Assert.All(fleet.Instances, static i => Assert.Equal(CircuitState.Closed, i.Breaker.State));
         Assert.Equal(served + 9, fleet.Instances.Sum(static i => i.Succeeded));
-        Assert.StartsWith("2|epoch|1|0|", (string?)await forger.Db.StringGetAsync(forger.StateKey), StringComparison.Ordinal);
+        Assert.StartsWith("3|epoch|1|0|", (string?)await forger.Db.StringGetAsync(forger.StateKey), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -206,10 +206,13 @@ public sealed class ForgeryTests(RedisServer redis)
         await using TestFleet fleet = await TestFleet.StartAsync(2, dependency, redis);
         await using Forger forger = await Forger.ConnectAsync(redis, fleet.Prefix);
 
-        await forger.WriteCountsAsync("ghost-1", 0, 20, 20);
-        await forger.WriteCountsAsync("ghost-2", 0, 20, 20);
-        await fleet.TickAsync();
-        await fleet.TickAsync();
+        // Written again before every round, one round further each time, as live instances would.
+        for (int tick = 0; tick < 3; tick++)
+        {
+            await forger.WriteCountsAsync("ghost-1", 0, 20, 20);
+            await forger.WriteCountsAsync("ghost-2", 0, 20, 20);
+            await fleet.TickAsync();
+        }
 
         // This is what the signing key is for: the healthy fleet opens on invented evidence, for one break of its own length.
         Assert.All(fleet.Instances, static i => Assert.InRange(i.RetryAfter, TestFleet.BreakDuration - TimeSpan.FromSeconds(2), TestFleet.BreakDuration));
@@ -228,7 +231,7 @@ public sealed class ForgeryTests(RedisServer redis)
             await forger.WriteCountsAsync("ghost-huge", 0, 1_000_000_000_000_000_000, 1_000_000_000_000_000_000);
             await forger.WriteCountsAsync("ghost-more-failures-than-calls", 0, 10, 20);
             await forger.WriteCountsAsync("ghost-more-slow-than-calls", 0, 10, 0, 20);
-            await forger.WriteRawAsync(forger.CountsKey("ghost-overflow"), "2|counts|0|99999999999999999999|99999999999999999999|0|ghost-overflow|");
+            await forger.WriteRawAsync(forger.CountsKey("ghost-overflow"), "3|counts|0|0123456789abcdef|1|99999999999999999999|99999999999999999999|0|ghost-overflow|");
             await forger.Db.SetAddAsync(forger.InstancesKey, "ghost-overflow");
             await fleet.RoundAsync();
         }

@@ -47,7 +47,7 @@ public sealed class ParticipationTests(RedisServer redis)
         var options = new RedisCoordinationOptions { KeyPrefix = "evicted-" + Guid.NewGuid().ToString("N")[..8], Breakers = { "tenants" } };
         await using var coordinator = new RedisFleetCoordinator(registry, connection, options);
         coordinator.Start();
-        CircuitBreakerGroup<int> tenants = registry.GetOrAddGroup<int>("tenants", static o => { o.MaxKeys = 3; o.KeyIdleTimeout = TimeSpan.FromSeconds(1); });
+        CircuitBreakerKeys<int> tenants = registry.GetOrAddGroup<int>("tenants", static o => { o.MaxKeys = 3; o.KeyIdleTimeout = TimeSpan.FromSeconds(1); });
         CircuitBreaker[] first = Enumerable.Range(0, 3).Select(tenants.GetBreaker).ToArray();
         Assert.All(first, static b => Assert.NotNull(b.Coordinator));
 
@@ -68,7 +68,7 @@ public sealed class ParticipationTests(RedisServer redis)
         var log = new ListLogger();
         var registry = new CircuitBreakerRegistry(new FakeTimeProvider());
         await using ConnectionMultiplexer connection = await TestFleet.ConnectAsync(redis);
-        var options = new RedisCoordinationOptions { KeyPrefix = "cap-" + Guid.NewGuid().ToString("N")[..8], MaxBreakers = 5 };
+        var options = new RedisCoordinationOptions { KeyPrefix = "cap-" + Guid.NewGuid().ToString("N")[..8], MaxBreakers = 5, SigningKey = TestFleet.SigningKey };
         await using var coordinator = new RedisFleetCoordinator(registry, connection, options, log);
         coordinator.Start();
 

@@ -33,7 +33,7 @@ public sealed class ShutdownTests(RedisServer redis)
         // for the fleet's verdict instead of probing.
         IDatabase db = connection.GetDatabase();
         var forger = new Forger(connection, prefix);
-        await forger.WriteBreakAsync(0, 1, TestFleet.BreakDuration, TimeSpan.FromMinutes(1));
+        await forger.WriteBreakAsync(0, 1, TestFleet.BreakDuration, TimeSpan.FromMinutes(1), "instance-0");
         await db.StringSetAsync(forger.LeaseKey, "instance-elsewhere", TimeSpan.FromMinutes(1));
         await TickAsync(coordinator, time, TestFleet.PublishInterval);
         await TickAsync(coordinator, time, TestFleet.BreakDuration);

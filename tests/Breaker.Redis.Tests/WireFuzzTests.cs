@@ -107,15 +107,17 @@ public sealed class WireFuzzTests(RedisServer redis)
             _ => "0",
         };
         string instance = random.Next(2) == 0 ? "instance-" + random.Next(5).ToString(CultureInfo.InvariantCulture) : "ghost";
+        string session = random.Next(3) switch { 0 => "0123456789abcdef", 1 => "ZZZZ", _ => random.NextInt64().ToString("x16", CultureInfo.InvariantCulture) };
         string kind = new[] { "open", "closed", "epoch", "counts", "reopen", "" }[random.Next(6)];
         string[] shapes =
         [
-            $"2|{kind}|{number}|{number}|{number}|{number}|{instance}|",                       // a state record, or nearly
-            $"2|counts|{number}|{number}|{number}|{number}|{instance}|",                        // counts, or nearly
-            $"2|{kind}|{number}|{number}|{instance}|{TestFleet.BreakerName}|",                  // an announcement, or nearly
-            $"2|open|0|1|{number}|10000|{instance}|"[..random.Next(1, 20)],                     // truncated
-            $"open|{number}|{instance}|{TestFleet.BreakerName}",                                 // the old format
-            $"2|epoch|0|0|0|0|{instance}|{new string('f', 64)}",                                 // a bogus tag
+            $"3|{kind}|{number}|{number}|{number}|{number}|{number}|{session}|{number}|{instance}|", // a state record, or nearly
+            $"3|counts|{number}|{session}|{number}|{number}|{number}|{number}|{instance}|",          // counts, or nearly
+            $"3|{kind}|{number}|{number}|{instance}|{TestFleet.BreakerName}|",                      // an announcement, or nearly
+            $"3|open|0|1|{number}|10000|1000|{session}|1|{instance}|"[..random.Next(1, 30)],        // truncated
+            $"2|open|0|1|{number}|10000|{instance}|",                                                // the previous format
+            $"open|{number}|{instance}|{TestFleet.BreakerName}",                                     // the first format
+            $"3|epoch|0|0|0|0|1000|{session}|1|{instance}|{new string('f', 64)}",                   // a bogus tag
             new string(Enumerable.Range(0, random.Next(0, 200)).Select(_ => (char)random.Next(0, 0xD800)).ToArray()),
         ];
         return shapes[random.Next(shapes.Length)];

@@ -376,6 +376,7 @@ public sealed class BreakDurationTests
             o.ConsecutiveFailureThreshold = 1;
             o.BreakDurationMultiplier = multiplier;
             o.MaxBreakDuration = TimeSpan.FromSeconds(maxSeconds);
+            o.MaxRetryAfter = TimeSpan.FromHours(1);
         });
         List<TimeSpan> breaks = OpenBreaks(breaker);
 
@@ -383,6 +384,25 @@ public sealed class BreakDurationTests
 
         Assert.Equal([TimeSpan.FromSeconds(expectedSeconds)], breaks);
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), breaker.GetMetrics().RetryAfter);
+    }
+
+    [Fact]
+    public void A_requested_break_is_held_to_its_own_cap_and_a_lower_cap_set_later_holds_what_is_left()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time, static o =>
+        {
+            o.ConsecutiveFailureThreshold = 2;
+            o.MaxRetryAfter = TimeSpan.FromMinutes(2);
+        });
+        List<TimeSpan> breaks = OpenBreaks(breaker);
+
+        breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromSeconds(1800));
+        CircuitBreakerOptions lower = breaker.Options;
+        lower.MaxRetryAfter = TimeSpan.FromMinutes(1);
+        breaker.Reconfigure(lower);
+        breaker.TryAcquire().RecordFailure(null); // an ordinary failure opens it
+
+        Assert.Equal([TimeSpan.FromMinutes(1)], breaks);
     }
 
     [Fact]

@@ -13,6 +13,19 @@ public sealed class DurationPercentileTests
 {
     private readonly FakeTimeProvider _time = new();
 
+    [Theory]
+    [InlineData(1_000_000_000L, 64.1)] // Linux: 512 ns units
+    [InlineData(10_000_000L, 100.2)] // Windows and FakeTimeProvider: 0.8 µs units
+    public void The_last_duration_bin_starts_where_the_docs_say(long frequency, double minutes)
+    {
+        int shift = Breaker.Windows.DurationBins.UnitShift(frequency);
+        long start = (long)(7L << 30) << shift; // 1.75 × 2^32 units, in timestamp ticks
+
+        Assert.Equal(Breaker.Windows.DurationBins.Count - 1, Breaker.Windows.DurationBins.Of(start, shift));
+        Assert.Equal(Breaker.Windows.DurationBins.Count - 2, Breaker.Windows.DurationBins.Of(start - (1L << shift), shift));
+        Assert.Equal(minutes, Math.Round(start / (double)frequency / 60, 1));
+    }
+
     [Fact]
     public void A_count_based_window_reports_the_percentiles_of_its_last_calls()
     {

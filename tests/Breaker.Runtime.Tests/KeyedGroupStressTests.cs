@@ -21,7 +21,7 @@ public sealed class KeyedGroupStressTests
     {
         var time = new FakeTimeProvider();
         var registry = new CircuitBreakerRegistry(time);
-        CircuitBreakerGroup<string> group = registry.GetOrAddGroup<string>("flood", o =>
+        CircuitBreakerKeys<string> group = registry.GetOrAddGroup<string>("flood", o =>
         {
             o.MaxKeys = 64;
             o.KeyIdleTimeout = TimeSpan.FromSeconds(1);
@@ -95,7 +95,7 @@ public sealed class KeyedGroupStressTests
     {
         var time = new FakeTimeProvider();
         var registry = new CircuitBreakerRegistry(time);
-        CircuitBreakerGroup<long> group = registry.GetOrAddGroup<long>("reconfigured", o =>
+        CircuitBreakerKeys<long> group = registry.GetOrAddGroup<long>("reconfigured", o =>
         {
             o.MaxKeys = 8;
             o.KeyIdleTimeout = TimeSpan.FromMilliseconds(50);

@@ -21,7 +21,7 @@ public sealed class KeyedGroupTests
     {
         var added = new List<string>();
         _registry.BreakerAdded += (_, b) => added.Add(b.Name);
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 10);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 10);
 
         CircuitBreaker acme = tenants.GetBreaker("acme");
         CircuitBreaker globex = tenants.GetBreaker("globex");
@@ -40,7 +40,7 @@ public sealed class KeyedGroupTests
     [Fact]
     public void A_failing_key_opens_only_its_own_breaker()
     {
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 10);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 10);
 
         tenants.GetBreaker("acme").Fail(2);
         tenants.GetBreaker("globex").Succeed(2);
@@ -53,7 +53,7 @@ public sealed class KeyedGroupTests
     [Fact]
     public void A_full_group_sends_new_keys_to_its_shared_breaker_and_keeps_the_keys_in_use()
     {
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 3);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 3);
         CircuitBreaker[] first = new[] { "a", "b", "c" }.Select(tenants.GetBreaker).ToArray();
 
         CircuitBreaker fourth = tenants.GetBreaker("d");
@@ -71,7 +71,7 @@ public sealed class KeyedGroupTests
     [Fact]
     public void A_null_key_uses_the_shared_breaker()
     {
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 3);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 3);
 
         CircuitBreaker none = tenants.GetBreaker(null);
 
@@ -84,7 +84,7 @@ public sealed class KeyedGroupTests
     {
         var removed = new List<string>();
         _registry.BreakerRemoved += (_, b) => removed.Add(b.Name);
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 2);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 2);
         CircuitBreaker idle = tenants.GetBreaker("idle");
         CircuitBreaker busy = tenants.GetBreaker("busy");
         _time.Advance(Idle / 2);
@@ -108,7 +108,7 @@ public sealed class KeyedGroupTests
     public void An_open_breaker_is_never_evicted_before_its_break_is_over_however_long_it_went_unused()
     {
         // The idle timeout is shorter than the break: only the break keeps the open breaker.
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 2, idle: TimeSpan.FromSeconds(1));
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 2, idle: TimeSpan.FromSeconds(1));
         CircuitBreaker victim = tenants.GetBreaker("victim");
         victim.Fail(2);
         Assert.Equal(CircuitState.Open, victim.State);
@@ -131,7 +131,7 @@ public sealed class KeyedGroupTests
     [Fact]
     public void Breakers_held_by_hand_are_never_evicted()
     {
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 2);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 2);
         tenants.GetBreaker("isolated").Isolate();
         tenants.GetBreaker("measured").SetMetricsOnly(true);
         _time.Advance(Idle * 10);
@@ -153,7 +153,7 @@ public sealed class KeyedGroupTests
     [Fact]
     public void A_group_full_of_open_breakers_shares_one_breaker_among_new_keys_until_a_break_ends()
     {
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 3, idle: TimeSpan.FromSeconds(1));
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 3, idle: TimeSpan.FromSeconds(1));
         foreach (string key in new[] { "a", "b", "c" })
         {
             tenants.GetBreaker(key).Fail(2);
@@ -179,7 +179,7 @@ public sealed class KeyedGroupTests
     [Fact]
     public void TryGetBreaker_is_a_read_it_neither_creates_nor_keeps_a_key_alive()
     {
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 1);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 1);
         tenants.GetBreaker("watched");
         _time.Advance(Idle / 2);
         Assert.True(tenants.TryGetBreaker("watched", out _));
@@ -195,7 +195,7 @@ public sealed class KeyedGroupTests
     [Fact]
     public void Configuring_the_group_by_name_reconfigures_every_live_key_and_the_keys_to_come()
     {
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 10);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 10);
         CircuitBreaker acme = tenants.GetBreaker("acme");
         acme.Fail(2);
         CircuitBreaker shared = tenants.GetBreaker(null);
@@ -214,7 +214,7 @@ public sealed class KeyedGroupTests
     [Fact]
     public void An_invalid_group_configuration_changes_nothing()
     {
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 10);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 10);
         CircuitBreaker acme = tenants.GetBreaker("acme");
 
         Assert.Throws<ArgumentOutOfRangeException>(() => _registry.Configure("tenants", o => o.MaxKeys = 0));
@@ -228,7 +228,7 @@ public sealed class KeyedGroupTests
     public void One_keys_breaker_can_be_configured_on_top_of_its_group()
     {
         _registry.Configure("tenants:vip", o => o.BreakDuration = TimeSpan.FromSeconds(2));
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 10);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 10);
 
         CircuitBreaker vip = tenants.GetBreaker("vip");
         _registry.Configure("tenants", o => o.FailureRatio = 0.9);
@@ -243,7 +243,7 @@ public sealed class KeyedGroupTests
     {
         _registry.Configure("hosts", o => { o.MaxKeys = 2; o.ConsecutiveFailureThreshold = 1; });
 
-        CircuitBreakerGroup<string> hosts = _registry.GetOrAddGroup<string>("hosts", o => o.ConsecutiveFailureThreshold = 5);
+        CircuitBreakerKeys<string> hosts = _registry.GetOrAddGroup<string>("hosts", o => o.ConsecutiveFailureThreshold = 5);
         hosts.GetBreaker("a");
         hosts.GetBreaker("b");
         CircuitBreaker third = hosts.GetBreaker("c");
@@ -275,8 +275,8 @@ public sealed class KeyedGroupTests
     [Fact]
     public void Keys_of_different_types_share_the_groups_bound_and_options()
     {
-        CircuitBreakerGroup<string> byName = Tenants(maxKeys: 2);
-        CircuitBreakerGroup<int> byId = _registry.GetOrAddGroup<int>("tenants");
+        CircuitBreakerKeys<string> byName = Tenants(maxKeys: 2);
+        CircuitBreakerKeys<int> byId = _registry.GetOrAddGroup<int>("tenants");
 
         CircuitBreaker one = byId.GetBreaker(1);
         CircuitBreaker text = byName.GetBreaker("1");
@@ -294,10 +294,10 @@ public sealed class KeyedGroupTests
     [Fact]
     public void Value_type_keys_are_found_without_allocating()
     {
-        CircuitBreakerGroup<Guid> byGuid = _registry.GetOrAddGroup<Guid>("guids");
-        CircuitBreakerGroup<long> byId = _registry.GetOrAddGroup<long>("ids");
-        CircuitBreakerGroup<Region> byRegion = _registry.GetOrAddGroup<Region>("regions");
-        CircuitBreakerGroup<string> byName = _registry.GetOrAddGroup<string>("names");
+        CircuitBreakerKeys<Guid> byGuid = _registry.GetOrAddGroup<Guid>("guids");
+        CircuitBreakerKeys<long> byId = _registry.GetOrAddGroup<long>("ids");
+        CircuitBreakerKeys<Region> byRegion = _registry.GetOrAddGroup<Region>("regions");
+        CircuitBreakerKeys<string> byName = _registry.GetOrAddGroup<string>("names");
         var guid = Guid.NewGuid();
         string name = new('n', 40);
         byGuid.GetBreaker(guid);
@@ -327,7 +327,7 @@ public sealed class KeyedGroupTests
     [Fact]
     public void Keys_whose_hash_codes_all_collide_still_get_a_breaker_each_and_stay_bounded()
     {
-        CircuitBreakerGroup<Colliding> keys = _registry.GetOrAddGroup<Colliding>("colliding", o => { o.MaxKeys = 50; o.KeyIdleTimeout = Idle; });
+        CircuitBreakerKeys<Colliding> keys = _registry.GetOrAddGroup<Colliding>("colliding", o => { o.MaxKeys = 50; o.KeyIdleTimeout = Idle; });
         var breakers = new HashSet<CircuitBreaker>();
         for (int i = 0; i < 50; i++)
         {
@@ -352,7 +352,7 @@ public sealed class KeyedGroupTests
     [Fact]
     public void Hostile_key_text_never_reaches_a_name_unescaped_and_names_stay_short()
     {
-        CircuitBreakerGroup<string> keys = _registry.GetOrAddGroup<string>("hostile");
+        CircuitBreakerKeys<string> keys = _registry.GetOrAddGroup<string>("hostile");
         string huge = new('x', 6_000);
         string hugeToo = new string('x', 5_999) + "y";
         string[] hostile =
@@ -389,7 +389,7 @@ public sealed class KeyedGroupTests
     public void A_plain_breaker_holding_a_keys_name_does_not_take_that_keys_breaker()
     {
         CircuitBreaker plain = _registry.GetOrAdd("tenants:acme");
-        CircuitBreakerGroup<string> tenants = Tenants(maxKeys: 10);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 10);
 
         CircuitBreaker acme = tenants.GetBreaker("acme");
 
@@ -401,7 +401,7 @@ public sealed class KeyedGroupTests
     [Fact]
     public void A_key_whose_ToString_throws_still_gets_a_breaker()
     {
-        CircuitBreakerGroup<Unprintable> keys = _registry.GetOrAddGroup<Unprintable>("unprintable");
+        CircuitBreakerKeys<Unprintable> keys = _registry.GetOrAddGroup<Unprintable>("unprintable");
 
         CircuitBreaker first = keys.GetBreaker(new Unprintable(1));
         CircuitBreaker second = keys.GetBreaker(new Unprintable(2));
@@ -410,7 +410,7 @@ public sealed class KeyedGroupTests
         Assert.StartsWith("unprintable:", first.Name, StringComparison.Ordinal);
     }
 
-    private CircuitBreakerGroup<string> Tenants(int maxKeys, TimeSpan? idle = null) =>
+    private CircuitBreakerKeys<string> Tenants(int maxKeys, TimeSpan? idle = null) =>
         _registry.GetOrAddGroup<string>("tenants", o =>
         {
             o.MaxKeys = maxKeys;

@@ -20,7 +20,7 @@ public sealed class KeyedTelemetryTests
     {
         string name = TestBreakers.UniqueName("keyed-meter");
         var registry = new CircuitBreakerRegistry(_time);
-        CircuitBreakerGroup<int> group = registry.GetOrAddGroup<int>(name, o => o.MinimumThroughput = 1);
+        CircuitBreakerKeys<int> group = registry.GetOrAddGroup<int>(name, o => o.MinimumThroughput = 1);
         using var listener = new Listener(name);
 
         for (int key = 0; key < 50; key++)
@@ -49,7 +49,7 @@ public sealed class KeyedTelemetryTests
     {
         string name = TestBreakers.UniqueName("per-key-meter");
         var registry = new CircuitBreakerRegistry(_time);
-        CircuitBreakerGroup<string> group = registry.GetOrAddGroup<string>(name, o =>
+        CircuitBreakerKeys<string> group = registry.GetOrAddGroup<string>(name, o =>
         {
             o.MetricsPerKey = true;
             o.MaxKeys = 2;
@@ -76,7 +76,7 @@ public sealed class KeyedTelemetryTests
     {
         string name = TestBreakers.UniqueName("evicted-meter");
         var registry = new CircuitBreakerRegistry(_time);
-        CircuitBreakerGroup<string> group = registry.GetOrAddGroup<string>(name, o =>
+        CircuitBreakerKeys<string> group = registry.GetOrAddGroup<string>(name, o =>
         {
             o.MaxKeys = 2;
             o.KeyIdleTimeout = TimeSpan.FromSeconds(1);
@@ -112,7 +112,7 @@ public sealed class KeyedTelemetryTests
         const int Phases = 5;
         string name = TestBreakers.UniqueName("churn-meter");
         var registry = new CircuitBreakerRegistry(_time);
-        CircuitBreakerGroup<int> group = registry.GetOrAddGroup<int>(name, o =>
+        CircuitBreakerKeys<int> group = registry.GetOrAddGroup<int>(name, o =>
         {
             o.MaxKeys = 50;
             o.KeyIdleTimeout = TimeSpan.FromSeconds(1);

@@ -294,4 +294,34 @@ public sealed class ManualControlTests
         Assert.Equal(CircuitState.Isolated, breaker.State);
         Assert.False(breaker.TryAcquire().IsGranted);
     }
+
+    [Fact]
+    public void StartBreak_on_an_open_circuit_never_shortens_a_break_a_Retry_After_asked_for()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time, static o => o.ConsecutiveFailureThreshold = 1);
+        breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromMinutes(4));
+        Assert.Equal(CircuitState.Open, breaker.State);
+
+        breaker.StartBreak();
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(CircuitState.Open, breaker.State);
+        _time.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(CircuitState.HalfOpen, breaker.State);
+    }
+
+    [Fact]
+    public void StartBreak_on_an_open_circuit_near_its_end_starts_its_break_again()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time);
+        breaker.StartBreak();
+        _time.Advance(TimeSpan.FromSeconds(29));
+
+        breaker.StartBreak();
+        _time.Advance(TimeSpan.FromSeconds(29));
+
+        Assert.Equal(CircuitState.Open, breaker.State);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(CircuitState.HalfOpen, breaker.State);
+    }
 }

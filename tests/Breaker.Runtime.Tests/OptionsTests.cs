@@ -36,6 +36,8 @@ public sealed class OptionsTests
         { "BreakDurationMultiplier", o => o.BreakDurationMultiplier = double.PositiveInfinity },
         { "MaxBreakDuration", o => o.MaxBreakDuration = TimeSpan.Zero },
         { "MaxBreakDuration", o => { o.BreakDurationMultiplier = 2; o.MaxBreakDuration = TimeSpan.FromSeconds(59); } },
+        { "MaxRetryAfter", o => o.MaxRetryAfter = TimeSpan.Zero },
+        { "MaxRetryAfter", o => o.MaxRetryAfter = TimeSpan.FromSeconds(-1) },
         { "MaxKeys", o => o.MaxKeys = 0 },
         { "MaxKeys", o => o.MaxKeys = -1 },
         { "MaxKeys", o => o.MaxKeys = 1_000_001 },

@@ -249,7 +249,6 @@ public sealed class ScopeTests
             ("SetMetricsOnly", () => shared.SetMetricsOnly(true)),
             ("StartBreak", shared.StartBreak),
             ("EndBreak", () => shared.EndBreak()),
-            ("TryAcquire", () => shared.TryAcquire()),
         })
         {
             InvalidOperationException error = Assert.Throws<InvalidOperationException>(change);
@@ -261,6 +260,24 @@ public sealed class ScopeTests
         CircuitBreaker mine = CircuitBreakerScope.Resolve(shared);
         mine.StartBreak();
         Assert.Equal(CircuitState.Open, mine.State);
+        Assert.Equal(CircuitState.Closed, shared.State);
+    }
+
+    [Fact]
+    public void TryAcquire_on_a_shared_breaker_in_a_scope_asks_the_scopes_breaker_as_Execute_does()
+    {
+        CircuitBreaker shared = Shared();
+        using var scope = new CircuitBreakerScope(_time);
+        CircuitBreaker mine = CircuitBreakerScope.Resolve(shared);
+
+        shared.Execute(static () => 1);
+        shared.TryAcquire().RecordFailure(null);
+        shared.TryAcquire().RecordFailure(null);
+
+        Assert.Equal((2, 1), (mine.GetMetrics().FailedCalls, mine.GetMetrics().SuccessfulCalls));
+        Assert.Equal(CircuitState.Open, mine.State);
+        Assert.False(shared.TryAcquire().IsGranted);
+        Assert.Equal(0, shared.GetMetrics().TotalCalls);
         Assert.Equal(CircuitState.Closed, shared.State);
     }
 

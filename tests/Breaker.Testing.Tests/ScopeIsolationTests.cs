@@ -14,6 +14,24 @@ public sealed class ScopeIsolationTests
     private static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(30);
 
     [Fact]
+    public void A_keyed_groups_name_is_not_a_breaker_and_its_keys_breakers_are_the_scopes()
+    {
+        string name = "testing-catalog-" + Guid.NewGuid().ToString("N");
+        CircuitBreakerKeys<string> catalog = CircuitBreakerRegistry.Default.GetOrAddGroup<string>(name, static o => o.ConsecutiveFailureThreshold = 1);
+        using var scope = new BreakerTestScope();
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() => scope.Breaker(name));
+        CircuitBreakerScope.Resolve(catalog.GetBreaker("t1")).Execute(static () => 1);
+        ScopedBreaker t1 = scope.Breaker(name + ":t1");
+        t1.Open();
+
+        Assert.Contains("keyed group", error.Message, StringComparison.Ordinal);
+        Assert.False(CircuitBreakerScope.Resolve(catalog.GetBreaker("t1")).TryAcquire().IsGranted);
+        Assert.True(CircuitBreakerScope.Resolve(catalog.GetBreaker("t2")).TryAcquire().IsGranted);
+        Assert.Equal(0, catalog.Group.Count);
+    }
+
+    [Fact]
     public void A_generated_method_in_a_scope_uses_the_scopes_breaker_on_the_scopes_clock_and_leaves_the_shared_one_alone()
     {
         var inventory = new Inventory { Down = true };
@@ -219,7 +237,7 @@ public sealed class ScopeIsolationTests
         Assert.Throws<InvalidOperationException>(shared.StartBreak);
         Assert.Throws<InvalidOperationException>(() => shared.EndBreak());
         Assert.Throws<InvalidOperationException>(() => shared.SetMetricsOnly(true));
-        Assert.Throws<InvalidOperationException>(() => shared.TryAcquire());
+        Assert.True(shared.TryAcquire().IsGranted); // asks the scope's breaker, as a call does
         Assert.Equal(CircuitState.Closed, shared.State);
         Assert.Equal(3, inventory.Stock("abc"));
     }

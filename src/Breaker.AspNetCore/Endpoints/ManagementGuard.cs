@@ -21,18 +21,22 @@ internal static partial class ManagementGuard
         "Chain .RequireAuthorization(\"your-policy\") on MapCircuitBreakerManagement(...) (or on a group around it), or set an " +
         "authorization FallbackPolicy; or chain .AllowAnonymous() to open these endpoints to anyone who can reach them, on purpose.";
 
+    /// <summary>The title of the refusal, at start-up and on a call.</summary>
+    public const string NoChoiceTitle = "Circuit breaker management has no authorization choice";
+
+    /// <summary>What the refusal says, at start-up and on a call.</summary>
+    public const string NoChoiceDetail =
+        "The application mapped the endpoints that change circuit breakers without saying who may call them, so they refuse every call. " + HowToChoose;
+
     /// <summary>Answers the refusal and returns its task, or returns <see langword="null"/> when the call may go on.</summary>
     public static Task? Refuse(HttpContext context)
     {
-        if (!HasAuthorizationChoice(context))
+        // Checked at start-up too (ManagementStartupCheck); still checked here for endpoints mapped where start-up cannot see them.
+        if (!HasAuthorizationChoice(context.GetEndpoint()?.Metadata, context.RequestServices))
         {
             ILogger logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(LogCategory);
             NoAuthorizationChoice(logger, context.Request.Path.Value ?? string.Empty, HowToChoose);
-            return MonitorResponses.ProblemAsync(
-                context,
-                StatusCodes.Status500InternalServerError,
-                "Circuit breaker management has no authorization choice",
-                "The application mapped the endpoints that change circuit breakers without saying who may call them, so they refuse every call. " + HowToChoose);
+            return MonitorResponses.ProblemAsync(context, StatusCodes.Status500InternalServerError, NoChoiceTitle, NoChoiceDetail);
         }
 
         if (IsCrossOrigin(context.Request))
@@ -49,9 +53,8 @@ internal static partial class ManagementGuard
 
     // Any of ASP.NET Core's own ways of saying who may call: [Authorize]-like data, a policy object, requirements, an explicit
     // AllowAnonymous, or a fallback policy for endpoints that say nothing.
-    private static bool HasAuthorizationChoice(HttpContext context)
+    public static bool HasAuthorizationChoice(EndpointMetadataCollection? metadata, IServiceProvider services)
     {
-        EndpointMetadataCollection? metadata = context.GetEndpoint()?.Metadata;
         if (metadata?.GetMetadata<IAllowAnonymous>() is not null
             || metadata?.GetMetadata<IAuthorizeData>() is not null
             || metadata?.GetMetadata<AuthorizationPolicy>() is not null
@@ -60,7 +63,7 @@ internal static partial class ManagementGuard
             return true;
         }
 
-        return context.RequestServices.GetService<IOptions<AuthorizationOptions>>()?.Value.FallbackPolicy is not null;
+        return services.GetService<IOptions<AuthorizationOptions>>()?.Value.FallbackPolicy is not null;
     }
 
     // A browser names the page a request comes from in Origin (on every POST) and, in newer browsers, how it relates to the

@@ -38,11 +38,17 @@ public sealed class CircuitBreakerSettings
     /// <summary>Overrides <see cref="CircuitBreakerOptions.SlowCallRatio"/>.</summary>
     public double? SlowCallRatio { get; set; }
 
+    /// <summary>Overrides <see cref="CircuitBreakerOptions.CountSlowCallsInFlight"/> (notice slow calls before they end).</summary>
+    public bool? CountSlowCallsInFlight { get; set; }
+
     /// <summary>Overrides <see cref="CircuitBreakerOptions.BreakDurationMultiplier"/>.</summary>
     public double? BreakDurationMultiplier { get; set; }
 
     /// <summary>Overrides <see cref="CircuitBreakerOptions.MaxBreakDuration"/>.</summary>
     public TimeSpan? MaxBreakDuration { get; set; }
+
+    /// <summary>Overrides <see cref="CircuitBreakerOptions.MaxRetryAfter"/>.</summary>
+    public TimeSpan? MaxRetryAfter { get; set; }
 
     /// <summary>Overrides <see cref="CircuitBreakerOptions.MaxKeys"/> (a keyed group's bound on live keys).</summary>
     public int? MaxKeys { get; set; }
@@ -74,8 +80,10 @@ public sealed class CircuitBreakerSettings
         options.Timeout = Timeout ?? options.Timeout;
         options.SlowCallDuration = SlowCallDuration ?? options.SlowCallDuration;
         options.SlowCallRatio = SlowCallRatio ?? options.SlowCallRatio;
+        options.CountSlowCallsInFlight = CountSlowCallsInFlight ?? options.CountSlowCallsInFlight;
         options.BreakDurationMultiplier = BreakDurationMultiplier ?? options.BreakDurationMultiplier;
         options.MaxBreakDuration = MaxBreakDuration ?? options.MaxBreakDuration;
+        options.MaxRetryAfter = MaxRetryAfter ?? options.MaxRetryAfter;
         options.MaxKeys = MaxKeys ?? options.MaxKeys;
         options.KeyIdleTimeout = KeyIdleTimeout ?? options.KeyIdleTimeout;
         options.MetricsPerKey = MetricsPerKey ?? options.MetricsPerKey;

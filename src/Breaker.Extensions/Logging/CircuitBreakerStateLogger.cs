@@ -73,9 +73,7 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
 
         foreach (CircuitBreaker breaker in _attached.Keys)
         {
-            breaker.StateChanged -= _onStateChanged;
-            breaker.ShouldHandleFailed -= _onShouldHandleFailed;
-            breaker.BreakDurationHookFailed -= _onBreakDurationHookFailed;
+            Unsubscribe(breaker);
         }
     }
 
@@ -118,9 +116,16 @@ internal sealed class CircuitBreakerStateLogger : IDisposable
     {
         if (_attached.TryRemove(breaker, out _))
         {
-            breaker.StateChanged -= _onStateChanged;
-            breaker.ShouldHandleFailed -= _onShouldHandleFailed;
+            Unsubscribe(breaker);
         }
+    }
+
+    /// <summary>Removes every handler <see cref="Attach"/> adds (removing one never added does nothing).</summary>
+    private void Unsubscribe(CircuitBreaker breaker)
+    {
+        breaker.StateChanged -= _onStateChanged;
+        breaker.ShouldHandleFailed -= _onShouldHandleFailed;
+        breaker.BreakDurationHookFailed -= _onBreakDurationHookFailed;
     }
 
     private void OnStateChanged(object? sender, CircuitStateChangedEventArgs e)

@@ -84,7 +84,7 @@ internal static class GuardedMethodEmitter
     {
         string name = SymbolDisplay.FormatLiteral(breaker.Name, quote: true);
         (string type, string lookup) = key is not null
-            ? ("global::Breaker.CircuitBreakerGroup<" + key.Type + ">", "GetOrAddGroup<" + key.Type + ">(")
+            ? ("global::Breaker.CircuitBreakerKeys<" + key.Type + ">", "GetOrAddGroup<" + key.Type + ">(")
             : ("global::Breaker.CircuitBreaker", "GetOrAdd(");
         BreakDurationHookModel? hook = breaker.Hook;
         writer.Line(GeneratedCodeAttribute);

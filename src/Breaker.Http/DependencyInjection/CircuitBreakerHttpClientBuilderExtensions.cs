@@ -56,7 +56,7 @@ public static class CircuitBreakerHttpClientBuilderExtensions
     /// One breaker per host is a keyed group: bounded like any (MaxKeys, KeyIdleTimeout), configured by the client's breaker
     /// name, left out of fleet coordination unless listed. A request without a host uses the group's shared breaker.
     /// </summary>
-    private static Func<HttpRequestMessage, CircuitBreaker> PerHost(CircuitBreakerGroup<string> hosts) => request =>
+    private static Func<HttpRequestMessage, CircuitBreaker> PerHost(CircuitBreakerKeys<string> hosts) => request =>
     {
         string host = SafeUrl.Authority(request.RequestUri);
         return hosts.GetBreaker(host.Length == 0 ? null : host);

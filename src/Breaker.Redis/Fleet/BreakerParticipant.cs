@@ -19,6 +19,7 @@ internal sealed class BreakerParticipant : CircuitCoordinator
     private volatile bool _windowStale;
     private int _wantsLease;
     private int _syncWanted;
+    private volatile CircuitBreakerMetrics? _trip;
     private volatile IReadOnlySet<string> _knownInstances = new HashSet<string>(StringComparer.Ordinal);
     private volatile Snapshot _seen = new(0, null, null, null, []);
 
@@ -35,6 +36,19 @@ internal sealed class BreakerParticipant : CircuitCoordinator
 
     /// <summary>The fleet version this instance applied last (loop only): versions only move forward.</summary>
     public FleetVersion Version { get; private set; }
+
+    /// <summary>This instance's mark at its last publish round (loop only): its session and the round's number.</summary>
+    public RoundMark Mark { get; private set; }
+
+    /// <summary>The marks of the instances whose counts were read at the last round (loop only).</summary>
+    public PeerRounds Peers { get; } = new();
+
+    /// <summary>
+    /// The window at the moment the breaker opened on its own evidence (its failure or slow-call ratio), while the fleet has
+    /// not followed that break: fresh evidence, published in place of the open breaker's zeros so that an instance that
+    /// trips between two rounds still tells the fleet. <see langword="null"/> otherwise.
+    /// </summary>
+    public CircuitBreakerMetrics? TripWindow => _trip;
 
     /// <summary>The state record as last read or written (loop only), for compare-and-set writes.</summary>
     public RedisValue StateValue { get; set; }
@@ -106,6 +120,9 @@ internal sealed class BreakerParticipant : CircuitCoordinator
         };
     }
 
+    /// <summary>Whether counts of another instance than this one were summed at the last round (any thread).</summary>
+    public bool SeesOthers => _seen.Instances.Count > 1;
+
     /// <summary>Whether a sender of announcements published valid counts at the last round (any thread).</summary>
     public bool Knows(string instanceId) => _knownInstances.Contains(instanceId);
 
@@ -114,10 +131,18 @@ internal sealed class BreakerParticipant : CircuitCoordinator
 
     public void SyncStarted() => Volatile.Write(ref _syncWanted, 0);
 
+    /// <summary>The mark of a new publish round of <paramref name="session"/> (loop only).</summary>
+    public RoundMark NextMark(string session)
+    {
+        Mark = new RoundMark(session, Mark.Session == session ? Mark.Round + 1 : 1);
+        return Mark;
+    }
+
     /// <summary>Follows a fleet break from now on (loop only): its lease, if any, belonged to the previous one.</summary>
     public void EnterBreak(FleetVersion version, TimeSpan applied, TimeSpan grace)
     {
         Version = version;
+        _trip = null;
         Grace = grace;
         _holdsLease = false;
         ClearLeaseWish();
@@ -207,6 +232,14 @@ internal sealed class BreakerParticipant : CircuitCoordinator
         {
             // Every close empties the window: what it measures from now on is fresh.
             _windowStale = false;
+            _trip = null;
+        }
+        else if (change.From == CircuitState.Closed && change.To == CircuitState.Open && !_windowStale
+            && change.Reason is CircuitTransitionReason.FailureRatio or CircuitTransitionReason.SlowCallRatio)
+        {
+            // Tripped by its own window, on the calling thread, possibly between two rounds: the window keeps what it held at
+            // this moment (only a close empties it), and that is what the fleet must hear. Once per opening, off the hot path.
+            _trip = change.Breaker.GetMetrics();
         }
 
         if (change.From == CircuitState.HalfOpen && _holdsLease)

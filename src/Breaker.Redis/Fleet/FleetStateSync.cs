@@ -20,16 +20,27 @@ internal sealed class FleetStateSync
     private readonly RecordSigner _signer;
     private readonly UntrustedSources _untrusted;
     private readonly string _instanceId;
+    private readonly TimeSpan _interval;
+    private readonly bool _holdToOwnBreak;
     private readonly RedisChannel _channel;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public FleetStateSync(RedisExchange exchange, RecordSigner signer, UntrustedSources untrusted, string instanceId, RedisChannel channel, TimeProvider time, ILogger logger)
+    public FleetStateSync(
+        RedisExchange exchange,
+        RecordSigner signer,
+        UntrustedSources untrusted,
+        RedisCoordinationOptions options,
+        RedisChannel channel,
+        TimeProvider time,
+        ILogger logger)
     {
         _exchange = exchange;
         _signer = signer;
         _untrusted = untrusted;
-        _instanceId = instanceId;
+        _instanceId = options.InstanceId;
+        _interval = options.PublishInterval;
+        _holdToOwnBreak = options.HoldsUnsignedBreaks;
         _channel = channel;
         _time = time;
         _logger = logger;
@@ -49,9 +60,12 @@ internal sealed class FleetStateSync
         {
             // Redis lost the epoch (restarted empty, the record expired, or an older one was written over it): write it
             // back, so that instances joining now count their calls in the same epoch as the others.
-            await TryWriteAsync(p, FleetState.EpochOnly(p.Version, _instanceId), announce: false, stopping).ConfigureAwait(false);
+            await TryWriteAsync(p, FleetState.EpochOnly(p.Version, Writer(p)), announce: false, stopping).ConfigureAwait(false);
         }
     }
+
+    /// <summary>This instance as the writer of a state record of <paramref name="p"/>'s breaker: its interval and its mark now.</summary>
+    public FleetWriter Writer(BreakerParticipant p) => new(_instanceId, _interval, p.Mark);
 
     /// <summary>
     /// Replaces the state record with <paramref name="state"/> if it still holds what this instance last read (so one of
@@ -118,7 +132,27 @@ internal sealed class FleetStateSync
         switch (state.Kind)
         {
             case FleetStateKind.Open:
-                TimeSpan remaining = state.RemainingBreak(timeToLive);
+                // What is left of the break, by the signed break less the time its writer's rounds show passed since it wrote
+                // it, and by the key's expiry: a TTL nobody signed can shorten a break, never lengthen it. A record whose
+                // writer is not live in the session it names (a replay, or its writer is gone) is applied nowhere.
+                if (p.Peers.Since(state.InstanceId, state.Mark, state.Interval) is not { } elapsed)
+                {
+                    _untrusted.Report("state record", p.Keys.State, p.Breaker.Name, "a break its writer's rounds do not vouch for (a replay, or its writer is gone)");
+                    return false;
+                }
+
+                if (elapsed >= state.BreakDuration)
+                {
+                    // Over by its writer's own rounds, whatever the key's expiry says (an old break of a live writer written back).
+                    return false;
+                }
+
+                TimeSpan remaining = state.RemainingBreak(timeToLive, elapsed);
+                if (_holdToOwnBreak && remaining > p.Breaker.Options.BreakDuration)
+                {
+                    remaining = p.Breaker.Options.BreakDuration;
+                }
+
                 TimeSpan applied = p.Breaker.ClampSharedBreak(remaining);
                 p.MarkWindowStale(p.Breaker.GetMetrics());
                 p.EnterBreak(state.Version, applied, state.Grace);

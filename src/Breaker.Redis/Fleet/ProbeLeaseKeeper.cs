@@ -91,7 +91,7 @@ internal sealed class ProbeLeaseKeeper
             if (verdict.Outcome == CircuitState.Closed)
             {
                 FleetVersion closed = p.Version.NextEpoch;
-                if (await _sync.TryWriteAsync(p, FleetState.Verdict(closed, _options.InstanceId), announce: true, stopping).ConfigureAwait(false))
+                if (await _sync.TryWriteAsync(p, FleetState.Verdict(closed, _sync.Writer(p)), announce: true, stopping).ConfigureAwait(false))
                 {
                     p.LeaveBreak(closed);
                     Log.VerdictPublished(_logger, p.Breaker.Name, verdict.Outcome, TimeSpan.Zero);
@@ -103,7 +103,7 @@ internal sealed class ProbeLeaseKeeper
                 // The fleet shares the break this breaker chose for its reopening, as it is (receivers clamp it, never redraw it).
                 TimeSpan chosen = AtLeastOneMs(verdict.BreakDuration);
                 FleetVersion reopened = p.Version.Reopening;
-                if (await _sync.TryWriteAsync(p, FleetState.Break(reopened, chosen, _options.BreakGrace, _options.InstanceId), announce: true, stopping).ConfigureAwait(false))
+                if (await _sync.TryWriteAsync(p, FleetState.Break(reopened, chosen, _options.BreakGrace, _sync.Writer(p)), announce: true, stopping).ConfigureAwait(false))
                 {
                     p.EnterBreak(reopened, chosen, _options.BreakGrace);
                     Log.VerdictPublished(_logger, p.Breaker.Name, verdict.Outcome, chosen);

@@ -24,6 +24,7 @@ internal sealed class PublishRound
     private readonly RecordSigner _signer;
     private readonly UntrustedSources _untrusted;
     private readonly RedisCoordinationOptions _options;
+    private readonly string _session;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -35,6 +36,7 @@ internal sealed class PublishRound
         RecordSigner signer,
         UntrustedSources untrusted,
         RedisCoordinationOptions options,
+        string session,
         TimeProvider time,
         ILogger logger)
     {
@@ -45,6 +47,7 @@ internal sealed class PublishRound
         _signer = signer;
         _untrusted = untrusted;
         _options = options;
+        _session = session;
         _time = time;
         _logger = logger;
     }
@@ -61,6 +64,7 @@ internal sealed class PublishRound
 
         // Round 1: publish counts, read the fleet's state and who is alive.
         var metrics = new CircuitBreakerMetrics[participants.Length];
+        var own = new InstanceCounts[participants.Length];
         var states = new Task<FleetStateRead>[participants.Length];
         var members = new Task<RedisValue[]>[participants.Length];
         var work = new List<Task>(participants.Length * 6);
@@ -70,7 +74,8 @@ internal sealed class PublishRound
             BreakerParticipant p = participants[i];
             metrics[i] = p.Breaker.GetMetrics();
             NoteTraffic(p, metrics[i]);
-            work.Add(batch.StringSetAsync(p.Keys.OwnCounts, OwnCounts(p, metrics[i]).Format(_signer, p.Keys.OwnCounts), _options.LocalFallbackAfter));
+            own[i] = OwnCounts(p, metrics[i]);
+            work.Add(batch.StringSetAsync(p.Keys.OwnCounts, own[i].Format(_signer, p.Keys.OwnCounts), _options.LocalFallbackAfter));
             work.Add(batch.SetAddAsync(p.Keys.Instances, _options.InstanceId));
             work.Add(batch.KeyExpireAsync(p.Keys.Instances, _options.LocalFallbackAfter));
 
@@ -87,10 +92,6 @@ internal sealed class PublishRound
         }
 
         await _exchange.WaitAsync(Task.WhenAll(work), stopping).ConfigureAwait(false);
-        for (int i = 0; i < participants.Length; i++)
-        {
-            await _sync.ApplyAsync(participants[i], states[i].Result, stopping).ConfigureAwait(false);
-        }
 
         // Round 2: the live instances' counts.
         batch = db.CreateBatch();
@@ -115,10 +116,23 @@ internal sealed class PublishRound
         {
             BreakerParticipant p = participants[i];
             CircuitBreakerOptions options = p.Breaker.Options;
-            FleetView view = Sum(p, options, ids[i], counts[i].Result, db);
-            if (!p.Version.IsBreak && metrics[i].State == CircuitState.Closed && view.ShouldOpen(options, _options.MinimumInstances))
+            List<InstanceCounts> live = Read(p, own[i], ids[i], counts[i].Result, db);
+
+            // The state record is applied once the others' marks and epochs are known: a break counts only if its writer's
+            // rounds vouch for it, and never one of an epoch older than the fleet's.
+            await _sync.ApplyAsync(p, states[i].Result, stopping).ConfigureAwait(false);
+            FleetView view = Sum(p, options, live);
+            if (!p.Version.IsBreak && view.ShouldOpen(options, _options.MinimumInstances))
             {
-                await OpenForFleetAsync(p, view, stopping).ConfigureAwait(false);
+                if (metrics[i].State == CircuitState.Closed)
+                {
+                    await OpenForFleetAsync(p, view, stopping).ConfigureAwait(false);
+                }
+                else if (p.TripWindow is not null && metrics[i].State == CircuitState.Open && metrics[i].RetryAfter is { } left && left > TimeSpan.Zero)
+                {
+                    // It tripped on its own between two rounds: the fleet takes the break it is in, as it still runs.
+                    await ShareBreakAsync(p, left, view, stopping).ConfigureAwait(false);
+                }
             }
 
             await _lease.KeepAsync(p, db, stopping).ConfigureAwait(false);
@@ -126,13 +140,24 @@ internal sealed class PublishRound
     }
 
     /// <summary>
-    /// This instance's counts: its window when the breaker is closed and the window holds only outcomes measured since the
-    /// last fleet break; zeros otherwise (an open circuit's window is the evidence of the break it is in, not of the next).
+    /// This instance's counts, marked with a new round: its window when the breaker is closed and the window holds only
+    /// outcomes measured since the last fleet break; the window at the moment it opened on its own evidence while the fleet
+    /// has not followed that break (the evidence that opened it, which the fleet would otherwise never hear of when it
+    /// tripped between two rounds); zeros otherwise (an open circuit's window is the evidence of the break it is in).
     /// </summary>
-    private InstanceCounts OwnCounts(BreakerParticipant p, CircuitBreakerMetrics metrics) =>
-        metrics.State == CircuitState.Closed && p.IsWindowFresh(metrics)
-            ? InstanceCounts.From(metrics, p.Version.Epoch, _options.InstanceId)
-            : InstanceCounts.Nothing(p.Version.Epoch, _options.InstanceId);
+    private InstanceCounts OwnCounts(BreakerParticipant p, CircuitBreakerMetrics metrics)
+    {
+        RoundMark mark = p.NextMark(_session);
+        long epoch = p.Version.Epoch;
+        if (metrics.State == CircuitState.Closed && p.IsWindowFresh(metrics))
+        {
+            return InstanceCounts.From(metrics, epoch, mark, _options.InstanceId);
+        }
+
+        return metrics.State == CircuitState.Open && !p.Version.IsBreak && p.TripWindow is { } trip
+            ? InstanceCounts.From(trip, epoch, mark, _options.InstanceId)
+            : InstanceCounts.Nothing(epoch, mark, _options.InstanceId);
+    }
 
     /// <summary>A lease holder whose breaker still receives calls keeps its lease.</summary>
     private void NoteTraffic(BreakerParticipant p, CircuitBreakerMetrics metrics)
@@ -166,12 +191,24 @@ internal sealed class PublishRound
         return ids.ToArray();
     }
 
-    private FleetView Sum(BreakerParticipant p, CircuitBreakerOptions options, string[] ids, RedisValue[] values, IDatabase db)
+    /// <summary>
+    /// Reads the instances' counts: refuses the invalid, the unsigned and the replayed (older than what was read before),
+    /// adopts the fleet's epoch if the live instances count in a later one than this instance knows (it joined, or missed a
+    /// close), and returns the counts that may be summed: this instance's own (never read back from Redis, where anyone
+    /// with write rights could replace them) and those of instances whose records were seen moving.
+    /// </summary>
+    private List<InstanceCounts> Read(BreakerParticipant p, InstanceCounts own, string[] ids, RedisValue[] values, IDatabase db)
     {
-        var view = default(FleetView);
-        var peers = new List<CoordinationPeer>(ids.Length);
+        var live = new List<InstanceCounts>(ids.Length + 1) { own };
+        long fleetEpoch = own.Epoch;
+        p.Peers.Own(_options.InstanceId, own.Mark);
         for (int j = 0; j < ids.Length; j++)
         {
+            if (ids[j] == _options.InstanceId)
+            {
+                continue;
+            }
+
             if (values[j].IsNull)
             {
                 // Its counts expired: the instance is gone.
@@ -181,9 +218,39 @@ internal sealed class PublishRound
             {
                 _untrusted.Report("counts", ids[j], p.Breaker.Name, problem!);
             }
-            else if (c.Epoch == p.Version.Epoch)
+            else if (p.Peers.Judge(c) is not { } moving)
             {
-                // Counts of another epoch were measured before the last close (or by an instance that has not seen it yet).
+                _untrusted.Report("counts", ids[j], p.Breaker.Name, "older than counts already read from it (a replay)");
+            }
+            else
+            {
+                // Not a replay: its epoch is one the fleet reached, whether or not it has been seen moving yet.
+                fleetEpoch = Math.Max(fleetEpoch, c.Epoch);
+                if (moving)
+                {
+                    live.Add(c);
+                }
+            }
+        }
+
+        p.Peers.EndRound();
+        if (fleetEpoch > p.Version.Epoch && !p.Version.IsBreak)
+        {
+            p.LeaveBreak(new FleetVersion(fleetEpoch, 0));
+        }
+
+        return live;
+    }
+
+    /// <summary>Sums the counts of the current epoch (counts of another were measured before the last close, or by an instance that has not seen it yet).</summary>
+    private static FleetView Sum(BreakerParticipant p, CircuitBreakerOptions options, List<InstanceCounts> live)
+    {
+        var view = default(FleetView);
+        var peers = new List<CoordinationPeer>(live.Count);
+        foreach (InstanceCounts c in live)
+        {
+            if (c.Epoch == p.Version.Epoch)
+            {
                 view = view.Add(c, options);
                 peers.Add(new CoordinationPeer(c.InstanceId, c.Calls, c.Failures, c.SlowCalls, FleetView.Crosses(c, options)));
             }
@@ -200,14 +267,17 @@ internal sealed class PublishRound
     /// </summary>
     private async Task OpenForFleetAsync(BreakerParticipant p, FleetView view, CancellationToken stopping)
     {
-        if (!p.Breaker.TryOpen(out TimeSpan chosen))
+        if (p.Breaker.TryOpen(out TimeSpan chosen))
         {
-            return;
+            await ShareBreakAsync(p, chosen, view, stopping).ConfigureAwait(false);
         }
+    }
 
+    private async Task ShareBreakAsync(BreakerParticipant p, TimeSpan chosen, FleetView view, CancellationToken stopping)
+    {
         chosen = ProbeLeaseKeeper.AtLeastOneMs(chosen);
         FleetVersion opening = p.Version.Opening;
-        if (await _sync.TryWriteAsync(p, FleetState.Break(opening, chosen, _options.BreakGrace, _options.InstanceId), announce: true, stopping).ConfigureAwait(false))
+        if (await _sync.TryWriteAsync(p, FleetState.Break(opening, chosen, _options.BreakGrace, _sync.Writer(p)), announce: true, stopping).ConfigureAwait(false))
         {
             p.EnterBreak(opening, chosen, _options.BreakGrace);
             Log.FleetOpened(_logger, p.Breaker.Name, chosen, view.InstancesCrossed, view.Instances, view.Failures, view.SlowCalls, view.Calls);

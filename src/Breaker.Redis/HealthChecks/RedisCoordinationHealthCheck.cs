@@ -10,7 +10,8 @@ namespace Breaker.HealthChecks;
 
 /// <summary>
 /// Healthy while this instance coordinates its breakers with the fleet; the registration's failure status (Degraded by
-/// default) while it acts on its own because Redis is out of reach, coordination has not started, or it could not start.
+/// default) while it acts on its own because Redis is out of reach, coordination has not started, or it could not start;
+/// Degraded while it shares breakers with other instances without a signing key (unless it opted out with AllowUnsigned).
 /// A pure read of what the coordinator last saw: it sends nothing to Redis.
 /// </summary>
 internal sealed class RedisCoordinationHealthCheck(IEnumerable<IHostedService> hosted) : IHealthCheck
@@ -43,6 +44,14 @@ internal sealed class RedisCoordinationHealthCheck(IEnumerable<IHostedService> h
                 return new HealthCheckResult(
                     failure,
                     $"Redis is out of reach: the {coordinator.Participants} coordinated circuit breakers of instance {coordinator.InstanceId} act on their own.",
+                    data: data);
+            }
+
+            if (coordinator.IsUnsignedFleet)
+            {
+                return new HealthCheckResult(
+                    HealthStatus.Degraded,
+                    $"Instance {coordinator.InstanceId} shares its circuit breakers with other instances without a signing key: anyone who can write to Redis can open them. Set SigningKey, or AllowUnsigned = true to run unsigned on purpose.",
                     data: data);
             }
         }

@@ -65,4 +65,7 @@ internal static partial class Log
 
     [LoggerMessage(20, LogLevel.Debug, "Circuit breaker {BreakerName}: the verdict {Verdict} was not published, the fleet's state changed meanwhile.")]
     public static partial void VerdictNotPublished(ILogger logger, string breakerName, CircuitState verdict);
+
+    [LoggerMessage(21, LogLevel.Warning, "Fleet coordination under prefix {KeyPrefix} runs without a signing key: anyone who can write to Redis can open this fleet's breakers, so every break taken from the fleet is held to the breaker's own BreakDuration. Set RedisCoordinationOptions.SigningKey (the same secret on every instance), or set AllowUnsigned = true to run unsigned on purpose.")]
+    public static partial void Unsigned(ILogger logger, string keyPrefix);
 }

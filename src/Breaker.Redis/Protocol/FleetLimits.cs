@@ -12,7 +12,7 @@ internal static class FleetLimits
     /// The wire format's version, in every key, the channel's name and every record: instances of another version never
     /// read each other's state (a rolling upgrade runs two fleets side by side until it is over).
     /// </summary>
-    public const string WireVersion = "2";
+    public const string WireVersion = "3";
 
     /// <summary>The longest instance id accepted, in characters.</summary>
     public const int MaxInstanceIdLength = 128;
@@ -28,6 +28,9 @@ internal static class FleetLimits
 
     /// <summary>The longest record or message read, in characters; longer ones are ignored unparsed.</summary>
     public const int MaxRecordLength = 1024;
+
+    /// <summary>The longest publish interval a break's record may name (the longest <c>PublishInterval</c> an instance accepts).</summary>
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromMinutes(1);
 
     /// <summary>The longest shared break a record may carry; each receiver clamps it further to its own options.</summary>
     public static readonly TimeSpan MaxSharedBreak = TimeSpan.FromDays(1);

@@ -2,7 +2,7 @@ namespace Breaker.Protocol;
 
 /// <summary>
 /// An announcement on the application's channel that the fleet's state of a breaker changed:
-/// <c>2|kind|epoch|sequence|instance|name|tag</c>. It is a hint, never obeyed as such: a receiver that finds it valid,
+/// <c>3|kind|epoch|sequence|instance|name|tag</c>. It is a hint, never obeyed as such: a receiver that finds it valid,
 /// from an instance it knows, and newer than what it applied, reads the state record from Redis and applies that.
 /// The breaker's name comes last, so it may hold any character.
 /// </summary>

@@ -38,4 +38,11 @@ public enum CircuitTransitionReason
 
     /// <summary>Decided elsewhere, by the fleet of instances that share the breaker (see <see cref="CircuitBreaker.Coordinator"/>).</summary>
     Fleet,
+
+    /// <summary>
+    /// Of the calls started in the last few slow-call durations, the share still running past
+    /// <see cref="CircuitBreakerOptions.SlowCallDuration"/> reached <see cref="CircuitBreakerOptions.SlowCallRatio"/>
+    /// (<see cref="CircuitBreakerOptions.CountSlowCallsInFlight"/>).
+    /// </summary>
+    SlowCallsInFlight,
 }

@@ -21,8 +21,10 @@ internal static class OptionChanges
         Compare(changes, nameof(CircuitBreakerOptions.Timeout), before.Timeout, after.Timeout);
         Compare(changes, nameof(CircuitBreakerOptions.SlowCallDuration), before.SlowCallDuration, after.SlowCallDuration);
         Compare(changes, nameof(CircuitBreakerOptions.SlowCallRatio), before.SlowCallRatio, after.SlowCallRatio);
+        Compare(changes, nameof(CircuitBreakerOptions.CountSlowCallsInFlight), before.CountSlowCallsInFlight, after.CountSlowCallsInFlight);
         Compare(changes, nameof(CircuitBreakerOptions.BreakDurationMultiplier), before.BreakDurationMultiplier, after.BreakDurationMultiplier);
         Compare(changes, nameof(CircuitBreakerOptions.MaxBreakDuration), before.MaxBreakDuration, after.MaxBreakDuration);
+        Compare(changes, nameof(CircuitBreakerOptions.MaxRetryAfter), before.MaxRetryAfter, after.MaxRetryAfter);
         Compare(changes, nameof(CircuitBreakerOptions.MaxKeys), before.MaxKeys, after.MaxKeys);
         Compare(changes, nameof(CircuitBreakerOptions.KeyIdleTimeout), before.KeyIdleTimeout, after.KeyIdleTimeout);
         Compare(changes, nameof(CircuitBreakerOptions.MetricsPerKey), before.MetricsPerKey, after.MetricsPerKey);

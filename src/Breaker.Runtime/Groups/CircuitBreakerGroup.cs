@@ -15,15 +15,16 @@ namespace Breaker;
 /// key that finds no room, and a null key, use the group's <see cref="SharedBreaker"/>.
 /// </summary>
 /// <remarks>
-/// <see cref="CircuitBreakerRegistry.GetOrAddGroup{TKey}"/> returns the <see cref="CircuitBreakerGroup{TKey}"/> that finds
+/// <see cref="CircuitBreakerRegistry.GetOrAddGroup{TKey}"/> returns the <see cref="CircuitBreakerKeys{TKey}"/> that finds
 /// a key's breaker; this is the group itself, as observers read it. It is configured by its name like any breaker
 /// (<see cref="CircuitBreakerRegistry.Configure"/>), and every key's breaker follows, live ones included. Its breakers are
 /// in the registry while they live, each with <see cref="CircuitBreaker.Group"/> set to the group's name.
 /// </remarks>
 public sealed class CircuitBreakerGroup
 {
-    // While the group is full, it looks for idle keys at most this often (or when the next key turns idle): a flood of
-    // new keys costs one scan per interval, not one per key. A breaker reset by hand is noticed by the next scan.
+    // While the group is full, it looks for idle keys at most this often: a flood of new keys costs one scan per interval,
+    // not one per key, however the keys turn idle (a key that turns idle between two scans waits for the next). A breaker
+    // reset by hand is noticed by the next scan.
     private static readonly TimeSpan RescanInterval = TimeSpan.FromSeconds(1);
 
     private readonly CircuitBreakerRegistry _registry;
@@ -37,7 +38,7 @@ public sealed class CircuitBreakerGroup
     private volatile CircuitBreaker? _shared;
     private int _count;
     private long _evictions;
-    private long _noRoomUntil;
+    private long _nextScan;
     private int _renames;
 
     internal CircuitBreakerGroup(CircuitBreakerRegistry registry, string name, CircuitBreakerOptions codeOptions, CircuitBreakerOptions options, TimeProvider timeProvider)
@@ -76,6 +77,9 @@ public sealed class CircuitBreakerGroup
     /// <summary>How many keys were evicted so far.</summary>
     public long Evictions => Interlocked.Read(ref _evictions);
 
+    /// <summary>The registry the group's breakers are in.</summary>
+    internal CircuitBreakerRegistry Registry => _registry;
+
     /// <summary>The options every key starts from before what configuration says about the group: the code's.</summary>
     internal CircuitBreakerOptions CodeOptions { get; }
 
@@ -106,12 +110,12 @@ public sealed class CircuitBreakerGroup
     public override string ToString() => $"{Name} ({Count} of {_options.MaxKeys} keys)";
 
     /// <summary>The group's breakers by keys of type <typeparamref name="TKey"/>, made on first use.</summary>
-    internal CircuitBreakerGroup<TKey> Keys<TKey>()
+    internal CircuitBreakerKeys<TKey> Keys<TKey>()
         where TKey : notnull
     {
         foreach (IKeyIndex index in _indexes)
         {
-            if (index is CircuitBreakerGroup<TKey> typed)
+            if (index is CircuitBreakerKeys<TKey> typed)
             {
                 return typed;
             }
@@ -121,14 +125,14 @@ public sealed class CircuitBreakerGroup
         {
             foreach (IKeyIndex index in _indexes)
             {
-                if (index is CircuitBreakerGroup<TKey> typed)
+                if (index is CircuitBreakerKeys<TKey> typed)
                 {
                     return typed;
                 }
             }
 
             // Methods keyed by different types may share a name: each type has its own breakers, under the group's bound.
-            var created = new CircuitBreakerGroup<TKey>(this);
+            var created = new CircuitBreakerKeys<TKey>(this);
             _indexes = [.. _indexes, created];
             return created;
         }
@@ -138,7 +142,7 @@ public sealed class CircuitBreakerGroup
     internal long Now() => _systemClock ? CoarseClock.Timestamp : TimeProvider.GetTimestamp();
 
     /// <summary>Without the lock: whether a new key may get a breaker, or must share; wrong only towards taking the lock.</summary>
-    internal bool MayAdd(long now) => Volatile.Read(ref _count) < _options.MaxKeys || now >= Volatile.Read(ref _noRoomUntil);
+    internal bool MayAdd(long now) => Volatile.Read(ref _count) < _options.MaxKeys || now >= Volatile.Read(ref _nextScan);
 
     /// <summary>The shared breaker, made on first use; counted as a lookup it answered.</summary>
     internal CircuitBreaker Shared()
@@ -149,8 +153,8 @@ public sealed class CircuitBreakerGroup
 
     /// <summary>
     /// Under the lock: whether one more key fits, after evicting (into <paramref name="evicted"/>) every idle key that may
-    /// go when the group is full. When none fits, remembers until when no key can turn idle, so new keys share without
-    /// taking the lock meanwhile.
+    /// go when the group is full and its last scan is a <see cref="RescanInterval"/> old. New keys share without taking the
+    /// lock until the next scan is due.
     /// </summary>
     internal bool MakeRoom(long now, ref List<CircuitBreaker>? evicted)
     {
@@ -160,13 +164,17 @@ public sealed class CircuitBreakerGroup
             return true;
         }
 
-        long idleTicks = ToTimestampTicks(options.KeyIdleTimeout);
-        long nextScan = now + ToTimestampTicks(RescanInterval);
+        if (now < _nextScan)
+        {
+            return false;
+        }
+
+        long idleBefore = now - ToTimestampTicks(options.KeyIdleTimeout);
         evicted ??= [];
         int before = evicted.Count;
         foreach (IKeyIndex index in _indexes)
         {
-            index.EvictIdle(now - idleTicks, idleTicks, ref nextScan, evicted);
+            index.EvictIdle(idleBefore, evicted);
         }
 
         for (int i = before; i < evicted.Count; i++)
@@ -177,9 +185,8 @@ public sealed class CircuitBreakerGroup
 
         Volatile.Write(ref _count, _count - (evicted.Count - before));
         Interlocked.Add(ref _evictions, evicted.Count - before);
-        bool room = _count < options.MaxKeys;
-        Volatile.Write(ref _noRoomUntil, room ? 0 : nextScan);
-        return room;
+        Volatile.Write(ref _nextScan, now + ToTimestampTicks(RescanInterval));
+        return _count < options.MaxKeys;
     }
 
     /// <summary>Under the lock: the breaker of a new key, registered, counted and marked used at <paramref name="now"/>.</summary>
@@ -219,7 +226,7 @@ public sealed class CircuitBreakerGroup
             _options = options;
 
             // A larger bound, or a shorter idle time, may make room at once.
-            Volatile.Write(ref _noRoomUntil, 0);
+            Volatile.Write(ref _nextScan, 0);
             var breakers = (List<CircuitBreaker>)GetBreakers();
             if (_shared is { } shared)
             {

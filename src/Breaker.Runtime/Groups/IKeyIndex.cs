@@ -10,7 +10,7 @@ internal interface IKeyIndex
 
     /// <summary>
     /// Under the group's lock: evicts every breaker unused since <paramref name="idleBefore"/> that may be evicted (adding it
-    /// to <paramref name="evicted"/>), and lowers <paramref name="nextIdle"/> to when the earliest of the others turns idle.
+    /// to <paramref name="evicted"/>).
     /// </summary>
-    void EvictIdle(long idleBefore, long idleTicks, ref long nextIdle, List<CircuitBreaker> evicted);
+    void EvictIdle(long idleBefore, List<CircuitBreaker> evicted);
 }

@@ -132,15 +132,28 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     /// first caller's breaker and options.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The options are invalid without any configuration; the message names the breaker and the option.</exception>
+    /// <exception cref="ArgumentException">
+    /// The name is a keyed group's (<c>group:key</c> of a group that exists or is declared): keys come from input, so a plain
+    /// breaker never shares a key's breaker nor takes a name a key may get. A plain breaker made before its group keeps its name.
+    /// </exception>
     public CircuitBreaker GetOrAdd(string name, Action<CircuitBreakerOptions>? defaults = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return _entries.TryGetValue(name, out Entry? existing) ? existing.Breaker : Add(name, defaults, shared: null);
+        return _entries.TryGetValue(name, out Entry? existing) && existing.Breaker.KeyedGroup is null
+            ? existing.Breaker
+            : Add(name, defaults, shared: null);
     }
 
     /// <summary>In a scope's registry: its breaker of <paramref name="shared"/>'s name (and group), made on first use with the options the shared one is made with.</summary>
     internal CircuitBreaker StandInFor(CircuitBreaker shared) =>
         _entries.TryGetValue(shared.Name, out Entry? existing) ? existing.Breaker : Add(shared.Name, defaults: null, shared);
+
+    /// <summary>
+    /// In a scope's registry: its group of <paramref name="shared"/>'s name, made on first use with the code options the
+    /// shared group is made with, under this registry's configuration.
+    /// </summary>
+    internal CircuitBreakerGroup StandInFor(CircuitBreakerGroup shared) =>
+        _groups.TryGetValue(shared.Name, out CircuitBreakerGroup? existing) ? existing : AddGroup(shared.Name, defaults: null, shared);
 
     private CircuitBreaker Add(string name, Action<CircuitBreakerOptions>? defaults, CircuitBreaker? shared)
     {
@@ -149,9 +162,16 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
         lock (_configureLock)
         {
             // Under the lock so that two racing callers get one instance, and Configure cannot slip in between.
-            if (_entries.TryGetValue(name, out Entry? raced))
+            if (_entries.TryGetValue(name, out Entry? raced) && raced.Breaker.KeyedGroup is null)
             {
                 return raced.Breaker;
+            }
+
+            if (GroupOwning(name) is { } group)
+            {
+                throw new ArgumentException(
+                    $"The name '{name}' belongs to keyed group '{group}': its keys' breakers are named '{group}:key'. Give the plain breaker another name.",
+                    nameof(name));
             }
 
             CircuitBreakerOptions code = CodeOptions(name, defaults, shared);
@@ -172,11 +192,11 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     /// </summary>
     /// <typeparam name="TKey">The key's type; it must have value equality (<see cref="EqualityComparer{T}.Default"/> compares keys).</typeparam>
     /// <exception cref="ArgumentOutOfRangeException">The options are invalid without any configuration; the message names the group and the option.</exception>
-    public CircuitBreakerGroup<TKey> GetOrAddGroup<TKey>(string name, Action<CircuitBreakerOptions>? defaults = null)
+    public CircuitBreakerKeys<TKey> GetOrAddGroup<TKey>(string name, Action<CircuitBreakerOptions>? defaults = null)
         where TKey : notnull
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return (_groups.TryGetValue(name, out CircuitBreakerGroup? existing) ? existing : AddGroup(name, defaults)).Keys<TKey>();
+        return (_groups.TryGetValue(name, out CircuitBreakerGroup? existing) ? existing : AddGroup(name, defaults, shared: null)).Keys<TKey>();
     }
 
     /// <summary>Finds the keyed group called <paramref name="name"/>, if it exists or is declared.</summary>
@@ -190,7 +210,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
 
         if (_declaredGroups.ContainsKey(name))
         {
-            group = AddGroup(name, defaults: null);
+            group = AddGroup(name, defaults: null, shared: null);
             return true;
         }
 
@@ -237,7 +257,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             CircuitBreakerOptions? groupOptions = null;
             if (_groups.TryGetValue(name, out CircuitBreakerGroup? group))
             {
-                groupOptions = Configured(group.CodeOptions, name, configure);
+                groupOptions = Configured(Inherited(name, group.CodeOptions), name, configure);
             }
             else if (_declaredGroups.TryGetValue(name, out CircuitBreakerDeclaration? declaredGroup))
             {
@@ -325,7 +345,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     }
 
     /// <summary>Creates the keyed group called <paramref name="name"/> unless it exists, as <see cref="GetOrAdd"/> creates breakers.</summary>
-    private CircuitBreakerGroup AddGroup(string name, Action<CircuitBreakerOptions>? defaults)
+    private CircuitBreakerGroup AddGroup(string name, Action<CircuitBreakerOptions>? defaults, CircuitBreakerGroup? shared)
     {
         CircuitBreakerGroup group;
         ArgumentOutOfRangeException? rejected;
@@ -336,7 +356,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
                 return raced;
             }
 
-            CircuitBreakerOptions code = _declaredGroups.TryGetValue(name, out CircuitBreakerDeclaration? declared) ? declared.Options : FromDefaults(name, defaults);
+            CircuitBreakerOptions code = KnownGroupCodeOptions(name) ?? shared?.CodeOptions ?? FromDefaults(name, defaults);
             group = new CircuitBreakerGroup(this, name, code, BuildOptions(name, code, out rejected), _timeProvider);
             _groups[name] = group;
         }
@@ -402,6 +422,27 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
         _entries.TryGetValue(name, out Entry? entry) ? entry.CodeOptions.Clone()
         : _declared.TryGetValue(name, out CircuitBreakerDeclaration? declaration) ? declaration.Options
         : _shared?.KnownCodeOptions(name);
+
+    /// <summary>The keyed group (existing or declared here) whose keys' breakers may be named <paramref name="name"/>, if any.</summary>
+    private string? GroupOwning(string name)
+    {
+        for (int colon = name.IndexOf(':'); colon > 0; colon = name.IndexOf(':', colon + 1))
+        {
+            string group = name[..colon];
+            if (_groups.ContainsKey(group) || _declaredGroups.ContainsKey(group))
+            {
+                return group;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>What the code declares for the keyed group called <paramref name="name"/> (for a scope's registry, in the shared one).</summary>
+    private CircuitBreakerOptions? KnownGroupCodeOptions(string name) =>
+        _groups.TryGetValue(name, out CircuitBreakerGroup? group) ? group.CodeOptions
+        : _declaredGroups.TryGetValue(name, out CircuitBreakerDeclaration? declaration) ? declaration.Options
+        : _shared?.KnownGroupCodeOptions(name);
 
     /// <summary>
     /// The code's options with the configuration registered for <paramref name="name"/> on top (in a scope's registry, the

@@ -14,9 +14,10 @@ namespace Breaker;
 /// <remarks>
 /// A scope is current from its creation until <see cref="Dispose"/> in the flow that created it and in every flow started
 /// from there (<c>await</c>, <c>Task.Run</c>, timers, threads: whatever carries the <see cref="ExecutionContext"/>). While a
-/// scope is current, changing a shared breaker by hand (<c>Isolate</c>, <c>Reset</c>, <c>SetMetricsOnly</c>,
-/// <c>StartBreak</c>, <c>EndBreak</c>, <c>TryAcquire</c>) throws <see cref="InvalidOperationException"/>: it would change
-/// every other test's breaker and not this scope's. Until the first scope is made, calls pay one static read for all this.
+/// scope is current, a call's permit (<c>TryAcquire</c>) is asked of the scope's breaker, and changing a shared breaker by
+/// hand (<c>Isolate</c>, <c>Reset</c>, <c>SetMetricsOnly</c>, <c>StartBreak</c>, <c>EndBreak</c>) throws
+/// <see cref="InvalidOperationException"/>: it would change every other test's breaker and not this scope's. A keyed
+/// group of the default registry is the scope's own group of its name: its keys, bound, evictions and shared breaker. Until the first scope is made, calls pay one static read for all this.
 /// </remarks>
 public sealed class CircuitBreakerScope : IDisposable
 {
@@ -134,13 +135,26 @@ public sealed class CircuitBreakerScope : IDisposable
         }
     }
 
-    /// <summary>Throws when scopes are required and a call through a shared breaker finds none.</summary>
-    internal static void ThrowIfUnscoped(CircuitBreaker breaker)
+    /// <summary>
+    /// The scope's group standing in for <paramref name="group"/> of <see cref="CircuitBreakerRegistry.Default"/> in this flow,
+    /// made on first use; null when no scope is current or the group is not the default registry's. Keyed lookups call it
+    /// before anything else, so that a scope owns its groups whole: keys, bound, evictions and shared breaker. A read made
+    /// in a scope (TryGetBreaker) makes the scope's group, empty, but no breaker.
+    /// </summary>
+    internal static CircuitBreakerGroup? StandInGroup(CircuitBreakerGroup group)
     {
-        if (s_required && breaker.Owner == CircuitBreakerRegistry.Default && Current is null)
+        if (group.Registry != CircuitBreakerRegistry.Default)
         {
-            throw Unscoped(breaker);
+            return null;
         }
+
+        CircuitBreakerScope? scope = InScope(group.Name);
+        if (scope is null)
+        {
+            return s_required ? throw Unscoped(group.Name) : null;
+        }
+
+        return scope.Registry.StandInFor(group);
     }
 
     private static CircuitBreaker ResolveInScope(CircuitBreaker breaker)
@@ -150,17 +164,29 @@ public sealed class CircuitBreakerScope : IDisposable
             return breaker;
         }
 
+        CircuitBreakerScope? scope = InScope(breaker.Name);
+        if (scope is null)
+        {
+            return s_required ? throw Unscoped(breaker.Name) : breaker;
+        }
+
+        return scope.Registry.StandInFor(breaker);
+    }
+
+    /// <summary>The scope current in this flow, marked as used by a call; throws when it was disposed.</summary>
+    private static CircuitBreakerScope? InScope(string name)
+    {
         CircuitBreakerScope? scope = Ambient.Value;
         if (scope is null)
         {
-            return s_required ? throw Unscoped(breaker) : breaker;
+            return null;
         }
 
         if (scope.IsDisposed)
         {
             throw new ObjectDisposedException(
                 nameof(CircuitBreakerScope),
-                $"A call through circuit breaker '{breaker.Name}' runs in the flow of a circuit breaker scope that was disposed: work started "
+                $"A call through circuit breaker '{name}' runs in the flow of a circuit breaker scope that was disposed: work started "
                 + "in the scope (a Task.Run, a timer, a fire-and-forget call) outlived it. Await that work before the scope ends.");
         }
 
@@ -169,11 +195,11 @@ public sealed class CircuitBreakerScope : IDisposable
             scope._resolved = true;
         }
 
-        return scope.Registry.StandInFor(breaker);
+        return scope;
     }
 
-    private static InvalidOperationException Unscoped(CircuitBreaker breaker) => new(
-        $"A call through the shared circuit breaker '{breaker.Name}' found no circuit breaker scope, and CircuitBreakerScope.Required is set. "
+    private static InvalidOperationException Unscoped(string name) => new(
+        $"A call through the shared circuit breaker '{name}' found no circuit breaker scope, and CircuitBreakerScope.Required is set. "
         + "The call runs outside its test's flow (a thread or callback that does not carry the ExecutionContext: ThreadPool.UnsafeQueueUserWorkItem, "
         + "ExecutionContext.SuppressFlow, a server that does not preserve it), or its test made no scope.");
 }

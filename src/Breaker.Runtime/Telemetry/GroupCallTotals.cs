@@ -4,7 +4,8 @@ namespace Breaker.Telemetry;
 
 /// <summary>
 /// A keyed group's calls as one series: what its evicted keys counted, kept when they leave, plus what its live keys count
-/// at each collection. Reported never lower than before, so a key evicted between two reads cannot turn a counter back.
+/// at each collection, each key in one part only. Reported never lower than before, so a key evicted between two reads
+/// cannot turn a counter back.
 /// </summary>
 internal sealed class GroupCallTotals
 {
@@ -12,12 +13,13 @@ internal sealed class GroupCallTotals
     private readonly CallCounts _retired = new();
     private readonly CallCounts _reported = new();
 
-    /// <summary>Keeps what an evicted key's breaker counted (after it left the group, so it is never counted twice).</summary>
+    /// <summary>Keeps what an evicted key's breaker counted, and marks it so that no read counts it as live again.</summary>
     public void Retire(CircuitBreaker breaker)
     {
         lock (_lock)
         {
             _retired.Add(breaker);
+            breaker.RetiredFromGroupTotals = true;
         }
     }
 
@@ -26,11 +28,16 @@ internal sealed class GroupCallTotals
     {
         lock (_lock)
         {
-            // Under the lock: a key evicted meanwhile waits to be retired until this read is done, so it is in one part only.
+            // The live list was taken before this lock: a key retired since is in it, and is counted among the retired only
+            // (the mark is written and read under this lock). A key evicted but not yet retired is in neither part for this
+            // read, which the monotonic guard below hides.
             CallCounts now = _retired.Copy();
             foreach (CircuitBreaker breaker in live)
             {
-                now.Add(breaker);
+                if (!breaker.RetiredFromGroupTotals)
+                {
+                    now.Add(breaker);
+                }
             }
 
             _reported.RaiseTo(now);

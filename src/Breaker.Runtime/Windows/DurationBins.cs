@@ -9,7 +9,8 @@ namespace Breaker.Windows;
 /// </summary>
 /// <remarks>
 /// Durations are counted in units of about a microsecond (a power-of-two number of timestamp ticks, so a shift converts
-/// them); bins 0 to 3 hold 0 to 3 units exactly, and the last bin everything from about 73 minutes up. 128 bins fit in
+/// them); bins 0 to 3 hold 0 to 3 units exactly, and the last bin everything from 1.75 × 2^32 units up: about 64 minutes
+/// at Linux's 1 GHz timestamp (units of 512 ns), about 100 minutes at 10 MHz (Windows, FakeTimeProvider). 128 bins fit in
 /// seven bits, so a count-based window keeps a call's bin in the slot that records it.
 /// </remarks>
 internal static class DurationBins

@@ -40,13 +40,25 @@ internal sealed class TimeSlidingWindow : SlidingWindow
     {
         get
         {
-            long recorded = Volatile.Read(ref _evicted);
-            for (int i = 0; i < _buckets.Length; i++)
+            // An advance moves a bucket's calls to the evicted total: a sum that overlapped one could miss them (a count
+            // published from it would go back), so it starts again. The head only grows, and reads -1 while it moves.
+            var spinner = default(SpinWait);
+            while (true)
             {
-                recorded += Volatile.Read(ref _buckets[i].Calls);
-            }
+                long head = ReadHead();
+                long recorded = Volatile.Read(ref _evicted);
+                for (int i = 0; i < _buckets.Length; i++)
+                {
+                    recorded += Volatile.Read(ref _buckets[i].Calls);
+                }
 
-            return recorded;
+                if (Volatile.Read(ref _head) == head)
+                {
+                    return recorded;
+                }
+
+                spinner.SpinOnce();
+            }
         }
     }
 

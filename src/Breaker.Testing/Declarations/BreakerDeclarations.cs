@@ -67,6 +67,10 @@ public static class BreakerDeclarations
     /// <param name="name">The breaker's name.</param>
     public static IReadOnlyList<CircuitBreakerDeclaration> Named(string name) => All.Where(d => d.Name == name).ToArray();
 
+    /// <summary>Whether <paramref name="name"/> is a keyed group's, declared or existing in <see cref="CircuitBreakerRegistry.Default"/>.</summary>
+    internal static bool IsKeyedGroup(string name) =>
+        All.Any(d => d.Name == name && d.KeyParameter is not null) || CircuitBreakerRegistry.Default.Groups.Any(g => g.Name == name);
+
     /// <summary>Whether a breaker called <paramref name="name"/> is declared or exists in <see cref="CircuitBreakerRegistry.Default"/> (making none).</summary>
     internal static bool IsShared(string name) =>
         All.Any(d => d.Name == name) || CircuitBreakerRegistry.Default.TryGet(name, out _);

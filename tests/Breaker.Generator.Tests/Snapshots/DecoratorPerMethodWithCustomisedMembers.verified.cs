@@ -139,7 +139,7 @@ namespace Shop
     partial class UsersBreaker
     {
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
-        private static readonly global::Breaker.CircuitBreakerGroup<string> __breakers_GetUserAsync =
+        private static readonly global::Breaker.CircuitBreakerKeys<string> __breakers_GetUserAsync =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAddGroup<string>("users.get");
 
         public partial global::System.Threading.Tasks.Task<global::Shop.User> GetUserAsync(string login, global::System.Threading.CancellationToken cancellationToken)

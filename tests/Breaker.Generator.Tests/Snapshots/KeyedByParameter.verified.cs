@@ -44,7 +44,7 @@ namespace Tenancy
     partial class TenantClient
     {
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
-        private static readonly global::Breaker.CircuitBreakerGroup<global::Tenancy.Region> __breakers_CountAsync =
+        private static readonly global::Breaker.CircuitBreakerKeys<global::Tenancy.Region> __breakers_CountAsync =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAddGroup<global::Tenancy.Region>("region-api", static options =>
             {
                 options.Timeout = global::System.TimeSpan.FromMilliseconds(500);
@@ -135,7 +135,7 @@ namespace Tenancy
     partial class TenantClient
     {
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
-        private static readonly global::Breaker.CircuitBreakerGroup<string> __breakers_GetQuota =
+        private static readonly global::Breaker.CircuitBreakerKeys<string> __breakers_GetQuota =
             global::Breaker.CircuitBreakerRegistry.Default.GetOrAddGroup<string>("tenant-api", static options =>
             {
                 options.MinimumThroughput = 5;

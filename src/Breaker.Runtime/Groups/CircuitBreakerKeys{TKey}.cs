@@ -7,17 +7,18 @@ using Breaker.Groups;
 namespace Breaker;
 
 /// <summary>
-/// Finds the breaker of a key in a keyed <see cref="Group"/>: what generated code for <c>[CircuitBreaker(Key = ...)]</c>
-/// holds, from <see cref="CircuitBreakerRegistry.GetOrAddGroup{TKey}"/>. Keys are compared with
+/// The keys of one type of a keyed <see cref="CircuitBreakerGroup"/>, and the lookup that finds each key's breaker: what
+/// generated code for <c>[CircuitBreaker(Key = ...)]</c> holds, from <see cref="CircuitBreakerRegistry.GetOrAddGroup{TKey}"/>.
+/// The group is the idea (a name, options, a bound, counts); this is how a call reaches it with a key. Keys are compared with
 /// <see cref="EqualityComparer{T}.Default"/>: strings ordinally, value types without boxing.
 /// </summary>
 /// <typeparam name="TKey">The key's type: a string, a number, an enum, a <see cref="Guid"/>, a record, any type with value equality.</typeparam>
-public sealed class CircuitBreakerGroup<TKey> : IKeyIndex
+public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
     where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, CircuitBreaker> _breakers = new();
 
-    internal CircuitBreakerGroup(CircuitBreakerGroup group) => Group = group;
+    internal CircuitBreakerKeys(CircuitBreakerGroup group) => Group = group;
 
     /// <summary>The group these keys belong to: its name, options, counts and live breakers.</summary>
     public CircuitBreakerGroup Group { get; }
@@ -33,6 +34,13 @@ public sealed class CircuitBreakerGroup<TKey> : IKeyIndex
     /// <param name="key">The key, such as a tenant's id.</param>
     public CircuitBreaker GetBreaker(TKey? key)
     {
+        // Tests: a scope current in this flow owns the group whole (keys, bound, evictions, shared breaker). One static
+        // read while no scope was ever made.
+        if (CircuitBreakerScope.InUse && CircuitBreakerScope.StandInGroup(Group) is { } scoped)
+        {
+            return scoped.Keys<TKey>().GetBreaker(key);
+        }
+
         if (key is null)
         {
             return Group.Shared();
@@ -52,14 +60,20 @@ public sealed class CircuitBreakerGroup<TKey> : IKeyIndex
     /// The breaker of calls without a key (a <c>Nullable&lt;T&gt;</c> key with no value): the group's
     /// <see cref="CircuitBreakerGroup.SharedBreaker"/>, made on first use.
     /// </summary>
-    public CircuitBreaker GetSharedBreaker() => Group.Shared();
+    public CircuitBreaker GetSharedBreaker() =>
+        CircuitBreakerScope.InUse && CircuitBreakerScope.StandInGroup(Group) is { } scoped ? scoped.Shared() : Group.Shared();
 
-    /// <summary>Finds the breaker <paramref name="key"/> has now, without making one or marking the key used.</summary>
+    /// <summary>Finds the breaker <paramref name="key"/> has now (in a test scope, the scope's), without making one or marking the key used.</summary>
     /// <param name="key">The key.</param>
     /// <param name="breaker">Its breaker, when it has one.</param>
     public bool TryGetBreaker(TKey key, [NotNullWhen(true)] out CircuitBreaker? breaker)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (CircuitBreakerScope.InUse && CircuitBreakerScope.StandInGroup(Group) is { } scoped)
+        {
+            return scoped.Keys<TKey>()._breakers.TryGetValue(key, out breaker);
+        }
+
         return _breakers.TryGetValue(key, out breaker);
     }
 
@@ -71,16 +85,11 @@ public sealed class CircuitBreakerGroup<TKey> : IKeyIndex
         }
     }
 
-    void IKeyIndex.EvictIdle(long idleBefore, long idleTicks, ref long nextIdle, List<CircuitBreaker> evicted)
+    void IKeyIndex.EvictIdle(long idleBefore, List<CircuitBreaker> evicted)
     {
         foreach (KeyValuePair<TKey, CircuitBreaker> pair in _breakers)
         {
-            long lastUsed = pair.Value.LastUsed;
-            if (lastUsed > idleBefore)
-            {
-                nextIdle = Math.Min(nextIdle, lastUsed + idleTicks);
-            }
-            else if (pair.Value.TryEvict((Keys: _breakers, Pair: pair), static state => state.Keys.TryRemove(state.Pair)))
+            if (pair.Value.LastUsed <= idleBefore && pair.Value.TryEvict((Keys: _breakers, Pair: pair), static state => state.Keys.TryRemove(state.Pair)))
             {
                 // A call that read the breaker just before this finishes on it; the key's next call gets a new one.
                 evicted.Add(pair.Value);
@@ -94,7 +103,7 @@ public sealed class CircuitBreakerGroup<TKey> : IKeyIndex
         long now = Group.Now();
         if (!Group.MayAdd(now))
         {
-            // Full, and no key can turn idle before the next scan: no lock, no allocation.
+            // Full, and the next scan is not due: no lock, no allocation.
             return Group.Shared();
         }
 
