@@ -18,7 +18,7 @@ public sealed partial class CircuitBreaker
 
     // Calls admitted on a key's breaker and not yet ended: a breaker with a call in flight is not idle (the call's outcome
     // may open it). Counted only for keys' breakers.
-    private int _inFlight;
+    private int _callsInFlight;
 
     /// <summary>Under the group's call totals lock: this evicted key's counts are among the group's retired ones.</summary>
     internal bool RetiredFromGroupTotals { get; set; }
@@ -48,7 +48,7 @@ public sealed partial class CircuitBreaker
     {
         lock (_transitionLock)
         {
-            if (_metricsOnly || Volatile.Read(ref _inFlight) > 0)
+            if (_metricsOnly || Volatile.Read(ref _callsInFlight) > 0)
             {
                 return false;
             }
@@ -69,7 +69,7 @@ public sealed partial class CircuitBreaker
     {
         if (permit.IsGranted)
         {
-            Interlocked.Increment(ref _inFlight);
+            Interlocked.Increment(ref _callsInFlight);
         }
     }
 
@@ -78,7 +78,7 @@ public sealed partial class CircuitBreaker
     {
         if (KeyedGroup is not null)
         {
-            Interlocked.Decrement(ref _inFlight);
+            Interlocked.Decrement(ref _callsInFlight);
         }
     }
 }
