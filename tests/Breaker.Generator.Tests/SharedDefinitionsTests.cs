@@ -27,7 +27,7 @@ public class SharedDefinitionsTests
     /// Options that are not numeric settings of the attribute, so the generator has no row for them: code (the attribute names
     /// the hook by nameof, resolved like a fallback) and a seed that only tests and simulations set, and the keyed groups' settings (configured by the group's name).
     /// </summary>
-    private static readonly string[] RuntimeOnlyOptions = ["ShouldHandle", "BreakDurationHook", "BreakJitterSeed", "MaxKeys", "KeyIdleTimeout", "MetricsPerKey", "CountSlowCallsInFlight"];
+    private static readonly string[] RuntimeOnlyOptions = ["ShouldHandle", "BreakDurationHook", "BreakJitterSeed", "MaxKeys", "KeyIdleTimeout", "MetricsPerKey", "CountSlowCallsInFlight", "MaxRetryAfter"];
 
     [Fact]
     public void Attribute_generator_and_options_agree_on_every_default()
@@ -46,6 +46,8 @@ public class SharedDefinitionsTests
         Assert.Equal(BreakerDefaults.MaxKeys, options.MaxKeys);
         Assert.Equal(TimeSpan.FromMilliseconds(BreakerDefaults.KeyIdleTimeoutMs), options.KeyIdleTimeout);
         Assert.False(options.MetricsPerKey);
+        Assert.False(options.CountSlowCallsInFlight);
+        Assert.Equal(TimeSpan.FromMilliseconds(BreakerDefaults.MaxRetryAfterMs), options.MaxRetryAfter);
         Assert.Null(options.BreakDurationHook);
         Assert.Null(attribute.BreakDurationHook);
         Assert.Null(options.BreakJitterSeed);
