@@ -9,7 +9,10 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace Breaker.Benchmarks;
 
-/// <summary>The generator itself: a full run over 1,000 annotated methods, and the incremental run after an unrelated edit.</summary>
+/// <summary>
+/// The generator itself: a full run over 1,000 annotated methods, the incremental run after an unrelated edit, and a full
+/// run over one decorator of a 200-member interface.
+/// </summary>
 public class GeneratorBenchmarks
 {
     public const int Methods = 1_000;
@@ -17,7 +20,11 @@ public class GeneratorBenchmarks
 
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
+    /// <summary>The members of the interface the decorator benchmark decorates.</summary>
+    public const int InterfaceMembers = 200;
+
     private CSharpCompilation _compilation = null!;
+    private CSharpCompilation _decorator = null!;
     private CSharpCompilation _edited = null!;
     private GeneratorDriver _warmDriver = null!;
 
@@ -39,6 +46,11 @@ public class GeneratorBenchmarks
             trees,
             references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        _decorator = CSharpCompilation.Create(
+            "Decorator",
+            [CSharpSyntaxTree.ParseText(DecoratedInterface(), ParseOptions, path: "Decorated.cs")],
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         SyntaxTree unrelated = trees[^1];
         _edited = _compilation.ReplaceSyntaxTree(unrelated, CSharpSyntaxTree.ParseText(Unrelated(1), ParseOptions, path: "Unrelated.cs"));
 
@@ -56,6 +68,9 @@ public class GeneratorBenchmarks
 
     [Benchmark]
     public GeneratorDriver IncrementalRun_AfterUnrelatedEdit() => _warmDriver.RunGenerators(_edited);
+
+    [Benchmark]
+    public GeneratorDriver FullRun_Decorator_200Members() => CreateDriver().RunGenerators(_decorator);
 
     private static GeneratorDriver CreateDriver() =>
         CSharpGeneratorDriver.Create([new CircuitBreakerGenerator().AsSourceGenerator()], parseOptions: ParseOptions);
@@ -95,6 +110,30 @@ public class GeneratorBenchmarks
         }
 
         source.AppendLine("}");
+        return source.ToString();
+    }
+
+    /// <summary>An interface of <see cref="InterfaceMembers"/> methods of the four shapes, and its one-line decorator.</summary>
+    private static string DecoratedInterface()
+    {
+        var source = new StringBuilder();
+        source.AppendLine("using System; using System.Threading; using System.Threading.Tasks; using Breaker;");
+        source.AppendLine("namespace Decorated;");
+        source.AppendLine("public interface IWide");
+        source.AppendLine("{");
+        for (int m = 0; m < InterfaceMembers; m++)
+        {
+            source.AppendLine((m % 4) switch
+            {
+                0 => $"    int Call{m}(int id);",
+                1 => $"    Task<string> Call{m}(string key, CancellationToken ct);",
+                2 => $"    ValueTask<int> Call{m}(int id, CancellationToken ct);",
+                _ => $"    void Call{m}(ref int counter);",
+            });
+        }
+
+        source.AppendLine("}");
+        source.AppendLine("[CircuitBreaker(\"wide\")] public sealed partial class WideBreaker : IWide;");
         return source.ToString();
     }
 

@@ -25,6 +25,7 @@ runtime.RecoveryAfterTheBreak();
 runtime.HalfOpenRecovery();
 new GeneratedCodeDemo(clock, random).DecoratedServiceWithFallback();
 new KeyedDemo(clock).OneTenantFails();
+new DecoratorDemo(clock).InterfaceYouDoNotOwn();
 await new HttpDemo(clock).HttpClientWithABreakerAsync();
 await new HttpDemo(clock).RetryAfterFromTheServerAsync();
 runtime.RegistrySummary();

@@ -6,12 +6,14 @@ namespace Breaker;
 /// <summary>
 /// Guards a <c>partial</c> method with a circuit breaker: Breaker's source generator writes the method's body,
 /// which calls the implementation (<c>MethodName</c> + <c>Core</c> by default) through the named breaker.
+/// On a <c>partial</c> class that implements one interface, it makes the class a decorator: the generator implements
+/// every interface member the class does not write itself, forwarding to an inner instance through the breaker.
 /// </summary>
 /// <remarks>
 /// Methods that use the same <see cref="Name"/> share one breaker. Values given here are defaults: configuration
-/// registered at run time for the same name overrides them.
+/// registered at run time for the same name overrides them. See docs/decorators.md for decorators.
 /// </remarks>
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 [Conditional("BREAKER_KEEP_ATTRIBUTES")]
 public sealed class CircuitBreakerAttribute : Attribute
 {
@@ -93,4 +95,10 @@ public sealed class CircuitBreakerAttribute : Attribute
 
     /// <summary>A <c>bool M(TResult)</c> method (use <c>nameof</c>) that marks a returned value as a failure.</summary>
     public string? FailureWhen { get; set; }
+
+    /// <summary>
+    /// On a decorator class only: one breaker per interface method, named <c>Name.MethodName</c> (overloads share theirs),
+    /// instead of one breaker for the whole decorator. Default <see langword="false"/>.
+    /// </summary>
+    public bool PerMethod { get; set; }
 }

@@ -16,6 +16,7 @@ namespace Breaker.Generator.CodeFixes;
 /// <summary>
 /// BRK0001, BRK0002: makes the guarded method and every type that contains it <c>partial</c>. A method that has a body
 /// keeps it: the body moves to the implementation method (<c>Name</c> + <c>Core</c>) the generated code calls.
+/// BRK0026: makes the decorator class and every type that contains it <c>partial</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialCodeFixProvider))]
 [Shared]
@@ -23,7 +24,7 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
 {
     /// <inheritdoc />
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.MethodNotPartial.Id, DiagnosticDescriptors.ContainingTypeNotPartial.Id);
+        ImmutableArray.Create(DiagnosticDescriptors.MethodNotPartial.Id, DiagnosticDescriptors.ContainingTypeNotPartial.Id, DiagnosticDescriptors.DecoratorNotPartial.Id);
 
     /// <inheritdoc />
     public override FixAllProvider? GetFixAllProvider() => null;
@@ -32,6 +33,22 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is not null && context.Diagnostics.All(d => d.Id == DiagnosticDescriptors.DecoratorNotPartial.Id))
+        {
+            ClassDeclarationSyntax? decorator = root.FindNode(context.Span).AncestorsAndSelf().OfType<ClassDeclarationSyntax>().FirstOrDefault();
+            if (decorator is not null)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        "Make '" + decorator.Identifier.ValueText + "' and its containing types partial",
+                        _ => Task.FromResult(context.Document.WithSyntaxRoot(MakeTypesPartial(root, decorator.AncestorsAndSelf().OfType<TypeDeclarationSyntax>()))),
+                        nameof(MakePartialCodeFixProvider) + "Decorator"),
+                    context.Diagnostics);
+            }
+
+            return;
+        }
+
         MethodDeclarationSyntax? method = root?.FindNode(context.Span).AncestorsAndSelf().OfType<MethodDeclarationSyntax>().FirstOrDefault();
         if (root is null || method is null)
         {
@@ -83,6 +100,19 @@ public sealed class MakePartialCodeFixProvider : CodeFixProvider
         }
 
         foreach (TypeDeclarationSyntax? type in types)
+        {
+            TypeDeclarationSyntax node = tracked.GetCurrentNode(type)!;
+            tracked = tracked.ReplaceNode(node, PartialModifier.Add(node));
+        }
+
+        return tracked;
+    }
+
+    private static SyntaxNode MakeTypesPartial(SyntaxNode root, System.Collections.Generic.IEnumerable<TypeDeclarationSyntax> declarations)
+    {
+        var types = declarations.Where(t => !PartialModifier.Has(t)).ToList();
+        SyntaxNode tracked = root.TrackNodes(types);
+        foreach (TypeDeclarationSyntax type in types)
         {
             TypeDeclarationSyntax node = tracked.GetCurrentNode(type)!;
             tracked = tracked.ReplaceNode(node, PartialModifier.Add(node));

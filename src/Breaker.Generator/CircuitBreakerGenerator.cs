@@ -9,7 +9,7 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace Breaker.Generator;
 
-/// <summary>Writes the body of every <c>partial</c> method that carries <c>[CircuitBreaker]</c>.</summary>
+/// <summary>Writes the body of every <c>partial</c> method that carries <c>[CircuitBreaker]</c>, and every decorator class that does.</summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class CircuitBreakerGenerator : IIncrementalGenerator
 {
@@ -32,12 +32,22 @@ public sealed class CircuitBreakerGenerator : IIncrementalGenerator
             .Select(static (model, _) => model!.Unresolved!)
             .WithTrackingName(TrackingNames.UnresolvedMethods);
 
-        // Every breaker the assembly declares, for its module initializer: one model per method (cached like the method's),
-        // collected and put in a stable order.
+        IncrementalValuesProvider<DecoratorModel> decorators = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                GuardedMethodParser.AttributeMetadataName,
+                static (node, _) => node is ClassDeclarationSyntax,
+                DecoratorParser.Parse)
+            .Where(static model => model is not null)
+            .Select(static (model, _) => model!)
+            .WithTrackingName(TrackingNames.Decorators);
+
+        // Every breaker the assembly declares, for its module initializer: one model per method or decorator member (cached
+        // like the method's), collected and put in a stable order.
         IncrementalValueProvider<EquatableArray<BreakerDeclarationModel>> declarations = methods
             .Select(static (model, _) => BreakerDeclarationModel.From(model))
             .Collect()
-            .Select(static (all, _) => EquatableArray.From(all
+            .Combine(decorators.SelectMany(static (model, _) => BreakerDeclarationModel.From(model)).Collect())
+            .Select(static (both, _) => EquatableArray.From(both.Left.Concat(both.Right)
                 .OrderBy(static d => d.Breaker.Name, StringComparer.Ordinal)
                 .ThenBy(static d => d.DeclaringType, StringComparer.Ordinal)
                 .ThenBy(static d => d.MethodName, StringComparer.Ordinal)))
@@ -45,6 +55,8 @@ public sealed class CircuitBreakerGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(methods, static (output, model) =>
             output.AddSource(model.HintName, SourceText.From(GuardedMethodEmitter.Emit(model), System.Text.Encoding.UTF8)));
+        context.RegisterSourceOutput(decorators, static (output, model) =>
+            output.AddSource(model.HintName, SourceText.From(DecoratorEmitter.Emit(model), System.Text.Encoding.UTF8)));
         context.RegisterSourceOutput(unresolved, static (output, model) =>
             output.AddSource(model.HintName, SourceText.From(GuardedMethodEmitter.EmitUnresolved(model), System.Text.Encoding.UTF8)));
         context.RegisterSourceOutput(declarations, static (output, all) =>

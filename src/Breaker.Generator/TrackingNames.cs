@@ -12,6 +12,9 @@ internal static class TrackingNames
     /// <summary>Sound declarations whose attribute has errors: they get a body that throws, so the build shows the Breaker error.</summary>
     public const string UnresolvedMethods = nameof(UnresolvedMethods);
 
+    /// <summary>The models of the decorator classes that yield code.</summary>
+    public const string Decorators = nameof(Decorators);
+
     /// <summary>Every breaker the assembly's guarded methods declare, in order, for its module initializer.</summary>
     public const string Declarations = nameof(Declarations);
 }

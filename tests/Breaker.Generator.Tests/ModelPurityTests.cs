@@ -78,7 +78,7 @@ public class ModelPurityTests
         return type.Namespace == typeof(GuardedMethodModel).Namespace && type.Name.EndsWith("Model", StringComparison.Ordinal);
     }
 
-    private static void Walk(object? value, string path, List<object> visited)
+    internal static void Walk(object? value, string path, List<object> visited)
     {
         if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum)
         {

@@ -25,7 +25,7 @@ public class SnapshotTests
         string directory = System.IO.Path.Combine(SourceDirectory(), "Snapshots");
         IEnumerable<string> files = System.IO.Directory.GetFiles(directory, "*.verified.cs").Select(f => System.IO.Path.GetFileName(f)[..^".verified.cs".Length]);
 
-        Assert.Equal(Shapes.Supported.Keys.OrderBy(k => k, System.StringComparer.Ordinal), files.OrderBy(f => f, System.StringComparer.Ordinal));
+        Assert.Equal(Shapes.Supported.Keys.Concat(Shapes.Decorators.Keys).OrderBy(k => k, System.StringComparer.Ordinal), files.OrderBy(f => f, System.StringComparer.Ordinal));
     }
 
     [Fact]

@@ -66,8 +66,9 @@ public sealed class NativeAotTests
             "1. Custom configuration", "2. Successful calls", "3. Failures trip the breaker", "4. Protection", "5. Recovery after the break",
             "6. Half-open recovery", "7. The decorated unreliable service with a fallback (generated code)",
             "8. One breaker per tenant (generated code, Key = nameof(tenant))",
-            "9. An HTTP client with a breaker against a flaky local server", "10. A server that answers 429 with Retry-After sets the break",
-            "11. Registry summary", "12. A state-change listener, isolation and a reset", "13. Final metrics of every breaker",
+            "9. A decorator for an interface the demo does not own (generated code)",
+            "10. An HTTP client with a breaker against a flaky local server", "11. A server that answers 429 with Retry-After sets the break",
+            "12. Registry summary", "13. A state-change listener, isolation and a reset", "14. Final metrics of every breaker",
         })
         {
             Assert.Contains("── " + step, first.Output, StringComparison.Ordinal);
@@ -77,6 +78,12 @@ public sealed class NativeAotTests
         Assert.Contains("catalog:globex is Open", first.Output, StringComparison.Ordinal);
         Assert.Contains("catalog:acme is Closed", first.Output, StringComparison.Ordinal);
         Assert.Contains("globex: catalog unavailable (circuit open: its backend was not called)", first.Output, StringComparison.Ordinal);
+
+        // The decorator step: the generated decorator of an interface the sample does not own opens, rejects, then closes.
+        Assert.Contains("pickup rejected: circuit 'shipping' is open; the carrier was not called", first.Output, StringComparison.Ordinal);
+        Assert.Contains("quote while open: 999 cents (the customised member's fallback)", first.Output, StringComparison.Ordinal);
+        Assert.Contains("the carrier received 2 of 4 calls", first.Output, StringComparison.Ordinal);
+        Assert.Contains("pickup booked: pickup-parcel-4", first.Output, StringComparison.Ordinal);
 
         // The HTTP step tells the three kinds of failure apart, and rejected requests never reach the server.
         Assert.Contains("(counted as an HTTP error)", first.Output, StringComparison.Ordinal);
@@ -89,7 +96,7 @@ public sealed class NativeAotTests
         Assert.Contains("requests that reached the server: 2 of 3", first.Output, StringComparison.Ordinal);
 
         // The final table lists every breaker, the generated one included, all closed again.
-        string finalMetrics = first.Output[first.Output.IndexOf("13. Final metrics of every breaker", StringComparison.Ordinal)..];
+        string finalMetrics = first.Output[first.Output.IndexOf("14. Final metrics of every breaker", StringComparison.Ordinal)..];
         Assert.Matches(@"\n\s+forecast\s+Closed\s+\d+", finalMetrics);
         Assert.Matches(@"\n\s+inventory\s+Closed\s+\d+", finalMetrics);
         Assert.Matches(@"\n\s+pricing-api\s+Closed\s+9\s+3\s+3\s+3\s+0\s+1\n", finalMetrics);

@@ -102,6 +102,10 @@ internal static class FailureDiagnostics
                 return Diagnostic.Create(DiagnosticDescriptors.KeyParameterByReference, location, member, name, failure.Values[0]);
             case ParseFailureReason.KeyTypeWithoutValueEquality:
                 return Diagnostic.Create(DiagnosticDescriptors.KeyTypeWithoutValueEquality, location, member, name, failure.Values[0], failure.Values[1]);
+            case ParseFailureReason.DecoratorMethodMatchesNoMember:
+                return Diagnostic.Create(DiagnosticDescriptors.DecoratorMethodMatchesNoMember, location, name, method.ContainingType.Name, failure.Values[0]);
+            case ParseFailureReason.SettingNotApplicable:
+                return Diagnostic.Create(DiagnosticDescriptors.SettingNotApplicable, location, member, name, "it applies to a decorator class only");
             default:
                 return null;
         }

@@ -11,8 +11,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Breaker.Generator.Analyzers;
 
 /// <summary>
-/// Reports why a <c>[CircuitBreaker]</c> method yields no code, from the same <see cref="GuardedMethodParser.Resolve"/> the
-/// generator runs, and warns about a timeout that cannot stop the call.
+/// Reports why a <c>[CircuitBreaker]</c> method or decorator class yields no code, from the same
+/// <see cref="GuardedMethodParser.Resolve"/> and <see cref="DecoratorParser.Resolve"/> the generator runs, and warns about a
+/// timeout that cannot stop the call.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
@@ -43,7 +44,13 @@ public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.KeyParameterByReference,
         DiagnosticDescriptors.KeyTypeWithoutValueEquality,
 
-        DiagnosticDescriptors.BreakDurationHookUnusable);
+        DiagnosticDescriptors.BreakDurationHookUnusable,
+        DiagnosticDescriptors.DecoratorNotPartial,
+        DiagnosticDescriptors.DecoratorInterfaceCount,
+        DiagnosticDescriptors.DecoratorWithoutInner,
+        DiagnosticDescriptors.DecoratorMemberUnsupported,
+        DiagnosticDescriptors.SettingNotApplicable,
+        DiagnosticDescriptors.DecoratorMethodMatchesNoMember);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -61,6 +68,7 @@ public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
             var known = new KnownTypes(start.Compilation);
             start.RegisterSyntaxNodeAction(node => Analyze(node, attribute, known), SyntaxKind.MethodDeclaration);
             start.RegisterSyntaxNodeAction(node => AnalyzeLocalFunction(node, attribute), SyntaxKind.LocalFunctionStatement);
+            start.RegisterSyntaxNodeAction(node => AnalyzeDecorator(node, attribute, known), SyntaxKind.ClassDeclaration);
         });
     }
 
@@ -91,6 +99,36 @@ public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
                 DiagnosticDescriptors.TimeoutWithoutCancellationToken,
                 AttributeLocations.Of(attribute, "TimeoutMs", -1, context.CancellationToken),
                 method.Name));
+        }
+    }
+
+    /// <summary>A class carrying <c>[CircuitBreaker]</c> is a decorator: analyzed from the declaration part that carries the attribute.</summary>
+    private static void AnalyzeDecorator(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType, KnownTypes known)
+    {
+        var declaration = (ClassDeclarationSyntax)context.Node;
+        if (declaration.AttributeLists.Count == 0
+            || context.SemanticModel.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } type)
+        {
+            return;
+        }
+
+        AttributeData? attribute = type.GetAttributes().FirstOrDefault(a =>
+            SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)
+            && a.ApplicationSyntaxReference is { } reference
+            && reference.SyntaxTree == declaration.SyntaxTree
+            && declaration.Span.Contains(reference.Span));
+        if (attribute is null)
+        {
+            return;
+        }
+
+        foreach (ParseFailure failure in DecoratorParser.Resolve(type, attribute, known, context.CancellationToken).Failures)
+        {
+            Diagnostic? diagnostic = DecoratorDiagnostics.Create(failure, type, attribute, declaration, context.CancellationToken);
+            if (diagnostic is not null)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
         }
     }
 

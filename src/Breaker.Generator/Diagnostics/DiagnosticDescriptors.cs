@@ -295,6 +295,72 @@ internal static class DiagnosticDescriptors
         description: null,
         helpLinkUri: HelpLinkBase + "BRK0025.md");
 
+    /// <summary>BRK0026: a decorator class, or a type containing it, is not partial.</summary>
+    public static readonly DiagnosticDescriptor DecoratorNotPartial = new DiagnosticDescriptor(
+        "BRK0026",
+        "Decorator must be partial",
+        "Decorator '{0}' must be 'partial' so that Breaker can implement its interface; add 'partial' to {1}",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: null,
+        helpLinkUri: HelpLinkBase + "BRK0026.md");
+
+    /// <summary>BRK0027: a decorator lists no interface, or more than one.</summary>
+    public static readonly DiagnosticDescriptor DecoratorInterfaceCount = new DiagnosticDescriptor(
+        "BRK0027",
+        "Decorator must list exactly one interface",
+        "Decorator '{0}' must list exactly one interface to decorate; it lists {1}",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: null,
+        helpLinkUri: HelpLinkBase + "BRK0027.md");
+
+    /// <summary>BRK0028: a decorator writes its own constructor but has no single field of the interface's type.</summary>
+    public static readonly DiagnosticDescriptor DecoratorWithoutInner = new DiagnosticDescriptor(
+        "BRK0028",
+        "Decorator with its own constructor needs a field for the inner instance",
+        "Decorator '{0}' declares a constructor, so it must declare exactly one instance field of type '{1}' for the inner instance; {2}",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: null,
+        helpLinkUri: HelpLinkBase + "BRK0028.md");
+
+    /// <summary>BRK0029: an interface member a decorator would implement cannot be guarded.</summary>
+    public static readonly DiagnosticDescriptor DecoratorMemberUnsupported = new DiagnosticDescriptor(
+        "BRK0029",
+        "Interface member cannot be forwarded through a breaker",
+        "Member '{0}' of '{1}' cannot be forwarded through a circuit breaker: {2}; implement it in '{3}' by hand",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: null,
+        helpLinkUri: HelpLinkBase + "BRK0029.md");
+
+    /// <summary>BRK0030: a setting that belongs to a method is set on a decorator class, or the reverse.</summary>
+    public static readonly DiagnosticDescriptor SettingNotApplicable = new DiagnosticDescriptor(
+        "BRK0030",
+        "Setting does not apply here",
+        "'{0}' cannot be set on '{1}': {2}",
+        ConfigurationCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: null,
+        helpLinkUri: HelpLinkBase + "BRK0030.md");
+
+    /// <summary>BRK0031: a guarded partial method of a decorator implements no member of the decorated interface.</summary>
+    public static readonly DiagnosticDescriptor DecoratorMethodMatchesNoMember = new DiagnosticDescriptor(
+        "BRK0031",
+        "Decorator method implements no interface member",
+        "Partial method '{0}' of decorator '{1}' implements no member of '{2}', so it has nothing to forward to; match a member's signature or name an Implementation",
+        ResolutionCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: null,
+        helpLinkUri: HelpLinkBase + "BRK0031.md");
+
     /// <summary>Every descriptor, in ID order.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
@@ -303,6 +369,7 @@ internal static class DiagnosticDescriptors
         MemberNotStatic, FailureWhenNotFound, FailureWhenSignatureMismatch, FailureWhenWithoutResult, InvalidExceptionType,
         ExceptionTypeHandledAndIgnored, MissingBreakerName, SettingOutOfRange, TimeoutOnSynchronousMethod,
         TimeoutWithoutCancellationToken, ConflictingBreakerSettings, KeyParameterNotFound, KeyParameterByReference,
-        KeyTypeWithoutValueEquality, BreakDurationHookUnusable,
+        KeyTypeWithoutValueEquality, BreakDurationHookUnusable, DecoratorNotPartial, DecoratorInterfaceCount,
+        DecoratorWithoutInner, DecoratorMemberUnsupported, SettingNotApplicable, DecoratorMethodMatchesNoMember,
     };
 }

@@ -72,7 +72,7 @@ internal sealed class MethodBodyWriter
 
     /// <summary>The implementation part's declaration line: modifiers, return type, name, type parameters and parameters.</summary>
     public static string Declaration(MethodSignatureModel signature) =>
-        signature.Modifiers + " " + signature.ReturnType + " " + signature.Name
+        (signature.Modifiers.Length == 0 ? string.Empty : signature.Modifiers + " ") + signature.ReturnType + " " + signature.Name
         + GuardedMethodEmitter.TypeParameterList(signature.TypeParameters)
         + "(" + string.Join(", ", signature.Parameters.Select(p => p.Modifiers + p.Type + " " + p.Name)) + ")";
 
@@ -471,7 +471,7 @@ internal sealed class MethodBodyWriter
     }
 
     private string Call(MemberCallModel member, string arguments, string receiver) =>
-        receiver + member.Name
+        receiver + member.Target + member.Name
         + (member.PassesTypeArguments ? GuardedMethodEmitter.TypeParameterList(_model.Signature.TypeParameters) : string.Empty)
         + "(" + arguments + ")";
 

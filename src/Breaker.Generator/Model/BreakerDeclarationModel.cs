@@ -23,6 +23,12 @@ internal sealed record BreakerDeclarationModel(BreakerSettingsModel Breaker, str
             FallbackName(method.Fallback));
     }
 
+    /// <summary>The declarations of a decorator: one per guarded interface member (overloads declare theirs once).</summary>
+    public static System.Collections.Generic.IEnumerable<BreakerDeclarationModel> From(DecoratorModel decorator) =>
+        decorator.Methods
+            .Select(m => new BreakerDeclarationModel(m.Method.Breaker, decorator.DeclaringType, m.MemberName, null, null))
+            .Distinct();
+
     /// <summary>Every overload of a fallback has one name: take it from whichever case there is.</summary>
     private static string? FallbackName(FallbackModel? fallback) =>
         (fallback?.RejectionCase ?? fallback?.TimeoutCase ?? fallback?.FailureCases.FirstOrDefault())?.Method.Name is { } name ? Plain(name) : null;

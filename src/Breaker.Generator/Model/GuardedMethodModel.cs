@@ -127,11 +127,12 @@ internal enum BreakerOptionKind
     Milliseconds,
 }
 
-/// <summary>A call to a member of the containing type (implementation, predicate).</summary>
+/// <summary>A call to a member of the containing type (implementation, predicate), or of a decorator's inner instance.</summary>
 /// <param name="Name">The member's name, escaped when it is a keyword.</param>
 /// <param name="IsStatic">Whether the member is static.</param>
 /// <param name="PassesTypeArguments">Whether the call passes the guarded method's type parameters.</param>
-internal sealed record MemberCallModel(string Name, bool IsStatic, bool PassesTypeArguments);
+/// <param name="Target">What the call goes through: empty for a member of the containing type, <c>this._inner.</c> for a decorator's inner instance.</param>
+internal sealed record MemberCallModel(string Name, bool IsStatic, bool PassesTypeArguments, string Target = "");
 
 /// <summary>The fallback overloads, chosen at compile time.</summary>
 /// <param name="FailureCases">

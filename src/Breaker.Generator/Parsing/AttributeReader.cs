@@ -63,6 +63,12 @@ internal sealed class AttributeReader
     /// <summary>The <c>BreakDurationHook</c> argument, if given.</summary>
     public string? BreakDurationHook => String("BreakDurationHook");
 
+    /// <summary>The <c>PerMethod</c> argument: on a decorator, one breaker per interface method.</summary>
+    public bool PerMethod => _named.TryGetValue("PerMethod", out TypedConstant value) && value.Value is true;
+
+    /// <summary>Whether the attribute sets <paramref name="argument"/> explicitly.</summary>
+    public bool IsSet(string argument) => _named.ContainsKey(argument);
+
     /// <summary>The timeout in milliseconds, 0 when there is none.</summary>
     public double TimeoutMs => Setting("TimeoutMs");
 

@@ -68,9 +68,10 @@ internal static class GuardedMethodParser
         // The members the attribute names are looked up only for a method that could be generated otherwise.
         cancellationToken.ThrowIfCancellationRequested();
         bool resolvable = shape.Failure is null && containingTypes.Failure?.Reason != ParseFailureReason.UnsupportedContainingType;
-        Resolution<MemberCallModel> implementation = resolvable
-            ? MemberResolver.ResolveImplementation(method, reader.Implementation ?? MemberResolver.DefaultImplementationName(method))
-            : default;
+        // In a decorator, a customised member forwards to the inner instance unless the attribute names an implementation.
+        Resolution<MemberCallModel> implementation = !resolvable ? default
+            : reader.Implementation is null && DecoratorParser.IsDecorator(method.ContainingType, known) ? DecoratorParser.ResolveInnerCall(method)
+            : MemberResolver.ResolveImplementation(method, reader.Implementation ?? MemberResolver.DefaultImplementationName(method));
         failures.AddIfFailed(implementation.Failure, reader.Implementation is null ? null : "Implementation");
 
         FallbackModel? fallback = null;
@@ -121,6 +122,11 @@ internal static class GuardedMethodParser
         }
 
         failures.AddRange(reader.CheckSettings());
+        if (reader.IsSet("PerMethod"))
+        {
+            failures.Add(new ParseFailure(ParseFailureReason.SettingNotApplicable, "PerMethod") { Argument = "PerMethod" });
+        }
+
         if (shape.Failure is null && !SignatureReader.IsAsync(shape.Value) && reader.TimeoutMs > 0)
         {
             failures.Add(new ParseFailure(ParseFailureReason.TimeoutOnSynchronousMethod, method.Name) { Argument = "TimeoutMs" });
@@ -186,9 +192,14 @@ internal static class GuardedMethodParser
         ParseFailureReason.KeyParameterNotFound,
         ParseFailureReason.KeyParameterByReference,
         ParseFailureReason.KeyTypeWithoutValueEquality,
+        ParseFailureReason.DecoratorInterfaceCount,
+        ParseFailureReason.DecoratorWithoutInner,
+        ParseFailureReason.DecoratorMethodMatchesNoMember,
+        ParseFailureReason.SettingNotApplicable,
     };
 
-    private static void AddIfFailed(this List<ParseFailure> failures, ParseFailure? failure, string? argument = null)
+    /// <summary>Adds <paramref name="failure"/>, if any, naming <paramref name="argument"/> when given.</summary>
+    internal static void AddIfFailed(this List<ParseFailure> failures, ParseFailure? failure, string? argument = null)
     {
         if (failure is not null)
         {
@@ -203,9 +214,11 @@ internal static class GuardedMethodParser
         return overloads.Count == 1 ? string.Empty : "_" + overloads.FindIndex(m => SymbolEqualityComparer.Default.Equals(m, method));
     }
 
-    private static string HintName(IMethodSymbol method, string overload)
+    private static string HintName(IMethodSymbol method, string overload) => TypeHintName(method.ContainingType) + "." + method.Name + overload + ".g.cs";
+
+    /// <summary>The part of a generated file's name that names the type: namespace, containing types joined by <c>+</c>.</summary>
+    internal static string TypeHintName(INamedTypeSymbol type)
     {
-        INamedTypeSymbol type = method.ContainingType;
         string name = type.MetadataName;
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
@@ -217,6 +230,6 @@ internal static class GuardedMethodParser
             name = type.ContainingNamespace.ToDisplayString() + "." + name;
         }
 
-        return name.Replace('`', '_') + "." + method.Name + overload + ".g.cs";
+        return name.Replace('`', '_');
     }
 }

@@ -20,6 +20,7 @@ internal sealed class KnownTypes
         TimeoutException = compilation.GetTypeByMetadataName("System.TimeoutException");
         TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
         BreakContext = compilation.GetTypeByMetadataName("Breaker.BreakContext");
+        CircuitBreakerAttribute = compilation.GetTypeByMetadataName(GuardedMethodParser.AttributeMetadataName);
     }
 
     public Compilation Compilation { get; }
@@ -47,6 +48,8 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? TimeSpan { get; }
 
     public INamedTypeSymbol? BreakContext { get; }
+
+    public INamedTypeSymbol? CircuitBreakerAttribute { get; }
 
     /// <summary>Whether <paramref name="type"/> is <see cref="System.Exception"/> or derives from it.</summary>
     public bool IsException(ITypeSymbol? type)

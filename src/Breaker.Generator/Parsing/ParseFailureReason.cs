@@ -112,6 +112,24 @@ internal enum ParseFailureReason
 
     /// <summary>The <c>Key</c> parameter's type has no value equality (<c>Detail</c> is the parameter, <c>Values</c> the type and why).</summary>
     KeyTypeWithoutValueEquality,
+
+    /// <summary>A decorator class, or a type containing it, is not <c>partial</c> (<c>Detail</c> is the type).</summary>
+    DecoratorNotPartial,
+
+    /// <summary>A decorator class lists no interface or more than one (<c>Values</c> are the interfaces it lists).</summary>
+    DecoratorInterfaceCount,
+
+    /// <summary>A decorator writes its own constructor but has no single instance field of the interface's type to hold the inner instance.</summary>
+    DecoratorWithoutInner,
+
+    /// <summary>A member of the decorated interface cannot be forwarded through a breaker (<c>Detail</c> is the member, <c>Values[0]</c> why).</summary>
+    DecoratorMemberUnsupported,
+
+    /// <summary>A setting that belongs to one method is set on a decorator class, or <c>PerMethod</c> on a method (<c>Detail</c> is the argument).</summary>
+    SettingNotApplicable,
+
+    /// <summary>A <c>[CircuitBreaker]</c> partial method of a decorator implements no member of the decorated interface.</summary>
+    DecoratorMethodMatchesNoMember,
 }
 
 /// <summary>Why a method yields no code.</summary>

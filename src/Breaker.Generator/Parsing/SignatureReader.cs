@@ -48,10 +48,13 @@ internal static class SignatureReader
     }
 
     /// <summary>The containing namespace with keyword parts escaped, or <see langword="null"/> for the global namespace.</summary>
-    public static string? ReadNamespace(IMethodSymbol method)
+    public static string? ReadNamespace(IMethodSymbol method) => ReadNamespace(method.ContainingType);
+
+    /// <summary>The type's namespace with keyword parts escaped, or <see langword="null"/> for the global namespace.</summary>
+    public static string? ReadNamespace(INamedTypeSymbol type)
     {
         var parts = new List<string>();
-        for (INamespaceSymbol space = method.ContainingType.ContainingNamespace; space is { IsGlobalNamespace: false }; space = space.ContainingNamespace)
+        for (INamespaceSymbol space = type.ContainingNamespace; space is { IsGlobalNamespace: false }; space = space.ContainingNamespace)
         {
             parts.Insert(0, SymbolNames.Identifier(space.Name));
         }
@@ -60,11 +63,14 @@ internal static class SignatureReader
     }
 
     /// <summary>Reads the containing types, outermost first; a failure for non-partial ones names them all (<c>Values</c>, outermost first).</summary>
-    public static Resolution<EquatableArray<ContainingTypeModel>> ReadContainingTypes(IMethodSymbol method)
+    public static Resolution<EquatableArray<ContainingTypeModel>> ReadContainingTypes(IMethodSymbol method) => ReadContainingTypes(method.ContainingType);
+
+    /// <summary>Reads <paramref name="innermost"/> and the types that contain it, outermost first, as <see cref="ReadContainingTypes(IMethodSymbol)"/> does.</summary>
+    public static Resolution<EquatableArray<ContainingTypeModel>> ReadContainingTypes(INamedTypeSymbol innermost)
     {
         var types = new List<ContainingTypeModel>();
         var notPartial = new List<string>();
-        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
+        for (INamedTypeSymbol? type = innermost; type is not null; type = type.ContainingType)
         {
             string? keyword = Keyword(type);
             if (keyword is null)
@@ -175,12 +181,45 @@ internal static class SignatureReader
             method.IsStatic);
     }
 
+    /// <summary>
+    /// Reads the signature of an interface method a decorator implements: the modifiers are given (<c>public</c>, or none
+    /// for an explicit implementation), the parameters' modifiers come from the symbol, as a metadata interface has no syntax.
+    /// </summary>
+    public static MethodSignatureModel ReadInterfaceSignature(IMethodSymbol method, string modifiers, string name, bool withConstraints, KnownTypes known) =>
+        new MethodSignatureModel(
+            modifiers,
+            SymbolNames.Type(method.ReturnType),
+            name,
+            EquatableArray.From(method.TypeParameters.Select(p => SymbolNames.Identifier(p.Name))),
+            withConstraints
+                ? EquatableArray.From(method.TypeParameters.Select(Constraint).Where(c => c is not null).Select(c => c!))
+                : EquatableArray<string>.Empty,
+            EquatableArray.From(method.Parameters.Select(p => ReadParameter(p, SymbolModifiers(p), known))),
+            IsStatic: false);
+
+    /// <summary>A parameter's declaration modifiers from its symbol, each followed by a space.</summary>
+    private static string SymbolModifiers(IParameterSymbol parameter) =>
+        (parameter.ScopedKind != ScopedKind.None && parameter.RefKind == RefKind.None ? "scoped " : string.Empty)
+        + (parameter.IsParams ? "params " : string.Empty)
+        + parameter.RefKind switch
+        {
+            RefKind.Ref => "ref ",
+            RefKind.Out => "out ",
+            RefKind.In => "in ",
+            RefKind.RefReadOnlyParameter => "ref readonly ",
+            _ => string.Empty,
+        };
+
     private static ParameterModel ReadParameter(IParameterSymbol parameter, MethodDeclarationSyntax declaration, KnownTypes known)
     {
         ParameterSyntax? syntax = parameter.Ordinal < declaration.ParameterList.Parameters.Count
             ? declaration.ParameterList.Parameters[parameter.Ordinal]
             : null;
-        string modifiers = syntax is null ? string.Empty : string.Concat(syntax.Modifiers.Select(m => m.Text + " "));
+        return ReadParameter(parameter, syntax is null ? string.Empty : string.Concat(syntax.Modifiers.Select(m => m.Text + " ")), known);
+    }
+
+    private static ParameterModel ReadParameter(IParameterSymbol parameter, string modifiers, KnownTypes known)
+    {
         string argumentModifier = parameter.RefKind switch
         {
             RefKind.Ref => "ref ",
@@ -232,7 +271,8 @@ internal static class SignatureReader
         return clause.Append(string.Join(", ", parts)).ToString();
     }
 
-    private static bool IsPartialDefinition(IMethodSymbol method) =>
+    /// <summary>Whether the method is declared once, <c>partial</c>, without a body.</summary>
+    internal static bool IsPartialDefinition(IMethodSymbol method) =>
         method.DeclaringSyntaxReferences.Length == 1
         && method.DeclaringSyntaxReferences[0].GetSyntax() is MethodDeclarationSyntax declaration
         && declaration.Modifiers.Any(SyntaxKind.PartialKeyword)

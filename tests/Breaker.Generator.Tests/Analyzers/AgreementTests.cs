@@ -104,7 +104,7 @@ public class AgreementTests
         Assert.True(failed > 10 && generated > 10, $"{failed} failed, {generated} generated: the mutations test too little");
     }
 
-    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation) =>
+    internal static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation) =>
         await compilation
             .WithAnalyzers([new GuardedMethodAnalyzer(), new SharedBreakerAnalyzer()])
             .GetAnalyzerDiagnosticsAsync(CancellationToken.None);

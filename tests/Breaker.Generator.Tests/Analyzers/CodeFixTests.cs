@@ -60,6 +60,33 @@ public class CodeFixTests
         """);
 
     [Fact]
+    public Task Makes_a_decorator_and_the_type_containing_it_partial() => VerifyMakePartial(
+        """
+        public interface IQuotes
+        {
+            decimal GetPrice(string sku);
+        }
+
+        public class Outer
+        {
+            [CircuitBreaker("quotes")]
+            public sealed class {|BRK0026:QuotesBreaker|} : IQuotes;
+        }
+        """,
+        """
+        public interface IQuotes
+        {
+            decimal GetPrice(string sku);
+        }
+
+        public partial class Outer
+        {
+            [CircuitBreaker("quotes")]
+            public sealed partial class QuotesBreaker : IQuotes;
+        }
+        """);
+
+    [Fact]
     public Task Moves_a_body_to_the_implementation_method() => VerifyMakePartial(
         """
         public partial class C

@@ -60,6 +60,12 @@ public static class GeneratorHarness
             ? steps.SelectMany(s => s.Outputs).SelectMany(o => (EquatableArray<BreakerDeclarationModel>)o.Value).ToList()
             : [];
 
+    /// <summary>The models the pipeline produced for the decorators that yield code.</summary>
+    internal static IReadOnlyList<DecoratorModel> DecoratorModels(GeneratorRunResult result) =>
+        result.TrackedSteps.TryGetValue(TrackingNames.Decorators, out ImmutableArray<IncrementalGeneratorRunStep> steps)
+            ? steps.SelectMany(s => s.Outputs).Select(o => (DecoratorModel)o.Value).ToList()
+            : [];
+
     /// <summary>The models the pipeline produced for the methods that yield code.</summary>
     internal static IReadOnlyList<GuardedMethodModel> Models(GeneratorRunResult result) =>
         result.TrackedSteps.TryGetValue(TrackingNames.SupportedMethods, out ImmutableArray<IncrementalGeneratorRunStep> steps)

@@ -447,4 +447,98 @@ public static class Shapes
             }
             """,
     };
+
+    /// <summary>Decorator classes: every member shape an interface can have, and every per-member choice.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Decorators = new SortedDictionary<string, string>
+    {
+        ["DecoratorOfEveryMemberShape"] = """
+            namespace Vendor.Sdk
+            {
+                public sealed record Repo(string Name, int Stars);
+
+                public interface IHealth
+                {
+                    bool Ping();
+
+                    string Name { get; }
+                }
+
+                public interface IGitHubApi : IHealth
+                {
+                    event EventHandler<string>? RateLimited;
+
+                    new string Name { get; }
+
+                    string? Token { get; set; }
+
+                    Repo this[int index] { get; }
+
+                    void Clear();
+
+                    int Count(string owner);
+
+                    int Count(string owner, string @event);
+
+                    bool TryGet(string name, out Repo? repo);
+
+                    Task RefreshAsync(CancellationToken cancellationToken);
+
+                    Task<Repo> GetRepoAsync(string owner, string name, CancellationToken cancellationToken = default);
+
+                    ValueTask StarAsync(string name);
+
+                    ValueTask<IReadOnlyList<Repo>?> ListAsync(string owner);
+
+                    Task<T> GetAsync<T>(string path, T fallback)
+                        where T : class, new();
+                }
+            }
+
+            namespace Shop
+            {
+                [CircuitBreaker("github", FailureRatio = 0.25, TimeoutMs = 5_000)]
+                public sealed partial class GitHubApiBreaker : Vendor.Sdk.IGitHubApi;
+            }
+            """,
+
+        ["DecoratorPerMethodWithCustomisedMembers"] = """
+            namespace Shop;
+
+            public sealed record User(string Login);
+
+            public interface IUsers
+            {
+                Task<User> GetUserAsync(string login, CancellationToken cancellationToken);
+
+                Task<int> CountAsync(CancellationToken cancellationToken);
+
+                int Version();
+
+                string Describe(User user);
+            }
+
+            [CircuitBreaker("users", PerMethod = true, Handles = [typeof(IOException)], BreakDurationMs = 10_000)]
+            public sealed partial class UsersBreaker : IUsers
+            {
+                private readonly IUsers _users;
+
+                public UsersBreaker(IUsers users, int retries)
+                {
+                    _users = users;
+                    Retries = retries;
+                }
+
+                public int Retries { get; }
+
+                [CircuitBreaker("users.get", Key = nameof(login), Fallback = nameof(Anonymous))]
+                public partial Task<User> GetUserAsync(string login, CancellationToken cancellationToken);
+
+                public partial int Version();
+
+                public string Describe(User user) => user.Login;
+
+                private static User Anonymous(string login, CancellationToken cancellationToken) => new("anonymous");
+            }
+            """,
+    };
 }

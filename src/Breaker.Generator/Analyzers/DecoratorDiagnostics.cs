@@ -1,0 +1,58 @@
+using System.Linq;
+using System.Threading;
+using Breaker.Generator.Diagnostics;
+using Breaker.Generator.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Breaker.Generator.Analyzers;
+
+/// <summary>Turns a decorator's <see cref="ParseFailure"/> into the diagnostic that explains it, at the place it is about.</summary>
+internal static class DecoratorDiagnostics
+{
+    /// <summary>The diagnostic for <paramref name="failure"/>, or <see langword="null"/> for failures the compiler already reports.</summary>
+    public static Diagnostic? Create(ParseFailure failure, INamedTypeSymbol type, AttributeData attribute, ClassDeclarationSyntax declaration, CancellationToken cancellationToken)
+    {
+        string name = type.Name;
+        string member = failure.Detail ?? string.Empty;
+        Location location = failure.Argument is null
+            ? declaration.Identifier.GetLocation()
+            : AttributeLocations.Of(attribute, failure.Argument, failure.ArgumentItem, cancellationToken);
+        string contract = type.Interfaces.Length == 1 ? SymbolNames.Display(type.Interfaces[0]) : string.Empty;
+        switch (failure.Reason)
+        {
+            case ParseFailureReason.MissingBreakerName:
+                return Diagnostic.Create(DiagnosticDescriptors.MissingBreakerName, location, name);
+            case ParseFailureReason.InvalidExceptionType:
+                return Diagnostic.Create(DiagnosticDescriptors.InvalidExceptionType, location, failure.Values[0], member);
+            case ParseFailureReason.ExceptionTypeHandledAndIgnored:
+                return Diagnostic.Create(DiagnosticDescriptors.ExceptionTypeHandledAndIgnored, location, failure.Values[0]);
+            case ParseFailureReason.SettingOutOfRange:
+                return Diagnostic.Create(DiagnosticDescriptors.SettingOutOfRange, location, member, failure.Values[0], failure.Values[1]);
+            case ParseFailureReason.DecoratorNotPartial:
+                return Diagnostic.Create(DiagnosticDescriptors.DecoratorNotPartial, location, name, Quoted(failure.Values.Count == 0 ? new[] { member } : failure.Values.ToArray(), "and"));
+            case ParseFailureReason.DecoratorInterfaceCount:
+                return Diagnostic.Create(DiagnosticDescriptors.DecoratorInterfaceCount, location, name, failure.Values.Count == 0 ? "none" : Quoted(failure.Values.ToArray(), "and"));
+            case ParseFailureReason.DecoratorWithoutInner:
+                return Diagnostic.Create(
+                    DiagnosticDescriptors.DecoratorWithoutInner,
+                    location,
+                    name,
+                    contract,
+                    failure.Values.Count == 0 ? "it declares none" : "it declares " + Quoted(failure.Values.ToArray(), "and"));
+            case ParseFailureReason.DecoratorMemberUnsupported:
+                return Diagnostic.Create(DiagnosticDescriptors.DecoratorMemberUnsupported, location, member, contract, failure.Values[0], name);
+            case ParseFailureReason.SettingNotApplicable:
+                return Diagnostic.Create(
+                    DiagnosticDescriptors.SettingNotApplicable,
+                    location,
+                    member,
+                    name,
+                    "it belongs to one method; declare that member as a partial method with its own [CircuitBreaker]");
+            default:
+                return null;
+        }
+    }
+
+    private static string Quoted(string[] names, string conjunction) => SignatureText.Join(names.Select(n => "'" + n + "'").ToList(), conjunction);
+}
