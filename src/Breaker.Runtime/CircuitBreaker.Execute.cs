@@ -88,7 +88,11 @@ public sealed partial class CircuitBreaker
 
         TimeSpan timeout = _settings.Options.Timeout;
         CircuitPermit permit = Admit();
+#if NET8_0_OR_GREATER
         using CancellationTokenSource? timeoutSource = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout, _timeProvider) : null;
+#else
+        using CancellationTokenSource? timeoutSource = timeout > TimeSpan.Zero ? _timeProvider.CreateCancellationTokenSource(timeout) : null;
+#endif
         using CancellationTokenSource? linked = timeoutSource is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         TResult result;
         try

@@ -1,6 +1,5 @@
 using System;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using Breaker.Telemetry;
 using Breaker.Timing;
@@ -176,12 +175,14 @@ public sealed partial class CircuitBreaker
         }
     }
 
+#if NET8_0_OR_GREATER
     /// <summary>Failed calls by <see cref="FailureKind"/>, one counter each, inline in the breaker.</summary>
-    [InlineArray(Length)]
+    [System.Runtime.CompilerServices.InlineArray(Length)]
     private struct FailureCounts
     {
         public const int Length = (int)FailureKind.SlowCall + 1;
 
         private long _count;
     }
+#endif
 }

@@ -104,7 +104,7 @@ public sealed class CircuitBreakerOptions
     /// <summary>
     /// Makes the jitter repeatable (tests, simulations): the breaker draws from a generator seeded with this value and its
     /// name, so two breakers with one seed still spread differently. <see langword="null"/> (the default) draws from
-    /// <see cref="Random.Shared"/>.
+    /// <c>Random.Shared</c>.
     /// </summary>
     public int? BreakJitterSeed { get; set; }
 
