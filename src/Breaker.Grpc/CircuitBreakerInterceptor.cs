@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading;
@@ -41,7 +42,7 @@ public sealed class CircuitBreakerInterceptor : Interceptor
         _selectBreaker = selectBreaker;
         _isFailure = options?.IsFailure;
         _honorRetryPushback = options?.HonorRetryPushback ?? true;
-        _fallbacks = options is null ? [] : new Dictionary<string, Delegate>(options.Fallbacks, StringComparer.Ordinal);
+        _fallbacks = options is null ? [] : options.Fallbacks.ToDictionary(static pair => pair.Key, static pair => pair.Value, StringComparer.Ordinal);
     }
 
     /// <summary>

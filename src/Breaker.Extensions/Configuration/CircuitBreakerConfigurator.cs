@@ -56,7 +56,7 @@ internal sealed class CircuitBreakerConfigurator(
         lock (_applyLock)
         {
             var failures = options.BindingErrors.Values.Select(static reason => new Failure(reason, null)).ToList();
-            IReadOnlySet<string> names = options.Names;
+            IReadOnlyCollection<string> names = options.Names;
             var configured = new HashSet<string>(names, StringComparer.Ordinal);
             configured.UnionWith(options.BindingErrors.Keys);
             foreach (string name in names)

@@ -17,8 +17,8 @@ public sealed class CircuitBreakerRegistryOptions
     /// <summary>Breaker names whose configuration could not be bound, with the reason; such breakers keep what they had.</summary>
     internal Dictionary<string, string> BindingErrors { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The names of every breaker these options configure.</summary>
-    public IReadOnlySet<string> Names
+    /// <summary>The names of every breaker these options configure (a read-only collection, the same type on every target framework).</summary>
+    public IReadOnlyCollection<string> Names
     {
         get
         {

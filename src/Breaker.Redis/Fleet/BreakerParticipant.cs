@@ -20,7 +20,8 @@ internal sealed class BreakerParticipant : CircuitCoordinator
     private int _wantsLease;
     private int _syncWanted;
     private volatile CircuitBreakerMetrics? _trip;
-    private volatile IReadOnlySet<string> _knownInstances = new HashSet<string>(StringComparer.Ordinal);
+    // Replaced whole, never changed once published (a HashSet, not IReadOnlySet: netstandard2.0 has no IReadOnlySet).
+    private volatile HashSet<string> _knownInstances = new(StringComparer.Ordinal);
     private volatile Snapshot _seen = new(0, null, null, null, []);
 
     public BreakerParticipant(CircuitBreaker breaker, FleetKeys keys, IFleetLink link)

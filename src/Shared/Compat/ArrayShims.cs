@@ -1,8 +1,6 @@
 #if !NET8_0_OR_GREATER
 using System;
 
-namespace Breaker;
-
 /// <summary>netstandard2.0: the one-argument <c>Array.Clear(array)</c> of .NET 6+.</summary>
 internal static class ArrayShims
 {

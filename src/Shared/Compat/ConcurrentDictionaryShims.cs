@@ -2,8 +2,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 
-namespace Breaker;
-
 /// <summary>netstandard2.0: <c>TryRemove(KeyValuePair)</c> (.NET 5+), removing a key only while it still maps to that value.</summary>
 internal static class ConcurrentDictionaryShims
 {

@@ -1,8 +1,6 @@
 #if !NET9_0_OR_GREATER
 using System;
 
-namespace Breaker;
-
 /// <summary>
 /// netstandard2.0 and net8.0: <c>Delegate.EnumerateInvocationList</c> (.NET 9). It walks the array
 /// <see cref="Delegate.GetInvocationList"/> allocates, so raising an event with listeners allocates there; with none

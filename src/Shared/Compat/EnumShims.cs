@@ -1,8 +1,6 @@
 #if !NET8_0_OR_GREATER
 using System;
 
-namespace Breaker;
-
 /// <summary>netstandard2.0: the generic <c>Enum.GetValues&lt;TEnum&gt;()</c> of .NET 5+.</summary>
 internal static class EnumShims
 {

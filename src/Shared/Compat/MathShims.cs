@@ -1,8 +1,6 @@
 #if !NET8_0_OR_GREATER
 using System;
 
-namespace Breaker;
-
 /// <summary>netstandard2.0: <c>Math.Clamp</c>, with the same call shape as on .NET Core 2.0+.</summary>
 internal static class MathShims
 {

@@ -1,8 +1,6 @@
 #if !NET8_0_OR_GREATER
 using System;
 
-namespace Breaker;
-
 /// <summary>netstandard2.0: <c>Random.Shared</c>, one instance per thread (Random is not thread-safe there).</summary>
 internal static class RandomShims
 {

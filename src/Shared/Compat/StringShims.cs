@@ -2,8 +2,6 @@
 using System;
 using System.Text;
 
-namespace Breaker;
-
 /// <summary>
 /// netstandard2.0: culture-explicit interpolation (<c>string.Create(provider, $"...")</c>,
 /// <c>StringBuilder.Append(provider, $"...")</c>) through <see cref="FormattableString"/>, which formats the same text

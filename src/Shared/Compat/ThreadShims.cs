@@ -2,8 +2,6 @@
 using System;
 using System.Threading;
 
-namespace Breaker;
-
 /// <summary>
 /// netstandard2.0: <c>Thread.GetCurrentProcessorId</c> (.NET 5+) is missing, so striped counters pick their stripe by
 /// managed thread id: still spread across threads, though two threads on one core may share a stripe.

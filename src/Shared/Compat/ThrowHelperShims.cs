@@ -3,8 +3,6 @@ using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
-namespace Breaker;
-
 /// <summary>netstandard2.0: the argument checks .NET 6+ has as static members, with the same call shape.</summary>
 internal static class ThrowHelperShims
 {
