@@ -10,7 +10,7 @@ internal static class ConvertShims
         public static string ToHexStringLower(ReadOnlySpan<byte> bytes)
         {
             const string Digits = "0123456789abcdef";
-            var text = new char[bytes.Length * 2];
+            char[] text = new char[bytes.Length * 2];
             for (int i = 0; i < bytes.Length; i++)
             {
                 text[2 * i] = Digits[bytes[i] >> 4];
