@@ -53,17 +53,37 @@ public sealed class CircuitBreakerGenerator : IIncrementalGenerator
                 .ThenBy(static d => d.MethodName, StringComparer.Ordinal)))
             .WithTrackingName(TrackingNames.Declarations);
 
-        context.RegisterSourceOutput(methods, static (output, model) =>
-            output.AddSource(model.HintName, SourceText.From(GuardedMethodEmitter.Emit(model), System.Text.Encoding.UTF8)));
-        context.RegisterSourceOutput(decorators, static (output, model) =>
-            output.AddSource(model.HintName, SourceText.From(DecoratorEmitter.Emit(model), System.Text.Encoding.UTF8)));
-        context.RegisterSourceOutput(unresolved, static (output, model) =>
-            output.AddSource(model.HintName, SourceText.From(GuardedMethodEmitter.EmitUnresolved(model), System.Text.Encoding.UTF8)));
-        context.RegisterSourceOutput(declarations, static (output, all) =>
+        IncrementalValueProvider<TargetModel> target = context.CompilationProvider
+            .Select(static (compilation, _) => TargetReader.Read(compilation))
+            .WithTrackingName(TrackingNames.Target);
+
+        // Below C# 9 nothing is generated (the code could not compile); the analyzer reports BRK0032 instead.
+        context.RegisterSourceOutput(methods.Combine(target), static (output, pair) =>
         {
-            if (all.Count > 0)
+            if (pair.Right.LanguageSupported)
             {
-                output.AddSource(DeclarationsEmitter.HintName, SourceText.From(DeclarationsEmitter.Emit(all), System.Text.Encoding.UTF8));
+                output.AddSource(pair.Left.HintName, SourceText.From(GuardedMethodEmitter.Emit(pair.Left, pair.Right), System.Text.Encoding.UTF8));
+            }
+        });
+        context.RegisterSourceOutput(decorators.Combine(target), static (output, pair) =>
+        {
+            if (pair.Right.LanguageSupported)
+            {
+                output.AddSource(pair.Left.HintName, SourceText.From(DecoratorEmitter.Emit(pair.Left, pair.Right), System.Text.Encoding.UTF8));
+            }
+        });
+        context.RegisterSourceOutput(unresolved.Combine(target), static (output, pair) =>
+        {
+            if (pair.Right.LanguageSupported)
+            {
+                output.AddSource(pair.Left.HintName, SourceText.From(GuardedMethodEmitter.EmitUnresolved(pair.Left), System.Text.Encoding.UTF8));
+            }
+        });
+        context.RegisterSourceOutput(declarations.Combine(target), static (output, pair) =>
+        {
+            if (pair.Left.Count > 0 && pair.Right.LanguageSupported && pair.Right.ModuleInitializers)
+            {
+                output.AddSource(DeclarationsEmitter.HintName, SourceText.From(DeclarationsEmitter.Emit(pair.Left), System.Text.Encoding.UTF8));
             }
         });
     }

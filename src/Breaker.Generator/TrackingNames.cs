@@ -15,6 +15,9 @@ internal static class TrackingNames
     /// <summary>The models of the decorator classes that yield code.</summary>
     public const string Decorators = nameof(Decorators);
 
+    /// <summary>What the project can compile (its C# version, netstandard2.0 or .NET 8+ members), one value per compilation.</summary>
+    public const string Target = nameof(Target);
+
     /// <summary>Every breaker the assembly's guarded methods declare, in order, for its module initializer.</summary>
     public const string Declarations = nameof(Declarations);
 }

@@ -50,7 +50,8 @@ public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.DecoratorWithoutInner,
         DiagnosticDescriptors.DecoratorMemberUnsupported,
         DiagnosticDescriptors.SettingNotApplicable,
-        DiagnosticDescriptors.DecoratorMethodMatchesNoMember);
+        DiagnosticDescriptors.DecoratorMethodMatchesNoMember,
+        DiagnosticDescriptors.LanguageVersionTooLow);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -62,6 +63,14 @@ public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
             INamedTypeSymbol? attribute = start.Compilation.GetTypeByMetadataName(GuardedMethodParser.AttributeMetadataName);
             if (attribute is null)
             {
+                return;
+            }
+
+            // Below C# 9 the generator writes nothing: each guarded method and decorator says what to set, and nothing else is analyzed.
+            if (!TargetReader.IsLanguageSupported(start.Compilation))
+            {
+                string version = ((CSharpCompilation)start.Compilation).LanguageVersion.ToDisplayString();
+                start.RegisterSymbolAction(symbol => ReportLanguageVersion(symbol, attribute, version), SymbolKind.Method, SymbolKind.NamedType);
                 return;
             }
 
@@ -99,6 +108,19 @@ public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
                 DiagnosticDescriptors.TimeoutWithoutCancellationToken,
                 AttributeLocations.Of(attribute, "TimeoutMs", -1, context.CancellationToken),
                 method.Name));
+        }
+    }
+
+    private static void ReportLanguageVersion(SymbolAnalysisContext context, INamedTypeSymbol attributeType, string version)
+    {
+        AttributeData? attribute = context.Symbol.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType));
+        if (attribute?.ApplicationSyntaxReference is { } reference)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.LanguageVersionTooLow,
+                reference.GetSyntax(context.CancellationToken).GetLocation(),
+                context.Symbol.Name,
+                version));
         }
     }
 

@@ -361,6 +361,17 @@ internal static class DiagnosticDescriptors
         description: null,
         helpLinkUri: HelpLinkBase + "BRK0031.md");
 
+    /// <summary>BRK0032: the project's C# version is older than generated code needs (C# 9: partial methods with a return type).</summary>
+    public static readonly DiagnosticDescriptor LanguageVersionTooLow = new DiagnosticDescriptor(
+        "BRK0032",
+        "C# version too old for Breaker's generated code",
+        "'{0}' gets no circuit-breaker code: the project compiles C# {1}, and Breaker's generated code needs C# 9 or later; set <LangVersion>9.0</LangVersion> (or later, such as latest) in the project file",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "netstandard2.0 and .NET Framework projects default to C# 7.3; generated partial methods with a return type need C# 9. Any SDK that builds net8.0 compiles C# 9 and later for every target.",
+        helpLinkUri: HelpLinkBase + "BRK0032.md");
+
     /// <summary>Every descriptor, in ID order.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
@@ -371,5 +382,6 @@ internal static class DiagnosticDescriptors
         TimeoutWithoutCancellationToken, ConflictingBreakerSettings, KeyParameterNotFound, KeyParameterByReference,
         KeyTypeWithoutValueEquality, BreakDurationHookUnusable, DecoratorNotPartial, DecoratorInterfaceCount,
         DecoratorWithoutInner, DecoratorMemberUnsupported, SettingNotApplicable, DecoratorMethodMatchesNoMember,
+        LanguageVersionTooLow,
     };
 }

@@ -11,7 +11,7 @@ namespace Breaker.Generator.Emitting;
 internal static class DecoratorEmitter
 {
     /// <summary>Writes the file.</summary>
-    public static string Emit(DecoratorModel model)
+    public static string Emit(DecoratorModel model, TargetModel? target = null)
     {
         var writer = new IndentedWriter();
         GuardedMethodEmitter.OpenContainers(writer, model.Namespace, model.ContainingTypes);
@@ -27,7 +27,7 @@ internal static class DecoratorEmitter
         {
             members.Next();
             writer.Line(GuardedMethodEmitter.GeneratedCodeAttribute);
-            new MethodBodyWriter(method.Method, writer).Write();
+            new MethodBodyWriter(method.Method, writer, target ?? TargetModel.Modern).Write();
         }
 
         foreach (MethodSignatureModel signature in model.Unguarded)

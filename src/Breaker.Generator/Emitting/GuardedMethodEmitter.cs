@@ -14,13 +14,13 @@ internal static class GuardedMethodEmitter
         + "\")]";
 
     /// <summary>Writes the file.</summary>
-    public static string Emit(GuardedMethodModel model)
+    public static string Emit(GuardedMethodModel model, TargetModel? target = null)
     {
         var writer = new IndentedWriter();
         OpenContainers(writer, model.Namespace, model.ContainingTypes);
         WriteBreakerField(writer, model.Breaker, model.BreakerField, model.Key);
         writer.Line();
-        new MethodBodyWriter(model, writer).Write();
+        new MethodBodyWriter(model, writer, target ?? TargetModel.Modern).Write();
         CloseContainers(writer, model.Namespace, model.ContainingTypes);
         return writer.ToString();
     }

@@ -12,9 +12,11 @@ internal sealed class MethodBodyWriter
     private const string ValueTaskType = "global::System.Threading.Tasks.ValueTask";
     private const string TokenSource = "global::System.Threading.CancellationTokenSource";
     private const string Zero = "global::System.TimeSpan.Zero";
+    private const string TimeProviderTaskExtensions = "global::System.Threading.Tasks.TimeProviderTaskExtensions";
 
     private readonly GuardedMethodModel _model;
     private readonly IndentedWriter _writer;
+    private readonly TargetModel _target;
 
     // The local that holds the breaker this call goes through (WriteBreakerForCall).
     private readonly string _breaker;
@@ -33,10 +35,11 @@ internal sealed class MethodBodyWriter
     private readonly string[] _caughtNames;
     private readonly ParameterModel? _timeoutToken;
 
-    public MethodBodyWriter(GuardedMethodModel model, IndentedWriter writer)
+    public MethodBodyWriter(GuardedMethodModel model, IndentedWriter writer, TargetModel target)
     {
         _model = model;
         _writer = writer;
+        _target = target;
         NameScope names = ScopeFor(model);
         _breaker = names.Take("breaker");
         _permit = names.Take("permit");
@@ -55,6 +58,11 @@ internal sealed class MethodBodyWriter
         _caughtNames = cases.Select(c => c.ExceptionType is null ? string.Empty : names.Take(VariableName(c.ExceptionType))).ToArray();
         _timeoutToken = model.Signature.Parameters.LastOrDefault(p => p.IsCallerCancellationToken);
     }
+
+    /// <summary>The task given up on after the breaker's timeout, on the breaker's clock: a framework method on .NET 8+, Microsoft.Bcl.TimeProvider's before.</summary>
+    private string WaitAsync(string task) => _target.TimeProviderInFramework
+        ? task + ".WaitAsync(" + _timeout + ", " + _breaker + ".TimeProvider)"
+        : TimeProviderTaskExtensions + ".WaitAsync(" + task + ", " + _timeout + ", " + _breaker + ".TimeProvider)";
 
     private bool IsAsync => _model.Shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT;
 
@@ -216,7 +224,9 @@ internal sealed class MethodBodyWriter
             _writer.Line(TokenSource + "? " + _timeoutSource + " = null;");
             _writer.Line(TokenSource + "? " + _linkedSource + " = null;");
             _writer.Line("if (" + _timeout + " > " + Zero + ")").Open();
-            _writer.Line(_timeoutSource + " = new " + TokenSource + "(" + _timeout + ", " + _breaker + ".TimeProvider);");
+            _writer.Line(_timeoutSource + " = " + (_target.TimeProviderInFramework
+                ? "new " + TokenSource + "(" + _timeout + ", " + _breaker + ".TimeProvider);"
+                : TimeProviderTaskExtensions + ".CreateCancellationTokenSource(" + _breaker + ".TimeProvider, " + _timeout + ");"));
             _writer.Line(_linkedSource + " = " + TokenSource + ".CreateLinkedTokenSource(" + _timeoutToken.Name + ", " + _timeoutSource + ".Token);");
             _writer.Line(_token + " = " + _linkedSource + ".Token;");
             _writer.Close().Line();
@@ -231,7 +241,10 @@ internal sealed class MethodBodyWriter
         _writer.Line(_task + " = " + (IsValueTask ? ValueTaskType : TaskType) + ".FromException" + resultArgument + "(" + _exception + ");");
         _writer.Close().Line();
 
-        _writer.Line("if (" + _task + ".IsCompletedSuccessfully)").Open();
+        // netstandard2.0's Task has no IsCompletedSuccessfully (ValueTask, from System.Threading.Tasks.Extensions, does).
+        _writer.Line("if (" + _task + (IsValueTask || _target.TaskIsCompletedSuccessfully
+            ? ".IsCompletedSuccessfully)"
+            : ".Status == global::System.Threading.Tasks.TaskStatus.RanToCompletion)")).Open();
         if (_timeoutToken is not null)
         {
             _writer.Line(_linkedSource + "?.Dispose();");
@@ -292,7 +305,7 @@ internal sealed class MethodBodyWriter
         }
 
         string awaited = _timeoutToken is null
-            ? "(" + _timeout + " > " + Zero + " ? " + _task + ".WaitAsync(" + _timeout + ", " + _breaker + ".TimeProvider) : " + _task + ")"
+            ? "(" + _timeout + " > " + Zero + " ? " + WaitAsync(_task) + " : " + _task + ")"
             : _task;
         _writer.Line("try").Open();
         _writer.Line((HasResult ? _result + " = " : string.Empty) + "await " + awaited + ".ConfigureAwait(false);");

@@ -9,6 +9,7 @@ using Breaker.Generator.Analyzers;
 using Breaker.Generator.Diagnostics;
 using Breaker.Generator.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Breaker.Generator.Tests.Analyzers;
@@ -56,12 +57,12 @@ public class DocumentationTests
         string page = File.ReadAllText(Path.Combine(Root, "docs/diagnostics", id + ".md")).Replace("\r\n", "\n");
         Assert.StartsWith($"# {id}: {descriptor.Title}\n", page);
 
-        Diagnostic[] wrong = await DiagnoseAsync(Block(page, "## Wrong code", "csharp"));
+        Diagnostic[] wrong = await DiagnoseAsync(Block(page, "## Wrong code", "csharp"), LanguageVersionOf(page, "## Wrong code"));
         var messages = wrong.Where(d => d.Id == id).Select(Describe).Distinct().ToList();
         Assert.NotEmpty(messages);
         Assert.Equal(string.Join("\n", messages), Block(page, "## Message", "text"));
 
-        Diagnostic[] right = await DiagnoseAsync(Block(page, "## Right code", "csharp"));
+        Diagnostic[] right = await DiagnoseAsync(Block(page, "## Right code", "csharp"), LanguageVersionOf(page, "## Right code"));
         Assert.DoesNotContain(right, d => d.Id.StartsWith("BRK", StringComparison.Ordinal) || d.Severity == DiagnosticSeverity.Error);
     }
 
@@ -69,13 +70,27 @@ public class DocumentationTests
         diagnostic.Descriptor.DefaultSeverity.ToString().ToLowerInvariant() + " " + diagnostic.Id + ": " + diagnostic.GetMessage();
 
     /// <summary>The page's code compiled as a user's project sees it: with the generator's output, analyzers and compiler together.</summary>
-    private static async Task<Diagnostic[]> DiagnoseAsync(string code)
+    private static async Task<Diagnostic[]> DiagnoseAsync(string code, LanguageVersion version)
     {
-        GeneratorRun run = GeneratorHarness.Run(GeneratorHarness.CompileShape(code));
+        CSharpCompilation compilation = GeneratorHarness.CompileShape(code);
+        var options = new CSharpParseOptions(version);
+        compilation = compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(
+            compilation.SyntaxTrees.Select(tree => tree.WithRootAndOptions(CSharpSyntaxTree.ParseText(tree.GetText(), options).GetRoot(), options)));
+        GeneratorRun run = GeneratorHarness.Run(compilation);
         ImmutableArray<Diagnostic> analyzers = await run.Output
             .WithAnalyzers([new GuardedMethodAnalyzer(), new SharedBreakerAnalyzer()])
             .GetAnalyzerDiagnosticsAsync(CancellationToken.None);
         return [.. analyzers, .. run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS8795")];
+    }
+
+    /// <summary>The C# version a section's project file sets (<c>&lt;LangVersion&gt;</c> in an xml block), else the newest.</summary>
+    private static LanguageVersion LanguageVersionOf(string page, string heading)
+    {
+        int start = page.IndexOf("\n" + heading + "\n", StringComparison.Ordinal);
+        int end = page.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        Match match = new Regex("<LangVersion>(.*?)</LangVersion>").Match(page[start..(end < 0 ? page.Length : end)]);
+        Assert.True(!match.Success || LanguageVersionFacts.TryParse(match.Groups[1].Value, out _), "unknown LangVersion " + match.Groups[1].Value);
+        return match.Success && LanguageVersionFacts.TryParse(match.Groups[1].Value, out LanguageVersion version) ? version : LanguageVersion.Latest;
     }
 
     /// <summary>The first fenced block of <paramref name="language"/> after <paramref name="heading"/>.</summary>
