@@ -64,6 +64,12 @@ internal sealed class MethodBodyWriter
         ? task + ".WaitAsync(" + _timeout + ", " + _breaker + ".TimeProvider)"
         : TimeProviderTaskExtensions + ".WaitAsync(" + task + ", " + _timeout + ", " + _breaker + ".TimeProvider)";
 
+    /// <summary>A task of the method's type that failed with <paramref name="exception"/>; before .NET 5 a ValueTask wraps a faulted Task.</summary>
+    private string FromException(string resultArgument, string exception) =>
+        !IsValueTask ? TaskType + ".FromException" + resultArgument + "(" + exception + ")"
+        : _target.ValueTaskFromException ? ValueTaskType + ".FromException" + resultArgument + "(" + exception + ")"
+        : "new " + ValueTaskType + resultArgument + "(" + TaskType + ".FromException" + resultArgument + "(" + exception + "))";
+
     private bool IsAsync => _model.Shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT;
 
     private bool HasResult => _model.ResultType is not null;
@@ -188,7 +194,7 @@ internal sealed class MethodBodyWriter
         {
             string resultArgument = HasResult ? "<" + _model.ResultType + ">" : string.Empty;
             string factory = IsValueTask ? ValueTaskType : TaskType;
-            _writer.Line("return " + factory + ".FromException" + resultArgument + "(" + _breaker + ".CreateRejectedException());");
+            _writer.Line("return " + FromException(resultArgument, _breaker + ".CreateRejectedException()") + ";");
             return;
         }
 
@@ -238,7 +244,7 @@ internal sealed class MethodBodyWriter
         _writer.Close();
         _writer.Line("catch (" + Exception + " " + _exception + ")").Open();
         string resultArgument = HasResult ? "<" + _model.ResultType + ">" : string.Empty;
-        _writer.Line(_task + " = " + (IsValueTask ? ValueTaskType : TaskType) + ".FromException" + resultArgument + "(" + _exception + ");");
+        _writer.Line(_task + " = " + FromException(resultArgument, _exception) + ";");
         _writer.Close().Line();
 
         // netstandard2.0's Task has no IsCompletedSuccessfully (ValueTask, from System.Threading.Tasks.Extensions, does).

@@ -19,12 +19,14 @@ internal static class TargetReader
     public static TargetModel Read(Compilation compilation)
     {
         INamedTypeSymbol? task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
+        INamedTypeSymbol? valueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
         INamedTypeSymbol? tokenSource = compilation.GetTypeByMetadataName("System.Threading.CancellationTokenSource");
         INamedTypeSymbol? moduleInitializer = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute");
         return new TargetModel(
             IsLanguageSupported(compilation),
             task is not null && !task.GetMembers("IsCompletedSuccessfully").IsEmpty,
             tokenSource is not null && tokenSource.InstanceConstructors.Any(c => c.Parameters.Length == 2 && c.Parameters[1].Type.Name == "TimeProvider"),
+            valueTask is not null && !valueTask.GetMembers("FromException").IsEmpty,
             moduleInitializer is not null && compilation.IsSymbolAccessibleWithin(moduleInitializer, compilation.Assembly));
     }
 }
