@@ -24,6 +24,11 @@ rm -rf "$results"
 dotnet test Generator.sln -c Release --logger "trx" --results-directory "$results" "$@"
 status=$?
 
+# The runtime's tests again on the real .NET 8 runtime (Breaker targets net8.0 and netstandard2.0 too): self-contained,
+# so the .NET 8 runtime pack comes from the package feed and no .NET 8 install is needed. Their TRX joins the sum below.
+dotnet test tests/Breaker.Runtime.Tests -c Release -p:BreakerTestOnNet8=true -r linux-x64 -p:SelfContained=true \
+  --logger "trx;LogFileName=Breaker.Runtime.Tests.net8.0.trx" --results-directory "$results" "$@" || status=1
+
 shopt -s nullglob
 trx=("$results"/*.trx)
 if [ ${#trx[@]} -eq 0 ]; then
