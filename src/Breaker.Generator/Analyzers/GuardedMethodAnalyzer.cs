@@ -148,9 +148,13 @@ public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Whether the generated code can only abandon a timed-out call: async, a timeout, no token to cancel.</summary>
+    /// <summary>
+    /// Whether the generated code can only abandon a timed-out call: async, a timeout, no token to cancel. An async stream
+    /// always has one: the generated code cancels the token it gives the stream's enumerator.
+    /// </summary>
     private static bool TimesOutWithoutToken(GuardedMethodModel model) =>
         SignatureReader.IsAsync(model.Shape)
+        && model.Shape != ReturnShape.AsyncStream
         && model.Breaker.Options.Any(o => o.Property == "Timeout" && o.Value > 0)
         && !model.Signature.Parameters.Any(p => p.IsCallerCancellationToken);
 }

@@ -5,7 +5,7 @@ using Breaker.Generator.Model;
 namespace Breaker.Generator.Emitting;
 
 /// <summary>Writes the guarded method's implementation part (and, for async methods, its awaiting continuation).</summary>
-internal sealed class MethodBodyWriter
+internal sealed partial class MethodBodyWriter
 {
     private const string Exception = "global::System.Exception";
     private const string TaskType = "global::System.Threading.Tasks.Task";
@@ -32,6 +32,7 @@ internal sealed class MethodBodyWriter
     private readonly string _isFailure;
     private readonly string[] _caughtNames;
     private readonly ParameterModel? _timeoutToken;
+    private readonly StreamNames _stream;
 
     public MethodBodyWriter(GuardedMethodModel model, IndentedWriter writer)
     {
@@ -54,6 +55,7 @@ internal sealed class MethodBodyWriter
         EquatableArray<FallbackCaseModel> cases = model.Fallback?.FailureCases ?? EquatableArray<FallbackCaseModel>.Empty;
         _caughtNames = cases.Select(c => c.ExceptionType is null ? string.Empty : names.Take(VariableName(c.ExceptionType))).ToArray();
         _timeoutToken = model.Signature.Parameters.LastOrDefault(p => p.IsCallerCancellationToken);
+        _stream = new StreamNames(names);
     }
 
     private bool IsAsync => _model.Shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT;
@@ -90,6 +92,12 @@ internal sealed class MethodBodyWriter
 
         _writer.Open();
         WriteBreakerForCall();
+        if (_model.Shape == ReturnShape.AsyncStream)
+        {
+            WriteAsyncStream();
+            _writer.Close();
+            return;
+        }
 
         // With a fallback for rejections, the breaker counts the fallback in the same write as the rejection.
         _writer.Line("var " + _permit + " = " + _breaker

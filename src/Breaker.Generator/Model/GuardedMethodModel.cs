@@ -59,6 +59,9 @@ internal enum ReturnShape
 
     /// <summary><c>ValueTask&lt;T&gt;</c>.</summary>
     ValueTaskOfT,
+
+    /// <summary><c>IAsyncEnumerable&lt;T&gt;</c>: admitted at the first <c>MoveNextAsync</c>, recorded once when the stream ends.</summary>
+    AsyncStream,
 }
 
 /// <summary>A type that contains the guarded method, declared again as a <c>partial</c> part.</summary>
@@ -153,7 +156,7 @@ internal sealed record FallbackCaseModel(MemberCallModel Method, string? Excepti
 /// <summary>What a fallback returns, relative to the guarded method.</summary>
 internal enum FallbackReturn
 {
-    /// <summary>Exactly the guarded method's return type (synchronous methods).</summary>
+    /// <summary>Exactly the guarded method's return type (synchronous methods and async streams).</summary>
     SameType,
 
     /// <summary>Nothing (for <c>Task</c>/<c>ValueTask</c> methods).</summary>
