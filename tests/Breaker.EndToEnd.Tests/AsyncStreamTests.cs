@@ -66,7 +66,7 @@ public class AsyncStreamTests
     }
 
     [Fact]
-    public async Task A_fallback_stream_replaces_a_rejected_stream_and_one_that_fails_before_its_first_element_but_not_after()
+    public async Task A_fallback_stream_replaces_a_rejected_stream_and_one_that_fails_before_its_first_element_or_when_called_but_not_after()
     {
         var service = new FeedService();
         service.Script.FailAtStart = new InvalidOperationException("down before the first element");
@@ -87,12 +87,17 @@ public class AsyncStreamTests
         });
         Assert.Equal(["a"], received);
 
+        service.Script.FailAfterFirst = null;
+        service.Script.FailOnCall = new TimeoutException("the method itself threw");
+        Assert.Equal(["cached weather"], await ReadAll(service.ReadWithFallbackAsync("weather", CancellationToken.None)));
+        Assert.IsType<TimeoutException>(service.FallbackReceived);
+
         TestClock.Breaker("e2e-stream-fallback").Isolate();
         try
         {
             Assert.Equal(["cached sport"], await ReadAll(service.ReadWithFallbackAsync("sport", CancellationToken.None)));
             Assert.IsType<BrokenCircuitException>(service.FallbackReceived);
-            Assert.Equal(2, service.Script.Calls);
+            Assert.Equal(3, service.Script.Calls);
         }
         finally
         {
@@ -100,9 +105,9 @@ public class AsyncStreamTests
         }
 
         CircuitBreakerMetrics metrics = TestClock.Metrics("e2e-stream-fallback");
-        Assert.Equal(2, metrics.FailedCalls);
+        Assert.Equal(3, metrics.FailedCalls);
         Assert.Equal(1, metrics.RejectedCalls);
-        Assert.Equal(2, metrics.FallbackCalls);
+        Assert.Equal(3, metrics.FallbackCalls);
     }
 
     [Fact]

@@ -83,9 +83,11 @@ internal sealed partial class MethodBodyWriter
         if (StreamHasFailureFallback)
         {
             _writer.Line("if (" + _stream.FallbackStream + " is not null)").Open();
-            _writer.Line("// The failed stream is let go before the fallback's is read.");
-            _writer.Line("await " + _stream.Enumerator + "!.DisposeAsync().ConfigureAwait(false);");
+            _writer.Line("// The failed stream is let go before the fallback's is read (it is null when the call itself threw).");
+            _writer.Line("if (" + _stream.Enumerator + " is not null)").Open();
+            _writer.Line("await " + _stream.Enumerator + ".DisposeAsync().ConfigureAwait(false);");
             _writer.Line(_stream.Enumerator + " = null;");
+            _writer.Close().Line();
             WriteYieldAll(_stream.FallbackStream);
             _writer.Line("yield break;");
             _writer.Close().Line();
@@ -178,7 +180,7 @@ internal sealed partial class MethodBodyWriter
             {
                 _writer.Line("if (" + _exception + " is " + fallback.ExceptionType + " " + _caughtNames[i] + ")").Open();
                 WriteFallbackSwitch(fallback, _caughtNames[i]);
-                _writer.Close();
+                _writer.Close().Line();
             }
         }
 

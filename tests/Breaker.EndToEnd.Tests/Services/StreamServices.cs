@@ -20,6 +20,8 @@ public sealed class FeedScript
 
     public Exception? FailAtStart { get; set; }
 
+    public Exception? FailOnCall { get; set; }
+
     public Exception? FailAfterFirst { get; set; }
 
     public static async IAsyncEnumerable<string> Single(string item)
@@ -31,7 +33,7 @@ public sealed class FeedScript
     public IAsyncEnumerable<string> Open(CancellationToken cancellationToken)
     {
         Calls++;
-        return ProduceAsync(cancellationToken);
+        return FailOnCall is { } onCall ? throw onCall : ProduceAsync(cancellationToken);
     }
 
     private async IAsyncEnumerable<string> ProduceAsync([EnumeratorCancellation] CancellationToken cancellationToken)
