@@ -76,7 +76,7 @@ internal sealed partial class MethodBodyWriter
     public static string Declaration(MethodSignatureModel signature) =>
         (signature.Modifiers.Length == 0 ? string.Empty : signature.Modifiers + " ") + signature.ReturnType + " " + signature.Name
         + GuardedMethodEmitter.TypeParameterList(signature.TypeParameters)
-        + "(" + string.Join(", ", signature.Parameters.Select(p => p.Modifiers + p.Type + " " + p.Name)) + ")";
+        + "(" + string.Join(", ", signature.Parameters.Select(p => p.Modifiers + p.Type + " " + p.Name + p.DefaultValue)) + ")";
 
     public void Write()
     {

@@ -204,8 +204,46 @@ internal static class SignatureReader
             withConstraints
                 ? EquatableArray.From(method.TypeParameters.Select(Constraint).Where(c => c is not null).Select(c => c!))
                 : EquatableArray<string>.Empty,
-            EquatableArray.From(method.Parameters.Select(p => ReadParameter(p, SymbolModifiers(p), known))),
+            // An explicit implementation takes no default values (CS1066): calls through the interface use the interface's.
+            EquatableArray.From(method.Parameters.Select(p => ReadParameter(p, SymbolModifiers(p), known) with
+            {
+                DefaultValue = withConstraints ? DefaultValue(p) : string.Empty,
+            })),
             IsStatic: false);
+
+    /// <summary>The parameter's default value as C# (<c> = 5</c>), or nothing; a call through the decorator's type then needs no argument either.</summary>
+    private static string DefaultValue(IParameterSymbol parameter) =>
+        parameter.HasExplicitDefaultValue ? " = " + DefaultLiteral(parameter.Type, parameter.ExplicitDefaultValue) : string.Empty;
+
+    private static string DefaultLiteral(ITypeSymbol type, object? value)
+    {
+        bool isNullableValueType = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
+        ITypeSymbol underlying = isNullableValueType ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
+        if (value is null)
+        {
+            return type.IsReferenceType || isNullableValueType ? "null" : "default";
+        }
+
+        if (underlying.TypeKind == TypeKind.Enum)
+        {
+            return "(" + SymbolNames.Type(underlying) + ")(" + DefaultLiteral(((INamedTypeSymbol)underlying).EnumUnderlyingType!, value) + ")";
+        }
+
+        return value switch
+        {
+            double d when double.IsNaN(d) => "global::System.Double.NaN",
+            double d when double.IsInfinity(d) => d > 0 ? "global::System.Double.PositiveInfinity" : "global::System.Double.NegativeInfinity",
+            float f when float.IsNaN(f) => "global::System.Single.NaN",
+            float f when float.IsInfinity(f) => f > 0 ? "global::System.Single.PositiveInfinity" : "global::System.Single.NegativeInfinity",
+            double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "D",
+            float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "F",
+            decimal m => m.ToString(System.Globalization.CultureInfo.InvariantCulture) + "M",
+            long l => l.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L",
+            ulong u => u.ToString(System.Globalization.CultureInfo.InvariantCulture) + "UL",
+            uint u => u.ToString(System.Globalization.CultureInfo.InvariantCulture) + "U",
+            _ => SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false),
+        };
+    }
 
     /// <summary>A parameter's declaration modifiers from its symbol, each followed by a space.</summary>
     private static string SymbolModifiers(IParameterSymbol parameter) =>

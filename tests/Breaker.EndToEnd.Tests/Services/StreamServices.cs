@@ -137,6 +137,8 @@ public interface IFeedApi
     IAsyncEnumerable<string> ReadAsync(string topic, CancellationToken cancellationToken);
 
     IAsyncEnumerable<string> ReadArchiveAsync(string topic, CancellationToken cancellationToken);
+
+    Task<string> DescribeAsync(string topic = "all", int limit = 10, double ratio = 0.5, decimal price = 1.25m, DayOfWeek day = DayOfWeek.Monday, string? tag = null, long? since = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The implementation the decorator wraps.</summary>
@@ -147,6 +149,9 @@ public sealed class FeedBackend : IFeedApi
     public IAsyncEnumerable<string> ReadAsync(string topic, CancellationToken cancellationToken) => Script.Open(cancellationToken);
 
     public IAsyncEnumerable<string> ReadArchiveAsync(string topic, CancellationToken cancellationToken) => Script.Open(cancellationToken);
+
+    public Task<string> DescribeAsync(string topic, int limit, double ratio, decimal price, DayOfWeek day, string? tag, long? since, CancellationToken cancellationToken) =>
+        Task.FromResult(string.Join("|", topic, limit, ratio, price, day, tag ?? "null", since?.ToString() ?? "null"));
 }
 
 /// <summary>A decorator: <c>ReadAsync</c> generated on the decorator's breaker, <c>ReadArchiveAsync</c> customised with a fallback.</summary>

@@ -304,7 +304,7 @@ namespace Shop
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
-        public global::System.Threading.Tasks.Task<global::Vendor.Sdk.Repo> GetRepoAsync(string owner, string name, global::System.Threading.CancellationToken cancellationToken)
+        public global::System.Threading.Tasks.Task<global::Vendor.Sdk.Repo> GetRepoAsync(string owner, string name, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var breaker = global::Breaker.CircuitBreakerScope.Resolve(__decoratorBreaker);
             var permit = breaker.TryAcquire();
