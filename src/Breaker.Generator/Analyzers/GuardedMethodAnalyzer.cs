@@ -105,23 +105,12 @@ public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
     /// <summary>A class carrying <c>[CircuitBreaker]</c> is a decorator: analyzed from the declaration part that carries the attribute.</summary>
     private static void AnalyzeDecorator(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType, KnownTypes known)
     {
+        if (GuardedMethods.FindDecorator(context, attributeType) is not ({ } type, { } attribute))
+        {
+            return;
+        }
+
         var declaration = (ClassDeclarationSyntax)context.Node;
-        if (declaration.AttributeLists.Count == 0
-            || context.SemanticModel.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } type)
-        {
-            return;
-        }
-
-        AttributeData? attribute = type.GetAttributes().FirstOrDefault(a =>
-            SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)
-            && a.ApplicationSyntaxReference is { } reference
-            && reference.SyntaxTree == declaration.SyntaxTree
-            && declaration.Span.Contains(reference.Span));
-        if (attribute is null)
-        {
-            return;
-        }
-
         foreach (ParseFailure failure in DecoratorParser.Resolve(type, attribute, known, context.CancellationToken).Failures)
         {
             Diagnostic? diagnostic = DecoratorDiagnostics.Create(failure, type, attribute, declaration, context.CancellationToken);
