@@ -51,7 +51,8 @@ internal sealed partial class MethodBodyWriter
         }
 
         _writer.Close().Line();
-        WriteStreamTimeout();
+        _writer.Line("var " + _timeout + " = " + _breaker + ".Timeout;");
+        WriteTimeoutToken(_stream.EnumeratorToken);
         _writer.Line("global::System.Collections.Generic.IAsyncEnumerator<" + _model.ResultType + ">? " + _stream.Enumerator + " = null;");
         _writer.Line("var " + _stream.Recorded + " = false;");
         if (StreamHasFailureFallback)
@@ -106,20 +107,6 @@ internal sealed partial class MethodBodyWriter
         _writer.Close();
         _writer.Close();
         _writer.Close();
-    }
-
-    /// <summary>The token the stream gets: the caller's, linked with a timer when the breaker has a timeout.</summary>
-    private void WriteStreamTimeout()
-    {
-        _writer.Line("var " + _timeout + " = " + _breaker + ".Timeout;");
-        _writer.Line("var " + _token + " = " + _stream.EnumeratorToken + ";");
-        _writer.Line(TokenSource + "? " + _timeoutSource + " = null;");
-        _writer.Line(TokenSource + "? " + _linkedSource + " = null;");
-        _writer.Line("if (" + _timeout + " > " + Zero + ")").Open();
-        _writer.Line(_timeoutSource + " = new " + TokenSource + "(" + _timeout + ", " + _breaker + ".TimeProvider);");
-        _writer.Line(_linkedSource + " = " + TokenSource + ".CreateLinkedTokenSource(" + _stream.EnumeratorToken + ", " + _timeoutSource + ".Token);");
-        _writer.Line(_token + " = " + _linkedSource + ".Token;");
-        _writer.Close().Line();
     }
 
     /// <summary>

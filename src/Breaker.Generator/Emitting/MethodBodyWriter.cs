@@ -220,14 +220,7 @@ internal sealed partial class MethodBodyWriter
         _writer.Line("var " + _timeout + " = " + _breaker + ".Timeout;");
         if (_timeoutToken is not null)
         {
-            _writer.Line("var " + _token + " = " + _timeoutToken.Name + ";");
-            _writer.Line(TokenSource + "? " + _timeoutSource + " = null;");
-            _writer.Line(TokenSource + "? " + _linkedSource + " = null;");
-            _writer.Line("if (" + _timeout + " > " + Zero + ")").Open();
-            _writer.Line(_timeoutSource + " = new " + TokenSource + "(" + _timeout + ", " + _breaker + ".TimeProvider);");
-            _writer.Line(_linkedSource + " = " + TokenSource + ".CreateLinkedTokenSource(" + _timeoutToken.Name + ", " + _timeoutSource + ".Token);");
-            _writer.Line(_token + " = " + _linkedSource + ".Token;");
-            _writer.Close().Line();
+            WriteTimeoutToken(_timeoutToken.Name);
         }
 
         _writer.Line(returnType + " " + _task + ";");
@@ -271,6 +264,19 @@ internal sealed partial class MethodBodyWriter
         _writer.Line("return " + _continuation + "(" + string.Join(", ", arguments) + ");");
         _writer.Line();
         WriteContinuation();
+    }
+
+    /// <summary>The token the call gets: <paramref name="callerToken"/>, linked with a timer when the breaker has a timeout.</summary>
+    private void WriteTimeoutToken(string callerToken)
+    {
+        _writer.Line("var " + _token + " = " + callerToken + ";");
+        _writer.Line(TokenSource + "? " + _timeoutSource + " = null;");
+        _writer.Line(TokenSource + "? " + _linkedSource + " = null;");
+        _writer.Line("if (" + _timeout + " > " + Zero + ")").Open();
+        _writer.Line(_timeoutSource + " = new " + TokenSource + "(" + _timeout + ", " + _breaker + ".TimeProvider);");
+        _writer.Line(_linkedSource + " = " + TokenSource + ".CreateLinkedTokenSource(" + callerToken + ", " + _timeoutSource + ".Token);");
+        _writer.Line(_token + " = " + _linkedSource + ".Token;");
+        _writer.Close().Line();
     }
 
     private void WriteContinuation()
