@@ -16,6 +16,11 @@ public sealed partial class CircuitBreaker
     /// <summary>The key as the breaker's name writes it (after the group's name and <c>:</c>); null outside a group.</summary>
     internal string? KeyName { get; }
 
+    // When the current break ends without what a dependency asked for (Retry-After): the break of the options, backed off,
+    // the hook's, one started by hand or by the fleet. Past it, a Retry-After alone holds the circuit open, and a full group
+    // may evict the key (TryEvict). Written under the transition lock with _openUntil.
+    private long _ownBreakUntil;
+
     // Calls admitted on a key's breaker and not yet ended: a breaker with a call in flight is not idle (the call's outcome
     // may open it). Counted only for keys' breakers.
     private int _callsInFlight;
@@ -39,13 +44,23 @@ public sealed partial class CircuitBreaker
     }
 
     /// <summary>
-    /// Runs <paramref name="remove"/> (which takes the breaker out of its group) if the breaker may be evicted now, and says
-    /// whether it ran and removed it. Under the transition lock, so no call can open the circuit between the check and the
-    /// removal. Never evicted: an open circuit whose break is not over, one held by hand (isolated, metrics-only), and one
-    /// with a call in flight (a call that looked the key up counts from when it is admitted).
+    /// Runs <paramref name="remove"/> (which takes the breaker out of its full group) if the breaker may be evicted now, and
+    /// says whether it ran and removed it. Under the transition lock, so no call can open the circuit between the check and
+    /// the removal. Goes: a key unused since <paramref name="idleBefore"/> (the group's clock), and an open circuit whose own
+    /// break is over but which a dependency's Retry-After holds open longer, however lately it was looked up (its calls are
+    /// rejected: nobody uses the dependency through it, and whoever answers with Retry-After must not fill the group with
+    /// breaks nobody can end). Never: an open circuit whose own break is not over, one held by hand (isolated,
+    /// metrics-only), and one with a call in flight (a call that looked the key up counts from when it is admitted).
     /// </summary>
-    internal bool TryEvict<TState>(TState state, Func<TState, bool> remove)
+    internal bool TryEvict<TState>(long idleBefore, TState state, Func<TState, bool> remove)
     {
+        bool idle = LastUsed <= idleBefore;
+        if (!idle && StateOf(Volatile.Read(ref _stateWord)) != CircuitState.Open)
+        {
+            // In use and not open: stays, without taking the lock (a scan reads every key).
+            return false;
+        }
+
         lock (_transitionLock)
         {
             if (_metricsOnly || Volatile.Read(ref _callsInFlight) > 0)
@@ -53,13 +68,16 @@ public sealed partial class CircuitBreaker
                 return false;
             }
 
+            long now = Now();
             switch (StateOf(_stateWord))
             {
                 case CircuitState.Isolated:
-                case CircuitState.Open when Now() < Volatile.Read(ref _openUntil):
+                case CircuitState.Open when now < Volatile.Read(ref _openUntil) && now < Volatile.Read(ref _ownBreakUntil):
                     return false;
-                default:
+                case CircuitState.Open when now < Volatile.Read(ref _openUntil):
                     return remove(state);
+                default:
+                    return idle && remove(state);
             }
         }
     }

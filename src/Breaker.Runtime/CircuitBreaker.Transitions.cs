@@ -25,7 +25,7 @@ public sealed partial class CircuitBreaker
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
         int word = _stateWord;
-        TimeSpan breakDuration = ChooseBreak(now, from, in trigger, out Exception? hookError);
+        TimeSpan breakDuration = ChooseBreak(now, from, in trigger, out TimeSpan ownBreak, out Exception? hookError);
         if (_stateWord != word)
         {
             // The hook changed this breaker itself (Reset, Isolate: the lock lets its own thread in again). That change stands.
@@ -33,6 +33,7 @@ public sealed partial class CircuitBreaker
         }
 
         Volatile.Write(ref _openUntil, now + _settings.ToTimestampTicks(breakDuration));
+        Volatile.Write(ref _ownBreakUntil, now + _settings.ToTimestampTicks(ownBreak));
         _opens++;
         Transition transition = Publish(CircuitState.Open, breakDuration);
         return transition with { From = from, HookError = hookError };
@@ -40,9 +41,10 @@ public sealed partial class CircuitBreaker
 
     /// <summary>
     /// Under the lock: the length of the break an opening gets, in the one order docs/semantics.md gives. Everything that
-    /// decides a break's length is here.
+    /// decides a break's length is here. <paramref name="ownBreak"/> is what the break would be without the dependency's
+    /// Retry-After (the chosen one when the Retry-After did not lengthen it).
     /// </summary>
-    private TimeSpan ChooseBreak(long now, CircuitState from, in BreakTrigger trigger, out Exception? hookError)
+    private TimeSpan ChooseBreak(long now, CircuitState from, in BreakTrigger trigger, out TimeSpan ownBreak, out Exception? hookError)
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
         BreakerSettings settings = _settings;
@@ -86,7 +88,9 @@ public sealed partial class CircuitBreaker
         }
 
         // 4. Jitter, drawn once for this opening. 5. Clamp: positive, and at most the longest break this breaker takes.
-        return settings.Clamp(settings.Jitter(chosen, onlyLonger: asked));
+        TimeSpan final = settings.Clamp(settings.Jitter(chosen, onlyLonger: asked));
+        ownBreak = asked ? backedOff : final;
+        return final;
     }
 
     /// <summary>What is left of the wait the dependency asked for, at most what it may ask for now; null when none is running.</summary>

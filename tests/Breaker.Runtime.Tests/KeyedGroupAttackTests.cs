@@ -128,6 +128,126 @@ public sealed class KeyedGroupAttackTests
     }
 
     [Fact]
+    public void Hostile_keys_that_keep_calling_cannot_hold_the_group_past_the_configured_break()
+    {
+        // PerHost-style: the attacker's hosts answer 503 with Retry-After: 1800, and the attacker makes the process call
+        // each of them every ten seconds, so they are never idle; one more hostile host than the group holds keeps the
+        // shared breaker failing too. A host never seen before, healthy, asks every ten seconds after the attackers.
+        var requested = TimeSpan.FromSeconds(1800);
+        CircuitBreakerKeys<string> hosts = Tenants(maxKeys: 3, idle: TimeSpan.FromMinutes(5));
+        string[] hostile = ["evil-1", "evil-2", "evil-3", "evil-4"];
+        TimeSpan? firstServed = null;
+        int rejectedAfterServed = 0;
+        for (TimeSpan elapsed = TimeSpan.Zero; elapsed <= TimeSpan.FromMinutes(30); elapsed += TimeSpan.FromSeconds(10))
+        {
+            foreach (string host in hostile)
+            {
+                CircuitPermit attack = hosts.GetBreaker(host).TryAcquire();
+                if (attack.IsGranted)
+                {
+                    attack.RecordFailure(null, FailureKind.HttpError, requested);
+                }
+            }
+
+            CircuitPermit victim = hosts.GetBreaker("victim").TryAcquire();
+            if (victim.IsGranted)
+            {
+                victim.RecordSuccess();
+                firstServed ??= elapsed;
+            }
+            else if (firstServed is not null)
+            {
+                rejectedAfterServed++;
+            }
+
+            _time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        // The hostile breakers' own break (30 s) is over at 30 s; past it only their Retry-After holds them open, and a
+        // full group evicts them for the new host. Before, the victim was shut out for the whole 30 minutes.
+        Assert.Equal(TimeSpan.FromSeconds(30), firstServed);
+        Assert.Equal(0, rejectedAfterServed);
+        Assert.True(hosts.TryGetBreaker("victim", out CircuitBreaker? served));
+        Assert.Equal(CircuitState.Closed, served.State);
+    }
+
+    [Fact]
+    public void A_breaker_held_open_only_by_a_Retry_After_stays_while_its_group_has_room_and_its_own_break_runs()
+    {
+        CircuitBreakerKeys<string> hosts = Tenants(maxKeys: 2, idle: TimeSpan.FromMinutes(5));
+        hosts.GetBreaker("slow-down").TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromMinutes(2));
+        CircuitBreaker asked = hosts.GetBreaker("slow-down");
+
+        // Room in the group: nothing is evicted, and the Retry-After is honored whole.
+        _time.Advance(TimeSpan.FromSeconds(20));
+        hosts.GetBreaker("second");
+        _time.Advance(TimeSpan.FromSeconds(20)); // 40 s: own break over, Retry-After not
+        Assert.Equal(CircuitState.Open, asked.State);
+        Assert.Same(asked, hosts.GetBreaker("slow-down"));
+
+        // Full: the next new key evicts the breaker its Retry-After alone holds, never the one in use.
+        CircuitBreaker third = hosts.GetBreaker("third");
+
+        Assert.NotSame(hosts.Group.SharedBreaker, third);
+        Assert.False(hosts.TryGetBreaker("slow-down", out _));
+        Assert.True(hosts.TryGetBreaker("second", out _));
+        Assert.Equal(1, hosts.Group.Evictions);
+    }
+
+    [Fact]
+    public void A_breaker_whose_own_break_runs_is_not_evicted_for_a_Retry_After()
+    {
+        CircuitBreakerKeys<string> hosts = Tenants(maxKeys: 1, idle: TimeSpan.FromSeconds(10));
+        hosts.GetBreaker("down").TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromMinutes(2));
+        _time.Advance(TimeSpan.FromSeconds(29)); // idle, and 1 s of its own 30 s break left
+
+        CircuitBreaker shared = hosts.GetBreaker("new");
+        Assert.Same(hosts.Group.SharedBreaker, shared);
+        Assert.True(hosts.TryGetBreaker("down", out CircuitBreaker? down));
+        Assert.Equal(CircuitState.Open, down.State);
+
+        // A break started by hand is the breaker's own: past the first one, it still holds the key.
+        _time.Advance(TimeSpan.FromSeconds(2));
+        down.StartBreak();
+        Assert.Same(hosts.Group.SharedBreaker, hosts.GetBreaker("newer"));
+        Assert.True(hosts.TryGetBreaker("down", out _));
+    }
+
+    [Fact]
+    public void One_Retry_After_among_ordinary_failures_is_held_to_MaxRetryAfter_and_later_breaks_use_the_configured_one()
+    {
+        CircuitBreaker host = _registry.GetOrAdd("partner", static o =>
+        {
+            o.ConsecutiveFailureThreshold = 3;
+            o.BreakDuration = TimeSpan.FromSeconds(30);
+            o.SuccessThreshold = 1;
+        });
+
+        // One 503 asking for 1,800 s, then two ordinary 500s: the circuit opens for MaxRetryAfter (5 minutes), not 1,800 s.
+        host.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromSeconds(1800));
+        host.TryAcquire().RecordFailure(null, FailureKind.HttpError);
+        host.TryAcquire().RecordFailure(null, FailureKind.HttpError);
+        Assert.Equal(TimeSpan.FromMinutes(5), host.GetMetrics().RetryAfter);
+        _time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromTicks(1));
+        Assert.Equal(CircuitState.Open, host.State);
+        _time.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(CircuitState.HalfOpen, host.State);
+
+        // A probe that fails with an ordinary 500: the configured 30 s, the request being over.
+        host.TryAcquire().RecordFailure(null, FailureKind.HttpError);
+        Assert.Equal(TimeSpan.FromSeconds(30), host.GetMetrics().RetryAfter);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        host.Succeed();
+        Assert.Equal(CircuitState.Closed, host.State);
+
+        // Closed and open again by ordinary 500s only: 30 s.
+        host.TryAcquire().RecordFailure(null, FailureKind.HttpError);
+        host.TryAcquire().RecordFailure(null, FailureKind.HttpError);
+        host.TryAcquire().RecordFailure(null, FailureKind.HttpError);
+        Assert.Equal(TimeSpan.FromSeconds(30), host.GetMetrics().RetryAfter);
+    }
+
+    [Fact]
     public void A_plain_breaker_cannot_take_the_name_of_a_keys_breaker()
     {
         CircuitBreakerKeys<string> billing = Tenants(maxKeys: 1, name: "billing");

@@ -89,7 +89,7 @@ public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
     {
         foreach (KeyValuePair<TKey, CircuitBreaker> pair in _breakers)
         {
-            if (pair.Value.LastUsed <= idleBefore && pair.Value.TryEvict((Keys: _breakers, Pair: pair), static state => state.Keys.TryRemove(state.Pair)))
+            if (pair.Value.TryEvict(idleBefore, (Keys: _breakers, Pair: pair), static state => state.Keys.TryRemove(state.Pair)))
             {
                 // A call that read the breaker just before this finishes on it; the key's next call gets a new one.
                 evicted.Add(pair.Value);
