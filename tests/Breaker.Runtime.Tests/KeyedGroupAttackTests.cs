@@ -58,6 +58,46 @@ public sealed class KeyedGroupAttackTests
     }
 
     [Fact]
+    public void A_call_that_looked_its_key_up_before_an_eviction_is_admitted_by_the_breaker_the_key_has_now()
+    {
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 1);
+        CircuitBreaker looked = tenants.GetBreaker("slow");
+        _time.Advance(Idle); // a long wait between the lookup and the call
+        tenants.GetBreaker("other"); // evicts slow: idle, no call in flight
+
+        CircuitPermit late = looked.TryAcquire();
+        Assert.True(late.IsGranted);
+        late.RecordFailure(new TimeoutException());
+
+        // The failure protects the key's next call (the group is full: its breaker is the shared one, which it opened);
+        // before, it opened the evicted breaker nobody holds, and the key's next call reached the dependency.
+        Assert.Equal(1, tenants.Group.Evictions);
+        Assert.Same(tenants.Group.SharedBreaker, tenants.GetBreaker("slow"));
+        Assert.False(tenants.GetBreaker("slow").TryAcquire().IsGranted);
+        Assert.Equal(0, looked.GetMetrics().TotalCalls);
+    }
+
+    [Fact]
+    public void A_call_that_looked_up_a_key_held_open_by_a_Retry_After_goes_to_the_keys_new_breaker_once_evicted()
+    {
+        CircuitBreakerKeys<string> hosts = Tenants(maxKeys: 2, idle: TimeSpan.FromMinutes(5));
+        hosts.GetBreaker("asked").TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromMinutes(2));
+        hosts.GetBreaker("busy").Succeed();
+        _time.Advance(TimeSpan.FromSeconds(30));
+        CircuitBreaker looked = hosts.GetBreaker("asked"); // open: only its Retry-After holds it now
+        hosts.GetBreaker("busy");
+
+        hosts.GetBreaker("new"); // full: evicts asked
+        CircuitPermit late = looked.TryAcquire();
+
+        // The key has no breaker and the group is full again: the call is the shared breaker's, never the evicted one's.
+        Assert.True(late.IsGranted);
+        late.RecordSuccess();
+        Assert.Equal(1, hosts.Group.SharedBreaker!.GetMetrics().SuccessfulCalls);
+        Assert.Equal(CircuitState.Open, looked.State);
+    }
+
+    [Fact]
     public void A_group_scans_for_idle_keys_at_most_once_a_second_however_the_keys_turn_idle()
     {
         CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 2);
