@@ -3,13 +3,14 @@
 # pinned in .config/dotnet-tools.json), run by Breaker.Runtime.Tests. Block and statement mutations are ignored, as in
 # Polly's configuration. Outside CI: it takes many minutes (each mutant batch reruns the tests).
 #
-# usage: scripts/mutation.sh [--all-tests] [--each] [FILE...]
+# usage: scripts/mutation.sh [--all-tests | --tests EXPR] [--each] [FILE...]
 #   FILE         files under src/Breaker.Runtime (default: the set below)
 #   --each       one Stryker run per file (reports in artifacts/mutation/<file>/), so a slow machine gets results file by
 #                file; without it, one run over every file (reports in artifacts/mutation/)
 #   --all-tests  also run the randomized and stress tests for each mutant. By default they are left out: every mutant is
 #                judged by the deterministic tests only (a race test that kills a mutant now and then would make the score
 #                a coin toss), and the 10,000-sequence model-based tests would time out every mutant on a loaded machine.
+#   --tests EXPR only the tests of this dotnet test filter (e.g. the test classes of one file, to be quick)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,7 @@ files=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --all-tests) filter=""; shift ;;
+    --tests) [ $# -ge 2 ] || { echo "--tests needs a filter" >&2; exit 2; }; filter="$2"; shift 2 ;;
     --each) each=true; shift ;;
     -*) echo "unknown option: $1" >&2; exit 2 ;;
     *) files+=("$1"); shift ;;

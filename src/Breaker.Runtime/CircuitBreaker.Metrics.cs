@@ -108,23 +108,7 @@ public sealed partial class CircuitBreaker
     /// lower bound (<see cref="DeriveSuccesses"/>) and returns the larger of it and the highest one published before, which it
     /// raises lock-free.
     /// </summary>
-    internal long SuccessfulCalls()
-    {
-        long derived = DeriveSuccesses();
-        long published = Volatile.Read(ref _publishedSuccesses);
-        while (derived > published)
-        {
-            long raced = Interlocked.CompareExchange(ref _publishedSuccesses, derived, published);
-            if (raced == published)
-            {
-                return derived;
-            }
-
-            published = raced;
-        }
-
-        return published;
-    }
+    internal long SuccessfulCalls() => HighWaterMark.Raise(ref _publishedSuccesses, DeriveSuccesses());
 
     /// <summary>
     /// Successes, derived from what the windows recorded. Never more than the true count: the windows' records are read

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
+using Breaker.Timing;
 
 namespace Breaker;
 
@@ -118,18 +119,7 @@ public sealed partial class CircuitBreaker
             return;
         }
 
-        long until = now + settings.ToTimestampTicks(requested < settings.LongestRequestedBreak ? requested : settings.LongestRequestedBreak);
-        long seen = Volatile.Read(ref _requestedUntil);
-        while (until > seen)
-        {
-            long raced = Interlocked.CompareExchange(ref _requestedUntil, until, seen);
-            if (raced == seen)
-            {
-                return;
-            }
-
-            seen = raced;
-        }
+        HighWaterMark.Raise(ref _requestedUntil, now + settings.ToTimestampTicks(requested < settings.LongestRequestedBreak ? requested : settings.LongestRequestedBreak));
     }
 
     /// <summary>Whether the period <paramref name="word"/> is being closed by an opening that is choosing its break: its fate is sealed.</summary>
