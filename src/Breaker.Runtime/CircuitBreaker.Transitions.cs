@@ -103,24 +103,16 @@ public sealed partial class CircuitBreaker
             return null;
         }
 
-        var left = settings.ToTimeSpan(until - now);
         // Held again here: a reconfiguration since the request may have lowered the cap.
-        return left < settings.LongestRequestedBreak ? left : settings.LongestRequestedBreak;
+        return TimeSpan.FromTicks(Math.Min(settings.ToTimeSpan(until - now).Ticks, settings.LongestRequestedBreak.Ticks));
     }
 
     /// <summary>
     /// Remembers that a failure of the current period asked for a break (an HTTP Retry-After) until now + <paramref name="requested"/>:
-    /// the latest end asked for wins, lock-free, since failures record concurrently. A wait that is not positive asks nothing.
+    /// the latest end asked for wins, lock-free, since failures record concurrently. Only positive waits come here (OnFailure).
     /// </summary>
-    private void RememberRequestedBreak(TimeSpan requested, long now, BreakerSettings settings)
-    {
-        if (requested <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        HighWaterMark.Raise(ref _requestedUntil, now + settings.ToTimestampTicks(requested < settings.LongestRequestedBreak ? requested : settings.LongestRequestedBreak));
-    }
+    private void RememberRequestedBreak(TimeSpan requested, long now, BreakerSettings settings) =>
+        HighWaterMark.Raise(ref _requestedUntil, now + settings.ToTimestampTicks(TimeSpan.FromTicks(Math.Min(requested.Ticks, settings.LongestRequestedBreak.Ticks))));
 
     /// <summary>Whether the period <paramref name="word"/> is being closed by an opening that is choosing its break: its fate is sealed.</summary>
     private bool IsOpening(int word) => Volatile.Read(ref _openingWord) == word;
@@ -141,7 +133,6 @@ public sealed partial class CircuitBreaker
         // Emptied in place rather than replaced: a call recording concurrently still lands in a window whose lifetime
         // count is read, so the successes derived from it stay exact.
         _window.Clear();
-        _armed = false;
         Volatile.Write(ref _consecutiveFailures, 0);
         Volatile.Write(ref _requestedUntil, NoRequestedBreak);
         _reopens = 0;

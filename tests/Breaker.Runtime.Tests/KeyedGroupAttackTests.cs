@@ -254,6 +254,28 @@ public sealed class KeyedGroupAttackTests
     }
 
     [Fact]
+    public void A_break_the_hook_chose_is_the_breakers_own_and_holds_its_key_in_a_full_group()
+    {
+        CircuitBreakerKeys<string> hosts = _registry.GetOrAddGroup<string>("hooked", static o =>
+        {
+            o.MaxKeys = 1;
+            o.KeyIdleTimeout = TimeSpan.FromSeconds(10);
+            o.ConsecutiveFailureThreshold = 1;
+            o.BreakDuration = TimeSpan.FromSeconds(30);
+            o.BreakDurationHook = static c => c.RequestedBreak is null ? null : TimeSpan.FromMinutes(2);
+        });
+        hosts.GetBreaker("down").TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromMinutes(5));
+        _time.Advance(TimeSpan.FromMinutes(1)); // idle, past the configured break, inside the hook's
+
+        CircuitBreaker shared = hosts.GetBreaker("new");
+
+        Assert.Same(hosts.Group.SharedBreaker, shared);
+        Assert.True(hosts.TryGetBreaker("down", out CircuitBreaker? down));
+        Assert.Equal(CircuitState.Open, down.State);
+        Assert.Equal(0, hosts.Group.Evictions);
+    }
+
+    [Fact]
     public void One_Retry_After_among_ordinary_failures_is_held_to_MaxRetryAfter_and_later_breaks_use_the_configured_one()
     {
         CircuitBreaker host = _registry.GetOrAdd("partner", static o =>
