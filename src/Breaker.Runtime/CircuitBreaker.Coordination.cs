@@ -89,10 +89,12 @@ public sealed partial class CircuitBreaker
             if (state == CircuitState.Open)
             {
                 Volatile.Write(ref _openUntil, _stateWord == _openedElsewhereWord ? until : Math.Max(until, _openUntil));
+                Volatile.Write(ref _ownBreakUntil, _openUntil); // the fleet's break, checked against this breaker's options
                 return false;
             }
 
             Volatile.Write(ref _openUntil, until);
+            Volatile.Write(ref _ownBreakUntil, until);
             _opens++;
             transition = Note(Publish(CircuitState.Open, applied), CircuitTransitionReason.Fleet);
             _openedElsewhereWord = _stateWord;

@@ -44,6 +44,7 @@ public sealed partial class CircuitBreaker
                 // Still the same open period: only its end moves, and only later, so a break a Retry-After or the hook
                 // made longer is never cut short by hand.
                 Volatile.Write(ref _openUntil, Math.Max(_openUntil, now + _settings.ToTimestampTicks(_settings.BreakDurationAfter(_reopens))));
+                Volatile.Write(ref _ownBreakUntil, _openUntil); // a break started by hand is all the breaker's own
                 return;
             }
 

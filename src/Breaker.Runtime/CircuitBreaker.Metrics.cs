@@ -13,9 +13,12 @@ public sealed partial class CircuitBreaker
 {
     // Successes are not counted one by one: the windows already count what they record, so the closed path pays no
     // extra interlocked write. Successful calls = calls recorded in windows - failures recorded there + the others.
-    // Every read of the derived count is a lower bound of the true one (failures are counted before the window records
-    // them, and a window replacement makes readers retry), so the meter can report it as a monotonic counter.
+    // Every derivation is a lower bound of the true count (failures are counted before the window records them, and a
+    // window replacement makes readers retry), but two in a row can fall: a read between a failure's count and its record
+    // sees one call fewer, and so does one that overlaps a bucket's calls moving to the evicted total. What is published is
+    // the highest derivation so far (_publishedSuccesses), so the count never goes back and never exceeds the calls made.
     private SlidingWindow? _retiredWindow;
+    private long _publishedSuccesses;
     private long _retiredRecords;
     private long _windowFailures;
     private long _otherSuccesses;
@@ -101,10 +104,17 @@ public sealed partial class CircuitBreaker
         Volatile.Read(ref _rejections) + Volatile.Read(ref _rejectionsAnsweredByFallback) + Volatile.Read(ref _metricsOnlyRejections);
 
     /// <summary>
+    /// Successes as published: never less than any earlier read returned, never more than the true count. A read derives a
+    /// lower bound (<see cref="DeriveSuccesses"/>) and returns the larger of it and the highest one published before, which it
+    /// raises lock-free.
+    /// </summary>
+    internal long SuccessfulCalls() => HighWaterMark.Raise(ref _publishedSuccesses, DeriveSuccesses());
+
+    /// <summary>
     /// Successes, derived from what the windows recorded. Never more than the true count: the windows' records are read
     /// before the failures among them (which are counted first), and a read that overlaps a window replacement starts again.
     /// </summary>
-    internal long SuccessfulCalls()
+    private long DeriveSuccesses()
     {
         var spinner = default(SpinWait);
         while (true)

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
+using Breaker.Timing;
 
 namespace Breaker;
 
@@ -25,7 +26,7 @@ public sealed partial class CircuitBreaker
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
         int word = _stateWord;
-        TimeSpan breakDuration = ChooseBreak(now, from, in trigger, out Exception? hookError);
+        TimeSpan breakDuration = ChooseBreak(now, from, in trigger, out TimeSpan ownBreak, out Exception? hookError);
         if (_stateWord != word)
         {
             // The hook changed this breaker itself (Reset, Isolate: the lock lets its own thread in again). That change stands.
@@ -33,6 +34,7 @@ public sealed partial class CircuitBreaker
         }
 
         Volatile.Write(ref _openUntil, now + _settings.ToTimestampTicks(breakDuration));
+        Volatile.Write(ref _ownBreakUntil, now + _settings.ToTimestampTicks(ownBreak));
         _opens++;
         Transition transition = Publish(CircuitState.Open, breakDuration);
         return transition with { From = from, HookError = hookError };
@@ -40,9 +42,10 @@ public sealed partial class CircuitBreaker
 
     /// <summary>
     /// Under the lock: the length of the break an opening gets, in the one order docs/semantics.md gives. Everything that
-    /// decides a break's length is here.
+    /// decides a break's length is here. <paramref name="ownBreak"/> is what the break would be without the dependency's
+    /// Retry-After (the chosen one when the Retry-After did not lengthen it).
     /// </summary>
-    private TimeSpan ChooseBreak(long now, CircuitState from, in BreakTrigger trigger, out Exception? hookError)
+    private TimeSpan ChooseBreak(long now, CircuitState from, in BreakTrigger trigger, out TimeSpan ownBreak, out Exception? hookError)
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
         BreakerSettings settings = _settings;
@@ -86,7 +89,9 @@ public sealed partial class CircuitBreaker
         }
 
         // 4. Jitter, drawn once for this opening. 5. Clamp: positive, and at most the longest break this breaker takes.
-        return settings.Clamp(settings.Jitter(chosen, onlyLonger: asked));
+        TimeSpan final = settings.Clamp(settings.Jitter(chosen, onlyLonger: asked));
+        ownBreak = asked ? backedOff : final;
+        return final;
     }
 
     /// <summary>What is left of the wait the dependency asked for, at most what it may ask for now; null when none is running.</summary>
@@ -98,35 +103,16 @@ public sealed partial class CircuitBreaker
             return null;
         }
 
-        var left = settings.ToTimeSpan(until - now);
         // Held again here: a reconfiguration since the request may have lowered the cap.
-        return left < settings.LongestRequestedBreak ? left : settings.LongestRequestedBreak;
+        return TimeSpan.FromTicks(Math.Min(settings.ToTimeSpan(until - now).Ticks, settings.LongestRequestedBreak.Ticks));
     }
 
     /// <summary>
     /// Remembers that a failure of the current period asked for a break (an HTTP Retry-After) until now + <paramref name="requested"/>:
-    /// the latest end asked for wins, lock-free, since failures record concurrently. A wait that is not positive asks nothing.
+    /// the latest end asked for wins, lock-free, since failures record concurrently. Only positive waits come here (OnFailure).
     /// </summary>
-    private void RememberRequestedBreak(TimeSpan requested, long now, BreakerSettings settings)
-    {
-        if (requested <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        long until = now + settings.ToTimestampTicks(requested < settings.LongestRequestedBreak ? requested : settings.LongestRequestedBreak);
-        long seen = Volatile.Read(ref _requestedUntil);
-        while (until > seen)
-        {
-            long raced = Interlocked.CompareExchange(ref _requestedUntil, until, seen);
-            if (raced == seen)
-            {
-                return;
-            }
-
-            seen = raced;
-        }
-    }
+    private void RememberRequestedBreak(TimeSpan requested, long now, BreakerSettings settings) =>
+        HighWaterMark.Raise(ref _requestedUntil, now + settings.ToTimestampTicks(TimeSpan.FromTicks(Math.Min(requested.Ticks, settings.LongestRequestedBreak.Ticks))));
 
     /// <summary>Whether the period <paramref name="word"/> is being closed by an opening that is choosing its break: its fate is sealed.</summary>
     private bool IsOpening(int word) => Volatile.Read(ref _openingWord) == word;
@@ -147,7 +133,6 @@ public sealed partial class CircuitBreaker
         // Emptied in place rather than replaced: a call recording concurrently still lands in a window whose lifetime
         // count is read, so the successes derived from it stay exact.
         _window.Clear();
-        _armed = false;
         Volatile.Write(ref _consecutiveFailures, 0);
         Volatile.Write(ref _requestedUntil, NoRequestedBreak);
         _reopens = 0;

@@ -125,14 +125,20 @@ public sealed partial class CircuitBreaker
             return resolved.TryAcquire(rejectionUsesFallback);
         }
 
+        // A key's breaker only: a call in flight keeps it from eviction, counted before the permit is decided, and a breaker
+        // evicted since the caller looked its key up sends the call to the key's breaker now.
+        if (KeyedGroup is not null && !ReserveCall())
+        {
+            return NextForKey().TryAcquire(rejectionUsesFallback);
+        }
+
         int word = Volatile.Read(ref _stateWord);
 
         // Hot path: one volatile read and a (usually cached) timestamp. No lock, no interlocked write.
         CircuitPermit permit = StateOf(word) == CircuitState.Closed ? ClosedPermit(word) : AcquireSlow(word, rejectionUsesFallback);
-        if (KeyedGroup is not null)
+        if (KeyedGroup is not null && !permit.IsGranted)
         {
-            // A key's breaker only: a call in flight keeps it from eviction.
-            StartInFlight(in permit);
+            EndInFlight();
         }
 
         return permit;
