@@ -36,7 +36,7 @@ internal sealed class FailureRateHistory : IDisposable
     public void Dispose() => _timer.Dispose();
 
     /// <summary>One round: every breaker's rate now; breakers the registry no longer holds are forgotten.</summary>
-    private void Sample()
+    internal void Sample()
     {
         // A round that overruns the next tick (a huge registry, a stalled machine) is not run twice at once.
         if (!Monitor.TryEnter(_sampleLock))
