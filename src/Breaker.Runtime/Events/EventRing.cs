@@ -57,6 +57,35 @@ internal sealed class EventRing
         return entries;
     }
 
+    /// <summary>
+    /// How many entries <see cref="ReadNewestFirst"/> would return, and the latest time among them (0 when none), without
+    /// copying them out: the latest, not the newest, since a clock set back records a later entry at an earlier time.
+    /// </summary>
+    public int Count(out long latestUtcTicks)
+    {
+        latestUtcTicks = 0;
+        int count = 0;
+        long newest = Written;
+        for (long sequence = newest; sequence > 0 && sequence > newest - Capacity; sequence--)
+        {
+            ref Slot slot = ref _slots[(int)((sequence - 1) % Capacity)];
+            if (Volatile.Read(ref slot.Sequence) != sequence)
+            {
+                continue;
+            }
+
+            long ticks = slot.Entry.UtcTicks;
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref slot.Sequence) == sequence)
+            {
+                count++;
+                latestUtcTicks = System.Math.Max(latestUtcTicks, ticks);
+            }
+        }
+
+        return count;
+    }
+
     private struct Slot
     {
         public long Sequence;
