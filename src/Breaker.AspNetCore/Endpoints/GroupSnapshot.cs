@@ -49,8 +49,15 @@ internal sealed class GroupSnapshot
     public BreakerSnapshot[] Worst(int count) => TopN<BreakerSnapshot>.Select(Keys, count, WorstFirst.Instance);
 
     /// <summary>Sorts <paramref name="breakers"/> into their groups; what belongs to no group of <paramref name="groups"/> stays in <paramref name="ungrouped"/>.</summary>
-    public static GroupSnapshot[] Split(IEnumerable<CircuitBreakerGroup> groups, IReadOnlyList<BreakerSnapshot> breakers, out BreakerSnapshot[] ungrouped)
+    public static GroupSnapshot[] Split(IEnumerable<CircuitBreakerGroup> groups, IReadOnlyList<BreakerSnapshot> breakers, out IReadOnlyList<BreakerSnapshot> ungrouped)
     {
+        if (!groups.Any())
+        {
+            // No keyed group: every breaker is on its own, and the list serves as it is (10,000 breakers, 240 KB not copied).
+            ungrouped = breakers;
+            return [];
+        }
+
         var byName = groups.ToDictionary(static g => g.Name, StringComparer.Ordinal);
         var members = byName.Keys.ToDictionary(static name => name, static _ => new List<BreakerSnapshot>(), StringComparer.Ordinal);
         var rest = new List<BreakerSnapshot>(breakers.Count);
@@ -66,7 +73,7 @@ internal sealed class GroupSnapshot
             }
         }
 
-        ungrouped = [.. rest];
+        ungrouped = rest;
         return byName.Values
             .OrderBy(static g => g.Name, StringComparer.Ordinal)
             .Select(g =>

@@ -15,7 +15,7 @@ internal sealed class RegistrySnapshot
     /// <summary>The most names an answer lists for the breakers that reject calls (the counts by state cover them all).</summary>
     public const int MaxNamesListed = 100;
 
-    private RegistrySnapshot(BreakerSnapshot[] breakers, BreakerSnapshot[] ungrouped, GroupSnapshot[] groups)
+    private RegistrySnapshot(List<BreakerSnapshot> breakers, IReadOnlyList<BreakerSnapshot> ungrouped, GroupSnapshot[] groups)
     {
         Breakers = breakers;
         Ungrouped = ungrouped;
@@ -49,9 +49,8 @@ internal sealed class RegistrySnapshot
             breakers.Add(read(breaker));
         }
 
-        BreakerSnapshot[] all = [.. breakers];
-        GroupSnapshot[] grouped = GroupSnapshot.Split(groups, all, out BreakerSnapshot[] ungrouped);
-        return new RegistrySnapshot(all, ungrouped, grouped);
+        GroupSnapshot[] grouped = GroupSnapshot.Split(groups, breakers, out IReadOnlyList<BreakerSnapshot> ungrouped);
+        return new RegistrySnapshot(breakers, ungrouped, grouped);
     }
 
     public GroupSnapshot? FindGroup(string name) => Groups.FirstOrDefault(g => g.Group.Name == name);
