@@ -88,6 +88,7 @@ internal sealed class FailureRateHistory : IDisposable
                 _groups.GetOrAdd(group.Name, static (_, first) => new GroupSeries(first), round).Start(round);
             }
 
+            int sampled = 0;
             foreach (CircuitBreaker breaker in _registry)
             {
                 // A key's breaker (or a group's shared one) counts in its group's series only: nothing is kept per key.
@@ -98,6 +99,7 @@ internal sealed class FailureRateHistory : IDisposable
                 }
 
                 _breakers.GetOrAdd(breaker, static (_, first) => new Series(first), round).Sample(breaker, round);
+                sampled++;
             }
 
             foreach (KeyValuePair<string, GroupSeries> pair in _groups)
@@ -112,11 +114,15 @@ internal sealed class FailureRateHistory : IDisposable
                 }
             }
 
-            foreach (KeyValuePair<CircuitBreaker, Series> pair in _breakers)
+            // As many series as breakers sampled: each was seen this round, and none needs forgetting.
+            if (_breakers.Count != sampled)
             {
-                if (pair.Value.Round != round)
+                foreach (KeyValuePair<CircuitBreaker, Series> pair in _breakers)
                 {
-                    _breakers.TryRemove(pair);
+                    if (pair.Value.Round != round)
+                    {
+                        _breakers.TryRemove(pair);
+                    }
                 }
             }
         }
