@@ -19,6 +19,11 @@ internal sealed class EventRing
     private readonly Slot[] _slots = new Slot[Capacity];
     private long _written;
 
+    // The latest time recorded, and whether an entry was ever recorded at an earlier time than one before it (a clock set
+    // back): until then the latest time is the newest entry's, and Count need not look at the slots.
+    private long _latestUtcTicks;
+    private bool _outOfOrder;
+
     /// <summary>How many entries were ever recorded: the sequence number of the newest.</summary>
     public long Written => Volatile.Read(ref _written);
 
@@ -30,6 +35,15 @@ internal sealed class EventRing
         Interlocked.Exchange(ref slot.Sequence, -sequence);
         slot.Entry = entry;
         Volatile.Write(ref slot.Sequence, sequence);
+        if (entry.UtcTicks < _latestUtcTicks)
+        {
+            Volatile.Write(ref _outOfOrder, true);
+        }
+        else
+        {
+            Volatile.Write(ref _latestUtcTicks, entry.UtcTicks);
+        }
+
         Volatile.Write(ref _written, sequence);
     }
 
@@ -55,6 +69,42 @@ internal sealed class EventRing
         }
 
         return entries;
+    }
+
+    /// <summary>
+    /// How many entries <see cref="ReadNewestFirst"/> would return, and the latest time among them (0 when none), without
+    /// copying them out. The latest, not the newest: after a clock was set back, a later entry may carry an earlier time,
+    /// and only then are the slots read.
+    /// </summary>
+    public int Count(out long latestUtcTicks)
+    {
+        long newest = Written;
+        if (!Volatile.Read(ref _outOfOrder))
+        {
+            latestUtcTicks = Volatile.Read(ref _latestUtcTicks);
+            return (int)System.Math.Min(newest, Capacity);
+        }
+
+        latestUtcTicks = 0;
+        int count = 0;
+        for (long sequence = newest; sequence > 0 && sequence > newest - Capacity; sequence--)
+        {
+            ref Slot slot = ref _slots[(int)((sequence - 1) % Capacity)];
+            if (Volatile.Read(ref slot.Sequence) != sequence)
+            {
+                continue;
+            }
+
+            long ticks = slot.Entry.UtcTicks;
+            Interlocked.MemoryBarrier();
+            if (Volatile.Read(ref slot.Sequence) == sequence)
+            {
+                count++;
+                latestUtcTicks = System.Math.Max(latestUtcTicks, ticks);
+            }
+        }
+
+        return count;
     }
 
     private struct Slot
