@@ -9,13 +9,11 @@ namespace Breaker;
 // Events: raised outside the transition lock; a listener that throws never affects the call or the other listeners. The
 // breaker's recent history (GetRecentEvents) is recorded under the lock, where each change is made, so it holds each change
 // once and in order; rejections are not recorded one by one: a state change records how many the period it ends rejected.
+// The history is made with the first event: a breaker that never changed state (most of them) holds none.
 public sealed partial class CircuitBreaker
 {
-    private readonly EventRing _events = new();
-
-    // Written under the transition lock: when the current period (state) began, and the rejections counted by then.
-    private long _periodStartUtcTicks;
-    private long _rejectionsAtPeriodStart;
+    // Made under the transition lock, with the first entry; read without it.
+    private volatile EventRing? _events;
 
     /// <summary>Raised after the circuit changes state (outside any lock).</summary>
     public event EventHandler<CircuitStateChangedEventArgs>? StateChanged;
@@ -36,16 +34,17 @@ public sealed partial class CircuitBreaker
     /// </summary>
     public IReadOnlyList<CircuitBreakerEvent> GetRecentEvents()
     {
-        List<(long Sequence, EventEntry Entry)> recorded = _events.ReadNewestFirst();
+        EventRing? history = _events;
+        List<(long Sequence, EventEntry Entry)> recorded = history is null ? [] : history.ReadNewestFirst();
         var events = new List<CircuitBreakerEvent>(recorded.Count + 1);
-        long burst = RejectedCalls() - Volatile.Read(ref _rejectionsAtPeriodStart);
+        long burst = RejectedCalls() - (history?.RejectionsAtPeriodStart ?? 0);
         if (burst > 0)
         {
-            long since = Volatile.Read(ref _periodStartUtcTicks);
+            long since = history?.PeriodStartUtcTicks ?? 0;
             events.Add(new CircuitBreakerEvent
             {
                 BreakerName = Name,
-                Sequence = _events.Written + 1,
+                Sequence = (history?.Written ?? 0) + 1,
                 Time = _timeProvider.GetUtcNow(),
                 Kind = CircuitBreakerEventKind.CallsRejected,
                 From = _metricsOnly ? CircuitState.MetricsOnly : StateOf(Volatile.Read(ref _stateWord)),
@@ -93,7 +92,7 @@ public sealed partial class CircuitBreaker
     private void NoteConfiguration(CircuitBreakerEventKind kind, string detail)
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
-        _events.Add(new EventEntry(kind, _timeProvider.GetUtcNow().UtcTicks, default, default, CircuitTransitionReason.Unknown, null, 0, 0, _metricsOnly, detail));
+        History().Add(new EventEntry(kind, _timeProvider.GetUtcNow().UtcTicks, default, default, CircuitTransitionReason.Unknown, null, 0, 0, _metricsOnly, detail));
     }
 
     /// <summary>
@@ -110,17 +109,24 @@ public sealed partial class CircuitBreaker
 
         long now = _timeProvider.GetUtcNow().UtcTicks;
         long rejections = RejectedCalls();
-        long burst = rejections - _rejectionsAtPeriodStart;
+        EventRing history = History();
+        long burst = rejections - history.RejectionsAtPeriodStart;
         if (burst > 0)
         {
             bool wouldHave = transition.IsMetricsOnly || transition.From == CircuitState.MetricsOnly;
-            _events.Add(new EventEntry(CircuitBreakerEventKind.CallsRejected, now, transition.From, default, CircuitTransitionReason.Unknown, null, burst, _periodStartUtcTicks, wouldHave, null));
+            history.Add(new EventEntry(CircuitBreakerEventKind.CallsRejected, now, transition.From, default, CircuitTransitionReason.Unknown, null, burst, history.PeriodStartUtcTicks, wouldHave, null));
         }
 
-        _events.Add(new EventEntry(CircuitBreakerEventKind.StateChanged, now, transition.From, transition.To, reason, transition.BreakDuration, 0, 0, transition.IsMetricsOnly, null));
-        Volatile.Write(ref _rejectionsAtPeriodStart, rejections);
-        Volatile.Write(ref _periodStartUtcTicks, now);
+        history.Add(new EventEntry(CircuitBreakerEventKind.StateChanged, now, transition.From, transition.To, reason, transition.BreakDuration, 0, 0, transition.IsMetricsOnly, null));
+        history.StartPeriod(now, rejections);
         return transition with { Reason = reason };
+    }
+
+    /// <summary>Under the lock: the breaker's history, made on its first entry.</summary>
+    private EventRing History()
+    {
+        Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
+        return _events ??= new EventRing();
     }
 
     /// <summary>

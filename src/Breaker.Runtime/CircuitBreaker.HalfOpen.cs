@@ -11,7 +11,8 @@ public sealed partial class CircuitBreaker
     private int _probeSlots;
     private int _probeSuccesses;
 
-    private readonly ProbeStarts _probeStarts = new();
+    // Made when the circuit first half-opens: most breakers never do.
+    private ProbeStarts? _probeStarts;
 
     private bool TryTakeProbeSlot(int word, long now, out bool retry)
     {
@@ -39,8 +40,9 @@ public sealed partial class CircuitBreaker
             {
                 _probeSlots--;
                 _halfOpenAttempts++;
-                _probeStarts.Add(now);
-                Volatile.Write(ref _oldestProbeStart, _probeStarts.Oldest);
+                ProbeStarts probes = _probeStarts ??= new ProbeStarts();
+                probes.Add(now);
+                Volatile.Write(ref _oldestProbeStart, probes.Oldest);
                 return true;
             }
 
@@ -67,7 +69,7 @@ public sealed partial class CircuitBreaker
             {
                 _probeSlots = _settings.Options.SuccessThreshold;
                 _probeSuccesses = 0;
-                _probeStarts.Clear(_probeSlots);
+                (_probeStarts ??= new ProbeStarts()).Clear(_probeSlots);
                 Volatile.Write(ref _oldestProbeStart, long.MaxValue);
                 transition = Note(Publish(CircuitState.HalfOpen, null), CircuitTransitionReason.BreakOver);
             }
@@ -115,7 +117,7 @@ public sealed partial class CircuitBreaker
     private void FinishProbe(long start)
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
-        _probeStarts.Remove(start);
-        Volatile.Write(ref _oldestProbeStart, _probeStarts.Oldest);
+        _probeStarts?.Remove(start);
+        Volatile.Write(ref _oldestProbeStart, _probeStarts?.Oldest ?? long.MaxValue);
     }
 }

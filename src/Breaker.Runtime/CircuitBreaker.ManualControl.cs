@@ -95,7 +95,7 @@ public sealed partial class CircuitBreaker
     public void Reconfigure(CircuitBreakerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var settings = new BreakerSettings(options, _timeProvider.TimestampFrequency, Name);
+        var settings = BreakerSettings.For(options, _timeProvider.TimestampFrequency, Name);
         Transition transition = default;
         lock (_transitionLock)
         {

@@ -21,9 +21,12 @@ public sealed partial class CircuitBreaker
     private long _otherSuccesses;
     private int _windowReplacements;
 
-    private readonly StripedCounter _durations = new();
+    // Time spent in calls, one counter until two threads add to it at once (see StripedCounter): not readonly, it is a struct.
+    private StripedCounter _durations;
     private readonly int _durationUnitShift;
-    private readonly BreakerSeries _series;
+
+    // Made when a meter first reports this breaker on its own (most keys are reported through their group's series).
+    private BreakerSeries? _series;
     private FailureCounts _failures;
     private long _rejections;
     private long _rejectionsAnsweredByFallback;
@@ -86,10 +89,10 @@ public sealed partial class CircuitBreaker
     internal double TotalDurationSeconds() => (double)_durations.Sum / _settings.TimestampFrequency;
 
     /// <summary>
-    /// The tags this breaker's measurements carry, built once: a key's breaker is measured under its group's series unless the
-    /// group reports keys.
+    /// The tags this breaker's measurements carry, built on first use: a key's breaker is measured under its group's series
+    /// unless the group reports keys.
     /// </summary>
-    internal BreakerSeries Series => KeyedGroup is { MetricsPerKey: false } group ? group.Series : _series;
+    internal BreakerSeries Series => KeyedGroup is { MetricsPerKey: false } group ? group.Series : Volatile.Read(ref _series) ?? CreateSeries();
 
     /// <summary>Failed calls of one (defined) kind; a failure reported with an undefined kind counts as <see cref="FailureKind.Exception"/>.</summary>
     internal long FailedCalls(FailureKind kind) => Volatile.Read(ref _failures[(int)kind]);
@@ -137,6 +140,13 @@ public sealed partial class CircuitBreaker
 
     private void CountFailure(FailureKind kind) =>
         Interlocked.Increment(ref _failures[(uint)kind < FailureCounts.Length ? (int)kind : (int)FailureKind.Exception]);
+
+    /// <summary>The breaker's own series, made once: every reader gets the same one, which remembers what it reported.</summary>
+    private BreakerSeries CreateSeries()
+    {
+        var created = new BreakerSeries(KeyedGroup?.Name ?? Name, KeyName);
+        return Interlocked.CompareExchange(ref _series, created, null) ?? created;
+    }
 
     private TimeSpan? ToTimeSpan(double? timestampTicks) =>
         timestampTicks is double ticks ? TimeSpan.FromTicks((long)Math.Round(ticks * TimeSpan.TicksPerSecond / _settings.TimestampFrequency)) : null;

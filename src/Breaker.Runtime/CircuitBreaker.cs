@@ -50,7 +50,7 @@ public sealed partial class CircuitBreaker
         Name = name;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _systemClock = ReferenceEquals(_timeProvider, TimeProvider.System);
-        _settings = new BreakerSettings(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency, name);
+        _settings = BreakerSettings.For(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency, name);
         _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
         _inFlight = InFlightFor(_settings, current: null, Now(), currentSlowCallTicks: 0);
         _durationUnitShift = DurationBins.UnitShift(_settings.TimestampFrequency);
@@ -60,8 +60,6 @@ public sealed partial class CircuitBreaker
             KeyedGroup = keyedGroup;
             KeyName = keyName;
         }
-
-        _series = new BreakerSeries(keyedGroup?.Name ?? name, keyName);
 
         // A key's breaker is observed through its group, which knows whether the key is still live and keeps the counts of
         // evicted keys: never tracked on its own.
