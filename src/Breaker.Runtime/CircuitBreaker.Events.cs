@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
+using Breaker.Parts;
 using Breaker.Telemetry;
 
 namespace Breaker;
@@ -15,17 +16,36 @@ public sealed partial class CircuitBreaker
     // Made under the transition lock, with the first entry; read without it.
     private volatile EventRing? _events;
 
+    // Made when the first handler subscribes.
+    private EventHandlers? _handlers;
+
     /// <summary>Raised after the circuit changes state (outside any lock).</summary>
-    public event EventHandler<CircuitStateChangedEventArgs>? StateChanged;
+    public event EventHandler<CircuitStateChangedEventArgs>? StateChanged
+    {
+        add => EventHandlers.Change(ref Handlers().StateChanged, value, remove: false);
+        remove => EventHandlers.Change(ref Handlers().StateChanged, value, remove: true);
+    }
 
     /// <summary>Raised after a call is recorded as a success.</summary>
-    public event EventHandler<CallSucceededEventArgs>? CallSucceeded;
+    public event EventHandler<CallSucceededEventArgs>? CallSucceeded
+    {
+        add => EventHandlers.Change(ref Handlers().CallSucceeded, value, remove: false);
+        remove => EventHandlers.Change(ref Handlers().CallSucceeded, value, remove: true);
+    }
 
     /// <summary>Raised after a call is recorded as a failure.</summary>
-    public event EventHandler<CallFailedEventArgs>? CallFailed;
+    public event EventHandler<CallFailedEventArgs>? CallFailed
+    {
+        add => EventHandlers.Change(ref Handlers().CallFailed, value, remove: false);
+        remove => EventHandlers.Change(ref Handlers().CallFailed, value, remove: true);
+    }
 
     /// <summary>Raised after the circuit rejects a call.</summary>
-    public event EventHandler<CallRejectedEventArgs>? CallRejected;
+    public event EventHandler<CallRejectedEventArgs>? CallRejected
+    {
+        add => EventHandlers.Change(ref Handlers().CallRejected, value, remove: false);
+        remove => EventHandlers.Change(ref Handlers().CallRejected, value, remove: true);
+    }
 
     /// <summary>
     /// The breaker's recent history, newest first: its last state changes (with the reason), the rejections of each period
@@ -133,7 +153,11 @@ public sealed partial class CircuitBreaker
     /// Raised when <see cref="CircuitBreakerOptions.BreakDurationHook"/> throws or returns a break that is not positive, after
     /// the circuit opened for the default break instead. Breaker.Extensions logs it as an error.
     /// </summary>
-    public event EventHandler<BreakDurationHookFailedEventArgs>? BreakDurationHookFailed;
+    public event EventHandler<BreakDurationHookFailedEventArgs>? BreakDurationHookFailed
+    {
+        add => EventHandlers.Change(ref Handlers().BreakDurationHookFailed, value, remove: false);
+        remove => EventHandlers.Change(ref Handlers().BreakDurationHookFailed, value, remove: true);
+    }
 
     private void RaiseTransition(in Transition transition)
     {
@@ -142,17 +166,21 @@ public sealed partial class CircuitBreaker
             return;
         }
 
-        if (transition.HookError is { } hookError && BreakDurationHookFailed is { } hookHandlers)
+        if (transition.HookError is { } hookError && _handlers?.BreakDurationHookFailed is { } hookHandlers)
         {
             Raise(hookHandlers, new BreakDurationHookFailedEventArgs(this, hookError, transition.BreakDuration.GetValueOrDefault()));
         }
 
         BreakerTelemetry.RecordTransition(this, transition.From, transition.To);
-        if (StateChanged is { } handler)
+        if (_handlers?.StateChanged is { } handler)
         {
             Raise(handler, new CircuitStateChangedEventArgs(this, transition.From, transition.To, transition.BreakDuration, transition.IsMetricsOnly, transition.Reason));
         }
     }
+
+    /// <summary>The handlers of this breaker's events, made on the first subscription.</summary>
+    private EventHandlers Handlers() =>
+        Volatile.Read(ref _handlers) ?? Interlocked.CompareExchange(ref _handlers, new EventHandlers(), null) ?? _handlers!;
 
     private void Raise<TEventArgs>(EventHandler<TEventArgs> handlers, TEventArgs args)
     {

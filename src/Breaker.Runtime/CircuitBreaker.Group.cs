@@ -13,8 +13,14 @@ public sealed partial class CircuitBreaker
     /// <summary>The group that made this breaker for one of its keys (or its shared breaker); null for any other breaker.</summary>
     internal CircuitBreakerGroup? KeyedGroup { get; }
 
-    /// <summary>The key as the breaker's name writes it (after the group's name and <c>:</c>); null outside a group.</summary>
-    internal string? KeyName { get; }
+    // Whether this is the group's shared breaker: set once, so that the name need not be kept twice nor compared.
+    private readonly bool _isSharedKey;
+
+    /// <summary>
+    /// The key as the breaker's name writes it (after the group's name and <c>:</c>, with the <c>%#</c> suffix of a key whose
+    /// name was taken); null outside a group. Cut from the name when asked (only a meter reporting keys asks, once).
+    /// </summary>
+    internal string? KeyName => KeyedGroup is { } group ? Name[(group.Name.Length + 1)..] : null;
 
     // Calls admitted on a key's breaker and not yet ended: a breaker with a call in flight is not idle (the call's outcome
     // may open it). Counted only for keys' breakers.
@@ -24,7 +30,7 @@ public sealed partial class CircuitBreaker
     internal bool RetiredFromGroupTotals { get; set; }
 
     /// <summary>Whether this is a keyed group's shared breaker (<c>group:*</c>), which serves many keys.</summary>
-    internal bool IsSharedKey => KeyedGroup is not null && KeyName == Groups.KeyNames.SharedKey;
+    internal bool IsSharedKey => _isSharedKey;
 
     /// <summary>When a call last looked this key up, on its group's clock.</summary>
     internal long LastUsed => Volatile.Read(ref _lastUsed);
@@ -56,7 +62,7 @@ public sealed partial class CircuitBreaker
             switch (StateOf(_stateWord))
             {
                 case CircuitState.Isolated:
-                case CircuitState.Open when Now() < Volatile.Read(ref _openUntil):
+                case CircuitState.Open when Now() < Volatile.Read(ref _break!.OpenUntil):
                     return false;
                 default:
                     return remove(state);

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using Breaker.Parts;
 using Breaker.Telemetry;
 using Breaker.Timing;
 using Breaker.Windows;
@@ -28,15 +29,9 @@ public sealed partial class CircuitBreaker
     // Made when a meter first reports this breaker on its own (most keys are reported through their group's series).
     private BreakerSeries? _series;
     private FailureCounts _failures;
-    private long _rejections;
-    private long _rejectionsAnsweredByFallback;
-    private long _metricsOnlyRejections;
     private long _ignored;
     private long _fallbacks;
     private long _slowCalls;
-    private long _opens;
-    private long _closes;
-    private long _halfOpenAttempts;
 
     /// <summary>A snapshot of the breaker's counters and current window.</summary>
     public CircuitBreakerMetrics GetMetrics()
@@ -47,8 +42,10 @@ public sealed partial class CircuitBreaker
         long successes = SuccessfulCalls();
         long failures = FailedCalls();
         long ignored = Volatile.Read(ref _ignored);
-        long rejectedNotRun = Volatile.Read(ref _rejections) + Volatile.Read(ref _rejectionsAnsweredByFallback);
-        long metricsOnlyRejections = Volatile.Read(ref _metricsOnlyRejections);
+        BreakState? breaks = _break;
+        long answeredByFallback = breaks is null ? 0 : Volatile.Read(ref breaks.RejectionsAnsweredByFallback);
+        long rejectedNotRun = breaks is null ? 0 : Volatile.Read(ref breaks.Rejections) + answeredByFallback;
+        long metricsOnlyRejections = breaks is null ? 0 : Volatile.Read(ref breaks.MetricsOnlyRejections);
         long measured = successes + failures;
         var durations = WindowDurations.Read(_window, now, _durationUnitShift);
         return new CircuitBreakerMetrics
@@ -61,11 +58,11 @@ public sealed partial class CircuitBreaker
             TotalCalls = successes + failures + ignored + rejectedNotRun,
             RejectedCalls = rejectedNotRun + metricsOnlyRejections,
             IgnoredCalls = ignored,
-            FallbackCalls = Volatile.Read(ref _fallbacks) + Volatile.Read(ref _rejectionsAnsweredByFallback),
+            FallbackCalls = Volatile.Read(ref _fallbacks) + answeredByFallback,
             SlowCalls = Volatile.Read(ref _slowCalls),
-            CircuitOpens = Volatile.Read(ref _opens),
-            CircuitCloses = Volatile.Read(ref _closes),
-            HalfOpenAttempts = Volatile.Read(ref _halfOpenAttempts),
+            CircuitOpens = breaks is null ? 0 : Volatile.Read(ref breaks.Opens),
+            CircuitCloses = breaks is null ? 0 : Volatile.Read(ref breaks.Closes),
+            HalfOpenAttempts = breaks is null ? 0 : Volatile.Read(ref breaks.HalfOpenAttempts),
             WindowCalls = window.Calls,
             WindowFailures = window.Failures,
             WindowSlowCalls = window.SlowCalls,
@@ -101,7 +98,8 @@ public sealed partial class CircuitBreaker
 
     /// <summary>Every rejection: those that did not run, and in metrics-only mode those that would have been.</summary>
     internal long RejectedCalls() =>
-        Volatile.Read(ref _rejections) + Volatile.Read(ref _rejectionsAnsweredByFallback) + Volatile.Read(ref _metricsOnlyRejections);
+        _break is not { } breaks ? 0
+        : Volatile.Read(ref breaks.Rejections) + Volatile.Read(ref breaks.RejectionsAnsweredByFallback) + Volatile.Read(ref breaks.MetricsOnlyRejections);
 
     /// <summary>
     /// Successes, derived from what the windows recorded. Never more than the true count: the windows' records are read

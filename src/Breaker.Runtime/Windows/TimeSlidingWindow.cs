@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Breaker.Timing;
 
@@ -28,7 +29,8 @@ internal sealed class TimeSlidingWindow : SlidingWindow
     public const int BucketCount = 10;
     private const long Advancing = -1;
 
-    private readonly Bucket[] _buckets = new Bucket[BucketCount];
+    // Inline in the window object: no array of its own to allocate and point to. Not readonly: the buckets change in place.
+    private Buckets _buckets;
     private readonly long _bucketWidth;
     private Counts[]? _stripes;
     private long _head;
@@ -273,5 +275,11 @@ internal sealed class TimeSlidingWindow : SlidingWindow
     {
         public Counts Counts;
         public DurationSamples Durations;
+    }
+
+    [InlineArray(BucketCount)]
+    private struct Buckets
+    {
+        private Bucket _bucket;
     }
 }
