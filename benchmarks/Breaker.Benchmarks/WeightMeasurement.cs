@@ -42,8 +42,8 @@ internal static class WeightMeasurement
     {
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Heap after a full collection, bytes each; {Environment.ProcessorCount} processors (Environment.ProcessorCount), {CallsEach} calls each"));
-        Console.WriteLine("| | after 20 calls | + percentiles read | + events read |");
-        Console.WriteLine("|---|---:|---:|---:|");
+        Console.WriteLine("| | after 20 calls | + percentiles read | + events read | + opened and closed once |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
 
         // Polly first, so that nothing made for the other rows is still being collected while it is measured.
         long pollyBefore = Heap();
@@ -71,7 +71,7 @@ internal static class WeightMeasurement
         });
         long groupTotal = Row($"Breaker, one key of a {Keys:N0}-key group (time window)", Keys, keys.GetBreaker);
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Polly v8 pipeline, 30 s sampling | {polly:N0} | | |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Polly v8 pipeline, 30 s sampling | {polly:N0} | | | |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Keys:N0} keys of one group: {groupTotal / 1024.0 / 1024.0:F1} MiB"));
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
@@ -105,7 +105,20 @@ internal static class WeightMeasurement
         }
 
         long events = Heap() - before;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {what} | {used / count:N0} | {percentiles / count:N0} | {events / count:N0} |"));
+
+        // A break by hand, ended at once, and the probes that close the circuit: the break state and a history of three events.
+        foreach (CircuitBreaker breaker in breakers)
+        {
+            breaker.StartBreak();
+            breaker.EndBreak();
+            while (breaker.State != CircuitState.Closed)
+            {
+                breaker.Execute(static () => 1);
+            }
+        }
+
+        long recovered = Heap() - before;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {what} | {used / count:N0} | {percentiles / count:N0} | {events / count:N0} | {recovered / count:N0} |"));
         GC.KeepAlive(breakers);
         return used;
     }
