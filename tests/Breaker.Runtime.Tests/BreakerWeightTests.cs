@@ -125,6 +125,34 @@ public sealed class BreakerWeightTests
         Assert.InRange(metrics.DurationP99!.Value.TotalMilliseconds, 1 / 1.125, 50 * 1.125);
     }
 
+    [Fact]
+    public void Threads_recording_at_once_into_a_time_window_lose_no_count_when_it_stripes()
+    {
+        // One bucket (the clock stands still), four threads: the first failed swap makes the per-processor stripes while
+        // the others go on counting, in the bucket or in the stripes.
+        CircuitBreaker breaker = TestBreakers.Create(_time, static o => (o.SamplingDuration, o.MinimumThroughput) = (TimeSpan.FromHours(1), 1_000));
+        const int Threads = 4, CallsPerThread = 50_000;
+        using var start = new System.Threading.Barrier(Threads);
+        var threads = Enumerable.Range(0, Threads).Select(_ => new System.Threading.Thread(() =>
+        {
+            start.SignalAndWait();
+            Call(breaker, CallsPerThread);
+        })).ToArray();
+        foreach (System.Threading.Thread thread in threads)
+        {
+            thread.Start();
+        }
+
+        foreach (System.Threading.Thread thread in threads)
+        {
+            thread.Join();
+        }
+
+        CircuitBreakerMetrics metrics = breaker.GetMetrics();
+        Assert.Equal(Threads * CallsPerThread, metrics.WindowCalls);
+        Assert.Equal(Threads * CallsPerThread, metrics.SuccessfulCalls);
+    }
+
     private static void Call(CircuitBreaker breaker, int times)
     {
         for (int call = 0; call < times; call++)
