@@ -133,7 +133,7 @@ public sealed class BreakerWeightTests
         CircuitBreaker breaker = TestBreakers.Create(_time, static o => (o.SamplingDuration, o.MinimumThroughput) = (TimeSpan.FromHours(1), 1_000));
         const int Threads = 4, CallsPerThread = 50_000;
         using var start = new System.Threading.Barrier(Threads);
-        var threads = Enumerable.Range(0, Threads).Select(_ => new System.Threading.Thread(() =>
+        System.Threading.Thread[] threads = Enumerable.Range(0, Threads).Select(_ => new System.Threading.Thread(() =>
         {
             start.SignalAndWait();
             Call(breaker, CallsPerThread);
