@@ -14,13 +14,14 @@ public sealed partial class CircuitBreaker
     /// <summary>The group that made this breaker for one of its keys (or its shared breaker); null for any other breaker.</summary>
     internal CircuitBreakerGroup? KeyedGroup { get; }
 
-    /// <summary>The key as the breaker's name writes it (after the group's name and <c>:</c>); null outside a group.</summary>
-    internal string? KeyName { get; }
+    // Whether this is the group's shared breaker: set once, so that the name need not be kept twice nor compared.
+    private readonly bool _isSharedKey;
 
-    // When the current break ends without what a dependency asked for (Retry-After): the break of the options, backed off,
-    // the hook's, one started by hand or by the fleet. Past it, a Retry-After alone holds the circuit open, and a full group
-    // may evict the key (TryEvict). Written under the transition lock with _openUntil.
-    private long _ownBreakUntil;
+    /// <summary>
+    /// The key as the breaker's name writes it (after the group's name and <c>:</c>, with the <c>%#</c> suffix of a key whose
+    /// name was taken); null outside a group. Cut from the name when asked (only a meter reporting keys asks, once).
+    /// </summary>
+    internal string? KeyName => KeyedGroup is { } group ? Name[(group.Name.Length + 1)..] : null;
 
     // Calls admitted on a key's breaker and not yet ended: a breaker with a call in flight is not idle (the call's outcome
     // may open it). Counted only for keys' breakers, from just before the permit is decided.
@@ -46,7 +47,7 @@ public sealed partial class CircuitBreaker
     internal bool RetiredFromGroupTotals { get; set; }
 
     /// <summary>Whether this is a keyed group's shared breaker (<c>group:*</c>), which serves many keys.</summary>
-    internal bool IsSharedKey => KeyedGroup is not null && KeyName == KeyNames.SharedKey;
+    internal bool IsSharedKey => _isSharedKey;
 
     /// <summary>When a call last looked this key up, on its group's clock.</summary>
     internal long LastUsed => Volatile.Read(ref _lastUsed);
@@ -89,7 +90,7 @@ public sealed partial class CircuitBreaker
             bool mayGo = StateOf(_stateWord) switch
             {
                 CircuitState.Isolated => false,
-                CircuitState.Open when now < Volatile.Read(ref _openUntil) => now >= Volatile.Read(ref _ownBreakUntil),
+                CircuitState.Open when now < Volatile.Read(ref _break!.OpenUntil) => now >= Volatile.Read(ref _break!.OwnBreakUntil),
                 _ => idle,
             };
             if (!mayGo)

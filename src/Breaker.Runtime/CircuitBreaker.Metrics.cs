@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using Breaker.Parts;
 using Breaker.Telemetry;
 using Breaker.Timing;
 using Breaker.Windows;
@@ -24,19 +25,16 @@ public sealed partial class CircuitBreaker
     private long _otherSuccesses;
     private int _windowReplacements;
 
-    private readonly StripedCounter _durations = new();
+    // Time spent in calls, one counter until two threads add to it at once (see StripedCounter): not readonly, it is a struct.
+    private StripedCounter _durations;
     private readonly int _durationUnitShift;
-    private readonly BreakerSeries _series;
+
+    // Made when a meter first reports this breaker on its own (most keys are reported through their group's series).
+    private BreakerSeries? _series;
     private FailureCounts _failures;
-    private long _rejections;
-    private long _rejectionsAnsweredByFallback;
-    private long _metricsOnlyRejections;
     private long _ignored;
     private long _fallbacks;
     private long _slowCalls;
-    private long _opens;
-    private long _closes;
-    private long _halfOpenAttempts;
 
     /// <summary>A snapshot of the breaker's counters and current window.</summary>
     public CircuitBreakerMetrics GetMetrics()
@@ -47,8 +45,10 @@ public sealed partial class CircuitBreaker
         long successes = SuccessfulCalls();
         long failures = FailedCalls();
         long ignored = Volatile.Read(ref _ignored);
-        long rejectedNotRun = Volatile.Read(ref _rejections) + Volatile.Read(ref _rejectionsAnsweredByFallback);
-        long metricsOnlyRejections = Volatile.Read(ref _metricsOnlyRejections);
+        BreakState? breaks = _break;
+        long answeredByFallback = breaks is null ? 0 : Volatile.Read(ref breaks.RejectionsAnsweredByFallback);
+        long rejectedNotRun = breaks is null ? 0 : Volatile.Read(ref breaks.Rejections) + answeredByFallback;
+        long metricsOnlyRejections = breaks is null ? 0 : Volatile.Read(ref breaks.MetricsOnlyRejections);
         long measured = successes + failures;
         var durations = WindowDurations.Read(_window, now, _durationUnitShift);
         return new CircuitBreakerMetrics
@@ -61,11 +61,11 @@ public sealed partial class CircuitBreaker
             TotalCalls = successes + failures + ignored + rejectedNotRun,
             RejectedCalls = rejectedNotRun + metricsOnlyRejections,
             IgnoredCalls = ignored,
-            FallbackCalls = Volatile.Read(ref _fallbacks) + Volatile.Read(ref _rejectionsAnsweredByFallback),
+            FallbackCalls = Volatile.Read(ref _fallbacks) + answeredByFallback,
             SlowCalls = Volatile.Read(ref _slowCalls),
-            CircuitOpens = Volatile.Read(ref _opens),
-            CircuitCloses = Volatile.Read(ref _closes),
-            HalfOpenAttempts = Volatile.Read(ref _halfOpenAttempts),
+            CircuitOpens = breaks is null ? 0 : Volatile.Read(ref breaks.Opens),
+            CircuitCloses = breaks is null ? 0 : Volatile.Read(ref breaks.Closes),
+            HalfOpenAttempts = breaks is null ? 0 : Volatile.Read(ref breaks.HalfOpenAttempts),
             WindowCalls = window.Calls,
             WindowFailures = window.Failures,
             WindowSlowCalls = window.SlowCalls,
@@ -89,10 +89,10 @@ public sealed partial class CircuitBreaker
     internal double TotalDurationSeconds() => (double)_durations.Sum / _settings.TimestampFrequency;
 
     /// <summary>
-    /// The tags this breaker's measurements carry, built once: a key's breaker is measured under its group's series unless the
-    /// group reports keys.
+    /// The tags this breaker's measurements carry, built on first use: a key's breaker is measured under its group's series
+    /// unless the group reports keys.
     /// </summary>
-    internal BreakerSeries Series => KeyedGroup is { MetricsPerKey: false } group ? group.Series : _series;
+    internal BreakerSeries Series => KeyedGroup is { MetricsPerKey: false } group ? group.Series : Volatile.Read(ref _series) ?? CreateSeries();
 
     /// <summary>Failed calls of one (defined) kind; a failure reported with an undefined kind counts as <see cref="FailureKind.Exception"/>.</summary>
     internal long FailedCalls(FailureKind kind) => Volatile.Read(ref _failures[(int)kind]);
@@ -101,7 +101,8 @@ public sealed partial class CircuitBreaker
 
     /// <summary>Every rejection: those that did not run, and in metrics-only mode those that would have been.</summary>
     internal long RejectedCalls() =>
-        Volatile.Read(ref _rejections) + Volatile.Read(ref _rejectionsAnsweredByFallback) + Volatile.Read(ref _metricsOnlyRejections);
+        _break is not { } breaks ? 0
+        : Volatile.Read(ref breaks.Rejections) + Volatile.Read(ref breaks.RejectionsAnsweredByFallback) + Volatile.Read(ref breaks.MetricsOnlyRejections);
 
     /// <summary>
     /// Successes as published: never less than any earlier read returned, never more than the true count. A read derives a
@@ -147,6 +148,13 @@ public sealed partial class CircuitBreaker
 
     private void CountFailure(FailureKind kind) =>
         Interlocked.Increment(ref _failures[(uint)kind < FailureCounts.Length ? (int)kind : (int)FailureKind.Exception]);
+
+    /// <summary>The breaker's own series, made once: every reader gets the same one, which remembers what it reported.</summary>
+    private BreakerSeries CreateSeries()
+    {
+        var created = new BreakerSeries(KeyedGroup?.Name ?? Name, KeyName);
+        return Interlocked.CompareExchange(ref _series, created, null) ?? created;
+    }
 
     private TimeSpan? ToTimeSpan(double? timestampTicks) =>
         timestampTicks is double ticks ? TimeSpan.FromTicks((long)Math.Round(ticks * TimeSpan.TicksPerSecond / _settings.TimestampFrequency)) : null;

@@ -49,8 +49,10 @@ public sealed partial class CircuitBreaker
     /// <param name="latest">The time of the latest event (the ongoing rejections, when calls are being rejected, are now).</param>
     public int CountRecentEvents(out DateTimeOffset latest)
     {
-        int count = _events.Count(out long latestTicks);
-        if (RejectedCalls() - Volatile.Read(ref _rejectionsAtPeriodStart) > 0)
+        EventRing? history = _events;
+        long latestTicks = 0;
+        int count = history?.Count(out latestTicks) ?? 0;
+        if (RejectedCalls() - (history?.RejectionsAtPeriodStart ?? 0) > 0)
         {
             // The ongoing burst GetRecentEvents reports first, timed now.
             count++;

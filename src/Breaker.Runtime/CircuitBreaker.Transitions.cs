@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
+using Breaker.Parts;
 using Breaker.Timing;
 
 namespace Breaker;
@@ -17,15 +18,12 @@ public sealed partial class CircuitBreaker
     // (until the wait is over), cleared when the circuit closes.
     private long _requestedUntil = NoRequestedBreak;
 
-    // The state word of the period whose opening is choosing its break (the hook may be slow): calls of that period that
-    // would otherwise wait for the lock return at once, since the opening is certain. -1 is no state word.
-    private int _openingWord = -1;
-
     /// <summary>Under the lock: opens the circuit for the break <see cref="ChooseBreak"/> decides.</summary>
     private Transition Open(long now, CircuitState from, in BreakTrigger trigger)
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
         int word = _stateWord;
+        BreakState breaks = Breaks();
         TimeSpan breakDuration = ChooseBreak(now, from, in trigger, out TimeSpan ownBreak, out Exception? hookError);
         if (_stateWord != word)
         {
@@ -33,9 +31,9 @@ public sealed partial class CircuitBreaker
             return default;
         }
 
-        Volatile.Write(ref _openUntil, now + _settings.ToTimestampTicks(breakDuration));
-        Volatile.Write(ref _ownBreakUntil, now + _settings.ToTimestampTicks(ownBreak));
-        _opens++;
+        Volatile.Write(ref breaks.OpenUntil, now + _settings.ToTimestampTicks(breakDuration));
+        Volatile.Write(ref breaks.OwnBreakUntil, now + _settings.ToTimestampTicks(ownBreak));
+        breaks.Opens++;
         Transition transition = Publish(CircuitState.Open, breakDuration);
         return transition with { From = from, HookError = hookError };
     }
@@ -49,10 +47,11 @@ public sealed partial class CircuitBreaker
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
         BreakerSettings settings = _settings;
+        BreakState breaks = Breaks();
         hookError = null;
 
         // 1. Back-off: the configured break, multiplied for each failed probe in a row, capped at MaxBreakDuration.
-        TimeSpan backedOff = settings.BreakDurationAfter(_reopens);
+        TimeSpan backedOff = settings.BreakDurationAfter(breaks.Reopens);
 
         // 2. Retry-After: what the dependency asked for (the time left of it) can lengthen the break, never shorten it.
         TimeSpan? requested = RequestedBreak(now, settings);
@@ -62,10 +61,11 @@ public sealed partial class CircuitBreaker
         // 3. The hook has the last word on the length, knowing both.
         if (settings.Options.BreakDurationHook is { } hook)
         {
-            Volatile.Write(ref _openingWord, _stateWord);
+            // Calls of this period that would otherwise wait for the lock return at once, since the opening is certain.
+            Volatile.Write(ref breaks.OpeningWord, _stateWord);
             try
             {
-                if (hook(new BreakContext(this, from, in trigger, requested, _reopens + 1, backedOff)) is { } answer)
+                if (hook(new BreakContext(this, from, in trigger, requested, breaks.Reopens + 1, backedOff)) is { } answer)
                 {
                     if (answer > TimeSpan.Zero)
                     {
@@ -115,14 +115,14 @@ public sealed partial class CircuitBreaker
         HighWaterMark.Raise(ref _requestedUntil, now + settings.ToTimestampTicks(TimeSpan.FromTicks(Math.Min(requested.Ticks, settings.LongestRequestedBreak.Ticks))));
 
     /// <summary>Whether the period <paramref name="word"/> is being closed by an opening that is choosing its break: its fate is sealed.</summary>
-    private bool IsOpening(int word) => Volatile.Read(ref _openingWord) == word;
+    private bool IsOpening(int word) => _break is { } breaks && Volatile.Read(ref breaks.OpeningWord) == word;
 
     /// <summary>Under the lock: closes a half-open circuit whose probes all succeeded.</summary>
     private Transition CloseAfterRecovery()
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
         ForgetHistory();
-        _closes++;
+        _break!.Closes++;
         return Publish(CircuitState.Closed, null);
     }
 
@@ -135,14 +135,30 @@ public sealed partial class CircuitBreaker
         _window.Clear();
         Volatile.Write(ref _consecutiveFailures, 0);
         Volatile.Write(ref _requestedUntil, NoRequestedBreak);
-        _reopens = 0;
+        if (_break is { } breaks)
+        {
+            breaks.Reopens = 0;
+        }
+
         _inFlight?.ForgetBefore(Now());
     }
 
-    /// <summary>Under the lock: publishes <paramref name="to"/> with the next generation.</summary>
+    /// <summary>Under the lock: the break state, made (and published) the first time the circuit leaves the closed state.</summary>
+    private BreakState Breaks()
+    {
+        Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
+        return _break ??= new BreakState();
+    }
+
+    /// <summary>Under the lock: publishes <paramref name="to"/> with the next generation (the break state first, for any state but closed).</summary>
     private Transition Publish(CircuitState to, TimeSpan? breakDuration)
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
+        if (to != CircuitState.Closed)
+        {
+            Breaks();
+        }
+
         int word = _stateWord;
         int next = (((word >> StateBits) + 1) << StateBits) | (int)to;
         Volatile.Write(ref _stateWord, next);

@@ -31,7 +31,7 @@ public sealed class CircuitBreakerGroup
     private readonly CircuitBreakerRegistry _registry;
     private readonly object _keysLock = new();
     private readonly bool _systemClock;
-    private readonly StripedCounter _sharedCalls = new();
+    private StripedCounter _sharedCalls;
 
     // Written under _keysLock, read without it.
     private volatile CircuitBreakerOptions _options;
