@@ -7,21 +7,25 @@ cd "$(dirname "$0")/.."
 
 usage() {
   cat <<'USAGE'
-usage: scripts/flake-hunt.sh [--runs N] [--load] [--load-limit SECONDS] [--filter EXPR] [--long SEQUENCES] [PROJECT...]
+usage: scripts/flake-hunt.sh [--runs N] [--load [N]] [--load-limit SECONDS] [--filter EXPR] [--long SEQUENCES] [PROJECT...]
 
   PROJECT           a test project: a path (tests/Breaker.Redis.Tests) or its short name (Redis);
                     default: Redis AspNetCore Http
   --runs N          how many times each project runs (default 5)
-  --load            keep every core busy with a background loop while the tests run (stopped on exit)
+  --load [N]        run N busy loops (default: one per core) while the tests run; they stop when the script ends, and
+                    by themselves after --load-limit seconds even if it is killed
   --load-limit S    the longest the background load may live, in seconds, even if this script is killed (default 7200)
   --filter EXPR     passed to dotnet test --filter (run only some tests)
   --long SEQUENCES  the keyed model-based test (Runtime's KeyedModelBasedTests) runs this many random sequences
                     instead of the 10,000 of a normal run; e.g. --long 200000 --filter KeyedModelBasedTests Runtime
+  e.g. the keyed model-based test 20 times beside 4 busy processes:
+       scripts/flake-hunt.sh --runs 20 --load 4 --filter KeyedModelBasedTests Runtime
 USAGE
 }
 
 runs=5
 load=false
+load_count=""
 load_limit=7200
 filter=""
 long=""
@@ -30,7 +34,9 @@ value() { [ $# -ge 2 ] || { echo "$1 needs a value" >&2; usage >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) value "$@"; runs="$2"; shift 2 ;;
-    --load) load=true; shift ;;
+    --load)
+      load=true
+      if [[ "${2:-}" =~ ^[0-9]+$ ]]; then load_count="$2"; shift 2; else shift; fi ;;
     --load-limit) value "$@"; load_limit="$2"; shift 2 ;;
     --filter) value "$@"; filter="$2"; shift 2 ;;
     --long) value "$@"; long="$2"; shift 2 ;;
@@ -40,6 +46,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "--runs takes a whole number of at least 1" >&2; exit 2; }
+[ -z "$load_count" ] || [[ "$load_count" =~ ^[1-9][0-9]*$ ]] || { echo "--load takes a number of busy loops of at least 1" >&2; exit 2; }
 [[ "$load_limit" =~ ^[1-9][0-9]*$ ]] || { echo "--load-limit takes a whole number of seconds" >&2; exit 2; }
 [ -z "$long" ] || [[ "$long" =~ ^[1-9][0-9]*$ ]] || { echo "--long takes a whole number of sequences" >&2; exit 2; }
 [ -z "$long" ] || export BREAKER_MODEL_SEQUENCES="$long"
@@ -80,7 +87,7 @@ stop_load() {
 trap stop_load EXIT
 trap 'exit 130' INT TERM
 if $load; then
-  cores=$(nproc 2>/dev/null || echo 2)
+  cores=${load_count:-$(nproc 2>/dev/null || echo 2)}
   for _ in $(seq "$cores"); do
     # Bounded by timeout even if this script dies without running its trap.
     timeout "$load_limit" sh -c 'while :; do :; done' &

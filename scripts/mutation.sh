@@ -3,12 +3,29 @@
 # pinned in .config/dotnet-tools.json), run by Breaker.Runtime.Tests. Block and statement mutations are ignored, as in
 # Polly's configuration. Outside CI: it takes many minutes (each mutant batch reruns the tests).
 #
-# usage: scripts/mutation.sh [FILE...]   files under src/Breaker.Runtime (default: the set below); the HTML and JSON
-#        reports land in artifacts/mutation/.
+# usage: scripts/mutation.sh [--all-tests | --tests EXPR] [--each] [FILE...]
+#   FILE         files under src/Breaker.Runtime (default: the set below)
+#   --each       one Stryker run per file (reports in artifacts/mutation/<file>/), so a slow machine gets results file by
+#                file; without it, one run over every file (reports in artifacts/mutation/)
+#   --all-tests  also run the randomized and stress tests for each mutant. By default they are left out: every mutant is
+#                judged by the deterministic tests only (a race test that kills a mutant now and then would make the score
+#                a coin toss), and the 10,000-sequence model-based tests would time out every mutant on a loaded machine.
+#   --tests EXPR only the tests of this dotnet test filter (e.g. the test classes of one file, to be quick)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-files=("$@")
+filter="FullyQualifiedName!~ModelBasedTests&FullyQualifiedName!~StressTests&FullyQualifiedName!~ConcurrencyTests&FullyQualifiedName!~PublishedCountTests"
+each=false
+files=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --all-tests) filter=""; shift ;;
+    --tests) [ $# -ge 2 ] || { echo "--tests needs a filter" >&2; exit 2; }; filter="$2"; shift 2 ;;
+    --each) each=true; shift ;;
+    -*) echo "unknown option: $1" >&2; exit 2 ;;
+    *) files+=("$1"); shift ;;
+  esac
+done
 if [ ${#files[@]} -eq 0 ]; then
   files=(
     CircuitBreaker.Transitions.cs
@@ -22,27 +39,41 @@ if [ ${#files[@]} -eq 0 ]; then
   )
 fi
 
-# Block and statement mutations are ignored through the configuration file (Stryker.NET has no flag for them).
-mutate=""
 for f in "${files[@]}"; do
   [ -f "src/Breaker.Runtime/$f" ] || { echo "no file src/Breaker.Runtime/$f" >&2; exit 2; }
-  mutate+="${mutate:+, }\"**/$f\""
 done
 
 dotnet tool restore >/dev/null
-out="$(pwd)/artifacts/mutation"
-mkdir -p "$out"
-cat >"$out/stryker-config.json" <<JSON
+root="$(pwd)"
+
+# One Stryker run over the files given, reports in $1. Block and statement mutations are ignored through the configuration
+# file (Stryker.NET has no flag for them), and so are Debug.Assert's arguments (compiled out of the Release build tested).
+run() {
+  local out="$1"; shift
+  local mutate=""
+  for f in "$@"; do mutate+="${mutate:+, }\"**/$f\""; done
+  mkdir -p "$out"
+  cat >"$out/stryker-config.json" <<JSON
 {
   "stryker-config": {
     "project": "Breaker.Runtime.csproj",
-    "test-projects": ["$(pwd)/tests/Breaker.Runtime.Tests/Breaker.Runtime.Tests.csproj"],
+    "test-projects": ["$root/tests/Breaker.Runtime.Tests/Breaker.Runtime.Tests.csproj"],
     "configuration": "Release",
     "mutate": [$mutate],
     "ignore-mutations": ["block", "statement"],
+    "ignore-methods": ["*Debug.Assert"],
+    "test-case-filter": "$filter",
     "reporters": ["html", "json", "progress", "cleartext"]
   }
 }
 JSON
-cd tests/Breaker.Runtime.Tests
-dotnet stryker --config-file "$out/stryker-config.json" --output "$out"
+  (cd "$root/tests/Breaker.Runtime.Tests" && dotnet stryker --config-file "$out/stryker-config.json" --output "$out")
+}
+
+if $each; then
+  for f in "${files[@]}"; do
+    run "$root/artifacts/mutation/$(basename "$f" .cs)" "$f"
+  done
+else
+  run "$root/artifacts/mutation" "${files[@]}"
+fi

@@ -28,10 +28,18 @@ internal sealed class MeterListening : IDisposable
         _listener.Start();
     }
 
+    /// <summary>Collects the observable instruments once, as an exporter does every few seconds; returns how many measurements that made.</summary>
+    public long Collect()
+    {
+        long before = _measurements;
+        _listener.RecordObservableInstruments();
+        return _measurements - before;
+    }
+
     /// <summary>Collects the observable instruments as an exporter would, and fails the run if nothing was ever measured.</summary>
     public void Dispose()
     {
-        _listener.RecordObservableInstruments();
+        Collect();
         _listener.Dispose();
         if (_measurements == 0)
         {

@@ -11,10 +11,17 @@ using Breaker.Benchmarks;
 
 // `--quick` runs a short job (about three minutes for the whole suite on two cores); without it, BenchmarkDotNet's
 // default job. Any other arguments go to BenchmarkDotNet (for example --filter '*Closed*'). `--group-memory` runs only
-// the one-shot heap measurement of a million keys through one keyed group (GroupMemoryMeasurement.cs).
+// the one-shot heap measurement of a million keys through one keyed group (GroupMemoryMeasurement.cs); `--weights` only
+// what a breaker weighs beside a Polly pipeline, at this processor count and at 64 (WeightMeasurement.cs).
 if (args.Contains("--group-memory"))
 {
     GroupMemoryMeasurement.Run();
+    return;
+}
+
+if (args.Contains("--weights"))
+{
+    WeightMeasurement.Run(args);
     return;
 }
 

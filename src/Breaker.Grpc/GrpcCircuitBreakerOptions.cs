@@ -10,7 +10,7 @@ public sealed class GrpcCircuitBreakerOptions
     private readonly Dictionary<string, Delegate> _fallbacks = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Which calls share a breaker when registered with <c>AddCircuitBreaker</c>: the whole client (the default), each method,
+    /// Which calls share a breaker when registered with <c>AddGrpcCircuitBreaker</c>: the whole client (the default), each method,
     /// or each host. Per method and per host the breakers form a keyed group, bounded by
     /// <see cref="CircuitBreakerOptions.MaxKeys"/> and <see cref="CircuitBreakerOptions.KeyIdleTimeout"/> like any.
     /// </summary>

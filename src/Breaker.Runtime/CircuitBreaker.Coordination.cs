@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using Breaker.Parts;
 
 namespace Breaker;
 
@@ -7,10 +8,6 @@ namespace Breaker;
 // instants, cross process boundaries: a break decided elsewhere runs from now on this breaker's own clock.
 public sealed partial class CircuitBreaker
 {
-    // The state word of the open period that a decision made elsewhere started (0: none). Only that period, unchanged
-    // since (no probe started, no reopening, no close), may be ended by a decision made elsewhere.
-    private int _openedElsewhereWord;
-
     /// <summary>
     /// The keyed group this breaker belongs to (for example the per-host breakers of an HTTP client share the client's
     /// breaker name), or <see langword="null"/> for a breaker on its own. Such breakers are made from input and may be many,
@@ -54,7 +51,8 @@ public sealed partial class CircuitBreaker
             transition = Note(Open(now, CircuitState.Closed, BreakTrigger.None), CircuitTransitionReason.Fleet);
             if (transition.Happened)
             {
-                _openedElsewhereWord = _stateWord;
+                // Only that period, unchanged since (no probe started, no reopening, no close), may be ended from elsewhere.
+                Breaks().OpenedElsewhereWord = _stateWord;
             }
         }
 
@@ -86,16 +84,19 @@ public sealed partial class CircuitBreaker
             }
 
             long until = now + _settings.ToTimestampTicks(applied);
+            BreakState breaks = Breaks();
             if (state == CircuitState.Open)
             {
-                Volatile.Write(ref _openUntil, _stateWord == _openedElsewhereWord ? until : Math.Max(until, _openUntil));
+                Volatile.Write(ref breaks.OpenUntil, _stateWord == breaks.OpenedElsewhereWord ? until : Math.Max(until, breaks.OpenUntil));
+                Volatile.Write(ref breaks.OwnBreakUntil, breaks.OpenUntil); // the fleet's break, checked against this breaker's options
                 return false;
             }
 
-            Volatile.Write(ref _openUntil, until);
-            _opens++;
+            Volatile.Write(ref breaks.OpenUntil, until);
+            Volatile.Write(ref breaks.OwnBreakUntil, until);
+            breaks.Opens++;
             transition = Note(Publish(CircuitState.Open, applied), CircuitTransitionReason.Fleet);
-            _openedElsewhereWord = _stateWord;
+            breaks.OpenedElsewhereWord = _stateWord;
         }
 
         RaiseTransition(transition);
@@ -114,7 +115,7 @@ public sealed partial class CircuitBreaker
         Transition transition;
         lock (_transitionLock)
         {
-            if (_metricsOnly || _stateWord != _openedElsewhereWord || StateOf(_stateWord) != CircuitState.Open)
+            if (_metricsOnly || _break is not { } breaks || _stateWord != breaks.OpenedElsewhereWord || StateOf(_stateWord) != CircuitState.Open)
             {
                 return false;
             }

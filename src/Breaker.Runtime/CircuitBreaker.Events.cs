@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
+using Breaker.Parts;
 using Breaker.Telemetry;
 
 namespace Breaker;
@@ -9,25 +10,42 @@ namespace Breaker;
 // Events: raised outside the transition lock; a listener that throws never affects the call or the other listeners. The
 // breaker's recent history (GetRecentEvents) is recorded under the lock, where each change is made, so it holds each change
 // once and in order; rejections are not recorded one by one: a state change records how many the period it ends rejected.
+// The history is made with the first event: a breaker that never changed state (most of them) holds none.
 public sealed partial class CircuitBreaker
 {
-    private readonly EventRing _events = new();
+    // Made under the transition lock, with the first entry; read without it.
+    private volatile EventRing? _events;
 
-    // Written under the transition lock: when the current period (state) began, and the rejections counted by then.
-    private long _periodStartUtcTicks;
-    private long _rejectionsAtPeriodStart;
+    // Made when the first handler subscribes.
+    private EventHandlers? _handlers;
 
     /// <summary>Raised after the circuit changes state (outside any lock).</summary>
-    public event EventHandler<CircuitStateChangedEventArgs>? StateChanged;
+    public event EventHandler<CircuitStateChangedEventArgs>? StateChanged
+    {
+        add => EventHandlers.Change(ref Handlers().StateChanged, value, remove: false);
+        remove => EventHandlers.Change(ref Handlers().StateChanged, value, remove: true);
+    }
 
     /// <summary>Raised after a call is recorded as a success.</summary>
-    public event EventHandler<CallSucceededEventArgs>? CallSucceeded;
+    public event EventHandler<CallSucceededEventArgs>? CallSucceeded
+    {
+        add => EventHandlers.Change(ref Handlers().CallSucceeded, value, remove: false);
+        remove => EventHandlers.Change(ref Handlers().CallSucceeded, value, remove: true);
+    }
 
     /// <summary>Raised after a call is recorded as a failure.</summary>
-    public event EventHandler<CallFailedEventArgs>? CallFailed;
+    public event EventHandler<CallFailedEventArgs>? CallFailed
+    {
+        add => EventHandlers.Change(ref Handlers().CallFailed, value, remove: false);
+        remove => EventHandlers.Change(ref Handlers().CallFailed, value, remove: true);
+    }
 
     /// <summary>Raised after the circuit rejects a call.</summary>
-    public event EventHandler<CallRejectedEventArgs>? CallRejected;
+    public event EventHandler<CallRejectedEventArgs>? CallRejected
+    {
+        add => EventHandlers.Change(ref Handlers().CallRejected, value, remove: false);
+        remove => EventHandlers.Change(ref Handlers().CallRejected, value, remove: true);
+    }
 
     /// <summary>
     /// The breaker's recent history, newest first: its last state changes (with the reason), the rejections of each period
@@ -36,16 +54,17 @@ public sealed partial class CircuitBreaker
     /// </summary>
     public IReadOnlyList<CircuitBreakerEvent> GetRecentEvents()
     {
-        List<(long Sequence, EventEntry Entry)> recorded = _events.ReadNewestFirst();
+        EventRing? history = _events;
+        List<(long Sequence, EventEntry Entry)> recorded = history is null ? [] : history.ReadNewestFirst();
         var events = new List<CircuitBreakerEvent>(recorded.Count + 1);
-        long burst = RejectedCalls() - Volatile.Read(ref _rejectionsAtPeriodStart);
+        long burst = RejectedCalls() - (history?.RejectionsAtPeriodStart ?? 0);
         if (burst > 0)
         {
-            long since = Volatile.Read(ref _periodStartUtcTicks);
+            long since = history?.PeriodStartUtcTicks ?? 0;
             events.Add(new CircuitBreakerEvent
             {
                 BreakerName = Name,
-                Sequence = _events.Written + 1,
+                Sequence = (history?.Written ?? 0) + 1,
                 Time = _timeProvider.GetUtcNow(),
                 Kind = CircuitBreakerEventKind.CallsRejected,
                 From = _metricsOnly ? CircuitState.MetricsOnly : StateOf(Volatile.Read(ref _stateWord)),
@@ -93,7 +112,7 @@ public sealed partial class CircuitBreaker
     private void NoteConfiguration(CircuitBreakerEventKind kind, string detail)
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
-        _events.Add(new EventEntry(kind, _timeProvider.GetUtcNow().UtcTicks, default, default, CircuitTransitionReason.Unknown, null, 0, 0, _metricsOnly, detail));
+        History().Add(new EventEntry(kind, _timeProvider.GetUtcNow().UtcTicks, default, default, CircuitTransitionReason.Unknown, null, 0, 0, _metricsOnly, detail));
     }
 
     /// <summary>
@@ -110,24 +129,35 @@ public sealed partial class CircuitBreaker
 
         long now = _timeProvider.GetUtcNow().UtcTicks;
         long rejections = RejectedCalls();
-        long burst = rejections - _rejectionsAtPeriodStart;
+        EventRing history = History();
+        long burst = rejections - history.RejectionsAtPeriodStart;
         if (burst > 0)
         {
             bool wouldHave = transition.IsMetricsOnly || transition.From == CircuitState.MetricsOnly;
-            _events.Add(new EventEntry(CircuitBreakerEventKind.CallsRejected, now, transition.From, default, CircuitTransitionReason.Unknown, null, burst, _periodStartUtcTicks, wouldHave, null));
+            history.Add(new EventEntry(CircuitBreakerEventKind.CallsRejected, now, transition.From, default, CircuitTransitionReason.Unknown, null, burst, history.PeriodStartUtcTicks, wouldHave, null));
         }
 
-        _events.Add(new EventEntry(CircuitBreakerEventKind.StateChanged, now, transition.From, transition.To, reason, transition.BreakDuration, 0, 0, transition.IsMetricsOnly, null));
-        Volatile.Write(ref _rejectionsAtPeriodStart, rejections);
-        Volatile.Write(ref _periodStartUtcTicks, now);
+        history.Add(new EventEntry(CircuitBreakerEventKind.StateChanged, now, transition.From, transition.To, reason, transition.BreakDuration, 0, 0, transition.IsMetricsOnly, null));
+        history.StartPeriod(now, rejections);
         return transition with { Reason = reason };
+    }
+
+    /// <summary>Under the lock: the breaker's history, made on its first entry.</summary>
+    private EventRing History()
+    {
+        Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
+        return _events ??= new EventRing();
     }
 
     /// <summary>
     /// Raised when <see cref="CircuitBreakerOptions.BreakDurationHook"/> throws or returns a break that is not positive, after
     /// the circuit opened for the default break instead. Breaker.Extensions logs it as an error.
     /// </summary>
-    public event EventHandler<BreakDurationHookFailedEventArgs>? BreakDurationHookFailed;
+    public event EventHandler<BreakDurationHookFailedEventArgs>? BreakDurationHookFailed
+    {
+        add => EventHandlers.Change(ref Handlers().BreakDurationHookFailed, value, remove: false);
+        remove => EventHandlers.Change(ref Handlers().BreakDurationHookFailed, value, remove: true);
+    }
 
     private void RaiseTransition(in Transition transition)
     {
@@ -136,17 +166,21 @@ public sealed partial class CircuitBreaker
             return;
         }
 
-        if (transition.HookError is { } hookError && BreakDurationHookFailed is { } hookHandlers)
+        if (transition.HookError is { } hookError && _handlers?.BreakDurationHookFailed is { } hookHandlers)
         {
             Raise(hookHandlers, new BreakDurationHookFailedEventArgs(this, hookError, transition.BreakDuration.GetValueOrDefault()));
         }
 
         BreakerTelemetry.RecordTransition(this, transition.From, transition.To);
-        if (StateChanged is { } handler)
+        if (_handlers?.StateChanged is { } handler)
         {
             Raise(handler, new CircuitStateChangedEventArgs(this, transition.From, transition.To, transition.BreakDuration, transition.IsMetricsOnly, transition.Reason));
         }
     }
+
+    /// <summary>The handlers of this breaker's events, made on the first subscription.</summary>
+    private EventHandlers Handlers() =>
+        Volatile.Read(ref _handlers) ?? Interlocked.CompareExchange(ref _handlers, new EventHandlers(), null) ?? _handlers!;
 
     private void Raise<TEventArgs>(EventHandler<TEventArgs> handlers, TEventArgs args)
     {

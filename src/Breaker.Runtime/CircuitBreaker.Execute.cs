@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
+using Breaker.Parts;
 
 namespace Breaker;
 
@@ -14,7 +15,11 @@ public sealed partial class CircuitBreaker
     /// <c>ExecuteAsync</c>. The caller gets the call's own exception, and the call counts as a failure (the verdict without
     /// <c>ShouldHandle</c>); Breaker.Extensions logs the fault as an error.
     /// </summary>
-    public event EventHandler<ShouldHandleFailedEventArgs>? ShouldHandleFailed;
+    public event EventHandler<ShouldHandleFailedEventArgs>? ShouldHandleFailed
+    {
+        add => EventHandlers.Change(ref Handlers().ShouldHandleFailed, value, remove: false);
+        remove => EventHandlers.Change(ref Handlers().ShouldHandleFailed, value, remove: true);
+    }
 
     /// <summary>Runs <paramref name="action"/> through the breaker.</summary>
     /// <exception cref="BrokenCircuitException">The circuit rejected the call.</exception>
@@ -190,7 +195,7 @@ public sealed partial class CircuitBreaker
         }
         catch (Exception error)
         {
-            if (ShouldHandleFailed is { } handler)
+            if (_handlers?.ShouldHandleFailed is { } handler)
             {
                 Raise(handler, new ShouldHandleFailedEventArgs(this, exception, error));
             }

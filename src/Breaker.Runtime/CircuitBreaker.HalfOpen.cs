@@ -1,27 +1,23 @@
 using System.Diagnostics;
 using System.Threading;
+using Breaker.Parts;
 
 namespace Breaker;
 
-// The half-open state: probe slots, the probes running, and their verdict.
+// The half-open state: probe slots, the probes running, and their verdict, kept in the break state (Parts/BreakState.cs),
+// which exists whenever the circuit is not closed.
 public sealed partial class CircuitBreaker
 {
-    private long _oldestProbeStart = long.MaxValue;
-    private int _reopens;
-    private int _probeSlots;
-    private int _probeSuccesses;
-
-    private readonly ProbeStarts _probeStarts = new();
-
     private bool TryTakeProbeSlot(int word, long now, out bool retry)
     {
         retry = false;
         BreakerSettings settings = _settings;
-        long breakTicks = settings.ToTimestampTicks(settings.BreakDurationAfter(Volatile.Read(ref _reopens)));
+        BreakState breaks = _break!;
+        long breakTicks = settings.ToTimestampTicks(settings.BreakDurationAfter(Volatile.Read(ref breaks.Reopens)));
 
         // Rejections while every probe slot is taken, or while a failed probe reopens the circuit, stay lock-free like
         // rejections while open.
-        if ((Volatile.Read(ref _probeSlots) == 0 && now - Volatile.Read(ref _oldestProbeStart) < breakTicks) || IsOpening(word))
+        if ((Volatile.Read(ref breaks.ProbeSlots) == 0 && now - Volatile.Read(ref breaks.OldestProbeStart) < breakTicks) || IsOpening(word))
         {
             return false;
         }
@@ -35,20 +31,21 @@ public sealed partial class CircuitBreaker
                 return false;
             }
 
-            if (_probeSlots > 0)
+            if (breaks.ProbeSlots > 0)
             {
-                _probeSlots--;
-                _halfOpenAttempts++;
-                _probeStarts.Add(now);
-                Volatile.Write(ref _oldestProbeStart, _probeStarts.Oldest);
+                breaks.ProbeSlots--;
+                breaks.HalfOpenAttempts++;
+                ProbeStarts probes = breaks.ProbeStarts ??= new ProbeStarts();
+                probes.Add(now);
+                Volatile.Write(ref breaks.OldestProbeStart, probes.Oldest);
                 return true;
             }
 
-            if (now - _oldestProbeStart >= breakTicks)
+            if (now - breaks.OldestProbeStart >= breakTicks)
             {
                 // A probe still running a whole break after it started counts as failed (docs/semantics.md): reopen, and let
                 // the caller look again so its rejection reports the open circuit and when to retry.
-                _reopens++;
+                breaks.Reopens++;
                 transition = Note(Open(now, CircuitState.HalfOpen, BreakTrigger.None), CircuitTransitionReason.ProbeStuck);
                 retry = true;
             }
@@ -65,10 +62,11 @@ public sealed partial class CircuitBreaker
         {
             if (word == _stateWord)
             {
-                _probeSlots = _settings.Options.SuccessThreshold;
-                _probeSuccesses = 0;
-                _probeStarts.Clear(_probeSlots);
-                Volatile.Write(ref _oldestProbeStart, long.MaxValue);
+                BreakState breaks = _break!;
+                breaks.ProbeSlots = _settings.Options.SuccessThreshold;
+                breaks.ProbeSuccesses = 0;
+                (breaks.ProbeStarts ??= new ProbeStarts()).Clear(breaks.ProbeSlots);
+                Volatile.Write(ref breaks.OldestProbeStart, long.MaxValue);
                 transition = Note(Publish(CircuitState.HalfOpen, null), CircuitTransitionReason.BreakOver);
             }
         }
@@ -97,12 +95,13 @@ public sealed partial class CircuitBreaker
             }
 
             FinishProbe(permit.StartTimestamp);
+            BreakState breaks = _break!;
             if (!success)
             {
-                _reopens++;
+                breaks.Reopens++;
                 transition = Note(Open(now, CircuitState.HalfOpen, in trigger), reason);
             }
-            else if (++_probeSuccesses >= _settings.Options.SuccessThreshold)
+            else if (++breaks.ProbeSuccesses >= _settings.Options.SuccessThreshold)
             {
                 transition = Note(CloseAfterRecovery(), reason);
             }
@@ -115,7 +114,8 @@ public sealed partial class CircuitBreaker
     private void FinishProbe(long start)
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
-        _probeStarts.Remove(start);
-        Volatile.Write(ref _oldestProbeStart, _probeStarts.Oldest);
+        BreakState breaks = _break!;
+        breaks.ProbeStarts?.Remove(start);
+        Volatile.Write(ref breaks.OldestProbeStart, breaks.ProbeStarts?.Oldest ?? long.MaxValue);
     }
 }

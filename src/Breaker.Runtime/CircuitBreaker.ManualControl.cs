@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using Breaker.Parts;
 
 namespace Breaker;
 
@@ -43,7 +44,9 @@ public sealed partial class CircuitBreaker
             {
                 // Still the same open period: only its end moves, and only later, so a break a Retry-After or the hook
                 // made longer is never cut short by hand.
-                Volatile.Write(ref _openUntil, Math.Max(_openUntil, now + _settings.ToTimestampTicks(_settings.BreakDurationAfter(_reopens))));
+                BreakState breaks = _break!;
+                Volatile.Write(ref breaks.OpenUntil, Math.Max(breaks.OpenUntil, now + _settings.ToTimestampTicks(_settings.BreakDurationAfter(breaks.Reopens))));
+                Volatile.Write(ref breaks.OwnBreakUntil, breaks.OpenUntil); // a break started by hand is all the breaker's own
                 return;
             }
 
@@ -71,7 +74,8 @@ public sealed partial class CircuitBreaker
                 return false;
             }
 
-            Volatile.Write(ref _openUntil, Math.Min(_openUntil, now));
+            BreakState breaks = _break!;
+            Volatile.Write(ref breaks.OpenUntil, Math.Min(breaks.OpenUntil, now));
             return true;
         }
     }
@@ -95,7 +99,7 @@ public sealed partial class CircuitBreaker
     public void Reconfigure(CircuitBreakerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var settings = new BreakerSettings(options, _timeProvider.TimestampFrequency, Name);
+        var settings = BreakerSettings.For(options, _timeProvider.TimestampFrequency, Name);
         Transition transition = default;
         lock (_transitionLock)
         {
@@ -118,8 +122,9 @@ public sealed partial class CircuitBreaker
                 // The half-open period keeps its verdict so far but takes the new threshold: as many slots more (or
                 // fewer) as the threshold grew (or shrank), and it closes now if the successes already meet it.
                 int growth = settings.Options.SuccessThreshold - previous.Options.SuccessThreshold;
-                _probeSlots = Math.Max(0, _probeSlots + growth);
-                if (_probeSuccesses >= settings.Options.SuccessThreshold)
+                BreakState breaks = _break!;
+                breaks.ProbeSlots = Math.Max(0, breaks.ProbeSlots + growth);
+                if (breaks.ProbeSuccesses >= settings.Options.SuccessThreshold)
                 {
                     transition = Note(CloseAfterRecovery(), CircuitTransitionReason.Reconfigured);
                 }

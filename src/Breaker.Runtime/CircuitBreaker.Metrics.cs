@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
+using Breaker.Parts;
 using Breaker.Telemetry;
 using Breaker.Timing;
 using Breaker.Windows;
@@ -12,27 +13,27 @@ public sealed partial class CircuitBreaker
 {
     // Successes are not counted one by one: the windows already count what they record, so the closed path pays no
     // extra interlocked write. Successful calls = calls recorded in windows - failures recorded there + the others.
-    // Every read of the derived count is a lower bound of the true one (failures are counted before the window records
-    // them, and a window replacement makes readers retry), so the meter can report it as a monotonic counter.
+    // Every derivation is a lower bound of the true count (failures are counted before the window records them, and a
+    // window replacement makes readers retry), but two in a row can fall: a read between a failure's count and its record
+    // sees one call fewer, and so does one that overlaps a bucket's calls moving to the evicted total. What is published is
+    // the highest derivation so far (_publishedSuccesses), so the count never goes back and never exceeds the calls made.
     private SlidingWindow? _retiredWindow;
+    private long _publishedSuccesses;
     private long _retiredRecords;
     private long _windowFailures;
     private long _otherSuccesses;
     private int _windowReplacements;
 
-    private readonly StripedCounter _durations = new();
+    // Time spent in calls, one counter until two threads add to it at once (see StripedCounter): not readonly, it is a struct.
+    private StripedCounter _durations;
     private readonly int _durationUnitShift;
-    private readonly BreakerSeries _series;
+
+    // Made when a meter first reports this breaker on its own (most keys are reported through their group's series).
+    private BreakerSeries? _series;
     private FailureCounts _failures;
-    private long _rejections;
-    private long _rejectionsAnsweredByFallback;
-    private long _metricsOnlyRejections;
     private long _ignored;
     private long _fallbacks;
     private long _slowCalls;
-    private long _opens;
-    private long _closes;
-    private long _halfOpenAttempts;
 
     /// <summary>A snapshot of the breaker's counters and current window.</summary>
     public CircuitBreakerMetrics GetMetrics()
@@ -43,8 +44,10 @@ public sealed partial class CircuitBreaker
         long successes = SuccessfulCalls();
         long failures = FailedCalls();
         long ignored = Volatile.Read(ref _ignored);
-        long rejectedNotRun = Volatile.Read(ref _rejections) + Volatile.Read(ref _rejectionsAnsweredByFallback);
-        long metricsOnlyRejections = Volatile.Read(ref _metricsOnlyRejections);
+        BreakState? breaks = _break;
+        long answeredByFallback = breaks is null ? 0 : Volatile.Read(ref breaks.RejectionsAnsweredByFallback);
+        long rejectedNotRun = breaks is null ? 0 : Volatile.Read(ref breaks.Rejections) + answeredByFallback;
+        long metricsOnlyRejections = breaks is null ? 0 : Volatile.Read(ref breaks.MetricsOnlyRejections);
         long measured = successes + failures;
         var durations = WindowDurations.Read(_window, now, _durationUnitShift);
         return new CircuitBreakerMetrics
@@ -57,11 +60,11 @@ public sealed partial class CircuitBreaker
             TotalCalls = successes + failures + ignored + rejectedNotRun,
             RejectedCalls = rejectedNotRun + metricsOnlyRejections,
             IgnoredCalls = ignored,
-            FallbackCalls = Volatile.Read(ref _fallbacks) + Volatile.Read(ref _rejectionsAnsweredByFallback),
+            FallbackCalls = Volatile.Read(ref _fallbacks) + answeredByFallback,
             SlowCalls = Volatile.Read(ref _slowCalls),
-            CircuitOpens = Volatile.Read(ref _opens),
-            CircuitCloses = Volatile.Read(ref _closes),
-            HalfOpenAttempts = Volatile.Read(ref _halfOpenAttempts),
+            CircuitOpens = breaks is null ? 0 : Volatile.Read(ref breaks.Opens),
+            CircuitCloses = breaks is null ? 0 : Volatile.Read(ref breaks.Closes),
+            HalfOpenAttempts = breaks is null ? 0 : Volatile.Read(ref breaks.HalfOpenAttempts),
             WindowCalls = window.Calls,
             WindowFailures = window.Failures,
             WindowSlowCalls = window.SlowCalls,
@@ -85,10 +88,10 @@ public sealed partial class CircuitBreaker
     internal double TotalDurationSeconds() => (double)_durations.Sum / _settings.TimestampFrequency;
 
     /// <summary>
-    /// The tags this breaker's measurements carry, built once: a key's breaker is measured under its group's series unless the
-    /// group reports keys.
+    /// The tags this breaker's measurements carry, built on first use: a key's breaker is measured under its group's series
+    /// unless the group reports keys.
     /// </summary>
-    internal BreakerSeries Series => KeyedGroup is { MetricsPerKey: false } group ? group.Series : _series;
+    internal BreakerSeries Series => KeyedGroup is { MetricsPerKey: false } group ? group.Series : Volatile.Read(ref _series) ?? CreateSeries();
 
     /// <summary>Failed calls of one (defined) kind; a failure reported with an undefined kind counts as <see cref="FailureKind.Exception"/>.</summary>
     internal long FailedCalls(FailureKind kind) => Volatile.Read(ref _failures[(int)kind]);
@@ -97,13 +100,21 @@ public sealed partial class CircuitBreaker
 
     /// <summary>Every rejection: those that did not run, and in metrics-only mode those that would have been.</summary>
     internal long RejectedCalls() =>
-        Volatile.Read(ref _rejections) + Volatile.Read(ref _rejectionsAnsweredByFallback) + Volatile.Read(ref _metricsOnlyRejections);
+        _break is not { } breaks ? 0
+        : Volatile.Read(ref breaks.Rejections) + Volatile.Read(ref breaks.RejectionsAnsweredByFallback) + Volatile.Read(ref breaks.MetricsOnlyRejections);
+
+    /// <summary>
+    /// Successes as published: never less than any earlier read returned, never more than the true count. A read derives a
+    /// lower bound (<see cref="DeriveSuccesses"/>) and returns the larger of it and the highest one published before, which it
+    /// raises lock-free.
+    /// </summary>
+    internal long SuccessfulCalls() => HighWaterMark.Raise(ref _publishedSuccesses, DeriveSuccesses());
 
     /// <summary>
     /// Successes, derived from what the windows recorded. Never more than the true count: the windows' records are read
     /// before the failures among them (which are counted first), and a read that overlaps a window replacement starts again.
     /// </summary>
-    internal long SuccessfulCalls()
+    private long DeriveSuccesses()
     {
         var spinner = default(SpinWait);
         while (true)
@@ -136,6 +147,13 @@ public sealed partial class CircuitBreaker
 
     private void CountFailure(FailureKind kind) =>
         Interlocked.Increment(ref _failures[(uint)kind < FailureCounts.Length ? (int)kind : (int)FailureKind.Exception]);
+
+    /// <summary>The breaker's own series, made once: every reader gets the same one, which remembers what it reported.</summary>
+    private BreakerSeries CreateSeries()
+    {
+        var created = new BreakerSeries(KeyedGroup?.Name ?? Name, KeyName);
+        return Interlocked.CompareExchange(ref _series, created, null) ?? created;
+    }
 
     private TimeSpan? ToTimeSpan(double? timestampTicks) =>
         timestampTicks is double ticks ? TimeSpan.FromTicks((long)Math.Round(ticks * TimeSpan.TicksPerSecond / _settings.TimestampFrequency)) : null;

@@ -65,7 +65,7 @@ public sealed partial class CircuitBreaker
             BreakerTelemetry.RecordDuration(this, BreakerTelemetry.Success, settings.ToTimeSpan(elapsed));
         }
 
-        if (CallSucceeded is { } handler)
+        if (_handlers?.CallSucceeded is { } handler)
         {
             Raise(handler, new CallSucceededEventArgs(this, settings.ToTimeSpan(elapsed), slow));
         }
@@ -115,7 +115,7 @@ public sealed partial class CircuitBreaker
             BreakerTelemetry.RecordDuration(this, BreakerTelemetry.Failure, settings.ToTimeSpan(elapsed));
         }
 
-        if (CallFailed is { } handler)
+        if (_handlers?.CallFailed is { } handler)
         {
             Raise(handler, new CallFailedEventArgs(this, kind, exception, settings.ToTimeSpan(elapsed)));
         }
@@ -132,7 +132,7 @@ public sealed partial class CircuitBreaker
             {
                 if (permit.StateWord == _stateWord)
                 {
-                    _probeSlots++;
+                    _break!.ProbeSlots++;
                     FinishProbe(permit.StartTimestamp);
                 }
             }

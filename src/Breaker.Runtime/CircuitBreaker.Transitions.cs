@@ -1,6 +1,8 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
+using Breaker.Parts;
+using Breaker.Timing;
 
 namespace Breaker;
 
@@ -16,40 +18,40 @@ public sealed partial class CircuitBreaker
     // (until the wait is over), cleared when the circuit closes.
     private long _requestedUntil = NoRequestedBreak;
 
-    // The state word of the period whose opening is choosing its break (the hook may be slow): calls of that period that
-    // would otherwise wait for the lock return at once, since the opening is certain. -1 is no state word.
-    private int _openingWord = -1;
-
     /// <summary>Under the lock: opens the circuit for the break <see cref="ChooseBreak"/> decides.</summary>
     private Transition Open(long now, CircuitState from, in BreakTrigger trigger)
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
         int word = _stateWord;
-        TimeSpan breakDuration = ChooseBreak(now, from, in trigger, out Exception? hookError);
+        BreakState breaks = Breaks();
+        TimeSpan breakDuration = ChooseBreak(now, from, in trigger, out TimeSpan ownBreak, out Exception? hookError);
         if (_stateWord != word)
         {
             // The hook changed this breaker itself (Reset, Isolate: the lock lets its own thread in again). That change stands.
             return default;
         }
 
-        Volatile.Write(ref _openUntil, now + _settings.ToTimestampTicks(breakDuration));
-        _opens++;
+        Volatile.Write(ref breaks.OpenUntil, now + _settings.ToTimestampTicks(breakDuration));
+        Volatile.Write(ref breaks.OwnBreakUntil, now + _settings.ToTimestampTicks(ownBreak));
+        breaks.Opens++;
         Transition transition = Publish(CircuitState.Open, breakDuration);
         return transition with { From = from, HookError = hookError };
     }
 
     /// <summary>
     /// Under the lock: the length of the break an opening gets, in the one order docs/semantics.md gives. Everything that
-    /// decides a break's length is here.
+    /// decides a break's length is here. <paramref name="ownBreak"/> is what the break would be without the dependency's
+    /// Retry-After (the chosen one when the Retry-After did not lengthen it).
     /// </summary>
-    private TimeSpan ChooseBreak(long now, CircuitState from, in BreakTrigger trigger, out Exception? hookError)
+    private TimeSpan ChooseBreak(long now, CircuitState from, in BreakTrigger trigger, out TimeSpan ownBreak, out Exception? hookError)
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
         BreakerSettings settings = _settings;
+        BreakState breaks = Breaks();
         hookError = null;
 
         // 1. Back-off: the configured break, multiplied for each failed probe in a row, capped at MaxBreakDuration.
-        TimeSpan backedOff = settings.BreakDurationAfter(_reopens);
+        TimeSpan backedOff = settings.BreakDurationAfter(breaks.Reopens);
 
         // 2. Retry-After: what the dependency asked for (the time left of it) can lengthen the break, never shorten it.
         TimeSpan? requested = RequestedBreak(now, settings);
@@ -59,10 +61,11 @@ public sealed partial class CircuitBreaker
         // 3. The hook has the last word on the length, knowing both.
         if (settings.Options.BreakDurationHook is { } hook)
         {
-            Volatile.Write(ref _openingWord, _stateWord);
+            // Calls of this period that would otherwise wait for the lock return at once, since the opening is certain.
+            Volatile.Write(ref breaks.OpeningWord, _stateWord);
             try
             {
-                if (hook(new BreakContext(this, from, in trigger, requested, _reopens + 1, backedOff)) is { } answer)
+                if (hook(new BreakContext(this, from, in trigger, requested, breaks.Reopens + 1, backedOff)) is { } answer)
                 {
                     if (answer > TimeSpan.Zero)
                     {
@@ -86,7 +89,9 @@ public sealed partial class CircuitBreaker
         }
 
         // 4. Jitter, drawn once for this opening. 5. Clamp: positive, and at most the longest break this breaker takes.
-        return settings.Clamp(settings.Jitter(chosen, onlyLonger: asked));
+        TimeSpan final = settings.Clamp(settings.Jitter(chosen, onlyLonger: asked));
+        ownBreak = asked ? backedOff : final;
+        return final;
     }
 
     /// <summary>What is left of the wait the dependency asked for, at most what it may ask for now; null when none is running.</summary>
@@ -98,45 +103,26 @@ public sealed partial class CircuitBreaker
             return null;
         }
 
-        var left = settings.ToTimeSpan(until - now);
         // Held again here: a reconfiguration since the request may have lowered the cap.
-        return left < settings.LongestRequestedBreak ? left : settings.LongestRequestedBreak;
+        return TimeSpan.FromTicks(Math.Min(settings.ToTimeSpan(until - now).Ticks, settings.LongestRequestedBreak.Ticks));
     }
 
     /// <summary>
     /// Remembers that a failure of the current period asked for a break (an HTTP Retry-After) until now + <paramref name="requested"/>:
-    /// the latest end asked for wins, lock-free, since failures record concurrently. A wait that is not positive asks nothing.
+    /// the latest end asked for wins, lock-free, since failures record concurrently. Only positive waits come here (OnFailure).
     /// </summary>
-    private void RememberRequestedBreak(TimeSpan requested, long now, BreakerSettings settings)
-    {
-        if (requested <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        long until = now + settings.ToTimestampTicks(requested < settings.LongestRequestedBreak ? requested : settings.LongestRequestedBreak);
-        long seen = Volatile.Read(ref _requestedUntil);
-        while (until > seen)
-        {
-            long raced = Interlocked.CompareExchange(ref _requestedUntil, until, seen);
-            if (raced == seen)
-            {
-                return;
-            }
-
-            seen = raced;
-        }
-    }
+    private void RememberRequestedBreak(TimeSpan requested, long now, BreakerSettings settings) =>
+        HighWaterMark.Raise(ref _requestedUntil, now + settings.ToTimestampTicks(TimeSpan.FromTicks(Math.Min(requested.Ticks, settings.LongestRequestedBreak.Ticks))));
 
     /// <summary>Whether the period <paramref name="word"/> is being closed by an opening that is choosing its break: its fate is sealed.</summary>
-    private bool IsOpening(int word) => Volatile.Read(ref _openingWord) == word;
+    private bool IsOpening(int word) => _break is { } breaks && Volatile.Read(ref breaks.OpeningWord) == word;
 
     /// <summary>Under the lock: closes a half-open circuit whose probes all succeeded.</summary>
     private Transition CloseAfterRecovery()
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
         ForgetHistory();
-        _closes++;
+        _break!.Closes++;
         return Publish(CircuitState.Closed, null);
     }
 
@@ -147,17 +133,32 @@ public sealed partial class CircuitBreaker
         // Emptied in place rather than replaced: a call recording concurrently still lands in a window whose lifetime
         // count is read, so the successes derived from it stay exact.
         _window.Clear();
-        _armed = false;
         Volatile.Write(ref _consecutiveFailures, 0);
         Volatile.Write(ref _requestedUntil, NoRequestedBreak);
-        _reopens = 0;
+        if (_break is { } breaks)
+        {
+            breaks.Reopens = 0;
+        }
+
         _inFlight?.ForgetBefore(Now());
     }
 
-    /// <summary>Under the lock: publishes <paramref name="to"/> with the next generation.</summary>
+    /// <summary>Under the lock: the break state, made (and published) the first time the circuit leaves the closed state.</summary>
+    private BreakState Breaks()
+    {
+        Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
+        return _break ??= new BreakState();
+    }
+
+    /// <summary>Under the lock: publishes <paramref name="to"/> with the next generation (the break state first, for any state but closed).</summary>
     private Transition Publish(CircuitState to, TimeSpan? breakDuration)
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
+        if (to != CircuitState.Closed)
+        {
+            Breaks();
+        }
+
         int word = _stateWord;
         int next = (((word >> StateBits) + 1) << StateBits) | (int)to;
         Volatile.Write(ref _stateWord, next);

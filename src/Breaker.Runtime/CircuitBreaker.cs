@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using Breaker.Parts;
 using Breaker.Telemetry;
 using Breaker.Timing;
 using Breaker.Windows;
@@ -30,8 +31,9 @@ public sealed partial class CircuitBreaker
     private volatile CircuitCoordinator? _coordinator;
     private int _stateWord;
 
-    // Written under the transition lock, before the state word that makes them relevant is published.
-    private long _openUntil;
+    // Made under the transition lock when the circuit first leaves the closed state, and published before the state word
+    // that says so: whoever reads another state than closed finds it. Null for a breaker that never opened.
+    private volatile BreakState? _break;
 
     /// <summary>Creates a breaker.</summary>
     /// <param name="name">The breaker's name, used in metrics, logs and exceptions.</param>
@@ -50,7 +52,7 @@ public sealed partial class CircuitBreaker
         Name = name;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _systemClock = ReferenceEquals(_timeProvider, TimeProvider.System);
-        _settings = new BreakerSettings(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency, name);
+        _settings = BreakerSettings.For(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency, name);
         _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
         _inFlight = InFlightFor(_settings, current: null, Now(), currentSlowCallTicks: 0);
         _durationUnitShift = DurationBins.UnitShift(_settings.TimestampFrequency);
@@ -58,10 +60,8 @@ public sealed partial class CircuitBreaker
         {
             Group = keyedGroup.Name;
             KeyedGroup = keyedGroup;
-            KeyName = keyName;
+            _isSharedKey = keyName == Groups.KeyNames.SharedKey;
         }
-
-        _series = new BreakerSeries(keyedGroup?.Name ?? name, keyName);
 
         // A key's breaker is observed through its group, which knows whether the key is still live and keeps the counts of
         // evicted keys: never tracked on its own.
@@ -125,14 +125,20 @@ public sealed partial class CircuitBreaker
             return resolved.TryAcquire(rejectionUsesFallback);
         }
 
+        // A key's breaker only: a call in flight keeps it from eviction, counted before the permit is decided, and a breaker
+        // evicted since the caller looked its key up sends the call to the key's breaker now.
+        if (KeyedGroup is not null && !ReserveCall())
+        {
+            return NextForKey().TryAcquire(rejectionUsesFallback);
+        }
+
         int word = Volatile.Read(ref _stateWord);
 
         // Hot path: one volatile read and a (usually cached) timestamp. No lock, no interlocked write.
         CircuitPermit permit = StateOf(word) == CircuitState.Closed ? ClosedPermit(word) : AcquireSlow(word, rejectionUsesFallback);
-        if (KeyedGroup is not null)
+        if (KeyedGroup is not null && !permit.IsGranted)
         {
-            // A key's breaker only: a call in flight keeps it from eviction.
-            StartInFlight(in permit);
+            EndInFlight();
         }
 
         return permit;
@@ -179,7 +185,7 @@ public sealed partial class CircuitBreaker
         }
 
         CircuitState state = StateOf(word);
-        if (state == CircuitState.Open && now >= Volatile.Read(ref _openUntil))
+        if (state == CircuitState.Open && now >= Volatile.Read(ref _break!.OpenUntil))
         {
             awaitingProbe = true;
             return CircuitState.HalfOpen;
@@ -208,7 +214,7 @@ public sealed partial class CircuitBreaker
     private bool NeedsPreciseDurations() =>
         _systemClock
         && _settings.UsesCoarseClock
-        && (CallSucceeded is not null || CallFailed is not null || BreakerTelemetry.CallDuration.Enabled);
+        && ((_handlers is { } handlers && (handlers.CallSucceeded is not null || handlers.CallFailed is not null)) || BreakerTelemetry.CallDuration.Enabled);
 
     /// <summary>A call admitted while closed, timed on the clock its duration needs (the fast path and the slow one alike).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -239,7 +245,7 @@ public sealed partial class CircuitBreaker
                 case CircuitState.Closed:
                     return ClosedPermit(word);
 
-                case CircuitState.Open when now < Volatile.Read(ref _openUntil):
+                case CircuitState.Open when now < Volatile.Read(ref _break!.OpenUntil):
                     return Reject(word, CircuitState.Open, now, rejectionUsesFallback);
 
                 case CircuitState.Open when !MayStartProbing():
@@ -274,24 +280,26 @@ public sealed partial class CircuitBreaker
     private CircuitPermit Reject(int word, CircuitState state, long now, bool usesFallback)
     {
         // Metrics-only mode counts the rejection it would have made and lets the call through, deciding nothing.
+        // Only a state other than closed rejects, and the break state was published before it.
+        BreakState breaks = _break!;
         bool metricsOnly = _metricsOnly;
         if (metricsOnly)
         {
             // Counted apart: the call runs, and its outcome counts it in TotalCalls.
-            Interlocked.Increment(ref _metricsOnlyRejections);
+            Interlocked.Increment(ref breaks.MetricsOnlyRejections);
         }
         else if (usesFallback)
         {
             // One interlocked write for what is both a rejection and a fallback: this path must stay cheap.
-            Interlocked.Increment(ref _rejectionsAnsweredByFallback);
+            Interlocked.Increment(ref breaks.RejectionsAnsweredByFallback);
         }
         else
         {
-            Interlocked.Increment(ref _rejections);
+            Interlocked.Increment(ref breaks.Rejections);
         }
 
         BreakerTelemetry.RecordRejection(this, state);
-        if (CallRejected is { } handler)
+        if (_handlers?.CallRejected is { } handler)
         {
             Raise(handler, new CallRejectedEventArgs(this, state, RetryAfter(state, now), metricsOnly));
         }
@@ -306,7 +314,7 @@ public sealed partial class CircuitBreaker
             return null;
         }
 
-        long remaining = Volatile.Read(ref _openUntil) - now;
+        long remaining = Volatile.Read(ref _break!.OpenUntil) - now;
         return remaining > 0 ? _settings.ToTimeSpan(remaining) : TimeSpan.Zero;
     }
 }

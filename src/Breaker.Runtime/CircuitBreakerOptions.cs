@@ -179,6 +179,30 @@ public sealed class CircuitBreakerOptions
     public bool IsRatioThresholdReached(long calls, long failures, long slowCalls) =>
         calls > 0 && ((double)failures / calls >= FailureRatio || (double)slowCalls / calls >= SlowCallRatio);
 
+    /// <summary>Whether every setting of <paramref name="other"/> has this one's value (hooks compared by reference): breakers with such options can share their settings.</summary>
+    internal bool HasSameValuesAs(CircuitBreakerOptions other) =>
+        FailureRatio == other.FailureRatio
+        && MinimumThroughput == other.MinimumThroughput
+        && SlidingWindowSize == other.SlidingWindowSize
+        && SamplingDuration == other.SamplingDuration
+        && ConsecutiveFailureThreshold == other.ConsecutiveFailureThreshold
+        && BreakDuration == other.BreakDuration
+        && SuccessThreshold == other.SuccessThreshold
+        && Timeout == other.Timeout
+        && SlowCallDuration == other.SlowCallDuration
+        && SlowCallRatio == other.SlowCallRatio
+        && CountSlowCallsInFlight == other.CountSlowCallsInFlight
+        && BreakDurationMultiplier == other.BreakDurationMultiplier
+        && MaxBreakDuration == other.MaxBreakDuration
+        && MaxRetryAfter == other.MaxRetryAfter
+        && MaxKeys == other.MaxKeys
+        && KeyIdleTimeout == other.KeyIdleTimeout
+        && MetricsPerKey == other.MetricsPerKey
+        && BreakJitterRatio == other.BreakJitterRatio
+        && BreakJitterSeed == other.BreakJitterSeed
+        && BreakDurationHook == other.BreakDurationHook
+        && ShouldHandle == other.ShouldHandle;
+
     /// <summary>Returns a copy of these options.</summary>
     public CircuitBreakerOptions Clone() => (CircuitBreakerOptions)MemberwiseClone();
 

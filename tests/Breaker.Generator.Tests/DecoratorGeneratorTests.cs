@@ -58,7 +58,7 @@ public class DecoratorGeneratorTests
         { "BRK0026", "public interface I { int Get(); } public partial class Outer { [CircuitBreaker(\"b\")] public class D : I { } }" },
         { "BRK0027", "[CircuitBreaker(\"b\")] public partial class D { }" },
         { "BRK0028", "public interface I { int Get(); } [CircuitBreaker(\"b\")] public partial class D : I { private readonly I _a; private readonly I _b; public D(I a) { _a = a; _b = a; } }" },
-        { "BRK0029", "public interface I { IAsyncEnumerable<int> Stream(); } [CircuitBreaker(\"b\")] public partial class D : I;" },
+        { "BRK0029", "public interface I { IAsyncEnumerator<int> Stream(); } [CircuitBreaker(\"b\")] public partial class D : I;" },
         { "BRK0029", "public interface I { Task Fill(ref int slot); } [CircuitBreaker(\"b\")] public partial class D : I;" },
         { "BRK0029", "public interface I { unsafe int* Pointer(); } [CircuitBreaker(\"b\")] public partial class D : I;" },
         { "BRK0030", "public interface I { int Get(); } [CircuitBreaker(\"b\", Key = \"id\")] public partial class D : I;" },

@@ -21,8 +21,15 @@ public class UnsupportedShapeTests
                 private ref int GetCore() => ref _value;
             }
             """ },
-        { "AsyncStream", nameof(ParseFailureReason.AsyncStream), """
+        { "AsyncEnumerator", nameof(ParseFailureReason.AsyncEnumerator), """
             public partial class C
+            {
+                [CircuitBreaker("b")] public partial IAsyncEnumerator<int> Stream();
+                private IAsyncEnumerator<int> StreamCore() => throw new NotSupportedException();
+            }
+            """ },
+        { "AsyncStreamOnStruct", nameof(ParseFailureReason.AsyncStreamOnStruct), """
+            public partial struct C
             {
                 [CircuitBreaker("b")] public partial IAsyncEnumerable<int> Stream();
                 private IAsyncEnumerable<int> StreamCore() => throw new NotSupportedException();

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Net.Http;
 using System.Threading.Tasks;
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
@@ -17,7 +18,7 @@ public sealed class ClientFactoryTests(ProbeServer server) : IClassFixture<Probe
     {
         const string key = "di";
         await using ServiceProvider services = Services(s => s.AddGrpcClient<Probe.ProbeClient>(o => o.Address = server.Address)
-            .AddCircuitBreaker(key, o => o.ConsecutiveFailureThreshold = 1));
+            .AddGrpcCircuitBreaker(key, o => o.ConsecutiveFailureThreshold = 1));
         Probe.ProbeClient client = services.GetRequiredService<Probe.ProbeClient>();
 
         await Assert.ThrowsAsync<RpcException>(async () => await client.UnaryAsync(Calls.Fail(StatusCode.Unavailable), Calls.For(key)));
@@ -35,7 +36,7 @@ public sealed class ClientFactoryTests(ProbeServer server) : IClassFixture<Probe
     {
         const string key = "di-method";
         await using ServiceProvider services = Services(s => s.AddGrpcClient<Probe.ProbeClient>(o => o.Address = server.Address)
-            .AddCircuitBreaker(key, o => o.ConsecutiveFailureThreshold = 1, g =>
+            .AddGrpcCircuitBreaker(key, o => o.ConsecutiveFailureThreshold = 1, g =>
             {
                 g.Scope = GrpcBreakerScope.Method;
                 g.AddFallback<Order, Reply>("/probe.Probe/Unary", static (_, _) => new Reply { Index = -1 });
@@ -60,7 +61,7 @@ public sealed class ClientFactoryTests(ProbeServer server) : IClassFixture<Probe
     {
         const string key = "di-method-bounded";
         await using ServiceProvider services = Services(s => s.AddGrpcClient<Probe.ProbeClient>(o => o.Address = server.Address)
-            .AddCircuitBreaker(key, o => o.MaxKeys = 1, g => g.Scope = GrpcBreakerScope.Method));
+            .AddGrpcCircuitBreaker(key, o => o.MaxKeys = 1, g => g.Scope = GrpcBreakerScope.Method));
         Probe.ProbeClient client = services.GetRequiredService<Probe.ProbeClient>();
 
         await client.UnaryAsync(new Order(), Calls.For(key));
@@ -81,11 +82,11 @@ public sealed class ClientFactoryTests(ProbeServer server) : IClassFixture<Probe
         await using ServiceProvider services = Services(s =>
         {
             s.AddGrpcClient<Probe.ProbeClient>("live-a", o => o.Address = server.Address)
-                .AddCircuitBreaker(key, o => o.ConsecutiveFailureThreshold = 1, g => g.Scope = GrpcBreakerScope.Host);
+                .AddGrpcCircuitBreaker(key, o => o.ConsecutiveFailureThreshold = 1, g => g.Scope = GrpcBreakerScope.Host);
             s.AddGrpcClient<Probe.ProbeClient>("live-b", o => o.Address = server.Address)
-                .AddCircuitBreaker(key, o => o.ConsecutiveFailureThreshold = 1, g => g.Scope = GrpcBreakerScope.Host);
+                .AddGrpcCircuitBreaker(key, o => o.ConsecutiveFailureThreshold = 1, g => g.Scope = GrpcBreakerScope.Host);
             s.AddGrpcClient<Probe.ProbeClient>("dead", o => o.Address = server.RefusingAddress)
-                .AddCircuitBreaker(key, o => o.ConsecutiveFailureThreshold = 1, g => g.Scope = GrpcBreakerScope.Host);
+                .AddGrpcCircuitBreaker(key, o => o.ConsecutiveFailureThreshold = 1, g => g.Scope = GrpcBreakerScope.Host);
         });
         GrpcClientFactory factory = services.GetRequiredService<GrpcClientFactory>();
 
@@ -99,6 +100,31 @@ public sealed class ClientFactoryTests(ProbeServer server) : IClassFixture<Probe
         Assert.True(_registry.TryGet($"{key}:{server.RefusingAddress.Authority}", out CircuitBreaker? dead));
         Assert.Equal(CircuitState.Open, dead.State);
         Assert.Equal(2, server.Arrivals(key));
+    }
+
+    [Fact]
+    public async Task Http_and_gRPC_breakers_register_side_by_side_in_one_project()
+    {
+        // This project references Breaker.Http as well: with one name for both extensions this file would not compile (CS0121).
+        const string grpcKey = "side-grpc", httpKey = "side-http";
+        await using ServiceProvider services = Services(s =>
+        {
+            s.AddGrpcClient<Probe.ProbeClient>(o => o.Address = server.Address)
+                .AddGrpcCircuitBreaker(grpcKey, o => o.ConsecutiveFailureThreshold = 1);
+            s.AddHttpClient("refusing", c => c.BaseAddress = server.RefusingAddress)
+                .AddCircuitBreaker(httpKey, o => o.ConsecutiveFailureThreshold = 1);
+        });
+        Probe.ProbeClient client = services.GetRequiredService<Probe.ProbeClient>();
+        HttpClient http = services.GetRequiredService<IHttpClientFactory>().CreateClient("refusing");
+
+        await Assert.ThrowsAsync<RpcException>(async () => await client.UnaryAsync(Calls.Fail(StatusCode.Unavailable), Calls.For(grpcKey)));
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("/"));
+        RpcException grpcRejected = await Assert.ThrowsAsync<RpcException>(async () => await client.UnaryAsync(new Order(), Calls.For(grpcKey)));
+        BrokenCircuitException httpRejected = await Assert.ThrowsAsync<BrokenCircuitException>(() => http.GetAsync("/"));
+
+        Assert.Equal(grpcKey, Calls.Rejection(grpcRejected).CircuitName);
+        Assert.Equal(httpKey, httpRejected.CircuitName);
+        Assert.Equal(1, server.Arrivals(grpcKey));
     }
 
     private ServiceProvider Services(Action<IServiceCollection> configure)

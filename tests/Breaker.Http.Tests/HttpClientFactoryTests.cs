@@ -1,7 +1,11 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
+using System.Net;
 using System.Net.Http;
+using System.Net.Sockets;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -138,6 +142,78 @@ public sealed class HttpClientFactoryTests(FaultServer server) : IClassFixture<F
 
         CircuitBreaker breaker = Assert.Single(_registry);
         Assert.Equal($"{key}:127.0.0.1:{server.BaseAddress.Port}", breaker.Name);
+    }
+
+    [Fact]
+    public async Task Hostile_hosts_answering_503_with_Retry_After_1800_cannot_keep_a_new_host_from_its_dependency_past_the_configured_break()
+    {
+        // Issue 26, finding 7: hosts the attacker controls answer 503 with Retry-After: 1800, and the attacker makes the
+        // process call each of them every ten seconds (never idle); one more of them than the group holds keeps the shared
+        // breaker failing too. Every host name connects to the fault server on 127.0.0.1: the hosts differ by name only.
+        const string key = "per-host-attack";
+        int port = server.BaseAddress.Port;
+        var time = new FakeTimeProvider();
+        var registry = new CircuitBreakerRegistry(time);
+        var services = new ServiceCollection();
+        services.AddSingleton(registry);
+        services.AddHttpClient("attacked")
+            .AddCircuitBreaker(key, static o => { o.ConsecutiveFailureThreshold = 1; o.BreakDuration = TimeSpan.FromSeconds(30); o.MaxKeys = 3; }, static h => h.PerHost = true)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { ConnectCallback = (_, ct) => ToServer(ct) });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        HttpClient client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("attacked");
+
+        TimeSpan? firstServed = null;
+        int served = 0, refusedAfterServed = 0;
+        for (TimeSpan elapsed = TimeSpan.Zero; elapsed <= TimeSpan.FromMinutes(10); elapsed += TimeSpan.FromSeconds(10))
+        {
+            for (int evil = 1; evil <= 4; evil++)
+            {
+                try
+                {
+                    (await client.GetAsync(new Uri($"http://evil-{evil}.test:{port}/{key}-evil/retry-after/503?value=1800"))).Dispose();
+                }
+                catch (BrokenCircuitException)
+                {
+                }
+            }
+
+            try
+            {
+                using HttpResponseMessage response = await client.GetAsync(new Uri($"http://victim.test:{port}/{key}/status/200"));
+                Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+                served++;
+                firstServed ??= elapsed;
+            }
+            catch (BrokenCircuitException) when (firstServed is not null)
+            {
+                refusedAfterServed++;
+            }
+            catch (BrokenCircuitException)
+            {
+            }
+
+            time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        // Served once the hostile breakers' own 30 s break is over, and from then on; before, never in the 10 minutes.
+        Assert.Equal(TimeSpan.FromSeconds(30), firstServed);
+        Assert.Equal(0, refusedAfterServed);
+        Assert.Equal(served, server.Hits(key));
+
+        async ValueTask<Stream> ToServer(CancellationToken cancellationToken)
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
     }
 
     /// <summary>What a host does when it starts: applies the configuration (and starts the state logging).</summary>

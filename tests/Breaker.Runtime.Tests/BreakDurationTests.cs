@@ -246,6 +246,7 @@ public sealed class BreakDurationTests
         ArgumentOutOfRangeException error = Assert.IsType<ArgumentOutOfRangeException>(Assert.Single(reports).Error);
         Assert.Equal("BreakDurationHook", error.ParamName);
         Assert.Equal(TimeSpan.FromTicks(ticks), error.ActualValue);
+        Assert.Contains($"'{breaker.Name}' returned {TimeSpan.FromTicks(ticks)}", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -81,6 +81,7 @@ public sealed class KeyedModelBasedTests
         private readonly Dictionary<int, (CircuitBreaker Real, ReferenceModel Model, long LastUsed)> _live = [];
         private readonly List<(int? Key, CircuitBreaker Real, CircuitPermit Permit, ReferenceModel Model, ReferenceModel.Permit Expected)> _pending = [];
         private readonly List<ReferenceModel> _everyModel = [];
+        private readonly List<(int? Key, CircuitBreaker Held)> _looked = [];
         private readonly CircuitBreakerOptions _keyOptions;
         private CircuitBreaker? _sharedReal;
         private ReferenceModel? _sharedModel;
@@ -153,7 +154,33 @@ public sealed class KeyedModelBasedTests
         {
             long now = _time.GetTimestamp();
             int dice = _random.Next(100);
-            if (dice < 40)
+            if (dice < 40 && _looked.Count > 0 && _random.Next(3) == 0)
+            {
+                // A breaker looked up some steps ago asks for its permit now: it goes to the breaker its key has now.
+                int index = _random.Next(_looked.Count);
+                (int? key, CircuitBreaker held) = _looked[index];
+                _looked.RemoveAt(index);
+                CircuitPermit permit = held.TryAcquire();
+                bool evicted = key is int k && held != _sharedReal && !(_live.TryGetValue(k, out (CircuitBreaker Real, ReferenceModel Model, long LastUsed) known) && known.Real == held);
+                (CircuitBreaker real, ReferenceModel model) = evicted
+                    ? Expect(step, keys, key, now, keys.TryGetBreaker(key!.Value, out CircuitBreaker? current) ? current : group.SharedBreaker!)
+                    : (held, held == _sharedReal ? _sharedModel! : _live[key!.Value].Model);
+                ReferenceModel.Permit expected = model.Acquire(now);
+                _trace.AppendLine($"{step}: held {held.Name} for {Describe(key)} asks, now {real.Name} -> {expected.Kind}");
+                Check(step, expected.IsGranted, permit.IsGranted, "permit granted to a breaker looked up before");
+                if (permit.IsGranted)
+                {
+                    _pending.Add((key, real, permit, model, expected));
+                }
+            }
+            else if (dice < 40 && _random.Next(4) == 0)
+            {
+                int? key = _random.Next(20) == 0 ? null : _random.Next(Keys);
+                (CircuitBreaker held, _) = Lookup(step, keys, key, now);
+                _trace.AppendLine($"{step}: look up {Describe(key)} -> {held.Name}, ask later");
+                _looked.Add((key, held));
+            }
+            else if (dice < 40)
             {
                 int? key = _random.Next(20) == 0 ? null : _random.Next(Keys);
                 (CircuitBreaker real, ReferenceModel model) = Lookup(step, keys, key, now);
@@ -239,9 +266,12 @@ public sealed class KeyedModelBasedTests
         }
 
         /// <summary>The model's lookup: the key's breaker, a new one (after a scan when full and due), or the shared one.</summary>
-        private (CircuitBreaker Real, ReferenceModel Model) Lookup(int step, CircuitBreakerKeys<int> keys, int? key, long now)
+        private (CircuitBreaker Real, ReferenceModel Model) Lookup(int step, CircuitBreakerKeys<int> keys, int? key, long now) =>
+            Expect(step, keys, key, now, key is int some ? keys.GetBreaker(some) : keys.GetSharedBreaker());
+
+        /// <summary>What the model expects of a lookup of <paramref name="key"/> that returned <paramref name="real"/>.</summary>
+        private (CircuitBreaker Real, ReferenceModel Model) Expect(int step, CircuitBreakerKeys<int> keys, int? key, long now, CircuitBreaker real)
         {
-            CircuitBreaker real = key is int some ? keys.GetBreaker(some) : keys.GetSharedBreaker();
             if (key is int k)
             {
                 if (_live.TryGetValue(k, out (CircuitBreaker Real, ReferenceModel Model, long LastUsed) known))

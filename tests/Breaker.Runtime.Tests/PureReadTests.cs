@@ -48,6 +48,9 @@ public sealed class PureReadTests
                 CircuitBreakerMetrics metrics = breaker.GetMetrics();
                 Assert.Equal(opened with { State = metrics.State, AwaitingProbe = metrics.AwaitingProbe, RetryAfter = metrics.RetryAfter }, metrics);
                 _ = breaker.CreateRejectedException();
+                _ = breaker.GetStatus();
+                _ = breaker.Changes;
+                _ = breaker.CountRecentEvents(out _);
                 _ = breaker.ToString();
                 CircuitBreakerRegistrySummary summary = registry.GetSummary();
                 _ = summary.ToString();

@@ -1,5 +1,3 @@
-using Breaker.AspNetCore.Endpoints;
-
 namespace Breaker.AspNetCore.Contracts;
 
 /// <summary>
@@ -8,12 +6,15 @@ namespace Breaker.AspNetCore.Contracts;
 /// </summary>
 internal sealed record BreakerDetails(string Name, CircuitState State, BreakerOptionsView Options, BreakerMetricsView Metrics, BreakerCoordinationView? Coordination)
 {
-    public static BreakerDetails From(CircuitBreaker breaker) => From(BreakerSnapshot.Take(breaker));
-
-    public static BreakerDetails From(BreakerSnapshot snapshot) => new(
-        snapshot.Breaker.Name,
-        snapshot.Metrics.State,
-        BreakerOptionsView.From(snapshot.Options),
-        BreakerMetricsView.From(snapshot.Metrics),
-        BreakerCoordinationView.From(snapshot.Breaker));
+    /// <summary>The breaker's details, its metrics (percentiles included) and options read now.</summary>
+    public static BreakerDetails From(CircuitBreaker breaker)
+    {
+        CircuitBreakerMetrics metrics = breaker.GetMetrics();
+        return new BreakerDetails(
+            breaker.Name,
+            metrics.State,
+            BreakerOptionsView.From(breaker.Options),
+            BreakerMetricsView.From(metrics),
+            BreakerCoordinationView.From(breaker));
+    }
 }

@@ -4,9 +4,11 @@ namespace Breaker.AspNetCore.Contracts;
 
 /// <summary>
 /// The answer of <c>GET {prefix}/{name}/history</c>: the breaker's window failure rate as the monitor sampled it every
-/// <see cref="IntervalMs"/>, oldest first, for the last minutes.
+/// <see cref="IntervalMs"/>, oldest first, for the last minutes. For a key of a keyed group, whose breakers are sampled as
+/// one series, the group's rate (all its breakers' windows together), and <see cref="Group"/> names the group; otherwise
+/// <see langword="null"/>.
 /// </summary>
-internal sealed record FailureRateHistoryView(string Name, double IntervalMs, IReadOnlyList<FailureRateSample> Samples);
+internal sealed record FailureRateHistoryView(string Name, double IntervalMs, IReadOnlyList<FailureRateSample> Samples, string? Group);
 
 /// <summary>
 /// One sample: how long ago it was taken, in milliseconds (a duration, so the server's and the viewer's clocks need not

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using System.Linq;
+using System;
 using Breaker.AspNetCore.Endpoints;
 
 namespace Breaker.AspNetCore.Contracts;
@@ -26,8 +26,8 @@ internal sealed record GroupDetails(
         snapshot.Options.MaxKeys,
         snapshot.Options.KeyIdleTimeout.TotalMilliseconds,
         snapshot.Counts,
-        snapshot.Shared is null ? null : BreakerDetails.From(snapshot.Shared),
+        snapshot.Shared is { } shared ? BreakerDetails.From(shared.Breaker) : null,
         snapshot.Group.SharedCalls,
         snapshot.Group.Evictions,
-        snapshot.Worst(GroupSnapshot.WorstKeysListed).Select(BreakerDetails.From).ToArray());
+        Array.ConvertAll(snapshot.Worst(GroupSnapshot.WorstKeysListed), static key => BreakerDetails.From(key.Breaker)));
 }

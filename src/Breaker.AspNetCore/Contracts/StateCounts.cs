@@ -11,7 +11,7 @@ internal sealed record StateCounts(int Closed, int Open, int HalfOpen, int Isola
         int closed = 0, open = 0, halfOpen = 0, isolated = 0, metricsOnly = 0;
         foreach (BreakerSnapshot snapshot in breakers)
         {
-            switch (snapshot.Metrics.State)
+            switch (snapshot.State)
             {
                 case CircuitState.Open:
                     open++;

@@ -1,15 +1,15 @@
-using System;
-
 namespace Breaker.AspNetCore.Endpoints;
 
 /// <summary>
-/// One breaker with its metrics and options, each read once for the answer being built, so every part of the answer agrees
-/// (and the options, a copy on each read, are copied once).
+/// One breaker as an answer ranks and counts it: its state, and how close its window is to opening the circuit
+/// (<see cref="CircuitBreakerStatus.Pressure"/>), read once for the answer being built so every count and rank agrees. A
+/// struct of three words: the monitor takes one per breaker per request, and reads the full metrics only of those it shows.
 /// </summary>
-internal sealed record BreakerSnapshot(CircuitBreaker Breaker, CircuitBreakerMetrics Metrics, CircuitBreakerOptions Options)
+internal readonly record struct BreakerSnapshot(CircuitBreaker Breaker, CircuitState State, double Pressure)
 {
-    /// <summary>1 or more once a ratio threshold is reached: the window's failure or slow-call rate over its threshold.</summary>
-    public double Pressure { get; } = Math.Max(Metrics.FailureRate / Options.FailureRatio, Metrics.SlowCallRate / Options.SlowCallRatio);
-
-    public static BreakerSnapshot Take(CircuitBreaker breaker) => new(breaker, breaker.GetMetrics(), breaker.Options);
+    public static BreakerSnapshot Take(CircuitBreaker breaker)
+    {
+        CircuitBreakerStatus status = breaker.GetStatus();
+        return new BreakerSnapshot(breaker, status.State, status.Pressure);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using System.Threading.Tasks;
 using Breaker.AspNetCore.Contracts;
@@ -14,54 +15,62 @@ namespace Breaker.AspNetCore.Endpoints;
 /// </summary>
 internal sealed class EventEndpoints(CircuitBreakerRegistry registry, FailureRateHistory history)
 {
+    /// <summary>The merged feed: the query is read first, so a bad one costs a 400 and nothing else.</summary>
     public Task GetAllEventsAsync(HttpContext context)
     {
-        var events = new List<CircuitBreakerEvent>();
-        foreach (CircuitBreaker breaker in registry)
+        if (!TryParse(context, out EventsQuery? query, out Task? refused))
         {
-            events.AddRange(breaker.GetRecentEvents());
+            return refused;
         }
 
-        return WriteEventsAsync(context, events);
+        List<CircuitBreakerEvent> page = EventMerge.Page(registry, query.Offset, query.Limit, out int total);
+        return WritePageAsync(context, query, page, total);
     }
 
-    public Task GetBreakerEventsAsync(HttpContext context) =>
-        BreakerLookup.TryFind(registry, context, out string name, out CircuitBreaker? breaker)
-            ? WriteEventsAsync(context, [.. breaker.GetRecentEvents()])
-            : MonitorResponses.BreakerNotFoundAsync(context, name);
-
-    public Task GetHistoryAsync(HttpContext context) =>
-        BreakerLookup.TryFind(registry, context, out string name, out CircuitBreaker? breaker)
-            ? MonitorResponses.WriteJsonAsync(
-                context,
-                new FailureRateHistoryView(breaker.Name, FailureRateHistory.Interval.TotalMilliseconds, history.Read(breaker)),
-                MonitorJsonContext.Default.FailureRateHistoryView)
-            : MonitorResponses.BreakerNotFoundAsync(context, name);
-
-    private static Task WriteEventsAsync(HttpContext context, List<CircuitBreakerEvent> events)
+    public Task GetBreakerEventsAsync(HttpContext context)
     {
-        if (EventsQuery.Parse(context.Request.Query, out string? problem) is not EventsQuery query)
+        if (!BreakerLookup.TryFind(registry, context, out string name, out CircuitBreaker? breaker))
         {
-            return MonitorResponses.ProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid events query", problem!);
+            return MonitorResponses.BreakerNotFoundAsync(context, name);
         }
 
-        events.Sort(NewestFirst);
-        BreakerEventView[] page = events.Skip(query.Offset).Take(query.Limit).Select(BreakerEventView.Of).ToArray();
-        bool more = (long)query.Offset + page.Length < events.Count;
-        var answer = new MonitorEvents(events.Count, query.Offset, query.Limit, page, more ? query.NextPage(context.Request) : null);
+        if (!TryParse(context, out EventsQuery? query, out Task? refused))
+        {
+            return refused;
+        }
+
+        List<CircuitBreakerEvent> events = [.. breaker.GetRecentEvents()];
+        events.Sort(EventMerge.NewestFirst);
+        return WritePageAsync(context, query, events.Skip(query.Offset).Take(query.Limit).ToList(), events.Count);
+    }
+
+    public Task GetHistoryAsync(HttpContext context)
+    {
+        if (!BreakerLookup.TryFind(registry, context, out string name, out CircuitBreaker? breaker))
+        {
+            return MonitorResponses.BreakerNotFoundAsync(context, name);
+        }
+
+        IReadOnlyList<FailureRateSample> samples = history.Read(breaker, out string? group);
+        return MonitorResponses.WriteJsonAsync(
+            context,
+            new FailureRateHistoryView(breaker.Name, FailureRateHistory.Interval.TotalMilliseconds, samples, group),
+            MonitorJsonContext.Default.FailureRateHistoryView);
+    }
+
+    private static bool TryParse(HttpContext context, [NotNullWhen(true)] out EventsQuery? query, [NotNullWhen(false)] out Task? refused)
+    {
+        query = EventsQuery.Parse(context.Request.Query, out string? problem);
+        refused = query is null
+            ? MonitorResponses.ProblemAsync(context, StatusCodes.Status400BadRequest, "Invalid events query", problem!)
+            : null;
+        return query is not null;
+    }
+
+    private static Task WritePageAsync(HttpContext context, EventsQuery query, List<CircuitBreakerEvent> page, int total)
+    {
+        bool more = (long)query.Offset + page.Count < total;
+        var answer = new MonitorEvents(total, query.Offset, query.Limit, page.ConvertAll(BreakerEventView.Of), more ? query.NextPage(context.Request) : null);
         return MonitorResponses.WriteJsonAsync(context, answer, MonitorJsonContext.Default.MonitorEvents);
-    }
-
-    /// <summary>Newest first; one breaker's events of the same instant by their order; then by breaker name.</summary>
-    private static int NewestFirst(CircuitBreakerEvent x, CircuitBreakerEvent y)
-    {
-        int byTime = y.Time.CompareTo(x.Time);
-        if (byTime != 0)
-        {
-            return byTime;
-        }
-
-        int byName = string.CompareOrdinal(x.BreakerName, y.BreakerName);
-        return byName != 0 ? byName : y.Sequence.CompareTo(x.Sequence);
     }
 }

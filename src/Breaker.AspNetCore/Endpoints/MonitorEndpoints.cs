@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
@@ -19,6 +20,8 @@ internal sealed class MonitorEndpoints(CircuitBreakerRegistry registry)
 
         var snapshot = RegistrySnapshot.Take(registry);
         IReadOnlyList<BreakerSnapshot> paged = snapshot.Ungrouped;
+        BreakerSnapshot? last = null;
+        int pagedCount = paged.Count;
         if (query.Group is { } name)
         {
             if (snapshot.FindGroup(name) is not { } group)
@@ -26,11 +29,15 @@ internal sealed class MonitorEndpoints(CircuitBreakerRegistry registry)
                 return MonitorResponses.ProblemAsync(context, StatusCodes.Status404NotFound, "Keyed group not found", MonitorResponses.NoSuch("keyed group", name));
             }
 
-            paged = group.Breakers;
+            // Its keys, then its shared breaker.
+            paged = group.Keys;
+            last = group.Shared;
+            pagedCount = group.BreakerCount;
         }
 
-        BreakerDetails[] page = RegistrySnapshot.Page(query, paged).Select(BreakerDetails.From).ToArray();
-        bool more = !query.CountsOnly && (long)query.Offset + page.Length < paged.Count;
+        // Only the breakers shown are read in full (metrics with percentiles, options).
+        BreakerDetails[] page = Array.ConvertAll(RegistrySnapshot.Page(query, paged, last), static b => BreakerDetails.From(b.Breaker));
+        bool more = !query.CountsOnly && (long)query.Offset + page.Length < pagedCount;
         var answer = new MonitorSummary(
             snapshot.Breakers.Count,
             snapshot.AllClosed,
@@ -42,7 +49,7 @@ internal sealed class MonitorEndpoints(CircuitBreakerRegistry registry)
             page,
             more ? query.NextPage(context.Request) : null,
             query.Group,
-            paged.Count,
+            pagedCount,
             snapshot.Groups.Select(GroupDetails.From).ToArray());
         return MonitorResponses.WriteJsonAsync(context, answer, MonitorJsonContext.Default.MonitorSummary);
     }
@@ -56,8 +63,14 @@ internal sealed class MonitorEndpoints(CircuitBreakerRegistry registry)
 
     public Task GetTotalsAsync(HttpContext context)
     {
-        var snapshot = RegistrySnapshot.Take(registry);
-        IEnumerable<CircuitBreakerMetrics> all = snapshot.Breakers.Select(static b => b.Metrics);
+        // The totals need every breaker's lifetime counts: read in full once, and counted by the state read then.
+        var all = new List<CircuitBreakerMetrics>();
+        var snapshot = RegistrySnapshot.Take(registry, breaker =>
+        {
+            CircuitBreakerMetrics metrics = breaker.GetMetrics();
+            all.Add(metrics);
+            return new BreakerSnapshot(breaker, metrics.State, 0);
+        });
         long successful = all.Sum(static m => m.SuccessfulCalls);
         long failed = all.Sum(static m => m.FailedCalls);
         var totals = new MonitorTotals(

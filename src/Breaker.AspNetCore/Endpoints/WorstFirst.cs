@@ -14,19 +14,9 @@ internal sealed class WorstFirst : IComparer<BreakerSnapshot>
     {
     }
 
-    public int Compare(BreakerSnapshot? x, BreakerSnapshot? y)
+    public int Compare(BreakerSnapshot x, BreakerSnapshot y)
     {
-        if (ReferenceEquals(x, y))
-        {
-            return 0;
-        }
-
-        if (x is null || y is null)
-        {
-            return x is null ? 1 : -1;
-        }
-
-        int bySeverity = Severity(x.Metrics.State).CompareTo(Severity(y.Metrics.State));
+        int bySeverity = Severity(x.State).CompareTo(Severity(y.State));
         if (bySeverity != 0)
         {
             return bySeverity;
@@ -44,5 +34,4 @@ internal sealed class WorstFirst : IComparer<BreakerSnapshot>
         CircuitState.MetricsOnly => 3,
         _ => 4,
     };
-
 }

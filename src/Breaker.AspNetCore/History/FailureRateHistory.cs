@@ -10,17 +10,29 @@ namespace Breaker.AspNetCore.History;
 /// The monitor's memory of each breaker's window failure rate: sampled every <see cref="Interval"/> on the registry's clock
 /// for the last <see cref="Samples"/> intervals (ten minutes), so that a dashboard opened now, or reloaded, shows the last
 /// minutes rather than starting empty. Sampling only reads the breakers (it costs their calls nothing) and runs on a timer
-/// the application's shutdown stops. Memory is bounded: 300 samples per breaker of the registry, dropped with the breaker.
+/// the application's shutdown stops.
 /// </summary>
+/// <remarks>
+/// A round costs what changed, not what exists: the rounds' times are kept once for all, a breaker is read again only when
+/// something happened to it (<see cref="CircuitBreaker.Changes"/>) or its rate is not 0 (a time window ages), reading its
+/// window alone (<see cref="CircuitBreaker.GetStatus"/>), and its samples are stored only once its rate has moved; until then
+/// the one rate it has held stands for every round. A keyed group is one series however many keys it holds: the failure
+/// rate of all its breakers' windows together, which each key's history answers with. Memory: at most 300 rates for each
+/// breaker on its own whose rate moved, and for each group; dropped with the breaker or the group.
+/// </remarks>
 internal sealed class FailureRateHistory : IDisposable
 {
     public const int Samples = 300;
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
     private readonly CircuitBreakerRegistry _registry;
-    private readonly ConcurrentDictionary<CircuitBreaker, Series> _series = new();
+    private readonly ConcurrentDictionary<CircuitBreaker, Series> _breakers = new();
+    private readonly ConcurrentDictionary<string, GroupSeries> _groups = new(StringComparer.Ordinal);
     private readonly ITimer _timer;
     private readonly object _sampleLock = new();
+
+    // Each round's time, at its number modulo Samples; written and read under the lock, with the number of the last round.
+    private readonly long[] _times = new long[Samples];
     private long _round;
 
     public FailureRateHistory(CircuitBreakerRegistry registry)
@@ -29,14 +41,38 @@ internal sealed class FailureRateHistory : IDisposable
         _timer = registry.TimeProvider.CreateTimer(static state => ((FailureRateHistory)state!).Sample(), this, Interval, Interval);
     }
 
-    /// <summary>The samples kept for <paramref name="breaker"/>, oldest first (none before its first sample).</summary>
-    public IReadOnlyList<FailureRateSample> Read(CircuitBreaker breaker) =>
-        _series.TryGetValue(breaker, out Series? series) ? series.Read(_registry.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()) : [];
+    /// <summary>
+    /// The samples kept for <paramref name="breaker"/>, oldest first (none before its first sample); for a key of a keyed
+    /// group, the group's, and <paramref name="group"/> names it.
+    /// </summary>
+    public IReadOnlyList<FailureRateSample> Read(CircuitBreaker breaker, out string? group)
+    {
+        group = null;
+        Series? series;
+        if (breaker.Group is { } name && _groups.TryGetValue(name, out GroupSeries? ofGroup) && !_breakers.ContainsKey(breaker))
+        {
+            group = name;
+            series = ofGroup;
+        }
+        else if (!_breakers.TryGetValue(breaker, out series))
+        {
+            return [];
+        }
+
+        long now = _registry.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        lock (_times)
+        {
+            return series.Read(_round, _times, now);
+        }
+    }
 
     public void Dispose() => _timer.Dispose();
 
-    /// <summary>One round: every breaker's rate now; breakers the registry no longer holds are forgotten.</summary>
-    private void Sample()
+    /// <summary>
+    /// One round: each breaker on its own whose rate may have moved, and each keyed group's breakers together; breakers and
+    /// groups the registry no longer holds are forgotten.
+    /// </summary>
+    internal void Sample()
     {
         // A round that overruns the next tick (a huge registry, a stalled machine) is not run twice at once.
         if (!Monitor.TryEnter(_sampleLock))
@@ -46,19 +82,47 @@ internal sealed class FailureRateHistory : IDisposable
 
         try
         {
-            long round = ++_round;
-            long now = _registry.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-            foreach (CircuitBreaker breaker in _registry)
+            long round = StartRound();
+            foreach (CircuitBreakerGroup group in _registry.Groups)
             {
-                Series series = _series.GetOrAdd(breaker, static _ => new Series());
-                series.Add(now, breaker.GetMetrics().FailureRate, round);
+                _groups.GetOrAdd(group.Name, static (_, first) => new GroupSeries(first), round).Start(round);
             }
 
-            foreach (KeyValuePair<CircuitBreaker, Series> pair in _series)
+            int sampled = 0;
+            foreach (CircuitBreaker breaker in _registry)
             {
-                if (pair.Value.Round != round)
+                // A key's breaker (or a group's shared one) counts in its group's series only: nothing is kept per key.
+                if (breaker.Group is { } name && _groups.TryGetValue(name, out GroupSeries? group) && group.Round == round)
                 {
-                    _series.TryRemove(pair);
+                    group.Add(breaker.GetStatus());
+                    continue;
+                }
+
+                _breakers.GetOrAdd(breaker, static (_, first) => new Series(first), round).Sample(breaker, round);
+                sampled++;
+            }
+
+            foreach (KeyValuePair<string, GroupSeries> pair in _groups)
+            {
+                if (pair.Value.Round == round)
+                {
+                    pair.Value.Finish(round);
+                }
+                else
+                {
+                    _groups.TryRemove(pair);
+                }
+            }
+
+            // As many series as breakers sampled: each was seen this round, and none needs forgetting.
+            if (_breakers.Count != sampled)
+            {
+                foreach (KeyValuePair<CircuitBreaker, Series> pair in _breakers)
+                {
+                    if (pair.Value.Round != round)
+                    {
+                        _breakers.TryRemove(pair);
+                    }
                 }
             }
         }
@@ -72,42 +136,112 @@ internal sealed class FailureRateHistory : IDisposable
         }
     }
 
-    /// <summary>One breaker's ring of samples; written by the sampling round, read by requests.</summary>
-    private sealed class Series
+    private long StartRound()
     {
-        private readonly long[] _times = new long[Samples];
-        private readonly float[] _rates = new float[Samples];
-        private int _next;
-        private int _count;
-
-        /// <summary>The round that last sampled this breaker.</summary>
-        public long Round { get; private set; }
-
-        public void Add(long time, double rate, long round)
+        long now = _registry.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        lock (_times)
         {
-            lock (_rates)
+            long round = _round + 1;
+            _times[round % Samples] = now;
+            _round = round;
+            return round;
+        }
+    }
+
+    /// <summary>
+    /// One series of rates by round number: the rate it holds since its last change, and the rates of the rounds up to that
+    /// change, in a ring made at the first change (a rate that never moved needs none). Written by the sampling round, read
+    /// by requests, under its own lock.
+    /// </summary>
+    private class Series(long first)
+    {
+        private readonly Lock _lock = new();
+        private readonly long _first = first;
+        private float[]? _rates;
+        private long _written;
+        private float _rate;
+        private long _changes = -1;
+
+        /// <summary>The round that last saw this breaker (or group).</summary>
+        public long Round { get; protected set; }
+
+        /// <summary>Reads the breaker again only if something happened to it, or its window may have aged since.</summary>
+        public void Sample(CircuitBreaker breaker, long round)
+        {
+            Round = round;
+            long changes = breaker.Changes;
+            if (changes == _changes && _rate == 0)
             {
-                _times[_next] = time;
-                _rates[_next] = (float)rate;
-                _next = (_next + 1) % Samples;
-                _count = Math.Min(_count + 1, Samples);
-                Round = round;
+                // Nothing recorded, nothing to age out: still 0.
+                return;
+            }
+
+            _changes = changes;
+            Record((float)breaker.GetStatus().FailureRate, round);
+        }
+
+        /// <summary>The rate of <paramref name="round"/>: stored only when it differs from the one held.</summary>
+        protected void Record(float rate, long round)
+        {
+            if (rate == _rate)
+            {
+                return;
+            }
+
+            lock (_lock)
+            {
+                _rates ??= new float[Samples];
+
+                // The rounds since the last change held the rate then.
+                for (long r = Math.Max(Math.Max(_written + 1, _first), round - Samples + 1); r < round; r++)
+                {
+                    _rates[r % Samples] = _rate;
+                }
+
+                _rates[round % Samples] = rate;
+                _written = round;
+                _rate = rate;
             }
         }
 
-        public FailureRateSample[] Read(long now)
+        /// <summary>The samples of the rounds kept, up to <paramref name="last"/>, oldest first; the caller holds the times' lock.</summary>
+        public FailureRateSample[] Read(long last, long[] times, long now)
         {
-            lock (_rates)
+            lock (_lock)
             {
-                var samples = new FailureRateSample[_count];
-                for (int i = 0; i < _count; i++)
+                long from = Math.Max(_first, last - Samples + 1);
+                var samples = new FailureRateSample[Math.Max(0, last - from + 1)];
+                for (long r = from; r <= last; r++)
                 {
-                    int index = (_next - _count + i + Samples) % Samples;
-                    samples[i] = new FailureRateSample(Math.Max(0, now - _times[index]), Math.Round(_rates[index], 4));
+                    float rate = _rates is not null && r <= _written ? _rates[r % Samples] : _rate;
+                    samples[r - from] = new FailureRateSample(Math.Max(0, now - times[r % Samples]), Math.Round(rate, 4));
                 }
 
                 return samples;
             }
         }
+    }
+
+    /// <summary>A keyed group's series: the failure rate of all its breakers' windows together, summed during a round.</summary>
+    private sealed class GroupSeries(long first) : Series(first)
+    {
+        private long _calls;
+        private long _failures;
+
+        /// <summary>Marks the group as present in <paramref name="round"/> and starts its sums.</summary>
+        public void Start(long round)
+        {
+            Round = round;
+            _calls = 0;
+            _failures = 0;
+        }
+
+        public void Add(CircuitBreakerStatus status)
+        {
+            _calls += status.WindowCalls;
+            _failures += status.WindowFailures;
+        }
+
+        public void Finish(long round) => Record(_calls == 0 ? 0f : (float)((double)_failures / _calls), round);
     }
 }

@@ -39,14 +39,16 @@ internal static class FailureDiagnostics
                 return Unsupported(location, name, "it is declared in '" + member + "', which is not a class, struct or record");
             case ParseFailureReason.RefReturn:
                 return Unsupported(location, name, "it returns by reference");
-            case ParseFailureReason.AsyncStream:
-                return Unsupported(location, name, "it returns an async stream; guarded methods return void, a value, Task, Task<T>, ValueTask or ValueTask<T>");
+            case ParseFailureReason.AsyncEnumerator:
+                return Unsupported(location, name, "it returns an async enumerator; guarded methods return void, a value, Task, Task<T>, ValueTask, ValueTask<T> or IAsyncEnumerable<T>");
             case ParseFailureReason.PointerType:
                 return Unsupported(location, name, "its signature uses a pointer type");
             case ParseFailureReason.AsyncByRefParameter:
                 return Unsupported(ParameterLocation(method, member) ?? location, name, "parameter '" + member + "' is by reference or a ref struct, which an async call cannot keep across an await");
             case ParseFailureReason.AsyncMethodOnRefStruct:
                 return Unsupported(location, name, "it is an async instance method of a ref struct, which an async call cannot keep across an await");
+            case ParseFailureReason.AsyncStreamOnStruct:
+                return Unsupported(location, name, "it is an instance method of a struct that returns an async stream, whose enumeration cannot reach the struct; make it static or move it to a class");
             case ParseFailureReason.ImplementationNotFound:
                 return Diagnostic.Create(DiagnosticDescriptors.ImplementationNotFound, location, MemberName(member), member, name, "private " + SignatureText.Implementation(method, member));
             case ParseFailureReason.ImplementationSignatureMismatch:

@@ -127,23 +127,12 @@ public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
     /// <summary>A class carrying <c>[CircuitBreaker]</c> is a decorator: analyzed from the declaration part that carries the attribute.</summary>
     private static void AnalyzeDecorator(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType, KnownTypes known)
     {
+        if (GuardedMethods.FindDecorator(context, attributeType) is not ({ } type, { } attribute))
+        {
+            return;
+        }
+
         var declaration = (ClassDeclarationSyntax)context.Node;
-        if (declaration.AttributeLists.Count == 0
-            || context.SemanticModel.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } type)
-        {
-            return;
-        }
-
-        AttributeData? attribute = type.GetAttributes().FirstOrDefault(a =>
-            SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)
-            && a.ApplicationSyntaxReference is { } reference
-            && reference.SyntaxTree == declaration.SyntaxTree
-            && declaration.Span.Contains(reference.Span));
-        if (attribute is null)
-        {
-            return;
-        }
-
         foreach (ParseFailure failure in DecoratorParser.Resolve(type, attribute, known, context.CancellationToken).Failures)
         {
             Diagnostic? diagnostic = DecoratorDiagnostics.Create(failure, type, attribute, declaration, context.CancellationToken);
@@ -170,9 +159,13 @@ public sealed class GuardedMethodAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Whether the generated code can only abandon a timed-out call: async, a timeout, no token to cancel.</summary>
+    /// <summary>
+    /// Whether the generated code can only abandon a timed-out call: async, a timeout, no token to cancel. An async stream
+    /// always has one: the generated code cancels the token it gives the stream's enumerator.
+    /// </summary>
     private static bool TimesOutWithoutToken(GuardedMethodModel model) =>
         SignatureReader.IsAsync(model.Shape)
+        && model.Shape != ReturnShape.AsyncStream
         && model.Breaker.Options.Any(o => o.Property == "Timeout" && o.Value > 0)
         && !model.Signature.Parameters.Any(p => p.IsCallerCancellationToken);
 }

@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Breaker.Generator.Analyzers;
 
-/// <summary>Finds the guarded method a method declaration declares, as the generator's pipeline does.</summary>
+/// <summary>Finds the guarded method a method declaration declares, or the decorator a class declaration declares, as the generator's pipeline does.</summary>
 internal static class GuardedMethods
 {
     /// <summary>
@@ -28,5 +28,26 @@ internal static class GuardedMethods
 
         var attributes = method.GetAttributes().Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)).ToList();
         return attributes.Count == 1 ? (method, attributes[0]) : null;
+    }
+
+    /// <summary>
+    /// The decorator and its <c>[CircuitBreaker]</c> when the analyzed class declaration is the part that carries the
+    /// attribute (a decorator is analyzed once, from that part).
+    /// </summary>
+    public static (INamedTypeSymbol Type, AttributeData Attribute)? FindDecorator(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType)
+    {
+        var declaration = (ClassDeclarationSyntax)context.Node;
+        if (declaration.AttributeLists.Count == 0
+            || context.SemanticModel.GetDeclaredSymbol(declaration, context.CancellationToken) is not { } type)
+        {
+            return null;
+        }
+
+        AttributeData? attribute = type.GetAttributes().FirstOrDefault(a =>
+            SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)
+            && a.ApplicationSyntaxReference is { } reference
+            && reference.SyntaxTree == declaration.SyntaxTree
+            && declaration.Span.Contains(reference.Span));
+        return attribute is null ? null : (type, attribute);
     }
 }

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Breaker.Generator.Diagnostics;
+using Breaker.Generator.Model;
 using Breaker.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -37,7 +38,9 @@ public sealed class SharedBreakerAnalyzer : DiagnosticAnalyzer
             }
 
             var declarations = new ConcurrentBag<Declaration>();
+            var known = new KnownTypes(start.Compilation);
             start.RegisterSyntaxNodeAction(node => Collect(node, attribute, declarations), SyntaxKind.MethodDeclaration);
+            start.RegisterSyntaxNodeAction(node => CollectDecorator(node, attribute, known, declarations), SyntaxKind.ClassDeclaration);
             start.RegisterCompilationEndAction(end => Report(end, declarations));
         });
     }
@@ -57,6 +60,27 @@ public sealed class SharedBreakerAnalyzer : DiagnosticAnalyzer
             // A hook is a method of the declaring type: the same name in two types is two hooks.
             string? hook = reader.BreakDurationHook is { } name ? method.ContainingType.ToDisplayString() + "." + name : null;
             declarations.Add(new Declaration(reader.Name, reader.EffectiveSettings(), hook, location));
+        }
+    }
+
+    /// <summary>
+    /// A decorator declares the breakers its generated members use (its name, or one per method with <c>PerMethod</c>),
+    /// with the class attribute's settings; the parser says which, as it does for the generator.
+    /// </summary>
+    private static void CollectDecorator(SyntaxNodeAnalysisContext context, INamedTypeSymbol attributeType, KnownTypes known, ConcurrentBag<Declaration> declarations)
+    {
+        if (GuardedMethods.FindDecorator(context, attributeType) is not ({ } type, { } attribute)
+            || AttributeReader.Read(attribute).Value is not { } reader
+            || reader.CheckName() is not null
+            || DecoratorParser.Resolve(type, attribute, known, context.CancellationToken).Model is not { } model)
+        {
+            return;
+        }
+
+        Location location = AttributeLocations.Of(attribute, AttributeReader.NameArgument, -1, context.CancellationToken);
+        foreach (DecoratorBreakerModel breaker in model.Breakers)
+        {
+            declarations.Add(new Declaration(breaker.Breaker.Name, reader.EffectiveSettings(), null, location));
         }
     }
 

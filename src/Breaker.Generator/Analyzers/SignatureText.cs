@@ -35,7 +35,7 @@ internal static class SignatureText
     public static string FallbackReturns(IMethodSymbol method, ReturnShape shape) => shape switch
     {
         ReturnShape.Void => "void",
-        ReturnShape.Value => "'" + Type(method.ReturnType) + "'",
+        ReturnShape.Value or ReturnShape.AsyncStream => "'" + Type(method.ReturnType) + "'",
         ReturnShape.Task or ReturnShape.ValueTask => "void, 'Task' or 'ValueTask'",
         _ => Join(Results(method).Select(r => "'" + r + "'").ToList(), "or"),
     };
@@ -52,7 +52,7 @@ internal static class SignatureText
     private static string? SingleReturn(IMethodSymbol method, ReturnShape shape) => shape switch
     {
         ReturnShape.Void => "void",
-        ReturnShape.Value => Type(method.ReturnType),
+        ReturnShape.Value or ReturnShape.AsyncStream => Type(method.ReturnType),
         _ => null,
     };
 

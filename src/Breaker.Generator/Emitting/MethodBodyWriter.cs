@@ -5,7 +5,7 @@ using Breaker.Generator.Model;
 namespace Breaker.Generator.Emitting;
 
 /// <summary>Writes the guarded method's implementation part (and, for async methods, its awaiting continuation).</summary>
-internal sealed class MethodBodyWriter
+internal sealed partial class MethodBodyWriter
 {
     private const string Exception = "global::System.Exception";
     private const string TaskType = "global::System.Threading.Tasks.Task";
@@ -34,6 +34,7 @@ internal sealed class MethodBodyWriter
     private readonly string _isFailure;
     private readonly string[] _caughtNames;
     private readonly ParameterModel? _timeoutToken;
+    private readonly StreamNames _stream;
 
     public MethodBodyWriter(GuardedMethodModel model, IndentedWriter writer, TargetModel target)
     {
@@ -57,6 +58,7 @@ internal sealed class MethodBodyWriter
         EquatableArray<FallbackCaseModel> cases = model.Fallback?.FailureCases ?? EquatableArray<FallbackCaseModel>.Empty;
         _caughtNames = cases.Select(c => c.ExceptionType is null ? string.Empty : names.Take(VariableName(c.ExceptionType))).ToArray();
         _timeoutToken = model.Signature.Parameters.LastOrDefault(p => p.IsCallerCancellationToken);
+        _stream = new StreamNames(names);
     }
 
     /// <summary>The task given up on after the breaker's timeout, on the breaker's clock: a framework method on .NET 8+, Microsoft.Bcl.TimeProvider's before.</summary>
@@ -88,7 +90,7 @@ internal sealed class MethodBodyWriter
     public static string Declaration(MethodSignatureModel signature) =>
         (signature.Modifiers.Length == 0 ? string.Empty : signature.Modifiers + " ") + signature.ReturnType + " " + signature.Name
         + GuardedMethodEmitter.TypeParameterList(signature.TypeParameters)
-        + "(" + string.Join(", ", signature.Parameters.Select(p => p.Modifiers + p.Type + " " + p.Name)) + ")";
+        + "(" + string.Join(", ", signature.Parameters.Select(p => p.Modifiers + p.Type + " " + p.Name + p.DefaultValue)) + ")";
 
     public void Write()
     {
@@ -104,6 +106,12 @@ internal sealed class MethodBodyWriter
 
         _writer.Open();
         WriteBreakerForCall();
+        if (_model.Shape == ReturnShape.AsyncStream)
+        {
+            WriteAsyncStream();
+            _writer.Close();
+            return;
+        }
 
         // With a fallback for rejections, the breaker counts the fallback in the same write as the rejection.
         _writer.Line("var " + _permit + " = " + _breaker
@@ -226,16 +234,7 @@ internal sealed class MethodBodyWriter
         _writer.Line("var " + _timeout + " = " + _breaker + ".Timeout;");
         if (_timeoutToken is not null)
         {
-            _writer.Line("var " + _token + " = " + _timeoutToken.Name + ";");
-            _writer.Line(TokenSource + "? " + _timeoutSource + " = null;");
-            _writer.Line(TokenSource + "? " + _linkedSource + " = null;");
-            _writer.Line("if (" + _timeout + " > " + Zero + ")").Open();
-            _writer.Line(_timeoutSource + " = " + (_target.TimeProviderInFramework
-                ? "new " + TokenSource + "(" + _timeout + ", " + _breaker + ".TimeProvider);"
-                : TimeProviderTaskExtensions + ".CreateCancellationTokenSource(" + _breaker + ".TimeProvider, " + _timeout + ");"));
-            _writer.Line(_linkedSource + " = " + TokenSource + ".CreateLinkedTokenSource(" + _timeoutToken.Name + ", " + _timeoutSource + ".Token);");
-            _writer.Line(_token + " = " + _linkedSource + ".Token;");
-            _writer.Close().Line();
+            WriteTimeoutToken(_timeoutToken.Name);
         }
 
         _writer.Line(returnType + " " + _task + ";");
@@ -282,6 +281,21 @@ internal sealed class MethodBodyWriter
         _writer.Line("return " + _continuation + "(" + string.Join(", ", arguments) + ");");
         _writer.Line();
         WriteContinuation();
+    }
+
+    /// <summary>The token the call gets: <paramref name="callerToken"/>, linked with a timer when the breaker has a timeout.</summary>
+    private void WriteTimeoutToken(string callerToken)
+    {
+        _writer.Line("var " + _token + " = " + callerToken + ";");
+        _writer.Line(TokenSource + "? " + _timeoutSource + " = null;");
+        _writer.Line(TokenSource + "? " + _linkedSource + " = null;");
+        _writer.Line("if (" + _timeout + " > " + Zero + ")").Open();
+        _writer.Line(_timeoutSource + " = " + (_target.TimeProviderInFramework
+            ? "new " + TokenSource + "(" + _timeout + ", " + _breaker + ".TimeProvider);"
+            : TimeProviderTaskExtensions + ".CreateCancellationTokenSource(" + _breaker + ".TimeProvider, " + _timeout + ");"));
+        _writer.Line(_linkedSource + " = " + TokenSource + ".CreateLinkedTokenSource(" + callerToken + ", " + _timeoutSource + ".Token);");
+        _writer.Line(_token + " = " + _linkedSource + ".Token;");
+        _writer.Close().Line();
     }
 
     private void WriteContinuation()

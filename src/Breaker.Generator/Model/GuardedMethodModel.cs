@@ -59,6 +59,9 @@ internal enum ReturnShape
 
     /// <summary><c>ValueTask&lt;T&gt;</c>.</summary>
     ValueTaskOfT,
+
+    /// <summary><c>IAsyncEnumerable&lt;T&gt;</c>: admitted at the first <c>MoveNextAsync</c>, recorded once when the stream ends.</summary>
+    AsyncStream,
 }
 
 /// <summary>A type that contains the guarded method, declared again as a <c>partial</c> part.</summary>
@@ -91,7 +94,14 @@ internal sealed record MethodSignatureModel(
 /// <param name="Name">The name, escaped when it is a keyword.</param>
 /// <param name="ArgumentModifier">What a call passes before the argument: <c>ref </c>, <c>out </c>, <c>in </c> or nothing.</param>
 /// <param name="IsCallerCancellationToken">Whether it is a <c>CancellationToken</c> the caller can cancel.</param>
-internal sealed record ParameterModel(string Modifiers, string Type, string Name, string ArgumentModifier, bool IsCallerCancellationToken);
+internal sealed record ParameterModel(string Modifiers, string Type, string Name, string ArgumentModifier, bool IsCallerCancellationToken)
+{
+    /// <summary>
+    /// The default value as declared (<c> = 5</c>), or empty. Only a decorator's members repeat the interface's; a partial
+    /// method's implementation part must not (the definition's count).
+    /// </summary>
+    public string DefaultValue { get; init; } = string.Empty;
+}
 
 /// <summary>The breaker's registry name and the settings the attribute gives explicitly.</summary>
 /// <param name="Name">The breaker's name in the registry.</param>
@@ -153,7 +163,7 @@ internal sealed record FallbackCaseModel(MemberCallModel Method, string? Excepti
 /// <summary>What a fallback returns, relative to the guarded method.</summary>
 internal enum FallbackReturn
 {
-    /// <summary>Exactly the guarded method's return type (synchronous methods).</summary>
+    /// <summary>Exactly the guarded method's return type (synchronous methods and async streams).</summary>
     SameType,
 
     /// <summary>Nothing (for <c>Task</c>/<c>ValueTask</c> methods).</summary>

@@ -292,7 +292,7 @@ internal static class DecoratorParser
         return failure is null ? null : Unsupported(method, failure.Reason switch
         {
             ParseFailureReason.RefReturn => "it returns by reference",
-            ParseFailureReason.AsyncStream => "it returns an async stream",
+            ParseFailureReason.AsyncEnumerator => "it returns an async enumerator",
             ParseFailureReason.PointerType => "its signature uses a pointer type",
             _ => "parameter '" + failure.Detail + "' is by reference or a ref struct, which an async call cannot keep across an await",
         });

@@ -86,7 +86,8 @@ internal static class GuardedMethodParser
         MemberCallModel? failureWhen = null;
         if (reader.FailureWhen is { } predicateName && resolvable)
         {
-            Resolution<MemberCallModel> resolved = MemberResolver.ResolveFailureWhen(method, predicateName, resultType, known);
+            // A stream has no one result to judge: its elements are not outcomes.
+            Resolution<MemberCallModel> resolved = MemberResolver.ResolveFailureWhen(method, predicateName, shape.Value == ReturnShape.AsyncStream ? null : resultType, known);
             failures.AddIfFailed(resolved.Failure, "FailureWhen");
             failureWhen = resolved.Value;
         }

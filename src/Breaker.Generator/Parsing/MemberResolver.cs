@@ -268,6 +268,7 @@ internal static class MemberResolver
             case ReturnShape.Void:
                 return candidate.ReturnsVoid ? FallbackReturn.SameType : null;
             case ReturnShape.Value:
+            case ReturnShape.AsyncStream:
                 return SameType(type, method.ReturnType) && Returns(type, method.ReturnType) ? FallbackReturn.SameType : null;
             case ReturnShape.Task:
             case ReturnShape.ValueTask:

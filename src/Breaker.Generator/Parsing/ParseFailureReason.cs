@@ -26,8 +26,8 @@ internal enum ParseFailureReason
     /// <summary>The method returns by reference.</summary>
     RefReturn,
 
-    /// <summary>The method returns an async stream (<c>IAsyncEnumerable&lt;T&gt;</c> or <c>IAsyncEnumerator&lt;T&gt;</c>).</summary>
-    AsyncStream,
+    /// <summary>The method returns an async enumerator (<c>IAsyncEnumerator&lt;T&gt;</c>); <c>IAsyncEnumerable&lt;T&gt;</c> is supported.</summary>
+    AsyncEnumerator,
 
     /// <summary>The signature uses pointer or function pointer types.</summary>
     PointerType,
@@ -37,6 +37,9 @@ internal enum ParseFailureReason
 
     /// <summary>An async instance method is declared on a ref struct, which cannot cross an <c>await</c>.</summary>
     AsyncMethodOnRefStruct,
+
+    /// <summary>An instance method of a struct returns an async stream, whose iterator cannot reach the struct's <c>this</c>.</summary>
+    AsyncStreamOnStruct,
 
     /// <summary>No method has the implementation's name (<c>Detail</c> is the name looked for).</summary>
     ImplementationNotFound,

@@ -116,12 +116,13 @@ internal static class SignatureReader
 
         ITypeSymbol returnType = method.ReturnType;
         ITypeSymbol definition = returnType.OriginalDefinition;
-        if (Is(definition, known.AsyncEnumerable) || Is(definition, known.AsyncEnumerator))
+        if (Is(definition, known.AsyncEnumerator))
         {
-            return Resolution<ReturnShape>.Fail(ParseFailureReason.AsyncStream, method.Name);
+            return Resolution<ReturnShape>.Fail(ParseFailureReason.AsyncEnumerator, method.Name);
         }
 
-        ReturnShape shape = Is(returnType, known.Task) ? ReturnShape.Task
+        ReturnShape shape = Is(definition, known.AsyncEnumerable) ? ReturnShape.AsyncStream
+            : Is(returnType, known.Task) ? ReturnShape.Task
             : Is(definition, known.TaskOfT) ? ReturnShape.TaskOfT
             : Is(returnType, known.ValueTask) ? ReturnShape.ValueTask
             : Is(definition, known.ValueTaskOfT) ? ReturnShape.ValueTaskOfT
@@ -129,16 +130,19 @@ internal static class SignatureReader
         return Resolution<ReturnShape>.Success(shape);
     }
 
-    /// <summary>The type an awaited or returned call yields: <c>T</c> for <c>T</c>, <c>Task&lt;T&gt;</c> and <c>ValueTask&lt;T&gt;</c>.</summary>
+    /// <summary>
+    /// The type an awaited or returned call yields: <c>T</c> for <c>T</c>, <c>Task&lt;T&gt;</c> and <c>ValueTask&lt;T&gt;</c>;
+    /// for <c>IAsyncEnumerable&lt;T&gt;</c>, the element type <c>T</c>.
+    /// </summary>
     public static ITypeSymbol? ResultType(IMethodSymbol method, ReturnShape shape) => shape switch
     {
         ReturnShape.Value => method.ReturnType,
-        ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT => ((INamedTypeSymbol)method.ReturnType).TypeArguments[0],
+        ReturnShape.TaskOfT or ReturnShape.ValueTaskOfT or ReturnShape.AsyncStream => ((INamedTypeSymbol)method.ReturnType).TypeArguments[0],
         _ => null,
     };
 
-    /// <summary>Whether the shape is awaitable.</summary>
-    public static bool IsAsync(ReturnShape shape) => shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT;
+    /// <summary>Whether the shape is awaitable, or an async stream (whose parameters live as long as its enumeration).</summary>
+    public static bool IsAsync(ReturnShape shape) => shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT or ReturnShape.AsyncStream;
 
     /// <summary>Checks the parameter list against what the shape allows.</summary>
     public static ParseFailure? CheckParameters(IMethodSymbol method, ReturnShape shape)
@@ -162,6 +166,12 @@ internal static class SignatureReader
         if (!method.IsStatic && method.ContainingType.IsRefLikeType)
         {
             return new ParseFailure(ParseFailureReason.AsyncMethodOnRefStruct, method.Name);
+        }
+
+        // The stream's iterator is a local function that reaches the instance through 'this', which a struct's cannot.
+        if (shape == ReturnShape.AsyncStream && !method.IsStatic && method.ContainingType.IsValueType)
+        {
+            return new ParseFailure(ParseFailureReason.AsyncStreamOnStruct, method.Name);
         }
 
         return null;
@@ -194,8 +204,46 @@ internal static class SignatureReader
             withConstraints
                 ? EquatableArray.From(method.TypeParameters.Select(Constraint).Where(c => c is not null).Select(c => c!))
                 : EquatableArray<string>.Empty,
-            EquatableArray.From(method.Parameters.Select(p => ReadParameter(p, SymbolModifiers(p), known))),
+            // An explicit implementation takes no default values (CS1066): calls through the interface use the interface's.
+            EquatableArray.From(method.Parameters.Select(p => ReadParameter(p, SymbolModifiers(p), known) with
+            {
+                DefaultValue = withConstraints ? DefaultValue(p) : string.Empty,
+            })),
             IsStatic: false);
+
+    /// <summary>The parameter's default value as C# (<c> = 5</c>), or nothing; a call through the decorator's type then needs no argument either.</summary>
+    private static string DefaultValue(IParameterSymbol parameter) =>
+        parameter.HasExplicitDefaultValue ? " = " + DefaultLiteral(parameter.Type, parameter.ExplicitDefaultValue) : string.Empty;
+
+    private static string DefaultLiteral(ITypeSymbol type, object? value)
+    {
+        bool isNullableValueType = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
+        ITypeSymbol underlying = isNullableValueType ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
+        if (value is null)
+        {
+            return type.IsReferenceType || isNullableValueType ? "null" : "default";
+        }
+
+        if (underlying.TypeKind == TypeKind.Enum)
+        {
+            return "(" + SymbolNames.Type(underlying) + ")(" + DefaultLiteral(((INamedTypeSymbol)underlying).EnumUnderlyingType!, value) + ")";
+        }
+
+        return value switch
+        {
+            double d when double.IsNaN(d) => "global::System.Double.NaN",
+            double d when double.IsInfinity(d) => d > 0 ? "global::System.Double.PositiveInfinity" : "global::System.Double.NegativeInfinity",
+            float f when float.IsNaN(f) => "global::System.Single.NaN",
+            float f when float.IsInfinity(f) => f > 0 ? "global::System.Single.PositiveInfinity" : "global::System.Single.NegativeInfinity",
+            double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "D",
+            float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "F",
+            decimal m => m.ToString(System.Globalization.CultureInfo.InvariantCulture) + "M",
+            long l => l.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L",
+            ulong u => u.ToString(System.Globalization.CultureInfo.InvariantCulture) + "UL",
+            uint u => u.ToString(System.Globalization.CultureInfo.InvariantCulture) + "U",
+            _ => SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false),
+        };
+    }
 
     /// <summary>A parameter's declaration modifiers from its symbol, each followed by a space.</summary>
     private static string SymbolModifiers(IParameterSymbol parameter) =>

@@ -16,11 +16,11 @@ public static class CircuitBreakerGrpcClientBuilderExtensions
     /// <param name="name">The breaker's name.</param>
     /// <param name="configure">The breaker's options in code; <see langword="null"/> for the defaults.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IHttpClientBuilder AddCircuitBreaker(this IHttpClientBuilder builder, string name, Action<CircuitBreakerOptions>? configure = null) =>
-        builder.AddCircuitBreaker(name, configure, static _ => { });
+    public static IHttpClientBuilder AddGrpcCircuitBreaker(this IHttpClientBuilder builder, string name, Action<CircuitBreakerOptions>? configure = null) =>
+        builder.AddGrpcCircuitBreaker(name, configure, static _ => { });
 
     /// <summary>
-    /// Like <see cref="AddCircuitBreaker(IHttpClientBuilder, string, Action{CircuitBreakerOptions}?)"/>, and also sets how
+    /// Like <see cref="AddGrpcCircuitBreaker(IHttpClientBuilder, string, Action{CircuitBreakerOptions}?)"/>, and also sets how
     /// the interceptor judges statuses, answers rejections (fallbacks per method), and whether it keeps one breaker per
     /// client, method or host.
     /// </summary>
@@ -29,7 +29,7 @@ public static class CircuitBreakerGrpcClientBuilderExtensions
     /// <param name="configure">The breaker's options in code; <see langword="null"/> for the defaults.</param>
     /// <param name="configureInterceptor">Configures the interceptor's <see cref="GrpcCircuitBreakerOptions"/>.</param>
     /// <returns>The builder, for chaining.</returns>
-    public static IHttpClientBuilder AddCircuitBreaker(
+    public static IHttpClientBuilder AddGrpcCircuitBreaker(
         this IHttpClientBuilder builder,
         string name,
         Action<CircuitBreakerOptions>? configure,

@@ -11,8 +11,9 @@ namespace Breaker;
 /// A keyed group: one circuit breaker per key (per tenant, per host, per shard), named <c>group:key</c> and made with the
 /// group's options, so one key's failing dependency opens only that key's breaker. The group is bounded: it holds at most
 /// <see cref="CircuitBreakerOptions.MaxKeys"/> keys and makes room for a new one by evicting keys unused for
-/// <see cref="CircuitBreakerOptions.KeyIdleTimeout"/>, never a breaker whose break is not over nor one held by hand. A new
-/// key that finds no room, and a null key, use the group's <see cref="SharedBreaker"/>.
+/// <see cref="CircuitBreakerOptions.KeyIdleTimeout"/> and keys held open past their own break only by a dependency's
+/// Retry-After, never a breaker whose own break is not over, one with a call in flight nor one held by hand. A new key that
+/// finds no room, and a null key, use the group's <see cref="SharedBreaker"/>.
 /// </summary>
 /// <remarks>
 /// <see cref="CircuitBreakerRegistry.GetOrAddGroup{TKey}"/> returns the <see cref="CircuitBreakerKeys{TKey}"/> that finds
@@ -30,7 +31,7 @@ public sealed class CircuitBreakerGroup
     private readonly CircuitBreakerRegistry _registry;
     private readonly object _keysLock = new();
     private readonly bool _systemClock;
-    private readonly StripedCounter _sharedCalls = new();
+    private StripedCounter _sharedCalls;
 
     // Written under _keysLock, read without it.
     private volatile CircuitBreakerOptions _options;

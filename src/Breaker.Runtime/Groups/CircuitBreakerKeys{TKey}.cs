@@ -77,6 +77,8 @@ public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
         return _breakers.TryGetValue(key, out breaker);
     }
 
+    CircuitBreaker IKeyIndex.Relookup(object key) => GetBreaker((TKey)key);
+
     void IKeyIndex.AddBreakersTo(List<CircuitBreaker> breakers)
     {
         foreach (KeyValuePair<TKey, CircuitBreaker> pair in _breakers)
@@ -89,9 +91,9 @@ public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
     {
         foreach (KeyValuePair<TKey, CircuitBreaker> pair in _breakers)
         {
-            if (pair.Value.LastUsed <= idleBefore && pair.Value.TryEvict((Keys: _breakers, Pair: pair), static state => state.Keys.TryRemove(state.Pair)))
+            if (pair.Value.TryEvict(idleBefore, (Keys: _breakers, Pair: pair), static state => state.Keys.TryRemove(state.Pair)))
             {
-                // A call that read the breaker just before this finishes on it; the key's next call gets a new one.
+                // A call that looked the key up before this is admitted by the key's next breaker (CircuitBreaker.TryAcquire).
                 evicted.Add(pair.Value);
             }
         }
@@ -123,6 +125,7 @@ public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
             if (Group.MakeRoom(now, ref evicted))
             {
                 created = Group.CreateKeyed(text, now, out rejected);
+                created.BelongsTo(this, key);
                 _breakers[key] = created;
             }
         }

@@ -1,5 +1,5 @@
 using System.Collections.Generic;
-using System.Threading;
+using Breaker.Timing;
 
 namespace Breaker.Telemetry;
 
@@ -60,20 +60,5 @@ internal sealed class BreakerSeries
     /// The success count to report, given a fresh read that may lag behind the truth but never runs ahead of it: the
     /// highest read so far. So the counter never decreases, and once calls stop it is exact.
     /// </summary>
-    public long Successes(long read)
-    {
-        long reported = Volatile.Read(ref _reportedSuccesses);
-        while (read > reported)
-        {
-            long seen = Interlocked.CompareExchange(ref _reportedSuccesses, read, reported);
-            if (seen == reported)
-            {
-                return read;
-            }
-
-            reported = seen;
-        }
-
-        return reported;
-    }
+    public long Successes(long read) => HighWaterMark.Raise(ref _reportedSuccesses, read);
 }

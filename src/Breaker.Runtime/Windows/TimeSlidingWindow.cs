@@ -6,24 +6,32 @@ namespace Breaker.Windows;
 
 /// <summary>The outcomes of the last <c>SamplingDuration</c>, kept in buckets that age out one at a time.</summary>
 /// <remarks>
-/// The window is split into <see cref="BucketCount"/> buckets by time, and each bucket into one stripe per processor,
-/// so threads on different cores count on different cache lines: recording a success is one uncontended interlocked
-/// increment. Counts are summed only when someone needs them (a failure, an eviction, a snapshot). When time enters a
-/// new epoch, one thread claims the advance (a compare-and-swap on the head epoch), empties the buckets that aged out
-/// and publishes the new head; other threads wait for that short step only, once per bucket width, never per call.
-/// Each bucket also counts its calls' durations by <see cref="DurationBins"/> bin (one histogram per bucket, shared by the
-/// stripes: 5 KB a window). A call in bin 0 (under a microsecond, or any call timed by the millisecond cached clock that
-/// ended within the same tick) writes nothing more: bin 0 is what the bucket's calls leave over once the other bins are
-/// counted, so the common fast call pays no extra write.
+/// The window is split into <see cref="BucketCount"/> buckets by time. Recording a success is one interlocked write on the
+/// current bucket; counts are summed only when someone needs them (a failure, an eviction, a snapshot). When time enters a
+/// new epoch, one thread claims the advance (a compare-and-swap on the head epoch), empties the buckets that aged out and
+/// publishes the new head; other threads wait for that short step only, once per bucket width, never per call.
+/// <para>
+/// Contention is measured, not assumed: a bucket's call count is written by compare-and-swap, and the first time the swap
+/// fails (another thread counted at the same moment) the window makes one stripe of counts per processor, so that threads
+/// on different cores write different cache lines from then on. A window only one thread at a time records into (most
+/// of them) stays at ten buckets, whatever the processor count.
+/// </para>
+/// <para>
+/// Durations: each bucket counts its timed calls (those whose <see cref="DurationBins"/> bin is not 0) and keeps an even
+/// random sample of up to <see cref="DurationSamples.Size"/> of their bins (reservoir sampling, the choice drawn from a hash
+/// of the call's rank, so nothing is allocated and nothing locked). A snapshot weighs each bucket's samples by its timed
+/// calls, and counts the bucket's other calls in bin 0: the calls the cached clock timed at zero write nothing more.
+/// </para>
 /// </remarks>
-internal sealed class TimeSlidingWindow : SlidingWindow
+internal sealed partial class TimeSlidingWindow : SlidingWindow
 {
     public const int BucketCount = 10;
     private const long Advancing = -1;
 
-    private readonly Bucket[] _buckets = new Bucket[Stripes.Count * BucketCount];
-    private readonly int[] _durations = new int[BucketCount * DurationBins.Count];
+    // Inline in the window object: no array of its own to allocate and point to. Not readonly: the buckets change in place.
+    private Buckets _buckets;
     private readonly long _bucketWidth;
+    private Counts[]? _stripes;
     private long _head;
     private long _headEnds;
     private long _evicted;
@@ -47,9 +55,9 @@ internal sealed class TimeSlidingWindow : SlidingWindow
             {
                 long head = ReadHead();
                 long recorded = Volatile.Read(ref _evicted);
-                for (int i = 0; i < _buckets.Length; i++)
+                for (int index = 0; index < BucketCount; index++)
                 {
-                    recorded += Volatile.Read(ref _buckets[i].Calls);
+                    recorded += CountsAt(index).Calls;
                 }
 
                 if (Volatile.Read(ref _head) == head)
@@ -66,21 +74,39 @@ internal sealed class TimeSlidingWindow : SlidingWindow
     {
         bool advanced = Advance(timestamp, out long head);
         int index = (int)(head % BucketCount);
-        ref Bucket bucket = ref _buckets[(Stripes.Current * BucketCount) + index];
-        Interlocked.Increment(ref bucket.Calls);
-        if (durationBin != 0)
+        ref Bucket bucket = ref _buckets[index];
+        ref Counts counts = ref bucket.Counts;
+        Counts[]? stripes = Volatile.Read(ref _stripes);
+        if (stripes is null)
         {
-            Interlocked.Increment(ref _durations[(index * DurationBins.Count) + durationBin]);
+            // Read-then-swap rather than an interlocked increment: it costs the same alone, and a failed swap is the one
+            // sign of two threads recording at once that is free to observe.
+            long calls = Volatile.Read(ref counts.Calls);
+            if (Interlocked.CompareExchange(ref counts.Calls, calls + 1, calls) != calls)
+            {
+                stripes = Stripe();
+            }
+        }
+
+        if (stripes is not null)
+        {
+            counts = ref stripes[(Stripes.Current * BucketCount) + index];
+            Interlocked.Increment(ref counts.Calls);
         }
 
         if (failure)
         {
-            Interlocked.Increment(ref bucket.Failures);
+            Interlocked.Increment(ref counts.Failures);
         }
 
         if (slow)
         {
-            Interlocked.Increment(ref bucket.Slow);
+            Interlocked.Increment(ref counts.Slow);
+        }
+
+        if (durationBin != 0)
+        {
+            bucket.Durations.Add(durationBin);
         }
 
         return failure || slow || advanced;
@@ -92,16 +118,12 @@ internal sealed class TimeSlidingWindow : SlidingWindow
         long calls = 0, failures = 0, slow = 0;
         for (int index = 0; index < BucketCount; index++)
         {
-            if (!IsLive(index, head, timestamp))
+            if (IsLive(index, head, timestamp))
             {
-                continue;
-            }
-
-            for (int stripe = index; stripe < _buckets.Length; stripe += BucketCount)
-            {
-                calls += Volatile.Read(ref _buckets[stripe].Calls);
-                failures += Volatile.Read(ref _buckets[stripe].Failures);
-                slow += Volatile.Read(ref _buckets[stripe].Slow);
+                Counts counts = CountsAt(index);
+                calls += counts.Calls;
+                failures += counts.Failures;
+                slow += counts.Slow;
             }
         }
 
@@ -111,7 +133,7 @@ internal sealed class TimeSlidingWindow : SlidingWindow
     public override long CountDurations(Span<int> bins, long timestamp)
     {
         long head = ReadHead();
-        long calls = 0, timed = 0;
+        long counted = 0;
         for (int index = 0; index < BucketCount; index++)
         {
             if (!IsLive(index, head, timestamp))
@@ -119,34 +141,46 @@ internal sealed class TimeSlidingWindow : SlidingWindow
                 continue;
             }
 
-            for (int stripe = index; stripe < _buckets.Length; stripe += BucketCount)
-            {
-                calls += Volatile.Read(ref _buckets[stripe].Calls);
-            }
+            long timed = _buckets[index].Durations.AddTo(bins);
 
-            for (int bin = 1; bin < DurationBins.Count; bin++)
-            {
-                int count = Volatile.Read(ref _durations[(index * DurationBins.Count) + bin]);
-                bins[bin] += count;
-                timed += count;
-            }
+            // Bin 0 is never sampled: it is the calls the timed ones do not account for (never negative, even mid-race).
+            long zero = Math.Max(0, CountsAt(index).Calls - timed);
+            bins[0] += (int)Math.Min(zero, int.MaxValue);
+            counted += timed + zero;
         }
 
-        // Bin 0 is never written: it is the calls the other bins do not account for (never negative, even mid-race).
-        long zero = Math.Max(0, calls - timed);
-        bins[0] += (int)Math.Min(zero, int.MaxValue);
-        return timed + zero;
+        return counted;
     }
 
     public override void Clear()
     {
-        for (int i = 0; i < _buckets.Length; i++)
+        for (int index = 0; index < BucketCount; index++)
         {
-            Empty(ref _buckets[i]);
+            EmptyBucket(index);
+        }
+    }
+
+    /// <summary>Bucket <paramref name="index"/>'s counts, its stripes included.</summary>
+    private Counts CountsAt(int index)
+    {
+        ref Counts own = ref _buckets[index].Counts;
+        var sum = new Counts { Calls = Volatile.Read(ref own.Calls), Failures = Volatile.Read(ref own.Failures), Slow = Volatile.Read(ref own.Slow) };
+        if (Volatile.Read(ref _stripes) is { } stripes)
+        {
+            for (int stripe = index; stripe < stripes.Length; stripe += BucketCount)
+            {
+                sum.Calls += Volatile.Read(ref stripes[stripe].Calls);
+                sum.Failures += Volatile.Read(ref stripes[stripe].Failures);
+                sum.Slow += Volatile.Read(ref stripes[stripe].Slow);
+            }
         }
 
-        Array.Clear(_durations);
+        return sum;
     }
+
+    /// <summary>Two threads recorded at once: from now on each processor counts in a stripe of its own (made once).</summary>
+    private Counts[] Stripe() =>
+        Interlocked.CompareExchange(ref _stripes, new Counts[Stripes.Count * BucketCount], null) ?? Volatile.Read(ref _stripes)!;
 
     /// <summary>Whether bucket <paramref name="index"/> holds an epoch still inside the window at <paramref name="timestamp"/>.</summary>
     private bool IsLive(int index, long head, long timestamp)
@@ -196,13 +230,7 @@ internal sealed class TimeSlidingWindow : SlidingWindow
             long stale = Math.Min(epoch - head, BucketCount);
             for (long e = head + 1; e <= head + stale; e++)
             {
-                int index = (int)(e % BucketCount);
-                for (int i = index; i < _buckets.Length; i += BucketCount)
-                {
-                    Empty(ref _buckets[i]);
-                }
-
-                Array.Clear(_durations, index * DurationBins.Count, DurationBins.Count);
+                EmptyBucket((int)(e % BucketCount));
             }
 
             Volatile.Write(ref _headEnds, (epoch + 1) * _bucketWidth);
@@ -212,18 +240,47 @@ internal sealed class TimeSlidingWindow : SlidingWindow
         }
     }
 
-    /// <summary>Moves a bucket's calls into the evicted total (so <see cref="Recorded"/> keeps them) and zeroes it.</summary>
-    private void Empty(ref Bucket bucket)
+    /// <summary>Empties bucket <paramref name="index"/> and its stripes, moving their calls into the evicted total (so <see cref="Recorded"/> keeps them).</summary>
+    private void EmptyBucket(int index)
     {
-        Interlocked.Add(ref _evicted, Interlocked.Exchange(ref bucket.Calls, 0));
-        Interlocked.Exchange(ref bucket.Failures, 0);
-        Interlocked.Exchange(ref bucket.Slow, 0);
+        ref Bucket bucket = ref _buckets[index];
+        Empty(ref bucket.Counts);
+        bucket.Durations.Clear();
+        if (Volatile.Read(ref _stripes) is { } stripes)
+        {
+            for (int stripe = index; stripe < stripes.Length; stripe += BucketCount)
+            {
+                Empty(ref stripes[stripe]);
+            }
+        }
     }
 
-    private struct Bucket
+    private void Empty(ref Counts counts)
+    {
+        Interlocked.Add(ref _evicted, Interlocked.Exchange(ref counts.Calls, 0));
+        Interlocked.Exchange(ref counts.Failures, 0);
+        Interlocked.Exchange(ref counts.Slow, 0);
+    }
+
+    /// <summary>One bucket's (or one stripe's) calls, and how many of them failed or were slow.</summary>
+    private struct Counts
     {
         public long Calls;
         public long Failures;
         public long Slow;
     }
+
+    private struct Bucket
+    {
+        public Counts Counts;
+        public DurationSamples Durations;
+    }
+
+#if NET8_0_OR_GREATER
+    [System.Runtime.CompilerServices.InlineArray(BucketCount)]
+    private struct Buckets
+    {
+        private Bucket _bucket;
+    }
+#endif
 }

@@ -74,14 +74,26 @@ public class DeclarationDiagnosticsTests
         Verify.Diagnostic(DiagnosticDescriptors.UnsupportedMethod).WithLocation(0).WithArguments("Get", "it returns by reference"));
 
     [Fact]
-    public Task An_async_stream() => Verify.VerifyAsync(
+    public Task An_async_enumerator() => Verify.VerifyAsync(
         """
         public partial class C
+        {
+            [CircuitBreaker("b")] public partial IAsyncEnumerator<int> {|BRK0003:Stream|}();
+            private IAsyncEnumerator<int> StreamCore() => throw new NotSupportedException();
+        }
+        """);
+
+    [Fact]
+    public Task An_async_stream_on_a_struct_instance() => Verify.VerifyAsync(
+        """
+        public partial struct C
         {
             [CircuitBreaker("b")] public partial IAsyncEnumerable<int> {|BRK0003:Stream|}();
             private IAsyncEnumerable<int> StreamCore() => throw new NotSupportedException();
         }
         """);
+
+
 
     [Fact]
     public Task A_pointer_parameter() => Verify.VerifyAsync(

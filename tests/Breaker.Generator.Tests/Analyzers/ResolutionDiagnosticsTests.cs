@@ -140,6 +140,19 @@ public class ResolutionDiagnosticsTests
         """);
 
     [Fact]
+    public Task A_stream_fallback_must_return_the_same_stream_type() => Verify.VerifyAsync(
+        """
+        public partial class C
+        {
+            [CircuitBreaker("b", {|#0:Fallback = nameof(Empty)|})] public partial IAsyncEnumerable<int> StreamAsync(int page);
+            private IAsyncEnumerable<int> StreamAsyncCore(int page) => throw new NotSupportedException();
+            private IAsyncEnumerable<long> Empty(int page) => throw new NotSupportedException();
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.FallbackReturnTypeMismatch).WithLocation(0)
+            .WithArguments("IAsyncEnumerable<long> Empty(int page)", "IAsyncEnumerable<long>", "StreamAsync", "'IAsyncEnumerable<int>'"));
+
+    [Fact]
     public Task A_fallback_that_returns_the_wrong_type() => Verify.VerifyAsync(
         """
         public partial class C

@@ -33,6 +33,31 @@ public class SharedBreakerTests
             .WithArguments("quotes", 3, "FailureRatio, BreakDurationMs"));
 
     [Fact]
+    public Task A_decorator_and_a_partial_method_that_share_a_breaker_name_are_compared() => Verify.VerifyAsync(
+        """
+        public interface IQuotes { int Get(); int Put(); }
+
+        [CircuitBreaker({|#0:"quotes"|}, FailureRatio = 0.6)]
+        public partial class QuotesBreaker : IQuotes;
+
+        [CircuitBreaker("prices", PerMethod = true, FailureRatio = 0.6)]
+        public partial class PricesBreaker : IQuotes;
+
+        public partial class A
+        {
+            [CircuitBreaker({|#1:"quotes"|}, FailureRatio = 0.3)] public partial int Get();
+            private int GetCore() => 1;
+
+            [CircuitBreaker("prices.Get", FailureRatio = 0.6)] public partial int Put();
+            private int PutCore() => 1;
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.ConflictingBreakerSettings).WithLocation(0).WithLocation(1)
+            .WithArguments("quotes", 2, "FailureRatio"),
+        Verify.Diagnostic(DiagnosticDescriptors.ConflictingBreakerSettings).WithLocation(1).WithLocation(0)
+            .WithArguments("quotes", 2, "FailureRatio"));
+
+    [Fact]
     public Task Different_hooks_and_jitter_are_different_settings() => Verify.VerifyAsync(
         """
         public partial class A

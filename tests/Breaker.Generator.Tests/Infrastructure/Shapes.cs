@@ -45,6 +45,43 @@ public static class Shapes
             }
             """,
 
+        ["AsyncStreamsWithFallbackTimeoutAndStatic"] = """
+            namespace Feeds;
+
+            public sealed record Entry(string Title);
+
+            public partial class FeedClient
+            {
+                [CircuitBreaker("feeds", Fallback = nameof(Cached), TimeoutMs = 2_000, Ignores = [typeof(ArgumentException)])]
+                public partial IAsyncEnumerable<Entry> ReadAsync(string feed, CancellationToken cancellationToken);
+
+                [CircuitBreaker("feeds.count")]
+                public static partial IAsyncEnumerable<int> CountAsync(int upTo);
+
+                private async IAsyncEnumerable<Entry> ReadAsyncCore(string feed, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+                {
+                    await Task.Delay(1, cancellationToken);
+                    yield return new Entry(feed);
+                }
+
+                private static async IAsyncEnumerable<int> CountAsyncCore(int upTo)
+                {
+                    await Task.Yield();
+                    yield return upTo;
+                }
+
+                private IAsyncEnumerable<Entry> Cached(string feed, CancellationToken cancellationToken, IOException error) => Empty();
+
+                private IAsyncEnumerable<Entry> Cached(Exception error) => Empty();
+
+                private static async IAsyncEnumerable<Entry> Empty()
+                {
+                    await Task.Yield();
+                    yield break;
+                }
+            }
+            """,
+
         ["TaskOfTWithTokenAndTimeout"] = """
             namespace Shop;
 
@@ -488,6 +525,8 @@ public static class Shapes
                     ValueTask StarAsync(string name);
 
                     ValueTask<IReadOnlyList<Repo>?> ListAsync(string owner);
+
+                    IAsyncEnumerable<Repo> StreamReposAsync(string owner, CancellationToken cancellationToken);
 
                     Task<T> GetAsync<T>(string path, T fallback)
                         where T : class, new();

@@ -90,6 +90,15 @@ namespace Breaker.Generated
             })
             {
                 DeclaringType = "Shop.GitHubApiBreaker",
+                MethodName = "StreamReposAsync",
+            });
+            registry.Declare(new global::Breaker.CircuitBreakerDeclaration("github", new global::Breaker.CircuitBreakerOptions
+            {
+                FailureRatio = 0.25,
+                Timeout = global::System.TimeSpan.FromMilliseconds(5000),
+            })
+            {
+                DeclaringType = "Shop.GitHubApiBreaker",
                 MethodName = "TryGet",
             });
         }
@@ -295,7 +304,7 @@ namespace Shop
         }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
-        public global::System.Threading.Tasks.Task<global::Vendor.Sdk.Repo> GetRepoAsync(string owner, string name, global::System.Threading.CancellationToken cancellationToken)
+        public global::System.Threading.Tasks.Task<global::Vendor.Sdk.Repo> GetRepoAsync(string owner, string name, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var breaker = global::Breaker.CircuitBreakerScope.Resolve(__decoratorBreaker);
             var permit = breaker.TryAcquire();
@@ -470,6 +479,95 @@ namespace Shop
 
                 permit.RecordSuccess();
                 return result;
+            }
+        }
+
+        [global::System.CodeDom.Compiler.GeneratedCode("Breaker.Generator", "0.1.0.0")]
+        public global::System.Collections.Generic.IAsyncEnumerable<global::Vendor.Sdk.Repo> StreamReposAsync(string owner, global::System.Threading.CancellationToken cancellationToken)
+        {
+            var breaker = global::Breaker.CircuitBreakerScope.Resolve(__decoratorBreaker);
+            return EnumerateAsync(breaker, owner, cancellationToken, cancellationToken);
+
+            async global::System.Collections.Generic.IAsyncEnumerable<global::Vendor.Sdk.Repo> EnumerateAsync(global::Breaker.CircuitBreaker breaker, string owner, global::System.Threading.CancellationToken cancellationToken, [global::System.Runtime.CompilerServices.EnumeratorCancellation] global::System.Threading.CancellationToken enumeratorToken = default)
+            {
+                var permit = breaker.TryAcquire();
+                if (!permit.IsGranted)
+                {
+                    throw breaker.CreateRejectedException();
+                }
+
+                var timeout = breaker.Timeout;
+                var token = enumeratorToken;
+                global::System.Threading.CancellationTokenSource? timeoutSource = null;
+                global::System.Threading.CancellationTokenSource? linkedSource = null;
+                if (timeout > global::System.TimeSpan.Zero)
+                {
+                    timeoutSource = new global::System.Threading.CancellationTokenSource(timeout, breaker.TimeProvider);
+                    linkedSource = global::System.Threading.CancellationTokenSource.CreateLinkedTokenSource(enumeratorToken, timeoutSource.Token);
+                    token = linkedSource.Token;
+                }
+
+                global::System.Collections.Generic.IAsyncEnumerator<global::Vendor.Sdk.Repo>? enumerator = null;
+                var recorded = false;
+                try
+                {
+                    while (true)
+                    {
+                        bool more;
+                        try
+                        {
+                            // The timer runs only while the stream is asked for its next element, not while the caller handles one.
+                            timeoutSource?.CancelAfter(timeout);
+                            enumerator ??= this._inner.StreamReposAsync(owner, token).GetAsyncEnumerator(token);
+                            more = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                            timeoutSource?.CancelAfter(global::System.Threading.Timeout.InfiniteTimeSpan);
+                        }
+                        catch (global::System.OperationCanceledException) when (enumeratorToken.IsCancellationRequested)
+                        {
+                            recorded = true;
+                            permit.RecordIgnored();
+                            throw;
+                        }
+                        catch (global::System.OperationCanceledException exception) when (timeoutSource is not null && timeoutSource.IsCancellationRequested)
+                        {
+                            var timeoutException = breaker.CreateTimeoutException(exception);
+                            recorded = true;
+                            permit.RecordFailure(timeoutException, global::Breaker.FailureKind.Timeout);
+                            throw timeoutException;
+                        }
+                        catch (global::System.Exception exception)
+                        {
+                            recorded = true;
+                            permit.RecordFailure(exception);
+                            throw;
+                        }
+
+                        if (!more)
+                        {
+                            break;
+                        }
+
+                        yield return enumerator.Current;
+                    }
+
+                    recorded = true;
+                    permit.RecordSuccess();
+                }
+                finally
+                {
+                    // Not recorded: the caller disposed of the stream early (or stopped asking), which is no verdict on the dependency.
+                    if (!recorded)
+                    {
+                        permit.RecordIgnored();
+                    }
+
+                    linkedSource?.Dispose();
+                    timeoutSource?.Dispose();
+                    if (enumerator is not null)
+                    {
+                        await enumerator.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
             }
         }
 

@@ -1,6 +1,6 @@
 using System;
 
-namespace Breaker;
+namespace Breaker.Parts;
 
 /// <summary>
 /// When each probe of the current half-open period started, so that the oldest one still running can be found. Only
