@@ -90,6 +90,20 @@ public class NetStandardTargetTests
         Assert.DoesNotContain("ModuleInitializer", code);
     }
 
+    // Before .NET 8 CancelAfter runs on the system clock whatever TimeProvider made the source: a stream's per-step
+    // timeout is a timer of the breaker's TimeProvider there, or a FakeTimeProvider (or a test clock) would never fire it.
+    [Fact]
+    public void Netstandard2_0_async_streams_time_each_step_with_a_timer_of_the_breakers_clock()
+    {
+        GeneratorRun run = Run(Compile(LanguageVersion.Latest, Shapes.Usings + Shapes.Supported["AsyncStreamsWithFallbackTimeoutAndStatic"]));
+        string code = GeneratorHarness.Describe(run.Result);
+
+        Assert.Contains(".TimeProvider.CreateTimer(", code);
+        Assert.Contains("timeoutTimer?.Change(timeout, global::System.Threading.Timeout.InfiniteTimeSpan);", code);
+        Assert.Contains("timeoutTimer?.Dispose();", code);
+        Assert.DoesNotContain("CancelAfter", code);
+    }
+
     [Fact]
     public async Task CSharp_7_3_gets_no_code_and_BRK0032_on_each_guarded_method()
     {
