@@ -50,7 +50,7 @@ public sealed class NativeAotTests
 
         ProcessResult published = (await DotNet.RunAsync(
             ["publish", Repository.PathOf("samples/Breaker.Samples.Console/Breaker.Samples.Console.csproj"), "-c", "Release", "-r", "linux-x64",
-             "-p:PublishAot=true", "-o", publish, "--artifacts-path", work.Combine("artifacts")],
+             "-o", publish, "--artifacts-path", work.Combine("artifacts")],
             Repository.Root,
             PublishTimeout)).EnsureSucceeded();
         Assert.True(published.Warnings.Count == 0, "Trim/AOT warnings:\n" + string.Join('\n', published.Warnings));
