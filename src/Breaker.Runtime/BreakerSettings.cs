@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using Breaker.Windows;
 
 namespace Breaker;
 
@@ -20,6 +21,7 @@ internal sealed class BreakerSettings
         Options = options.Clone();
         TimestampFrequency = timestampFrequency;
         SlowCallTicks = ToTimestampTicks(Options.SlowCallDuration);
+        DurationUnitShift = DurationBins.UnitShift(timestampFrequency);
         UsesCoarseClock = Options.SlowCallDuration >= TimeSpan.FromSeconds(1);
         LongestBreak = Options.LongestBreak;
         LongestRequestedBreak = Options.MaxRetryAfter < LongestBreak ? Options.MaxRetryAfter : LongestBreak;
@@ -56,6 +58,9 @@ internal sealed class BreakerSettings
     public long TimestampFrequency { get; }
 
     public long SlowCallTicks { get; }
+
+    /// <summary>How a call's duration in this clock's ticks becomes a duration bin (<see cref="DurationBins.Of"/>): kept here, once per clock, not in every breaker.</summary>
+    public int DurationUnitShift { get; }
 
     /// <summary><see cref="CircuitBreakerOptions.LongestBreak"/>: no break, whatever chose it, is longer.</summary>
     public TimeSpan LongestBreak { get; }

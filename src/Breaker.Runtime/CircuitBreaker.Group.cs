@@ -27,8 +27,9 @@ public sealed partial class CircuitBreaker
     // may open it). Counted only for keys' breakers, from just before the permit is decided.
     private int _callsInFlight;
 
-    // 1 once a scan evicted this key's breaker: a call that looked the key up before then goes to the key's next breaker.
-    private int _evicted;
+    // Set once a scan evicted this key's breaker: a call that looked the key up before then goes to the key's next breaker.
+    // A bool, not an int: with the other small fields it keeps a key's breaker within its 1 KiB (semantics.md).
+    private volatile bool _evicted;
 
     /// <summary>The keys this breaker's key is one of; null for the shared breaker and outside a group.</summary>
     internal IKeyIndex? KeyIndex { get; private set; }
@@ -100,10 +101,11 @@ public sealed partial class CircuitBreaker
 
             // Marked before the calls in flight are read, as a call reserves before it reads the mark (ReserveCall), both with
             // a full fence: either the call sees the mark and goes to the key's next breaker, or this sees the call and stays.
-            Interlocked.Exchange(ref _evicted, 1);
+            _evicted = true;
+            Interlocked.MemoryBarrier();
             if (Volatile.Read(ref _callsInFlight) > 0 || !remove(state))
             {
-                Volatile.Write(ref _evicted, 0);
+                _evicted = false;
                 return false;
             }
 
@@ -118,7 +120,7 @@ public sealed partial class CircuitBreaker
     private bool ReserveCall()
     {
         Interlocked.Increment(ref _callsInFlight);
-        if (Volatile.Read(ref _evicted) == 0)
+        if (!_evicted)
         {
             return true;
         }
@@ -139,7 +141,7 @@ public sealed partial class CircuitBreaker
             CircuitBreaker next = KeyIndex!.Relookup(Key!);
 
             // The scan that marked this breaker may still be removing it (or may have found a call and kept it).
-            if (next != this || Volatile.Read(ref _evicted) == 0)
+            if (next != this || !_evicted)
             {
                 return next;
             }

@@ -26,7 +26,6 @@ public sealed partial class CircuitBreaker
 
     // Time spent in calls, one counter until two threads add to it at once (see StripedCounter): not readonly, it is a struct.
     private StripedCounter _durations;
-    private readonly int _durationUnitShift;
 
     // Made when a meter first reports this breaker on its own (most keys are reported through their group's series).
     private BreakerSeries? _series;
@@ -49,7 +48,7 @@ public sealed partial class CircuitBreaker
         long rejectedNotRun = breaks is null ? 0 : Volatile.Read(ref breaks.Rejections) + answeredByFallback;
         long metricsOnlyRejections = breaks is null ? 0 : Volatile.Read(ref breaks.MetricsOnlyRejections);
         long measured = successes + failures;
-        var durations = WindowDurations.Read(_window, now, _durationUnitShift);
+        var durations = WindowDurations.Read(_window, now, _settings.DurationUnitShift);
         return new CircuitBreakerMetrics
         {
             Name = Name,
@@ -82,7 +81,7 @@ public sealed partial class CircuitBreaker
     public void RecordFallback() => Interlocked.Increment(ref _fallbacks);
 
     /// <summary>The percentiles of the durations of the calls in the window (see <see cref="DurationBins"/>), for the meter.</summary>
-    internal WindowDurations ReadWindowDurations() => WindowDurations.Read(_window, Now(), _durationUnitShift);
+    internal WindowDurations ReadWindowDurations() => WindowDurations.Read(_window, Now(), _settings.DurationUnitShift);
 
     /// <summary>Time spent in calls that ran, in seconds, for the meter.</summary>
     internal double TotalDurationSeconds() => (double)_durations.Sum / _settings.TimestampFrequency;

@@ -29,7 +29,7 @@ public sealed partial class CircuitBreaker
             if (permit.StateWord == Volatile.Read(ref _stateWord))
             {
                 recorded = true;
-                bool mayTrip = window.Record(failure: false, slow, DurationBins.Of(elapsed, _durationUnitShift), now);
+                bool mayTrip = window.Record(failure: false, slow, DurationBins.Of(elapsed, settings.DurationUnitShift), now);
 
                 // Read before writing: in the common case the counter is already zero and the cache line stays shared.
                 if (Volatile.Read(ref _consecutiveFailures) != 0)
@@ -98,7 +98,7 @@ public sealed partial class CircuitBreaker
             {
                 // Counted before the window records it, so that successes derived from the two never count this call as one.
                 Interlocked.Increment(ref _windowFailures);
-                window.Record(failure: true, slow, DurationBins.Of(elapsed, _durationUnitShift), now);
+                window.Record(failure: true, slow, DurationBins.Of(elapsed, settings.DurationUnitShift), now);
                 int consecutive = Interlocked.Increment(ref _consecutiveFailures);
                 Evaluate(permit.StateWord, window, consecutive, settings, now, in trigger);
             }

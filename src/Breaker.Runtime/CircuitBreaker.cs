@@ -55,7 +55,6 @@ public sealed partial class CircuitBreaker
         _settings = BreakerSettings.For(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency, name);
         _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
         _inFlight = InFlightFor(_settings, current: null, Now(), currentSlowCallTicks: 0);
-        _durationUnitShift = DurationBins.UnitShift(_settings.TimestampFrequency);
         if (keyedGroup is not null)
         {
             Group = keyedGroup.Name;

@@ -88,7 +88,7 @@ public sealed class KeyedGroupTests
     }
 
     [Fact]
-    public async Task An_evicted_keys_failing_break_duration_hook_is_no_longer_logged()
+    public async Task A_caller_holding_an_evicted_keys_breaker_is_served_by_the_breaker_the_key_has_now_and_its_hook_failure_is_logged_there()
     {
         await using TestHost host = await TestHost.StartAsync(new Dictionary<string, string?>());
         CircuitBreakerKeys<string> tenants = host.Registry.GetOrAddGroup<string>("hooked", static o =>
@@ -103,11 +103,16 @@ public sealed class KeyedGroupTests
         tenants.GetBreaker("fresh");
         Assert.False(host.Registry.TryGet("hooked:old", out _));
 
-        // A caller that still holds the evicted breaker opens it: its hook fails, and nobody listens any more.
+        // A caller that still holds the evicted breaker: its call goes to the breaker its key has now (the group is full,
+        // so the shared one), whose opening runs the failing hook; the evicted breaker is never used again.
         old.TryAcquire().RecordFailure(new InvalidOperationException());
 
-        Assert.Equal(CircuitState.Open, old.State);
-        Assert.DoesNotContain(host.Logs.GetSnapshot(), static r => r.Message.Contains("hooked:old", StringComparison.Ordinal));
+        Assert.Equal(CircuitState.Closed, old.State);
+        Assert.True(host.Registry.TryGet("hooked:*", out CircuitBreaker? shared));
+        Assert.Equal(CircuitState.Open, shared.State);
+        string[] logged = host.Logs.GetSnapshot().Where(static r => r.Message.Contains("hook", StringComparison.OrdinalIgnoreCase)).Select(static r => r.Message).ToArray();
+        Assert.NotEmpty(logged);
+        Assert.All(logged, static m => Assert.Contains("'hooked:*'", m, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -163,3 +163,7 @@ public sealed partial class FeedApiBreaker : IFeedApi
 
     private static IAsyncEnumerable<string> EmptyArchive(string topic, CancellationToken cancellationToken) => FeedScript.Single("no archive for " + topic);
 }
+
+/// <summary>A second decorator of the same interface, on its own breaker: the default-values test calls it without touching the stream tests' counts.</summary>
+[CircuitBreaker("e2e-feed-describe")]
+public sealed partial class FeedDescribeBreaker : IFeedApi;
