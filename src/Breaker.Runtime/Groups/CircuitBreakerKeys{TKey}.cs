@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using Breaker.Groups;
+using Breaker.Parts;
 
 namespace Breaker;
 
@@ -77,8 +78,6 @@ public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
         return _breakers.TryGetValue(key, out breaker);
     }
 
-    CircuitBreaker IKeyIndex.Relookup(object key) => GetBreaker((TKey)key);
-
     void IKeyIndex.AddBreakersTo(List<CircuitBreaker> breakers)
     {
         foreach (KeyValuePair<TKey, CircuitBreaker> pair in _breakers)
@@ -124,8 +123,7 @@ public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
 
             if (Group.MakeRoom(now, ref evicted))
             {
-                created = Group.CreateKeyed(text, now, out rejected);
-                created.BelongsTo(this, key);
+                created = Group.CreateKeyed(text, new KeyPart<TKey>(this, key), now, out rejected);
                 _breakers[key] = created;
             }
         }

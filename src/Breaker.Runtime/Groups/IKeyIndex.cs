@@ -13,7 +13,4 @@ internal interface IKeyIndex
     /// to <paramref name="evicted"/>).
     /// </summary>
     void EvictIdle(long idleBefore, List<CircuitBreaker> evicted);
-
-    /// <summary>The breaker <paramref name="key"/> (one of this index's) has now, made if it has none: a lookup like any.</summary>
-    CircuitBreaker Relookup(object key);
 }
