@@ -108,6 +108,26 @@ public sealed class CircuitBreakerGroup
         return breakers;
     }
 
+    /// <summary>
+    /// The breakers of the keys live now and the shared breaker, read as they are walked rather than copied: what a meter
+    /// collecting the group's one series reads, once per instrument, without a copy of every key.
+    /// </summary>
+    internal IEnumerable<CircuitBreaker> WalkBreakers()
+    {
+        foreach (IKeyIndex index in _indexes)
+        {
+            foreach (CircuitBreaker breaker in index.Breakers())
+            {
+                yield return breaker;
+            }
+        }
+
+        if (_shared is { } shared)
+        {
+            yield return shared;
+        }
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Count} of {_options.MaxKeys} keys)";
 

@@ -86,6 +86,14 @@ public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
         }
     }
 
+    IEnumerable<CircuitBreaker> IKeyIndex.Breakers()
+    {
+        foreach (KeyValuePair<TKey, CircuitBreaker> pair in _breakers)
+        {
+            yield return pair.Value;
+        }
+    }
+
     void IKeyIndex.EvictIdle(long idleBefore, List<CircuitBreaker> evicted)
     {
         foreach (KeyValuePair<TKey, CircuitBreaker> pair in _breakers)

@@ -271,7 +271,6 @@ internal static class BreakerTelemetry
         }
     }
 
-    /// <summary>A group's live breakers: its keys' and its shared one.</summary>
-    private static IEnumerable<CircuitBreaker> GroupBreakers(CircuitBreakerGroup group) =>
-        group.SharedBreaker is { } shared ? [.. group.GetBreakers(), shared] : group.GetBreakers();
+    /// <summary>A group's live breakers, its keys' and its shared one, walked without a copy (a collection reads them once per instrument).</summary>
+    private static IEnumerable<CircuitBreaker> GroupBreakers(CircuitBreakerGroup group) => group.WalkBreakers();
 }
