@@ -47,20 +47,20 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
         var history = new FailureRateHistory(registry);
         endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(history.Dispose);
         var events = new EventEndpoints(registry, history);
-        RouteGroupBuilder group = endpoints.MapGroup(prefix);
-        group.MapGet(string.Empty, new RequestDelegate(monitor.GetSummaryAsync));
-        group.MapGet("metrics", new RequestDelegate(monitor.GetTotalsAsync));
-        group.MapGet("health", new RequestDelegate(monitor.GetHealthAsync));
-        group.MapGet("events", new RequestDelegate(events.GetAllEventsAsync));
-        group.MapGet("dashboard", new RequestDelegate(static context => DashboardPage.Instance.ServeAsync(context)));
-        group.MapGet("{name}", new RequestDelegate(monitor.GetBreakerAsync));
-        group.MapGet("{name}/events", new RequestDelegate(events.GetBreakerEventsAsync));
-        group.MapGet("{name}/history", new RequestDelegate(events.GetHistoryAsync));
-        group.MapGet("{**path}", new RequestDelegate(MonitorResponses.NoSuchEndpointAsync));
+        RouteGroupBuilder routes = endpoints.MapGroup(prefix);
+        routes.MapGet(string.Empty, new RequestDelegate(monitor.GetSummaryAsync));
+        routes.MapGet("metrics", new RequestDelegate(monitor.GetTotalsAsync));
+        routes.MapGet("health", new RequestDelegate(monitor.GetHealthAsync));
+        routes.MapGet("events", new RequestDelegate(events.GetAllEventsAsync));
+        routes.MapGet("dashboard", new RequestDelegate(static context => DashboardPage.Instance.ServeAsync(context)));
+        routes.MapGet("{name}", new RequestDelegate(monitor.GetBreakerAsync));
+        routes.MapGet("{name}/events", new RequestDelegate(events.GetBreakerEventsAsync));
+        routes.MapGet("{name}/history", new RequestDelegate(events.GetHistoryAsync));
+        routes.MapGet("{**path}", new RequestDelegate(MonitorResponses.NoSuchEndpointAsync));
 
         // From here too: management mapped in a route group of this application is then checked at start-up as well.
         ManagementStartupCheck.Register(endpoints);
-        return group;
+        return routes;
     }
 
     /// <summary>
@@ -86,13 +86,13 @@ public static class CircuitBreakerEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(prefix);
         var management = new ManagementEndpoints(ResolveRegistry(endpoints));
-        RouteGroupBuilder group = endpoints.MapGroup(prefix);
-        group.MapPost("{name}/reset", new RequestDelegate(management.ResetAsync)).WithMetadata(ManagementEndpointMetadata.Instance);
-        group.MapPost("{name}/isolate", new RequestDelegate(management.IsolateAsync));
-        group.MapPost("{name}/metrics-only", new RequestDelegate(management.SetMetricsOnlyAsync));
-        group.MapPost("{**path}", new RequestDelegate(MonitorResponses.NoSuchEndpointAsync));
+        RouteGroupBuilder routes = endpoints.MapGroup(prefix);
+        routes.MapPost("{name}/reset", new RequestDelegate(management.ResetAsync)).WithMetadata(ManagementEndpointMetadata.Instance);
+        routes.MapPost("{name}/isolate", new RequestDelegate(management.IsolateAsync));
+        routes.MapPost("{name}/metrics-only", new RequestDelegate(management.SetMetricsOnlyAsync));
+        routes.MapPost("{**path}", new RequestDelegate(MonitorResponses.NoSuchEndpointAsync));
         ManagementStartupCheck.Register(endpoints);
-        return group;
+        return routes;
     }
 
     private static CircuitBreakerRegistry ResolveRegistry(IEndpointRouteBuilder endpoints) =>

@@ -15,7 +15,7 @@ namespace Breaker;
 internal sealed class BreakerResilienceStrategy<TResult> : ResilienceStrategy<TResult>
 {
     private readonly CircuitBreaker? _breaker;
-    private readonly CircuitBreakerKeys<string>? _group;
+    private readonly CircuitBreakerKeys<string>? _keys;
     private readonly Func<ResilienceContext, string?>? _key;
     private readonly Func<CircuitBreakerPredicateArguments<TResult>, ValueTask<bool>> _shouldHandle;
 
@@ -32,7 +32,7 @@ internal sealed class BreakerResilienceStrategy<TResult> : ResilienceStrategy<TR
         }
         else
         {
-            _group = registry.GetOrAddGroup<string>(name, options.Defaults);
+            _keys = registry.GetOrAddGroup<string>(name, options.Defaults);
         }
     }
 
@@ -42,7 +42,7 @@ internal sealed class BreakerResilienceStrategy<TResult> : ResilienceStrategy<TR
         TState state)
     {
         // In a test's CircuitBreakerScope, the scope's breaker of the same name (the shared one otherwise).
-        CircuitBreaker breaker = CircuitBreakerScope.Resolve(_breaker ?? _group!.GetBreaker(_key!(context)));
+        CircuitBreaker breaker = CircuitBreakerScope.Resolve(_breaker ?? _keys!.GetBreaker(_key!(context)));
         CircuitPermit permit = breaker.TryAcquire();
         if (!permit.IsGranted)
         {

@@ -90,7 +90,7 @@ public sealed partial class CircuitBreaker
     /// The tags this breaker's measurements carry, built on first use: a key's breaker is measured under its group's series
     /// unless the group reports keys.
     /// </summary>
-    internal BreakerSeries Series => KeyedGroup is { MetricsPerKey: false } group ? group.Series : Volatile.Read(ref _series) ?? CreateSeries();
+    internal BreakerSeries Series => OwningGroup is { MetricsPerKey: false } group ? group.Series : Volatile.Read(ref _series) ?? CreateSeries();
 
     /// <summary>Failed calls of one (defined) kind; a failure reported with an undefined kind counts as <see cref="FailureKind.Exception"/>.</summary>
     internal long FailedCalls(FailureKind kind) => Volatile.Read(ref _failures[(int)kind]);
@@ -150,7 +150,7 @@ public sealed partial class CircuitBreaker
     /// <summary>The breaker's own series, made once: every reader gets the same one, which remembers what it reported.</summary>
     private BreakerSeries CreateSeries()
     {
-        var created = new BreakerSeries(KeyedGroup?.Name ?? Name, KeyName);
+        var created = new BreakerSeries(OwningGroup?.Name ?? Name, KeyName);
         return Interlocked.CompareExchange(ref _series, created, null) ?? created;
     }
 

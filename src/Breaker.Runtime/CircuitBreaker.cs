@@ -41,12 +41,12 @@ public sealed partial class CircuitBreaker
     /// <param name="timeProvider">The clock; <see langword="null"/> for <see cref="TimeProvider.System"/>. Tests pass a fake one.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid.</exception>
     public CircuitBreaker(string name, CircuitBreakerOptions? options = null, TimeProvider? timeProvider = null)
-        : this(name, options, timeProvider, keyedGroup: null, keyName: null)
+        : this(name, options, timeProvider, key: null)
     {
     }
 
-    /// <summary>Creates a breaker, the breaker of one key of <paramref name="keyedGroup"/> when it is not null.</summary>
-    internal CircuitBreaker(string name, CircuitBreakerOptions? options, TimeProvider? timeProvider, CircuitBreakerGroup? keyedGroup, string? keyName)
+    /// <summary>Creates a breaker, a breaker of a group (one of its keys', or its shared one) when <paramref name="key"/> is not null.</summary>
+    internal CircuitBreaker(string name, CircuitBreakerOptions? options, TimeProvider? timeProvider, KeyPart? key)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
@@ -55,17 +55,15 @@ public sealed partial class CircuitBreaker
         _settings = BreakerSettings.For(options ?? new CircuitBreakerOptions(), _timeProvider.TimestampFrequency, name);
         _window = SlidingWindow.Create(_settings.Options, _settings.TimestampFrequency);
         _inFlight = InFlightFor(_settings, current: null, Now(), currentSlowCallTicks: 0);
-        if (keyedGroup is not null)
+        if (key is not null)
         {
-            Group = keyedGroup.Name;
-            KeyedGroup = keyedGroup;
-            _isSharedKey = keyName == Groups.KeyNames.SharedKey;
+            _key = key;
+            Group = key.Group.Name;
         }
-
-        // A key's breaker is observed through its group, which knows whether the key is still live and keeps the counts of
-        // evicted keys: never tracked on its own.
-        if (keyedGroup is null)
+        else
         {
+            // A key's breaker is observed through its group, which knows whether the key is still live and keeps the counts
+            // of evicted keys: never tracked on its own.
             BreakerTelemetry.Track(this);
         }
     }
@@ -124,20 +122,22 @@ public sealed partial class CircuitBreaker
             return resolved.TryAcquire(rejectionUsesFallback);
         }
 
-        // A key's breaker only: a call in flight keeps it from eviction, counted before the permit is decided, and a breaker
-        // evicted since the caller looked its key up sends the call to the key's breaker now.
-        if (KeyedGroup is not null && !ReserveCall())
+        // A group's breaker only: a call in flight keeps it from eviction, counted before the permit is decided, and a
+        // breaker evicted since the caller looked its key up sends the call to the key's breaker now. One field read for
+        // any other breaker; one interlocked increment for a key's (KeyPart).
+        KeyPart? key = _key;
+        if (key is not null && !key.TryReserveCall())
         {
-            return NextForKey().TryAcquire(rejectionUsesFallback);
+            return NextForKey(key).TryAcquire(rejectionUsesFallback);
         }
 
         int word = Volatile.Read(ref _stateWord);
 
         // Hot path: one volatile read and a (usually cached) timestamp. No lock, no interlocked write.
         CircuitPermit permit = StateOf(word) == CircuitState.Closed ? ClosedPermit(word) : AcquireSlow(word, rejectionUsesFallback);
-        if (KeyedGroup is not null && !permit.IsGranted)
+        if (key is not null && !permit.IsGranted)
         {
-            EndInFlight();
+            key.EndCall();
         }
 
         return permit;

@@ -159,6 +159,51 @@ public sealed class KeyedTelemetryTests
         Assert.InRange(successes[^1], 1, Phases * Threads * CallsPerThread);
     }
 
+    [Fact]
+    public void A_collection_reads_a_groups_keys_without_copying_them()
+    {
+        const int Keys = 10_000;
+        string name = TestBreakers.UniqueName("walk-meter");
+        CircuitBreakerKeys<int> group = new CircuitBreakerRegistry(_time).GetOrAddGroup<int>(name, static o => o.MaxKeys = Keys + 10);
+        for (int key = 0; key < 10; key++)
+        {
+            group.GetBreaker(key).TryAcquire().RecordSuccess();
+        }
+
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = static (instrument, l) =>
+        {
+            if (instrument.Meter.Name == CircuitBreakerTelemetry.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>(static (_, _, _, _) => { });
+        listener.SetMeasurementEventCallback<int>(static (_, _, _, _) => { });
+        listener.SetMeasurementEventCallback<double>(static (_, _, _, _) => { });
+        listener.Start();
+        listener.RecordObservableInstruments(); // the first collection makes the series and loads the types
+        long small = AllocatedByCollection(listener);
+
+        for (int key = 10; key < Keys; key++)
+        {
+            group.GetBreaker(key).TryAcquire().RecordSuccess();
+        }
+
+        // The group is one series: a collection reads its keys' counts and states three times (calls, call time, keys by
+        // state), each by walking the group, not by copying 10,000 references (which cost 24 B a key per collection).
+        long large = AllocatedByCollection(listener);
+        Assert.True(large - small < 4_096, $"{large - small} B more for 9,990 more keys");
+        Assert.Equal(Keys, group.Group.Count);
+
+        static long AllocatedByCollection(MeterListener listener)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            listener.RecordObservableInstruments();
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+    }
+
     private sealed class Listener : IDisposable
     {
         private readonly MeterListener _listener = new();

@@ -79,7 +79,7 @@ internal static class GuardedMethodEmitter
         }
     }
 
-    /// <summary>The static field that holds a breaker, or for a keyed method its group (one breaker per key).</summary>
+    /// <summary>The static field that holds a breaker, or for a keyed method its group's keys (<c>CircuitBreakerKeys&lt;TKey&gt;</c>, one breaker per key).</summary>
     internal static void WriteBreakerField(IndentedWriter writer, BreakerSettingsModel breaker, string field, KeyModel? key)
     {
         string name = SymbolDisplay.FormatLiteral(breaker.Name, quote: true);

@@ -7,7 +7,7 @@ namespace Breaker.Generator.Model;
 /// <param name="SelfType">The fully qualified containing type, as a parameter type for the async continuation.</param>
 /// <param name="Signature">The partial method's signature, reproduced exactly.</param>
 /// <param name="Breaker">The breaker's name and the attribute's explicit settings.</param>
-/// <param name="BreakerField">The name of the static field that holds the breaker (for a keyed method, its group).</param>
+/// <param name="BreakerField">The name of the static field that holds the breaker (for a keyed method, its group's keys: a <c>CircuitBreakerKeys&lt;TKey&gt;</c>).</param>
 /// <param name="Shape">What the method returns.</param>
 /// <param name="ResultType">The fully qualified result type (<c>T</c> of <c>T</c>, <c>Task&lt;T&gt;</c>, <c>ValueTask&lt;T&gt;</c>), or <see langword="null"/>.</param>
 /// <param name="Implementation">The method that does the work.</param>

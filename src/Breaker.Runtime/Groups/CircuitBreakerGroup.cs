@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using Breaker.Groups;
+using Breaker.Parts;
 using Breaker.Telemetry;
 using Breaker.Timing;
 
@@ -107,6 +108,26 @@ public sealed class CircuitBreakerGroup
         return breakers;
     }
 
+    /// <summary>
+    /// The breakers of the keys live now and the shared breaker, read as they are walked rather than copied: what a meter
+    /// collecting the group's one series reads, once per instrument, without a copy of every key.
+    /// </summary>
+    internal IEnumerable<CircuitBreaker> WalkBreakers()
+    {
+        foreach (IKeyIndex index in _indexes)
+        {
+            foreach (CircuitBreaker breaker in index.Breakers())
+            {
+                yield return breaker;
+            }
+        }
+
+        if (_shared is { } shared)
+        {
+            yield return shared;
+        }
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Count} of {_options.MaxKeys} keys)";
 
@@ -191,9 +212,9 @@ public sealed class CircuitBreakerGroup
     }
 
     /// <summary>Under the lock: the breaker of a new key, registered, counted and marked used at <paramref name="now"/>.</summary>
-    internal CircuitBreaker CreateKeyed(string keyText, long now, out ArgumentOutOfRangeException? rejected)
+    internal CircuitBreaker CreateKeyed(string keyText, KeyPart key, long now, out ArgumentOutOfRangeException? rejected)
     {
-        CircuitBreaker breaker = Register(KeyNames.Escape(keyText), out rejected);
+        CircuitBreaker breaker = Register(KeyNames.Escape(keyText), key, out rejected);
         breaker.Touch(now);
         Volatile.Write(ref _count, _count + 1);
         return breaker;
@@ -246,7 +267,7 @@ public sealed class CircuitBreakerGroup
         {
             if (_shared is null)
             {
-                created = Register(KeyNames.SharedKey, out rejected);
+                created = Register(KeyNames.SharedKey, new SharedKeyPart(this), out rejected);
                 _shared = created;
             }
         }
@@ -256,16 +277,16 @@ public sealed class CircuitBreakerGroup
     }
 
     /// <summary>
-    /// Under the lock: a breaker named after the group and <paramref name="keyName"/>, in the registry. A name another breaker
-    /// holds (a plain breaker called so, or a key with the same text) gets <c>%#</c> and a number, so every key has a
-    /// breaker of its own.
+    /// Under the lock: a breaker named after the group and <paramref name="keyName"/>, with its <paramref name="key"/> part, in
+    /// the registry. A name another breaker holds (a plain breaker called so, or a key with the same text) gets <c>%#</c> and
+    /// a number, so every key has a breaker of its own.
     /// </summary>
-    private CircuitBreaker Register(string keyName, out ArgumentOutOfRangeException? rejected)
+    private CircuitBreaker Register(string keyName, KeyPart key, out ArgumentOutOfRangeException? rejected)
     {
         string name = Name + ":" + keyName;
         while (true)
         {
-            var breaker = new CircuitBreaker(name, _registry.KeyOptions(name, _options, out rejected), TimeProvider, this, keyName) { Owner = _registry };
+            var breaker = new CircuitBreaker(name, _registry.KeyOptions(name, _options, out rejected), TimeProvider, key) { Owner = _registry };
             if (_registry.TryRegister(breaker, _options))
             {
                 return breaker;

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using Breaker.Groups;
+using Breaker.Parts;
 
 namespace Breaker;
 
@@ -77,13 +78,19 @@ public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
         return _breakers.TryGetValue(key, out breaker);
     }
 
-    CircuitBreaker IKeyIndex.Relookup(object key) => GetBreaker((TKey)key);
-
     void IKeyIndex.AddBreakersTo(List<CircuitBreaker> breakers)
     {
         foreach (KeyValuePair<TKey, CircuitBreaker> pair in _breakers)
         {
             breakers.Add(pair.Value);
+        }
+    }
+
+    IEnumerable<CircuitBreaker> IKeyIndex.Breakers()
+    {
+        foreach (KeyValuePair<TKey, CircuitBreaker> pair in _breakers)
+        {
+            yield return pair.Value;
         }
     }
 
@@ -124,8 +131,7 @@ public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
 
             if (Group.MakeRoom(now, ref evicted))
             {
-                created = Group.CreateKeyed(text, now, out rejected);
-                created.BelongsTo(this, key);
+                created = Group.CreateKeyed(text, new KeyPart<TKey>(this, key), now, out rejected);
                 _breakers[key] = created;
             }
         }

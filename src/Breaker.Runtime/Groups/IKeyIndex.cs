@@ -8,12 +8,12 @@ internal interface IKeyIndex
     /// <summary>Adds every live breaker of this index to <paramref name="breakers"/>.</summary>
     void AddBreakersTo(List<CircuitBreaker> breakers);
 
+    /// <summary>Every live breaker of this index, read as the index is walked: no copy.</summary>
+    IEnumerable<CircuitBreaker> Breakers();
+
     /// <summary>
     /// Under the group's lock: evicts every breaker unused since <paramref name="idleBefore"/> that may be evicted (adding it
     /// to <paramref name="evicted"/>).
     /// </summary>
     void EvictIdle(long idleBefore, List<CircuitBreaker> evicted);
-
-    /// <summary>The breaker <paramref name="key"/> (one of this index's) has now, made if it has none: a lookup like any.</summary>
-    CircuitBreaker Relookup(object key);
 }

@@ -139,7 +139,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     public CircuitBreaker GetOrAdd(string name, Action<CircuitBreakerOptions>? defaults = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return _entries.TryGetValue(name, out Entry? existing) && existing.Breaker.KeyedGroup is null
+        return _entries.TryGetValue(name, out Entry? existing) && existing.Breaker.OwningGroup is null
             ? existing.Breaker
             : Add(name, defaults, shared: null);
     }
@@ -162,7 +162,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
         lock (_configureLock)
         {
             // Under the lock so that two racing callers get one instance, and Configure cannot slip in between.
-            if (_entries.TryGetValue(name, out Entry? raced) && raced.Breaker.KeyedGroup is null)
+            if (_entries.TryGetValue(name, out Entry? raced) && raced.Breaker.OwningGroup is null)
             {
                 return raced.Breaker;
             }
@@ -239,7 +239,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             {
                 try
                 {
-                    breakerOptions = Configured(Inherited(name, entry.Breaker.KeyedGroup?.Options ?? entry.CodeOptions), name, configure);
+                    breakerOptions = Configured(Inherited(name, entry.Breaker.OwningGroup?.Options ?? entry.CodeOptions), name, configure);
                 }
                 catch (Exception error)
                 {
@@ -370,12 +370,12 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     }
 
     /// <summary>
-    /// The options of the breaker called <paramref name="name"/> in a keyed group whose options are <paramref name="group"/>:
+    /// The options of the breaker called <paramref name="name"/> in a keyed group whose options are <paramref name="groupOptions"/>:
     /// the group's, then what was configured for that name (set aside, and said in <paramref name="rejected"/>, when invalid).
     /// Read without the lock: a group makes its keys' breakers under its own.
     /// </summary>
-    internal CircuitBreakerOptions KeyOptions(string name, CircuitBreakerOptions group, out ArgumentOutOfRangeException? rejected) =>
-        BuildOptions(name, group, out rejected);
+    internal CircuitBreakerOptions KeyOptions(string name, CircuitBreakerOptions groupOptions, out ArgumentOutOfRangeException? rejected) =>
+        BuildOptions(name, groupOptions, out rejected);
 
     /// <summary>Stores a keyed group's new breaker under its name; false when the name is taken.</summary>
     internal bool TryRegister(CircuitBreaker breaker, CircuitBreakerOptions codeOptions) =>

@@ -1,18 +1,17 @@
 using System.Collections.Generic;
-using Breaker.Timing;
 
 namespace Breaker.Telemetry;
 
 /// <summary>
-/// The tag sets one breaker reports its measurements under, built once when the breaker is created, and what it last
-/// reported for the one count it derives rather than keeps (successes), so that count never goes backwards.
+/// The tag sets one series reports its measurements under (a breaker's, or a group's when it reports its keys as one), built
+/// once when the series is first reported. Only tags: the counts it reports never go back because the breaker's own
+/// successes are published never lower than before (<c>CircuitBreaker.SuccessfulCalls</c>) and a group's totals likewise
+/// (<see cref="GroupCallTotals"/>).
 /// </summary>
 internal sealed class BreakerSeries
 {
     private static readonly string[] FailureKindNames = ["exception", "timeout", "http_error", "connection_error", "slow_call"];
     private static readonly int[] PercentileValues = [50, 95, 99];
-
-    private long _reportedSuccesses;
 
     /// <summary>The series of a breaker (or a keyed group) called <paramref name="name"/>; with <c>breaker.key</c> when <paramref name="key"/> is given.</summary>
     public BreakerSeries(string name, string? key)
@@ -55,10 +54,4 @@ internal sealed class BreakerSeries
 
     /// <summary>The 50th, 95th and 99th percentiles, in that order.</summary>
     public KeyValuePair<string, object?>[][] Percentiles { get; }
-
-    /// <summary>
-    /// The success count to report, given a fresh read that may lag behind the truth but never runs ahead of it: the
-    /// highest read so far. So the counter never decreases, and once calls stop it is exact.
-    /// </summary>
-    public long Successes(long read) => HighWaterMark.Raise(ref _reportedSuccesses, read);
 }

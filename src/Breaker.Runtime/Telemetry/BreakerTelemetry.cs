@@ -150,8 +150,8 @@ internal static class BreakerTelemetry
             var counts = new CallCounts();
             counts.Add(breaker);
 
-            // Successes are derived and may lag a moment behind: the series reports the highest read so far.
-            foreach (Measurement<long> measurement in CallMeasurements(breaker.Series, counts, breaker.Series.Successes(counts.Successes)))
+            // Successes are derived, and published never lower than before (CircuitBreaker.SuccessfulCalls): no second guard here.
+            foreach (Measurement<long> measurement in CallMeasurements(breaker.Series, counts))
             {
                 yield return measurement;
             }
@@ -160,7 +160,7 @@ internal static class BreakerTelemetry
         foreach (CircuitBreakerGroup group in GroupsReportedWhole())
         {
             CallCounts counts = group.CallTotals.Read(GroupBreakers(group));
-            foreach (Measurement<long> measurement in CallMeasurements(group.Series, counts, counts.Successes))
+            foreach (Measurement<long> measurement in CallMeasurements(group.Series, counts))
             {
                 yield return measurement;
             }
@@ -168,9 +168,9 @@ internal static class BreakerTelemetry
     }
 
     /// <summary>One series' <c>breaker.calls</c>: successes, failures by kind, rejections and ignored calls.</summary>
-    private static IEnumerable<Measurement<long>> CallMeasurements(BreakerSeries series, CallCounts counts, long successes)
+    private static IEnumerable<Measurement<long>> CallMeasurements(BreakerSeries series, CallCounts counts)
     {
-        yield return new Measurement<long>(successes, series.Success);
+        yield return new Measurement<long>(counts.Successes, series.Success);
         for (int kind = 0; kind < series.Failures.Length; kind++)
         {
             yield return new Measurement<long>(counts.Failures[kind], series.Failures[kind]);
@@ -271,7 +271,6 @@ internal static class BreakerTelemetry
         }
     }
 
-    /// <summary>A group's live breakers: its keys' and its shared one.</summary>
-    private static IEnumerable<CircuitBreaker> GroupBreakers(CircuitBreakerGroup group) =>
-        group.SharedBreaker is { } shared ? [.. group.GetBreakers(), shared] : group.GetBreakers();
+    /// <summary>A group's live breakers, its keys' and its shared one, walked without a copy (a collection reads them once per instrument).</summary>
+    private static IEnumerable<CircuitBreaker> GroupBreakers(CircuitBreakerGroup group) => group.WalkBreakers();
 }

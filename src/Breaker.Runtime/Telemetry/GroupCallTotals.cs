@@ -28,9 +28,10 @@ internal sealed class GroupCallTotals
     {
         lock (_lock)
         {
-            // The live list was taken before this lock: a key retired since is in it, and is counted among the retired only
-            // (the mark is written and read under this lock). A key evicted but not yet retired is in neither part for this
-            // read, which the monotonic guard below hides.
+            // A key is removed from its group before it is retired, so the live breakers (a list taken before this lock, or
+            // the group walked under it) may hold a key retired since: it is counted among the retired only (the mark is
+            // written and read under this lock). A key evicted but not yet retired may be in neither part for this read,
+            // which the monotonic guard below hides.
             CallCounts now = _retired.Copy();
             foreach (CircuitBreaker breaker in live)
             {
