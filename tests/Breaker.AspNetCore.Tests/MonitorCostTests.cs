@@ -14,7 +14,10 @@ namespace Breaker.AspNetCore.Tests;
 /// What watching breakers costs, over HTTP on a real server: the history reads only the breakers something happened to (or
 /// whose window may still age) and keeps a keyed group as one series; the events feed refuses a bad query before reading
 /// any breaker. The clock counts reads: a breaker reads its clock for each status, metrics or ongoing rejections it reports.
+/// They run alone: the Breaker meter is process-wide, so another test's meter listener collecting at the same time reads
+/// every live breaker, these included, and its reads would be counted here.
 /// </summary>
+[Collection(ClockReadingCollection.Name)]
 public sealed class MonitorCostTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
