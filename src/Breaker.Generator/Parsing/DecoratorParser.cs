@@ -317,11 +317,12 @@ internal static class DecoratorParser
 
     private static ForwardedMemberModel Property(IPropertySymbol property, bool isExplicit, string name, string receiver, KnownTypes known)
     {
-        string parameters = string.Join(", ", property.Parameters.Select(p => SymbolNames.Type(p.Type) + " " + SymbolNames.Identifier(p.Name)));
+        string parameters = string.Join(", ", property.Parameters.Select(p =>
+            NullabilityAttributes.Read(p.GetAttributes(), string.Empty, known) + SymbolNames.Type(p.Type) + " " + SymbolNames.Identifier(p.Name)));
         string head = (isExplicit ? string.Empty : "public ") + SymbolNames.Type(property.Type) + " "
             + (property.IsIndexer ? (isExplicit ? SymbolNames.Type(property.ContainingType) + "." : string.Empty) + "this[" + parameters + "]" : name);
         string targetMember = property.IsIndexer
-            ? receiver.TrimEnd('.') + "[" + string.Join(", ", property.Parameters.Select(p => SymbolNames.Identifier(p.Name))) + "]"
+            ? receiver.TrimEnd('.') + "[" + string.Join(", ", property.Parameters.Select(IndexerArgument)) + "]"
             : receiver + SymbolNames.Identifier(property.Name);
         var accessors = new List<string>();
         if (property.GetMethod is not null)
@@ -334,8 +335,17 @@ internal static class DecoratorParser
             accessors.Add(property.SetMethod.IsInitOnly ? "init" : "set");
         }
 
-        return new ForwardedMemberModel(IsEvent: false, head, targetMember, EquatableArray.From(accessors));
+        return new ForwardedMemberModel(IsEvent: false, head, targetMember, EquatableArray.From(accessors))
+        {
+            Attributes = NullabilityAttributes.Read(property.GetAttributes(), string.Empty, known),
+        };
     }
+
+    // The compiler does not carry an indexer parameter's [DisallowNull] into its accessors' flow state, so the argument
+    // says what the caller was held to.
+    private static string IndexerArgument(IParameterSymbol parameter) =>
+        SymbolNames.Identifier(parameter.Name)
+        + (parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Diagnostics.CodeAnalysis.DisallowNullAttribute") ? "!" : string.Empty);
 
     private static string DeclaringType(INamedTypeSymbol type)
     {
