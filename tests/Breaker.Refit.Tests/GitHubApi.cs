@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 using Refit;
@@ -87,18 +86,9 @@ public static class RefitFailures
     }
 
     /// <summary>
-    /// The wait the response that opened the circuit asked for, when longer than the configured break; <see langword="null"/>
-    /// keeps the configured one. The breaker holds any answer to its own longest break.
+    /// The wait the response that opened the circuit asked for (Breaker.Http's parser), held to the breaker's
+    /// MaxRetryAfter, when longer than the configured break; <see langword="null"/> keeps the configured one.
     /// </summary>
-    public static TimeSpan? RetryAfter(BreakContext context)
-    {
-        if (context.Exception is not ApiException { Headers.RetryAfter: RetryConditionHeaderValue retryAfter } error)
-        {
-            return null;
-        }
-
-        TimeSpan wait = retryAfter.Delta
-            ?? (retryAfter.Date is DateTimeOffset until ? until - (error.Headers.Date ?? context.Breaker.TimeProvider.GetUtcNow()) : TimeSpan.Zero);
-        return wait > context.BreakDuration ? wait : null;
-    }
+    public static TimeSpan? RetryAfter(BreakContext context) =>
+        context.Exception is ApiException error ? RetryAfterHeader.BreakDuration(context, error.StatusCode, error.Headers) : null;
 }
