@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Net;
-using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using Refit;
@@ -49,46 +47,4 @@ public sealed partial class GitHubApiBreaker : IGitHubApi
     private static IReadOnlyList<Repo> NoRepos(string owner, CancellationToken cancellationToken) => [];
 
     private static TimeSpan? HonourRetryAfter(BreakContext context) => RefitFailures.RetryAfter(context);
-}
-
-/// <summary>A Refit <see cref="ApiException"/> for a response worth a breaker's attention: 5xx, 408 or 429.</summary>
-public sealed class TransientApiException : ApiException
-{
-    public TransientApiException(ApiException error, RefitSettings settings)
-        : base(error.Message, error.RequestMessage, error.HttpMethod, error.Content, error.StatusCode, error.ReasonPhrase, error.Headers, settings, error)
-    {
-    }
-}
-
-/// <summary>The recipe docs/decorators.md shows: Refit's exception factory, and the break-duration hook that reads Retry-After.</summary>
-public static class RefitFailures
-{
-    /// <summary>Whether a status is the server's trouble (5xx), a timeout (408) or a rate limit (429): a breaker failure.</summary>
-    public static bool IsTransient(HttpStatusCode status) =>
-        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
-
-    /// <summary>Settings whose exception factory throws <see cref="TransientApiException"/> for transient statuses, <see cref="ApiException"/> otherwise.</summary>
-    public static RefitSettings Settings()
-    {
-        var settings = RefitSettings.ForJsonContext(GitHubJson.Default);
-        settings.ExceptionFactory = async response =>
-        {
-            if (response.IsSuccessStatusCode)
-            {
-                return null;
-            }
-
-            HttpRequestMessage request = response.RequestMessage!;
-            ApiException error = await ApiException.Create(request, request.Method, response, settings).ConfigureAwait(false);
-            return IsTransient(response.StatusCode) ? new TransientApiException(error, settings) : error;
-        };
-        return settings;
-    }
-
-    /// <summary>
-    /// The wait the response that opened the circuit asked for (Breaker.Http's parser), held to the breaker's
-    /// MaxRetryAfter, when longer than the configured break; <see langword="null"/> keeps the configured one.
-    /// </summary>
-    public static TimeSpan? RetryAfter(BreakContext context) =>
-        context.Exception is ApiException error ? RetryAfterHeader.BreakDuration(context, error.StatusCode, error.Headers) : null;
 }

@@ -23,7 +23,7 @@ public sealed class RefitDecoratorTests : IClassFixture<GitHubServer>, IDisposab
     {
         _server = server;
         var services = new ServiceCollection();
-        services.AddRefitGeneratedClient<IGitHubApi>(RefitFailures.Settings())
+        services.AddRefitGeneratedClient<IGitHubApi>(RefitFailures.Settings(GitHubJson.Default))
             .ConfigureHttpClient(client => client.BaseAddress = new Uri(server.BaseAddress));
         services.AddCircuitBreakerDecorator<IGitHubApi>(static inner => new GitHubApiBreaker(inner));
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
@@ -180,7 +180,7 @@ public sealed class RefitDecoratorTests : IClassFixture<GitHubServer>, IDisposab
     public async Task A_connection_failure_is_a_failure_too()
     {
         var services = new ServiceCollection();
-        services.AddRefitGeneratedClient<IGitHubApi>(RefitFailures.Settings())
+        services.AddRefitGeneratedClient<IGitHubApi>(RefitFailures.Settings(GitHubJson.Default))
             .ConfigureHttpClient(client => client.BaseAddress = new Uri("http://127.0.0.1:1"));
         services.AddCircuitBreakerDecorator<IGitHubApi>(static inner => new GitHubApiBreaker(inner));
         using ServiceProvider provider = services.BuildServiceProvider();
