@@ -106,7 +106,7 @@ public sealed class ForwardMemberCodeFixProvider : CodeFixProvider
 
     private static string Method(IMethodSymbol method, string inner)
     {
-        bool unsafeCode = Pointer(method.ReturnType) || method.Parameters.Any(p => Pointer(p.Type));
+        bool unsafeCode = SignatureReader.IsPointer(method.ReturnType) || method.Parameters.Any(p => SignatureReader.IsPointer(p.Type));
         string typeParameters = method.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", method.TypeParameters.Select(p => SymbolNames.Identifier(p.Name))) + ">";
         string parameters = string.Join(", ", method.Parameters.Select(p => Modifier(p.RefKind, declaration: true) + (p.IsParams ? "params " : string.Empty) + p.Type.ToDisplayString(TypeFormat) + " " + SymbolNames.Identifier(p.Name)));
         string arguments = string.Join(", ", method.Parameters.Select(p => Modifier(p.RefKind, declaration: false) + SymbolNames.Identifier(p.Name)));
@@ -125,7 +125,7 @@ public sealed class ForwardMemberCodeFixProvider : CodeFixProvider
         string target = property.IsIndexer
             ? inner + "[" + string.Join(", ", property.Parameters.Select(p => Modifier(p.RefKind, declaration: false) + SymbolNames.Identifier(p.Name))) + "]"
             : inner + "." + SymbolNames.Identifier(property.Name);
-        return "public " + (Pointer(property.Type) ? "unsafe " : string.Empty) + ReturnType(property.ReturnsByRef, property.ReturnsByRefReadonly, property.Type)
+        return "public " + (SignatureReader.IsPointer(property.Type) ? "unsafe " : string.Empty) + ReturnType(property.ReturnsByRef, property.ReturnsByRefReadonly, property.Type)
             + " " + name + " => " + (property.ReturnsByRef || property.ReturnsByRefReadonly ? "ref " : string.Empty) + target + ";";
     }
 
@@ -139,12 +139,5 @@ public sealed class ForwardMemberCodeFixProvider : CodeFixProvider
         RefKind.In => "in ",
         RefKind.RefReadOnlyParameter => declaration ? "ref readonly " : "in ",
         _ => string.Empty,
-    };
-
-    private static bool Pointer(ITypeSymbol type) => type switch
-    {
-        IPointerTypeSymbol or IFunctionPointerTypeSymbol => true,
-        IArrayTypeSymbol array => Pointer(array.ElementType),
-        _ => false,
     };
 }

@@ -177,6 +177,40 @@ public sealed class RefitDecoratorTests : IClassFixture<GitHubServer>, IDisposab
     }
 
     [Fact]
+    public async Task A_break_hook_on_the_decorators_class_serves_every_generated_member()
+    {
+        var services = new ServiceCollection();
+        services.AddRefitGeneratedClient<IGitHubApi>(RefitFailures.Settings(GitHubJson.Default))
+            .ConfigureHttpClient(client => client.BaseAddress = new Uri(_server.BaseAddress));
+        services.AddCircuitBreakerDecorator<IGitHubApi>(static inner => new GitHubApiClassHookBreaker(inner));
+        using ServiceProvider provider = services.BuildServiceProvider();
+        IGitHubApi api = provider.GetRequiredService<IGitHubApi>();
+        _server.Reply("class-hook", 429, retryAfter: "120");
+        _server.Reply("class-hook-plain", 500);
+        foreach (string owner in new[] { "class-hook", "class-hook" })
+        {
+            await Assert.ThrowsAsync<TransientApiException>(() => api.GetReposAsync(owner, CancellationToken.None));
+        }
+
+        foreach (string login in new[] { "class-hook-plain", "class-hook-plain" })
+        {
+            await Assert.ThrowsAsync<TransientApiException>(() => api.GetUserAsync(login, CancellationToken.None));
+        }
+
+        _server.Reply("class-hook", 200);
+        _server.Reply("class-hook-plain", 200);
+        TestClock.Time.Advance(TimeSpan.FromSeconds(31));
+
+        // GetUserAsync's breaker took its configured 30 s; GetReposAsync's, opened by the 429, the 120 s it asked for.
+        Assert.Equal(new User("class-hook-plain", "The class-hook-plain"), await api.GetUserAsync("class-hook-plain", CancellationToken.None));
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => api.GetReposAsync("class-hook", CancellationToken.None));
+        Assert.Equal(2, _server.Requests("class-hook"));
+
+        TestClock.Time.Advance(TimeSpan.FromSeconds(90));
+        Assert.Equal([new Repo("class-hook/breaker", 42)], await api.GetReposAsync("class-hook", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_connection_failure_is_a_failure_too()
     {
         var services = new ServiceCollection();

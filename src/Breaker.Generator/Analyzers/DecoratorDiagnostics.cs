@@ -30,6 +30,11 @@ internal static class DecoratorDiagnostics
                 return Diagnostic.Create(DiagnosticDescriptors.ExceptionTypeHandledAndIgnored, location, failure.Values[0]);
             case ParseFailureReason.SettingOutOfRange:
                 return Diagnostic.Create(DiagnosticDescriptors.SettingOutOfRange, location, member, failure.Values[0], failure.Values[1]);
+            case ParseFailureReason.BreakDurationHookNotFound:
+            case ParseFailureReason.BreakDurationHookSignatureMismatch:
+            case ParseFailureReason.BreakDurationHookNotStatic:
+            case ParseFailureReason.BreakDurationHookUnreachable:
+                return FailureDiagnostics.HookUnusable(failure, location, name);
             case ParseFailureReason.DecoratorNotPartial:
                 return Diagnostic.Create(DiagnosticDescriptors.DecoratorNotPartial, location, name, Quoted(failure.Values.Count == 0 ? new[] { member } : failure.Values.ToArray(), "and"));
             case ParseFailureReason.DecoratorInterfaceCount:

@@ -18,7 +18,7 @@ internal static class DecoratorParser
     public const string GeneratedInnerField = "_inner";
 
     /// <summary>Settings that belong to one method: on a decorator class they are errors (declare the member as a partial method instead).</summary>
-    private static readonly string[] MethodOnlySettings = { "Fallback", "Implementation", "Key", "FailureWhen", "BreakDurationHook" };
+    private static readonly string[] MethodOnlySettings = { "Fallback", "Implementation", "Key", "FailureWhen" };
 
     /// <summary>Parses the class the generator's pipeline found; <see langword="null"/> when it yields no code.</summary>
     public static DecoratorModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
@@ -48,6 +48,16 @@ internal static class DecoratorParser
         }
 
         failures.AddRange(reader.CheckSettings());
+
+        // A class-level hook serves every breaker of the decorator (one, or one per method with PerMethod).
+        string? hook = null;
+        if (reader.BreakDurationHook is { } hookName)
+        {
+            Resolution<string> resolved = MemberResolver.ResolveBreakDurationHook(type, hookName, known);
+            failures.AddIfFailed(resolved.Failure, "BreakDurationHook");
+            hook = resolved.Value;
+        }
+
         Resolution<IReadOnlyList<INamedTypeSymbol>> handles = reader.ExceptionTypeSymbols("Handles", known);
         Resolution<IReadOnlyList<INamedTypeSymbol>> ignores = reader.ExceptionTypeSymbols("Ignores", known);
         failures.AddIfFailed(handles.Failure);
@@ -99,7 +109,7 @@ internal static class DecoratorParser
                         continue;
                     }
 
-                    DecoratorBreakerModel breaker = BreakerFor(method, reader, perMethod, breakers);
+                    DecoratorBreakerModel breaker = BreakerFor(method, reader, perMethod, hook, type, breakers);
                     ReturnShape shape = SignatureReader.ReadShape(method, known).Value;
                     ITypeSymbol? result = SignatureReader.ResultType(method, shape);
                     methods.Add(new DecoratedMethodModel(
@@ -302,13 +312,17 @@ internal static class DecoratorParser
         new ParseFailure(ParseFailureReason.DecoratorMemberUnsupported, SymbolNames.Display(member)) { Values = EquatableArray.From(new[] { why }) };
 
     /// <summary>The decorator's breaker, or the method's own (<c>Name.Method</c>, shared by overloads) with <c>PerMethod</c>.</summary>
-    private static DecoratorBreakerModel BreakerFor(IMethodSymbol method, AttributeReader reader, bool perMethod, List<DecoratorBreakerModel> breakers)
+    private static DecoratorBreakerModel BreakerFor(IMethodSymbol method, AttributeReader reader, bool perMethod, string? hook, INamedTypeSymbol type, List<DecoratorBreakerModel> breakers)
     {
         string field = perMethod ? "__decoratorBreaker_" + method.Name : "__decoratorBreaker";
         DecoratorBreakerModel? existing = breakers.FirstOrDefault(b => b.Field == field);
         if (existing is null)
         {
-            existing = new DecoratorBreakerModel(field, new BreakerSettingsModel(perMethod ? reader.Name + "." + method.Name : reader.Name, reader.Options(), null));
+            string forwarder = "__breakDurationHook" + field.Substring("__decoratorBreaker".Length);
+            existing = new DecoratorBreakerModel(field, new BreakerSettingsModel(
+                perMethod ? reader.Name + "." + method.Name : reader.Name,
+                reader.Options(),
+                hook is null ? null : new BreakDurationHookModel(hook, forwarder, SymbolNames.Type(type) + "." + forwarder)));
             breakers.Add(existing);
         }
 

@@ -365,7 +365,7 @@ internal static class SignatureReader
         _ => false,
     };
 
-    private static bool IsPointer(ITypeSymbol type) => type switch
+    internal static bool IsPointer(ITypeSymbol type) => type switch
     {
         IPointerTypeSymbol or IFunctionPointerTypeSymbol => true,
         IArrayTypeSymbol array => IsPointer(array.ElementType),

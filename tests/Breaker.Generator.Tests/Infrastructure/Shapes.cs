@@ -488,6 +488,24 @@ public static class Shapes
     /// <summary>Decorator classes: every member shape an interface can have, and every per-member choice.</summary>
     public static readonly IReadOnlyDictionary<string, string> Decorators = new SortedDictionary<string, string>
     {
+        ["DecoratorWithAClassBreakDurationHook"] = """
+            namespace Shop;
+
+            public interface IRates
+            {
+                decimal Rate(string currency);
+
+                Task<decimal> RateAsync(string currency, CancellationToken cancellationToken);
+            }
+
+            [CircuitBreaker("rates", PerMethod = true, BreakDurationHook = nameof(LongerAfterTimeouts))]
+            public sealed partial class RatesBreaker : IRates
+            {
+                private static TimeSpan? LongerAfterTimeouts(BreakContext context) =>
+                    context.FailureKind == FailureKind.Timeout ? context.BreakDuration * 2 : null;
+            }
+            """,
+
         ["DecoratorOfEveryMemberShape"] = """
             namespace Vendor.Sdk
             {
