@@ -460,7 +460,7 @@ internal static class MemberResolver
     private static MemberCallModel Call(IMethodSymbol method) =>
         new MemberCallModel(SymbolNames.Identifier(method.Name), method.IsStatic, method.OriginalDefinition.Arity > 0);
 
-    /// <summary>Members with that name that are not methods (fields, properties, events, nested types), visible as <see cref="Candidates"/> are.</summary>
+    /// <summary>Members with that name that are not methods (fields, properties, events, nested types), visible as <see cref="Candidates(IMethodSymbol, string)"/> are.</summary>
     private static IEnumerable<ISymbol> OtherMembers(IMethodSymbol method, string name)
     {
         for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.BaseType)
