@@ -120,7 +120,7 @@ public sealed class CircuitBreakerHandler : DelegatingHandler
         {
             // A 429 or 503 that says when to come back: if this failure opens the circuit (or it opens before then), the
             // break lasts at least that long (docs/http.md).
-            permit.RecordFailure(null, FailureKind.HttpError, _honorRetryAfter ? RetryAfter.Requested(response, breaker.TimeProvider) : TimeSpan.Zero);
+            permit.RecordFailure(null, FailureKind.HttpError, _honorRetryAfter ? RetryAfterHeader.Requested(response, breaker.TimeProvider) : TimeSpan.Zero);
         }
         else
         {

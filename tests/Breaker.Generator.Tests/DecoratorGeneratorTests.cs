@@ -64,6 +64,8 @@ public class DecoratorGeneratorTests
         { "BRK0030", "public interface I { int Get(); } [CircuitBreaker(\"b\", Key = \"id\")] public partial class D : I;" },
         { "BRK0030", "public partial class C { [CircuitBreaker(\"b\", PerMethod = true)] public partial int Get(); private int GetCore() => 1; }" },
         { "BRK0018", "public interface I { int Get(); } [CircuitBreaker(\"b\", FailureRatio = 2)] public partial class D : I;" },
+        { "BRK0025", "public interface I { int Get(); } [CircuitBreaker(\"b\", BreakDurationHook = \"Missing\")] public partial class D : I;" },
+        { "BRK0025", "public interface I { int Get(); } [CircuitBreaker(\"b\", BreakDurationHook = nameof(Hook))] public partial class D : I { private TimeSpan? Hook(BreakContext context) => null; }" },
         { "BRK0017", "public interface I { int Get(); } [CircuitBreaker(\" \")] public partial class D : I;" },
     };
 

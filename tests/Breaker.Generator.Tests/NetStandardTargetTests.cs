@@ -104,6 +104,53 @@ public class NetStandardTargetTests
         Assert.DoesNotContain("CancelAfter", code);
     }
 
+    // netstandard2.0 has no nullable-flow attributes: a project declares them itself (or PolySharp does), internal, and
+    // the compiler knows them by name. The decorator repeats them, named by namespace, which binds to that polyfill.
+    [Fact]
+    public void A_decorator_repeats_nullability_attributes_a_netstandard2_0_project_declares_itself()
+    {
+        const string Polyfill = """
+            namespace System.Diagnostics.CodeAnalysis
+            {
+                [AttributeUsage(AttributeTargets.Parameter)]
+                internal sealed class NotNullWhenAttribute : Attribute
+                {
+                    public NotNullWhenAttribute(bool returnValue) => ReturnValue = returnValue;
+
+                    public bool ReturnValue { get; }
+                }
+
+                [AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property | AttributeTargets.ReturnValue)]
+                internal sealed class MaybeNullAttribute : Attribute
+                {
+                }
+            }
+            """;
+        const string Source = Shapes.Usings + """
+            using System.Diagnostics.CodeAnalysis;
+
+            namespace Library
+            {
+                public interface ISettings<T>
+                {
+                    bool TryRead(string name, [NotNullWhen(true)] out string? value);
+
+                    [return: MaybeNull]
+                    T Read(string name);
+                }
+
+                [CircuitBreaker("settings")]
+                public sealed partial class SettingsBreaker<T> : ISettings<T>;
+            }
+            """;
+        CSharpCompilation input = Compile(LanguageVersion.Latest, Source, Polyfill, IsExternalInit);
+        AssertCompiles(input);
+        string code = GeneratorHarness.Describe(Run(input).Result);
+
+        Assert.Contains("[global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value", code, StringComparison.Ordinal);
+        Assert.Contains("[return: global::System.Diagnostics.CodeAnalysis.MaybeNull]", code, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CSharp_7_3_gets_no_code_and_BRK0032_on_each_guarded_method()
     {

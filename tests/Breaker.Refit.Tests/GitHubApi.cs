@@ -1,8 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Net;
-using System.Net.Http;
-using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
 using Refit;
@@ -52,53 +49,13 @@ public sealed partial class GitHubApiBreaker : IGitHubApi
     private static TimeSpan? HonourRetryAfter(BreakContext context) => RefitFailures.RetryAfter(context);
 }
 
-/// <summary>A Refit <see cref="ApiException"/> for a response worth a breaker's attention: 5xx, 408 or 429.</summary>
-public sealed class TransientApiException : ApiException
+/// <summary>
+/// A decorator with one breaker per method and the break hook on its class: every generated member's breaker honours
+/// Retry-After, with no member customised. Rejections throw (no fallback).
+/// </summary>
+[CircuitBreaker("refit-class-hook", PerMethod = true, ConsecutiveFailureThreshold = 2, BreakDurationMs = 30_000,
+    Handles = [typeof(TransientApiException), typeof(ApiRequestException)], BreakDurationHook = nameof(HonourRetryAfter))]
+public sealed partial class GitHubApiClassHookBreaker : IGitHubApi
 {
-    public TransientApiException(ApiException error, RefitSettings settings)
-        : base(error.Message, error.RequestMessage, error.HttpMethod, error.Content, error.StatusCode, error.ReasonPhrase, error.Headers, settings, error)
-    {
-    }
-}
-
-/// <summary>The recipe docs/decorators.md shows: Refit's exception factory, and the break-duration hook that reads Retry-After.</summary>
-public static class RefitFailures
-{
-    /// <summary>Whether a status is the server's trouble (5xx), a timeout (408) or a rate limit (429): a breaker failure.</summary>
-    public static bool IsTransient(HttpStatusCode status) =>
-        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
-
-    /// <summary>Settings whose exception factory throws <see cref="TransientApiException"/> for transient statuses, <see cref="ApiException"/> otherwise.</summary>
-    public static RefitSettings Settings()
-    {
-        var settings = RefitSettings.ForJsonContext(GitHubJson.Default);
-        settings.ExceptionFactory = async response =>
-        {
-            if (response.IsSuccessStatusCode)
-            {
-                return null;
-            }
-
-            HttpRequestMessage request = response.RequestMessage!;
-            ApiException error = await ApiException.Create(request, request.Method, response, settings).ConfigureAwait(false);
-            return IsTransient(response.StatusCode) ? new TransientApiException(error, settings) : error;
-        };
-        return settings;
-    }
-
-    /// <summary>
-    /// The wait the response that opened the circuit asked for, when longer than the configured break; <see langword="null"/>
-    /// keeps the configured one. The breaker holds any answer to its own longest break.
-    /// </summary>
-    public static TimeSpan? RetryAfter(BreakContext context)
-    {
-        if (context.Exception is not ApiException { Headers.RetryAfter: RetryConditionHeaderValue retryAfter } error)
-        {
-            return null;
-        }
-
-        TimeSpan wait = retryAfter.Delta
-            ?? (retryAfter.Date is DateTimeOffset until ? until - (error.Headers.Date ?? context.Breaker.TimeProvider.GetUtcNow()) : TimeSpan.Zero);
-        return wait > context.BreakDuration ? wait : null;
-    }
+    private static TimeSpan? HonourRetryAfter(BreakContext context) => RefitFailures.RetryAfter(context);
 }

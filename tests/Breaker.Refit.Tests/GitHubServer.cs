@@ -17,13 +17,16 @@ namespace Breaker.Refit.Tests;
 /// </summary>
 public sealed class GitHubServer : IAsyncLifetime
 {
-    private readonly ConcurrentDictionary<string, (int Status, string? RetryAfter)> _replies = new();
+    private readonly ConcurrentDictionary<string, (int Status, string[] RetryAfter)> _replies = new();
     private readonly ConcurrentDictionary<string, int> _requests = new();
     private WebApplication? _app;
 
     public string BaseAddress { get; private set; } = "";
 
-    public void Reply(string login, int status, string? retryAfter = null) => _replies[login] = (status, retryAfter);
+    public void Reply(string login, int status, string? retryAfter = null) => _replies[login] = (status, retryAfter is null ? [] : [retryAfter]);
+
+    /// <summary>Answers <paramref name="status"/> with one Retry-After header line per value, as they are (garbage included).</summary>
+    public void Reply(string login, int status, string[] retryAfterLines) => _replies[login] = (status, retryAfterLines);
 
     public int Requests(string login) => _requests.TryGetValue(login, out int count) ? count : 0;
 
@@ -52,14 +55,14 @@ public sealed class GitHubServer : IAsyncLifetime
     private IResult Answer(string login, HttpContext context, System.Func<IResult> ok)
     {
         _requests.AddOrUpdate(login, 1, static (_, count) => count + 1);
-        if (!_replies.TryGetValue(login, out (int Status, string? RetryAfter) reply) || reply.Status == 200)
+        if (!_replies.TryGetValue(login, out (int Status, string[] RetryAfter) reply) || reply.Status == 200)
         {
             return ok();
         }
 
-        if (reply.RetryAfter is not null)
+        if (reply.RetryAfter.Length > 0)
         {
-            context.Response.Headers.RetryAfter = reply.RetryAfter;
+            context.Response.Headers.RetryAfter = new Microsoft.Extensions.Primitives.StringValues(reply.RetryAfter);
         }
 
         return Results.StatusCode(reply.Status);

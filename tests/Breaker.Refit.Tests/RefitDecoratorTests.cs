@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
@@ -22,7 +23,7 @@ public sealed class RefitDecoratorTests : IClassFixture<GitHubServer>, IDisposab
     {
         _server = server;
         var services = new ServiceCollection();
-        services.AddRefitGeneratedClient<IGitHubApi>(RefitFailures.Settings())
+        services.AddRefitGeneratedClient<IGitHubApi>(RefitFailures.Settings(GitHubJson.Default))
             .ConfigureHttpClient(client => client.BaseAddress = new Uri(server.BaseAddress));
         services.AddCircuitBreakerDecorator<IGitHubApi>(static inner => new GitHubApiBreaker(inner));
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
@@ -130,11 +131,90 @@ public sealed class RefitDecoratorTests : IClassFixture<GitHubServer>, IDisposab
         Assert.Equal(3, _server.Requests("rate-limited"));
     }
 
+    // The break a 429's Retry-After may set is at least the configured 30 s and at most MaxRetryAfter (300 s by default):
+    // garbage asks for nothing, and nothing a server sends throws out of the hook into the caller.
+    public static TheoryData<string, string[], int> HostileRetryAfter => new()
+    {
+        { "negative", ["-5"], 30 },
+        { "zero", ["0"], 30 },
+        { "shorter than the break", ["10"], 30 },
+        { "longer than the break", ["90"], 90 },
+        { "fractional", ["120.5"], 30 },
+        { "words", ["soon"], 30 },
+        { "a list on one line", ["120, 60"], 30 },
+        { "past int.MaxValue seconds", ["99999999999"], 30 },
+        { "int.MaxValue seconds", ["2147483647"], 300 },
+        { "a date in the past", ["Sat, 01 Jan 2000 00:00:00 GMT"], 30 },
+        { "the last day of year 9999", ["Fri, 31 Dec 9999 23:59:59 GMT"], 300 },
+        { "a date that is no date", ["Mon, 32 Foo 2031 99:99:99 GMT"], 30 },
+        { "two header lines", ["120", "60"], 120 },
+        { "garbage, then a value", ["soon", "90"], 30 },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileRetryAfter))]
+    public async Task A_hostile_Retry_After_holds_the_break_between_the_configured_one_and_MaxRetryAfter_and_never_throws(string what, string[] lines, int expectedSeconds)
+    {
+        string login = "hostile-" + string.Concat(what.Where(char.IsLetterOrDigit));
+        var unavailable = new User(login, "(unavailable)");
+        CircuitBreaker breaker = CircuitBreakerRegistry.Default.GetOrAddGroup<string>("refit-github.users").GetBreaker(login);
+        int hookFailures = 0;
+        breaker.BreakDurationHookFailed += (_, _) => Interlocked.Increment(ref hookFailures);
+        _server.Reply(login, 429, lines);
+        Assert.Equal(unavailable, await _api.GetUserAsync(login, CancellationToken.None));
+        Assert.Equal(unavailable, await _api.GetUserAsync(login, CancellationToken.None));
+        Assert.Equal(CircuitState.Open, breaker.State);
+        Assert.Equal(0, hookFailures);
+        _server.Reply(login, 200);
+
+        TestClock.Time.Advance(TimeSpan.FromSeconds(expectedSeconds - 1));
+        Assert.Equal(unavailable, await _api.GetUserAsync(login, CancellationToken.None));
+        Assert.Equal(2, _server.Requests(login));
+
+        TestClock.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(new User(login, "The " + login), await _api.GetUserAsync(login, CancellationToken.None));
+        Assert.Equal(3, _server.Requests(login));
+    }
+
+    [Fact]
+    public async Task A_break_hook_on_the_decorators_class_serves_every_generated_member()
+    {
+        var services = new ServiceCollection();
+        services.AddRefitGeneratedClient<IGitHubApi>(RefitFailures.Settings(GitHubJson.Default))
+            .ConfigureHttpClient(client => client.BaseAddress = new Uri(_server.BaseAddress));
+        services.AddCircuitBreakerDecorator<IGitHubApi>(static inner => new GitHubApiClassHookBreaker(inner));
+        using ServiceProvider provider = services.BuildServiceProvider();
+        IGitHubApi api = provider.GetRequiredService<IGitHubApi>();
+        _server.Reply("class-hook", 429, retryAfter: "120");
+        _server.Reply("class-hook-plain", 500);
+        foreach (string owner in new[] { "class-hook", "class-hook" })
+        {
+            await Assert.ThrowsAsync<TransientApiException>(() => api.GetReposAsync(owner, CancellationToken.None));
+        }
+
+        foreach (string login in new[] { "class-hook-plain", "class-hook-plain" })
+        {
+            await Assert.ThrowsAsync<TransientApiException>(() => api.GetUserAsync(login, CancellationToken.None));
+        }
+
+        _server.Reply("class-hook", 200);
+        _server.Reply("class-hook-plain", 200);
+        TestClock.Time.Advance(TimeSpan.FromSeconds(31));
+
+        // GetUserAsync's breaker took its configured 30 s; GetReposAsync's, opened by the 429, the 120 s it asked for.
+        Assert.Equal(new User("class-hook-plain", "The class-hook-plain"), await api.GetUserAsync("class-hook-plain", CancellationToken.None));
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => api.GetReposAsync("class-hook", CancellationToken.None));
+        Assert.Equal(2, _server.Requests("class-hook"));
+
+        TestClock.Time.Advance(TimeSpan.FromSeconds(90));
+        Assert.Equal([new Repo("class-hook/breaker", 42)], await api.GetReposAsync("class-hook", CancellationToken.None));
+    }
+
     [Fact]
     public async Task A_connection_failure_is_a_failure_too()
     {
         var services = new ServiceCollection();
-        services.AddRefitGeneratedClient<IGitHubApi>(RefitFailures.Settings())
+        services.AddRefitGeneratedClient<IGitHubApi>(RefitFailures.Settings(GitHubJson.Default))
             .ConfigureHttpClient(client => client.BaseAddress = new Uri("http://127.0.0.1:1"));
         services.AddCircuitBreakerDecorator<IGitHubApi>(static inner => new GitHubApiBreaker(inner));
         using ServiceProvider provider = services.BuildServiceProvider();

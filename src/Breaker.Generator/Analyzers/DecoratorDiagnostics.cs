@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Breaker.Generator.Diagnostics;
@@ -29,6 +30,11 @@ internal static class DecoratorDiagnostics
                 return Diagnostic.Create(DiagnosticDescriptors.ExceptionTypeHandledAndIgnored, location, failure.Values[0]);
             case ParseFailureReason.SettingOutOfRange:
                 return Diagnostic.Create(DiagnosticDescriptors.SettingOutOfRange, location, member, failure.Values[0], failure.Values[1]);
+            case ParseFailureReason.BreakDurationHookNotFound:
+            case ParseFailureReason.BreakDurationHookSignatureMismatch:
+            case ParseFailureReason.BreakDurationHookNotStatic:
+            case ParseFailureReason.BreakDurationHookUnreachable:
+                return FailureDiagnostics.HookUnusable(failure, location, name);
             case ParseFailureReason.DecoratorNotPartial:
                 return Diagnostic.Create(DiagnosticDescriptors.DecoratorNotPartial, location, name, Quoted(failure.Values.Count == 0 ? new[] { member } : failure.Values.ToArray(), "and"));
             case ParseFailureReason.DecoratorInterfaceCount:
@@ -41,7 +47,7 @@ internal static class DecoratorDiagnostics
                     contract,
                     failure.Values.Count == 0 ? "it declares none" : "it declares " + Quoted(failure.Values.ToArray(), "and"));
             case ParseFailureReason.DecoratorMemberUnsupported:
-                return Diagnostic.Create(DiagnosticDescriptors.DecoratorMemberUnsupported, location, member, contract, failure.Values[0], name);
+                return Diagnostic.Create(DiagnosticDescriptors.DecoratorMemberUnsupported, location, MemberProperties(type, member), member, contract, failure.Values[0], name);
             case ParseFailureReason.SettingNotApplicable:
                 return Diagnostic.Create(
                     DiagnosticDescriptors.SettingNotApplicable,
@@ -52,6 +58,20 @@ internal static class DecoratorDiagnostics
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The property of a BRK0029 diagnostic that names the interface member (its documentation ID, for
+    /// <c>DocumentationCommentId</c>), so a code fix can write the member by hand.
+    /// </summary>
+    public const string MemberIdProperty = "MemberId";
+
+    private static ImmutableDictionary<string, string?> MemberProperties(INamedTypeSymbol type, string display)
+    {
+        ISymbol? member = type.Interfaces.SelectMany(i => new[] { i }.Concat(i.AllInterfaces)).SelectMany(i => i.GetMembers())
+            .FirstOrDefault(m => SymbolNames.Display(m) == display);
+        string? id = member?.OriginalDefinition.GetDocumentationCommentId();
+        return id is null ? ImmutableDictionary<string, string?>.Empty : ImmutableDictionary<string, string?>.Empty.Add(MemberIdProperty, id);
     }
 
     private static string Quoted(string[] names, string conjunction) => SignatureText.Join(names.Select(n => "'" + n + "'").ToList(), conjunction);

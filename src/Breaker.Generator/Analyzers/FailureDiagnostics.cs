@@ -76,14 +76,10 @@ internal static class FailureDiagnostics
             case ParseFailureReason.FailureWhenWithoutResult:
                 return Diagnostic.Create(DiagnosticDescriptors.FailureWhenWithoutResult, location, name);
             case ParseFailureReason.BreakDurationHookNotFound:
-                return HookUnusable(location, member, name, "no method has that name; declare 'private static TimeSpan? " + member + "(BreakContext context)'");
             case ParseFailureReason.BreakDurationHookSignatureMismatch:
-                return HookUnusable(location, member, name, "no overload is 'static TimeSpan? " + member + "(BreakContext context)'");
             case ParseFailureReason.BreakDurationHookNotStatic:
-                return HookUnusable(location, member, name, "it is an instance method, and one breaker serves every instance of '" + failure.Values[0] + "'; make it static");
             case ParseFailureReason.BreakDurationHookUnreachable:
-                return HookUnusable(location, member, name, "'" + failure.Values[0] + "' is " + failure.Values[1] + ", so the breaker's declaration, made from outside it when the assembly loads, cannot name the hook; "
-                    + (failure.Values[1] == "generic" ? "one breaker serves every closed type: set the hook at run time with CircuitBreakerRegistry.Configure" : "make the type internal"));
+                return HookUnusable(failure, location, name);
             case ParseFailureReason.InvalidExceptionType:
                 return Diagnostic.Create(DiagnosticDescriptors.InvalidExceptionType, location, failure.Values[0], member);
             case ParseFailureReason.ExceptionTypeHandledAndIgnored:
@@ -128,8 +124,21 @@ internal static class FailureDiagnostics
     private static ImmutableDictionary<string, string?> MemberName(string name) =>
         ImmutableDictionary<string, string?>.Empty.Add(MemberNameProperty, name);
 
-    private static Diagnostic HookUnusable(Location location, string hook, string name, string why) =>
-        Diagnostic.Create(DiagnosticDescriptors.BreakDurationHookUnusable, location, hook, name, why);
+    /// <summary>BRK0025 for a <c>BreakDurationHook</c> failure of <paramref name="name"/> (a guarded method, or a decorator class).</summary>
+    internal static Diagnostic? HookUnusable(ParseFailure failure, Location location, string name)
+    {
+        string hook = failure.Detail ?? string.Empty;
+        string? why = failure.Reason switch
+        {
+            ParseFailureReason.BreakDurationHookNotFound => "no method has that name; declare 'private static TimeSpan? " + hook + "(BreakContext context)'",
+            ParseFailureReason.BreakDurationHookSignatureMismatch => "no overload is 'static TimeSpan? " + hook + "(BreakContext context)'",
+            ParseFailureReason.BreakDurationHookNotStatic => "it is an instance method, and one breaker serves every instance of '" + failure.Values[0] + "'; make it static",
+            ParseFailureReason.BreakDurationHookUnreachable => "'" + failure.Values[0] + "' is " + failure.Values[1] + ", so the breaker's declaration, made from outside it when the assembly loads, cannot name the hook; "
+                + (failure.Values[1] == "generic" ? "one breaker serves every closed type: set the hook at run time with CircuitBreakerRegistry.Configure" : "make the type internal"),
+            _ => null,
+        };
+        return why is null ? null : Diagnostic.Create(DiagnosticDescriptors.BreakDurationHookUnusable, location, hook, name, why);
+    }
 
     private static Diagnostic Unsupported(Location location, string name, string why) =>
         Diagnostic.Create(DiagnosticDescriptors.UnsupportedMethod, location, name, why);

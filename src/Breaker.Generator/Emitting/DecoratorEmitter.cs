@@ -10,6 +10,9 @@ namespace Breaker.Generator.Emitting;
 /// </summary>
 internal static class DecoratorEmitter
 {
+    /// <summary>The nullable postcondition checks at a method's exits (CS8762 [NotNullWhen] and [MaybeNullWhen] out, CS8763 [DoesNotReturn], CS8777 [NotNull], CS8824/CS8825 [NotNullIfNotNull]).</summary>
+    private const string PostconditionWarnings = "CS8762, CS8763, CS8777, CS8824, CS8825";
+
     /// <summary>Writes the file.</summary>
     public static string Emit(DecoratorModel model, TargetModel? target = null)
     {
@@ -26,8 +29,22 @@ internal static class DecoratorEmitter
         foreach (DecoratedMethodModel method in model.Methods)
         {
             members.Next();
+            bool postconditions = method.Method.Signature.KeepsPostconditionsByForwarding;
+            if (postconditions)
+            {
+                // The compiler checks [NotNullWhen], [NotNull], [NotNullIfNotNull] and [DoesNotReturn] against the state at
+                // each return, which it cannot follow through the result local and the permit's bookkeeping. Every path
+                // that returns has called the inner instance and returns its values as they came (a rejection throws), so
+                // the inner member's promise is this member's.
+                writer.Line("#pragma warning disable " + PostconditionWarnings);
+            }
+
             writer.Line(GuardedMethodEmitter.GeneratedCodeAttribute);
             new MethodBodyWriter(method.Method, writer, target ?? TargetModel.Modern).Write();
+            if (postconditions)
+            {
+                writer.Line("#pragma warning restore " + PostconditionWarnings);
+            }
         }
 
         foreach (MethodSignatureModel signature in model.Unguarded)
@@ -48,6 +65,11 @@ internal static class DecoratorEmitter
         {
             members.Next();
             writer.Line(GuardedMethodEmitter.GeneratedCodeAttribute);
+            if (member.Attributes.Length > 0)
+            {
+                writer.Line(member.Attributes.TrimEnd());
+            }
+
             writer.Line(member.Declaration).Open();
             foreach (string accessor in member.Accessors)
             {

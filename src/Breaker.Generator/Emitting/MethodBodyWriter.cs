@@ -90,7 +90,7 @@ internal sealed partial class MethodBodyWriter
     public static string Declaration(MethodSignatureModel signature) =>
         (signature.Modifiers.Length == 0 ? string.Empty : signature.Modifiers + " ") + signature.ReturnType + " " + signature.Name
         + GuardedMethodEmitter.TypeParameterList(signature.TypeParameters)
-        + "(" + string.Join(", ", signature.Parameters.Select(p => p.Modifiers + p.Type + " " + p.Name + p.DefaultValue)) + ")";
+        + "(" + string.Join(", ", signature.Parameters.Select(p => p.Attributes + p.Modifiers + p.Type + " " + p.Name + p.DefaultValue)) + ")";
 
     public void Write()
     {
@@ -98,6 +98,11 @@ internal sealed partial class MethodBodyWriter
 
         // No [GeneratedCode] here: attributes of a partial method's parts merge, so it would mark the user's own
         // method as generated, in metadata and for every analyzer that skips generated code (Breaker's included).
+        if (signature.Attributes.Length > 0)
+        {
+            _writer.Line(signature.Attributes.TrimEnd());
+        }
+
         _writer.Line(Declaration(signature));
         foreach (string constraint in signature.Constraints)
         {
@@ -180,7 +185,7 @@ internal sealed partial class MethodBodyWriter
         string call = Call(_model.Implementation, Arguments(replaceToken: false), receiver: string.Empty);
         if (HasResult)
         {
-            _writer.Line(_model.Signature.ReturnType + " " + _result + ";");
+            _writer.Line((_model.Signature.ResultLocalType ?? _model.Signature.ReturnType) + " " + _result + ";");
         }
 
         _writer.Line("try").Open();

@@ -42,4 +42,8 @@ internal sealed record DecoratedMethodModel(GuardedMethodModel Method, string Me
 /// <param name="Declaration">The declaration's head: modifiers, type and name.</param>
 /// <param name="Target">The inner member as the accessors reach it: <c>this._inner.Name</c> or <c>this._inner[index]</c>.</param>
 /// <param name="Accessors">The accessors to write: <c>get</c>, <c>set</c>, <c>init</c>, or <c>add</c> and <c>remove</c>.</param>
-internal sealed record ForwardedMemberModel(bool IsEvent, string Declaration, string Target, EquatableArray<string> Accessors);
+internal sealed record ForwardedMemberModel(bool IsEvent, string Declaration, string Target, EquatableArray<string> Accessors)
+{
+    /// <summary>The nullable-flow attributes a property repeats from the interface's (<c>[global::...AllowNull] </c>), or empty.</summary>
+    public string Attributes { get; init; } = string.Empty;
+}

@@ -86,7 +86,27 @@ internal sealed record MethodSignatureModel(
     EquatableArray<string> TypeParameters,
     EquatableArray<string> Constraints,
     EquatableArray<ParameterModel> Parameters,
-    bool IsStatic);
+    bool IsStatic)
+{
+    /// <summary>
+    /// The nullable-flow attributes a decorator's member repeats from the interface (<c>[return: global::...MaybeNull] </c>,
+    /// <c>[global::...DoesNotReturn] </c>), each followed by a space, or empty. A partial method's parts merge theirs.
+    /// </summary>
+    public string Attributes { get; init; } = string.Empty;
+
+    /// <summary>
+    /// Whether the member promises something after the call (<c>[NotNullWhen(true)] out</c>, <c>[NotNull]</c>,
+    /// <c>[NotNullIfNotNull]</c>, <c>[DoesNotReturn]</c>) that it keeps by returning the inner instance's values as they came;
+    /// the compiler cannot follow them through the generated bookkeeping, so the emitter silences those checks for this member.
+    /// </summary>
+    public bool KeepsPostconditionsByForwarding { get; init; }
+
+    /// <summary>
+    /// The type of the local that holds a synchronous result, when it differs from <see cref="ReturnType"/>: annotated
+    /// (<c>T?</c>) for a <c>[return: MaybeNull]</c> result, which may be null whatever its type says. Otherwise <see langword="null"/>.
+    /// </summary>
+    public string? ResultLocalType { get; init; }
+}
 
 /// <summary>One parameter of the guarded method.</summary>
 /// <param name="Modifiers">The declaration modifiers as written (<c>this</c>, <c>ref</c>, <c>out</c>, <c>in</c>, <c>params</c>, <c>scoped</c>), each followed by a space.</param>
@@ -101,6 +121,12 @@ internal sealed record ParameterModel(string Modifiers, string Type, string Name
     /// method's implementation part must not (the definition's count).
     /// </summary>
     public string DefaultValue { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The nullable-flow attributes a decorator's member repeats from the interface's parameter
+    /// (<c>[global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] </c>), each followed by a space, or empty.
+    /// </summary>
+    public string Attributes { get; init; } = string.Empty;
 }
 
 /// <summary>The breaker's registry name and the settings the attribute gives explicitly.</summary>

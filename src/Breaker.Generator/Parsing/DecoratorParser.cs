@@ -18,7 +18,7 @@ internal static class DecoratorParser
     public const string GeneratedInnerField = "_inner";
 
     /// <summary>Settings that belong to one method: on a decorator class they are errors (declare the member as a partial method instead).</summary>
-    private static readonly string[] MethodOnlySettings = { "Fallback", "Implementation", "Key", "FailureWhen", "BreakDurationHook" };
+    private static readonly string[] MethodOnlySettings = { "Fallback", "Implementation", "Key", "FailureWhen" };
 
     /// <summary>Parses the class the generator's pipeline found; <see langword="null"/> when it yields no code.</summary>
     public static DecoratorModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
@@ -48,6 +48,16 @@ internal static class DecoratorParser
         }
 
         failures.AddRange(reader.CheckSettings());
+
+        // A class-level hook serves every breaker of the decorator (one, or one per method with PerMethod).
+        string? hook = null;
+        if (reader.BreakDurationHook is { } hookName)
+        {
+            Resolution<string> resolved = MemberResolver.ResolveBreakDurationHook(type, hookName, known);
+            failures.AddIfFailed(resolved.Failure, "BreakDurationHook");
+            hook = resolved.Value;
+        }
+
         Resolution<IReadOnlyList<INamedTypeSymbol>> handles = reader.ExceptionTypeSymbols("Handles", known);
         Resolution<IReadOnlyList<INamedTypeSymbol>> ignores = reader.ExceptionTypeSymbols("Ignores", known);
         failures.AddIfFailed(handles.Failure);
@@ -99,7 +109,7 @@ internal static class DecoratorParser
                         continue;
                     }
 
-                    DecoratorBreakerModel breaker = BreakerFor(method, reader, perMethod, breakers);
+                    DecoratorBreakerModel breaker = BreakerFor(method, reader, perMethod, hook, type, breakers);
                     ReturnShape shape = SignatureReader.ReadShape(method, known).Value;
                     ITypeSymbol? result = SignatureReader.ResultType(method, shape);
                     methods.Add(new DecoratedMethodModel(
@@ -302,13 +312,17 @@ internal static class DecoratorParser
         new ParseFailure(ParseFailureReason.DecoratorMemberUnsupported, SymbolNames.Display(member)) { Values = EquatableArray.From(new[] { why }) };
 
     /// <summary>The decorator's breaker, or the method's own (<c>Name.Method</c>, shared by overloads) with <c>PerMethod</c>.</summary>
-    private static DecoratorBreakerModel BreakerFor(IMethodSymbol method, AttributeReader reader, bool perMethod, List<DecoratorBreakerModel> breakers)
+    private static DecoratorBreakerModel BreakerFor(IMethodSymbol method, AttributeReader reader, bool perMethod, string? hook, INamedTypeSymbol type, List<DecoratorBreakerModel> breakers)
     {
         string field = perMethod ? "__decoratorBreaker_" + method.Name : "__decoratorBreaker";
         DecoratorBreakerModel? existing = breakers.FirstOrDefault(b => b.Field == field);
         if (existing is null)
         {
-            existing = new DecoratorBreakerModel(field, new BreakerSettingsModel(perMethod ? reader.Name + "." + method.Name : reader.Name, reader.Options(), null));
+            string forwarder = "__breakDurationHook" + field.Substring("__decoratorBreaker".Length);
+            existing = new DecoratorBreakerModel(field, new BreakerSettingsModel(
+                perMethod ? reader.Name + "." + method.Name : reader.Name,
+                reader.Options(),
+                hook is null ? null : new BreakDurationHookModel(hook, forwarder, SymbolNames.Type(type) + "." + forwarder)));
             breakers.Add(existing);
         }
 
@@ -317,11 +331,12 @@ internal static class DecoratorParser
 
     private static ForwardedMemberModel Property(IPropertySymbol property, bool isExplicit, string name, string receiver, KnownTypes known)
     {
-        string parameters = string.Join(", ", property.Parameters.Select(p => SymbolNames.Type(p.Type) + " " + SymbolNames.Identifier(p.Name)));
+        string parameters = string.Join(", ", property.Parameters.Select(p =>
+            NullabilityAttributes.Read(p.GetAttributes(), string.Empty, known) + SymbolNames.Type(p.Type) + " " + SymbolNames.Identifier(p.Name)));
         string head = (isExplicit ? string.Empty : "public ") + SymbolNames.Type(property.Type) + " "
             + (property.IsIndexer ? (isExplicit ? SymbolNames.Type(property.ContainingType) + "." : string.Empty) + "this[" + parameters + "]" : name);
         string targetMember = property.IsIndexer
-            ? receiver.TrimEnd('.') + "[" + string.Join(", ", property.Parameters.Select(p => SymbolNames.Identifier(p.Name))) + "]"
+            ? receiver.TrimEnd('.') + "[" + string.Join(", ", property.Parameters.Select(IndexerArgument)) + "]"
             : receiver + SymbolNames.Identifier(property.Name);
         var accessors = new List<string>();
         if (property.GetMethod is not null)
@@ -334,8 +349,17 @@ internal static class DecoratorParser
             accessors.Add(property.SetMethod.IsInitOnly ? "init" : "set");
         }
 
-        return new ForwardedMemberModel(IsEvent: false, head, targetMember, EquatableArray.From(accessors));
+        return new ForwardedMemberModel(IsEvent: false, head, targetMember, EquatableArray.From(accessors))
+        {
+            Attributes = NullabilityAttributes.Read(property.GetAttributes(), string.Empty, known),
+        };
     }
+
+    // The compiler does not carry an indexer parameter's [DisallowNull] into its accessors' flow state, so the argument
+    // says what the caller was held to.
+    private static string IndexerArgument(IParameterSymbol parameter) =>
+        SymbolNames.Identifier(parameter.Name)
+        + (parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Diagnostics.CodeAnalysis.DisallowNullAttribute") ? "!" : string.Empty);
 
     private static string DeclaringType(INamedTypeSymbol type)
     {

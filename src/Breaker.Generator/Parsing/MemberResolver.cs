@@ -81,9 +81,13 @@ internal static class MemberResolver
     /// neither it nor a type containing it may be generic (one breaker serves every closed type), private or protected. The
     /// hook itself may be private.
     /// </summary>
-    public static Resolution<string> ResolveBreakDurationHook(IMethodSymbol method, string name, KnownTypes known)
+    public static Resolution<string> ResolveBreakDurationHook(IMethodSymbol method, string name, KnownTypes known) =>
+        ResolveBreakDurationHook(method.ContainingType, name, known);
+
+    /// <summary>The hook of a decorator's class attribute, resolved on the decorator as a guarded method's is on its type.</summary>
+    public static Resolution<string> ResolveBreakDurationHook(INamedTypeSymbol owner, string name, KnownTypes known)
     {
-        var candidates = Candidates(method, name).ToList();
+        var candidates = Candidates(owner, name).ToList();
         if (candidates.Count == 0)
         {
             return Resolution<string>.Fail(ParseFailureReason.BreakDurationHookNotFound, name);
@@ -109,11 +113,11 @@ internal static class MemberResolver
         {
             return Resolution<string>.Fail(new ParseFailure(ParseFailureReason.BreakDurationHookNotStatic, name)
             {
-                Values = Values(SymbolNames.Display(method.ContainingType)),
+                Values = Values(SymbolNames.Display(owner)),
             });
         }
 
-        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
+        for (INamedTypeSymbol? type = owner; type is not null; type = type.ContainingType)
         {
             string? hidden = type.TypeParameters.Length > 0 ? "generic"
                 : type.DeclaredAccessibility switch
@@ -298,14 +302,16 @@ internal static class MemberResolver
     /// Methods with that name on the containing type and the members its base types expose to it; a base method that a
     /// method found before overrides or hides (same parameters) is left out, as a call would never reach it.
     /// </summary>
-    private static IEnumerable<IMethodSymbol> Candidates(IMethodSymbol method, string name)
+    private static IEnumerable<IMethodSymbol> Candidates(IMethodSymbol method, string name) => Candidates(method.ContainingType, name);
+
+    private static IEnumerable<IMethodSymbol> Candidates(INamedTypeSymbol owner, string name)
     {
         var found = new List<IMethodSymbol>();
-        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.BaseType)
+        for (INamedTypeSymbol? type = owner; type is not null; type = type.BaseType)
         {
             foreach (IMethodSymbol member in type.GetMembers(name).OfType<IMethodSymbol>())
             {
-                bool visible = SymbolEqualityComparer.Default.Equals(type, method.ContainingType)
+                bool visible = SymbolEqualityComparer.Default.Equals(type, owner)
                     || member.DeclaredAccessibility is not (Accessibility.Private or Accessibility.NotApplicable);
                 if (visible && member.MethodKind == MethodKind.Ordinary && !found.Any(f => Overrides(f, member) || Hides(f, member)))
                 {
@@ -454,7 +460,7 @@ internal static class MemberResolver
     private static MemberCallModel Call(IMethodSymbol method) =>
         new MemberCallModel(SymbolNames.Identifier(method.Name), method.IsStatic, method.OriginalDefinition.Arity > 0);
 
-    /// <summary>Members with that name that are not methods (fields, properties, events, nested types), visible as <see cref="Candidates"/> are.</summary>
+    /// <summary>Members with that name that are not methods (fields, properties, events, nested types), visible as <see cref="Candidates(IMethodSymbol, string)"/> are.</summary>
     private static IEnumerable<ISymbol> OtherMembers(IMethodSymbol method, string name)
     {
         for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.BaseType)

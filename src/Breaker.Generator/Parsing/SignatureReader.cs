@@ -208,8 +208,23 @@ internal static class SignatureReader
             EquatableArray.From(method.Parameters.Select(p => ReadParameter(p, SymbolModifiers(p), known) with
             {
                 DefaultValue = withConstraints ? DefaultValue(p) : string.Empty,
+                Attributes = NullabilityAttributes.Read(p.GetAttributes(), string.Empty, known),
             })),
-            IsStatic: false);
+            IsStatic: false)
+        {
+            Attributes = NullabilityAttributes.Read(method.GetAttributes(), string.Empty, known)
+                + NullabilityAttributes.Read(method.GetReturnTypeAttributes(), "return: ", known),
+            KeepsPostconditionsByForwarding = NullabilityAttributes.HasPostcondition(method, known),
+            ResultLocalType = MaybeNullResultType(method),
+        };
+
+    /// <summary>The annotated return type for a <c>[return: MaybeNull]</c> reference or unconstrained generic result, else <see langword="null"/>.</summary>
+    private static string? MaybeNullResultType(IMethodSymbol method) =>
+        !method.ReturnsVoid && !method.ReturnType.IsValueType
+        && method.GetReturnTypeAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Diagnostics.CodeAnalysis.MaybeNullAttribute")
+        && method.ReturnType.NullableAnnotation != NullableAnnotation.Annotated
+            ? SymbolNames.Type(method.ReturnType.WithNullableAnnotation(NullableAnnotation.Annotated))
+            : null;
 
     /// <summary>The parameter's default value as C# (<c> = 5</c>), or nothing; a call through the decorator's type then needs no argument either.</summary>
     private static string DefaultValue(IParameterSymbol parameter) =>
@@ -279,7 +294,7 @@ internal static class SignatureReader
         return new ParameterModel(modifiers, SymbolNames.Type(parameter.Type), SymbolNames.Identifier(parameter.Name), argumentModifier, isToken);
     }
 
-    private static string? Constraint(ITypeParameterSymbol parameter)
+    internal static string? Constraint(ITypeParameterSymbol parameter)
     {
         var parts = new List<string>();
         if (parameter.HasUnmanagedTypeConstraint)
@@ -350,7 +365,7 @@ internal static class SignatureReader
         _ => false,
     };
 
-    private static bool IsPointer(ITypeSymbol type) => type switch
+    internal static bool IsPointer(ITypeSymbol type) => type switch
     {
         IPointerTypeSymbol or IFunctionPointerTypeSymbol => true,
         IArrayTypeSymbol array => IsPointer(array.ElementType),

@@ -87,6 +87,83 @@ public class CodeFixTests
         """);
 
     [Fact]
+    public Task Forwards_a_member_the_generator_cannot_guard_to_the_generated_inner_field() => VerifyForwardMember(
+        """
+        public interface IBuffers
+        {
+            ref int Slot(int index);
+
+            ref readonly int this[int index] { get; }
+
+            int Count();
+        }
+
+        [CircuitBreaker("buffers")]
+        public sealed partial class {|BRK0029:{|BRK0029:BuffersBreaker|}|} : IBuffers;
+        """,
+        """
+        public interface IBuffers
+        {
+            ref int Slot(int index);
+
+            ref readonly int this[int index] { get; }
+
+            int Count();
+        }
+
+        [CircuitBreaker("buffers")]
+        public sealed partial class BuffersBreaker : IBuffers
+        {
+            public ref int Slot(int index) => ref _inner.Slot(index);
+
+            public ref readonly int this[int index] => ref _inner[index];
+        }
+        """);
+
+    [Fact]
+    public Task Forwards_members_of_a_generic_interface_to_the_decorators_own_field() => VerifyForwardMember(
+        """
+        public interface IStore<T>
+        {
+            Task FillAsync(ref T slot, CancellationToken cancellationToken);
+
+            IAsyncEnumerator<T> Read<TKey>(TKey key) where TKey : notnull;
+
+            T? Get(string key);
+        }
+
+        [CircuitBreaker("store")]
+        public sealed partial class {|BRK0029:{|BRK0029:StoreBreaker|}|} : IStore<string>
+        {
+            private readonly IStore<string> _store;
+
+            public StoreBreaker(IStore<string> store) => _store = store;
+        }
+        """,
+        """
+        public interface IStore<T>
+        {
+            Task FillAsync(ref T slot, CancellationToken cancellationToken);
+
+            IAsyncEnumerator<T> Read<TKey>(TKey key) where TKey : notnull;
+
+            T? Get(string key);
+        }
+
+        [CircuitBreaker("store")]
+        public sealed partial class StoreBreaker : IStore<string>
+        {
+            private readonly IStore<string> _store;
+
+            public StoreBreaker(IStore<string> store) => _store = store;
+
+            public IAsyncEnumerator<string> Read<TKey>(TKey key) where TKey : notnull => _store.Read(key);
+
+            public Task FillAsync(ref string slot, CancellationToken cancellationToken) => _store.FillAsync(ref slot, cancellationToken);
+        }
+        """);
+
+    [Fact]
     public Task Moves_a_body_to_the_implementation_method() => VerifyMakePartial(
         """
         public partial class C
@@ -219,6 +296,12 @@ public class CodeFixTests
     private static async Task VerifyAddMember(string source, string fixedSource)
     {
         await CodeFixVerifier<GuardedMethodAnalyzer, AddMemberCodeFixProvider>.VerifyAsync(source, fixedSource);
+        AssertCompiles(fixedSource);
+    }
+
+    private static async Task VerifyForwardMember(string source, string fixedSource)
+    {
+        await CodeFixVerifier<GuardedMethodAnalyzer, ForwardMemberCodeFixProvider>.VerifyAsync(source, fixedSource);
         AssertCompiles(fixedSource);
     }
 

@@ -488,6 +488,24 @@ public static class Shapes
     /// <summary>Decorator classes: every member shape an interface can have, and every per-member choice.</summary>
     public static readonly IReadOnlyDictionary<string, string> Decorators = new SortedDictionary<string, string>
     {
+        ["DecoratorWithAClassBreakDurationHook"] = """
+            namespace Shop;
+
+            public interface IRates
+            {
+                decimal Rate(string currency);
+
+                Task<decimal> RateAsync(string currency, CancellationToken cancellationToken);
+            }
+
+            [CircuitBreaker("rates", PerMethod = true, BreakDurationHook = nameof(LongerAfterTimeouts))]
+            public sealed partial class RatesBreaker : IRates
+            {
+                private static TimeSpan? LongerAfterTimeouts(BreakContext context) =>
+                    context.FailureKind == FailureKind.Timeout ? context.BreakDuration * 2 : null;
+            }
+            """,
+
         ["DecoratorOfEveryMemberShape"] = """
             namespace Vendor.Sdk
             {
@@ -537,6 +555,92 @@ public static class Shapes
             {
                 [CircuitBreaker("github", FailureRatio = 0.25, TimeoutMs = 5_000)]
                 public sealed partial class GitHubApiBreaker : Vendor.Sdk.IGitHubApi;
+            }
+            """,
+
+        ["DecoratorOfAGenericInterfaceWithNullabilityAttributes"] = """
+            namespace Vendor.Store
+            {
+                using System.Diagnostics.CodeAnalysis;
+
+                public interface IStore<T>
+                {
+                    [return: MaybeNull]
+                    T Find(string key);
+
+                    bool TryTake(string key, [MaybeNullWhen(false)] out T item);
+
+                    void Put(string key, [DisallowNull] T item);
+
+                    [return: NotNullIfNotNull(nameof(value))]
+                    TValue? Echo<TValue>(TValue? value);
+
+                    ValueTask<T?> PeekAsync(string key);
+
+                    [MaybeNull]
+                    T Current { get; }
+                }
+            }
+
+            namespace Shop
+            {
+                [CircuitBreaker("store")]
+                public sealed partial class StoreBreaker<T> : Vendor.Store.IStore<T>;
+
+                public static class StoreReader
+                {
+                    public static int Length(StoreBreaker<string> store) => store.TryTake("key", out string? item) ? item.Length : 0;
+                }
+            }
+            """,
+
+        ["DecoratorOfNullabilityAttributes"] = """
+            namespace Vendor.Cache
+            {
+                using System.Diagnostics.CodeAnalysis;
+
+                public interface ICache
+                {
+                    bool TryGet(string key, [NotNullWhen(true)] out string? value);
+
+                    bool TryPeek(string key, [MaybeNullWhen(false)] out string value);
+
+                    [return: NotNullIfNotNull(nameof(fallback))]
+                    string? Describe(string key, string? fallback);
+
+                    void Normalize([NotNull] ref string? text);
+
+                    void Store(string key, [AllowNull] string value);
+
+                    void Remove([DisallowNull] string? key);
+
+                    void Check([DoesNotReturnIf(false)] bool condition);
+
+                    [DoesNotReturn]
+                    void Fail(string message);
+
+                    Task<string?> FindAsync([DisallowNull] string? key, CancellationToken cancellationToken);
+
+                    [AllowNull]
+                    string Title { get; set; }
+
+                    [MaybeNull]
+                    string Owner { get; }
+
+                    string? this[[DisallowNull] string? key] { get; }
+                }
+            }
+
+            namespace Shop
+            {
+                [CircuitBreaker("cache")]
+                public sealed partial class CacheBreaker : Vendor.Cache.ICache;
+
+                // Callers of the decorator's own type get the interface's flow: no warning on value.Length.
+                public static class CacheReader
+                {
+                    public static int Length(CacheBreaker cache) => cache.TryGet("key", out string? value) ? value.Length : 0;
+                }
             }
             """,
 
