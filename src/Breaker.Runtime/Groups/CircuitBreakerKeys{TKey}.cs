@@ -113,7 +113,7 @@ public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
         string text = KeyNames.Text(key);
         CircuitBreaker? created = null;
         ArgumentOutOfRangeException? rejected = null;
-        List<CircuitBreaker>? evicted = null;
+        List<CircuitBreaker>? evicted;
         lock (Group.KeysLock)
         {
             if (_breakers.TryGetValue(key, out CircuitBreaker? raced))
@@ -122,7 +122,7 @@ public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
                 return raced;
             }
 
-            if (Group.MakeRoom(now, ref evicted))
+            if (Group.MakeRoom(now, out evicted))
             {
                 created = Group.CreateKeyed(text, now, out rejected);
                 created.BelongsTo(this, key);
