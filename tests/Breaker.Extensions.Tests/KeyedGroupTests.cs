@@ -88,6 +88,35 @@ public sealed class KeyedGroupTests
     }
 
     [Fact]
+    public async Task An_evicted_keys_failing_BreakDurationHook_is_no_longer_logged()
+    {
+        await using TestHost host = await TestHost.StartAsync(new Dictionary<string, string?>());
+        CircuitBreakerKeys<string> tenants = host.Registry.GetOrAddGroup<string>("hooks", static o =>
+        {
+            o.MaxKeys = 1;
+            o.KeyIdleTimeout = TimeSpan.FromSeconds(1);
+            o.BreakDurationHook = static _ => throw new InvalidOperationException("hook fault");
+        });
+        CircuitBreaker old = tenants.GetBreaker("old");
+        host.Time.Advance(TimeSpan.FromSeconds(1));
+        CircuitBreaker fresh = tenants.GetBreaker("fresh");
+        Assert.False(host.Registry.TryGet("hooks:old", out _));
+
+        // Whoever still holds the evicted breaker opens it by hand: its hook runs and fails, and nobody listens any more.
+        old.StartBreak();
+        fresh.StartBreak();
+
+        Assert.Equal(CircuitState.Open, old.State);
+        string[] logged = host.Logs.GetSnapshot().Where(static r => r.Category == "Breaker.CircuitBreaker").Select(static r => r.Message).ToArray();
+        Assert.Equal(
+            [
+                "Circuit breaker 'hooks:fresh' opened (was Closed); calls are rejected for 00:01:00.",
+                "Circuit breaker 'hooks:fresh': its BreakDurationHook failed; it opened for 00:01:00, the break it has without the hook.",
+            ],
+            logged.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_caller_holding_an_evicted_keys_breaker_is_served_by_the_breaker_the_key_has_now_and_its_hook_failure_is_logged_there()
     {
         await using TestHost host = await TestHost.StartAsync(new Dictionary<string, string?>());

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Breaker.Runtime.Tests;
@@ -406,8 +407,93 @@ public sealed class KeyedGroupTests
         CircuitBreaker first = keys.GetBreaker(new Unprintable(1));
         CircuitBreaker second = keys.GetBreaker(new Unprintable(2));
 
+        // The key has no text: the first is named after the group alone, the next made unique by the group.
         Assert.NotSame(first, second);
-        Assert.StartsWith("unprintable:", first.Name, StringComparison.Ordinal);
+        Assert.Equal("unprintable:", first.Name);
+        Assert.Equal("unprintable:%#1", second.Name);
+    }
+
+    [Fact]
+    public void A_key_name_of_exactly_128_characters_is_kept_whole_and_one_character_more_is_cut_and_hashed()
+    {
+        CircuitBreakerKeys<string> keys = _registry.GetOrAddGroup<string>("bound");
+        string escapedTo128 = "%" + new string('x', 125);   // "%25" and 125 characters: 128 once escaped
+        string escapedTo130 = new string('x', 127) + "%";   // its last character escaped takes the name past 128
+        string plain129 = new string('y', 129);
+
+        Assert.Equal("bound:%25" + new string('x', 125), keys.GetBreaker(escapedTo128).Name);
+        Assert.Equal("bound:" + new string('z', 128), keys.GetBreaker(new string('z', 128)).Name);
+
+        string cut = keys.GetBreaker(escapedTo130).Name["bound:".Length..];
+        Assert.Equal(128, cut.Length);
+        Assert.StartsWith(new string('x', 118) + "%…", cut, StringComparison.Ordinal);
+        Assert.Matches("^[0-9A-F]{8}$", cut[120..]);
+        Assert.StartsWith("bound:" + new string('y', 118) + "%…", keys.GetBreaker(plain129).Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Lone_surrogates_are_escaped_wherever_they_stand_and_the_last_control_character_takes_two_hex_digits()
+    {
+        CircuitBreakerKeys<string> keys = _registry.GetOrAddGroup<string>("lone");
+
+        Assert.Equal("lone:x%uDC00", keys.GetBreaker("x\uDC00").Name);       // a low surrogate after an ordinary character
+        Assert.Equal("lone:end%uD800", keys.GetBreaker("end\uD800").Name);   // a high surrogate with nothing after it
+        Assert.Equal("lone:%uD800%uD800x", keys.GetBreaker("\uD800\uD800x").Name);
+        Assert.Equal("lone:%9F", keys.GetBreaker("\u009F").Name);           // U+009F, a control character
+        Assert.Equal("lone:\u00FF\u00A0", keys.GetBreaker("\u00FF\u00A0").Name); // printable: as they are
+        Assert.Equal("lone:%u061C", keys.GetBreaker("\u061C").Name);         // the first escaped character above U+00FF
+    }
+
+    [Fact]
+    public void A_full_group_scans_at_most_once_a_second_and_again_at_exactly_one_second()
+    {
+        var removed = new List<string>();
+        _registry.BreakerRemoved += (_, b) => removed.Add(b.Name);
+        var idle = TimeSpan.FromMilliseconds(500);
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 1, idle: idle);
+        tenants.GetBreaker("a");
+        _time.Advance(idle);
+
+        CircuitBreaker b = tenants.GetBreaker("b");                 // the group's first scan: a is idle and goes
+        _time.Advance(idle);
+        CircuitBreaker c = tenants.GetBreaker("c");                 // b is idle now, but the next scan is not due
+        _time.Advance(idle - TimeSpan.FromTicks(1));
+        CircuitBreaker d = tenants.GetBreaker("d");                 // a tick before the second is over: still not due
+        _time.Advance(TimeSpan.FromTicks(1));
+        CircuitBreaker e = tenants.GetBreaker("e");                 // exactly a second after the first scan: b goes
+
+        Assert.Equal(["tenants:a", "tenants:b"], removed);
+        Assert.Equal("tenants:b", b.Name);
+        Assert.Same(tenants.Group.SharedBreaker, c);
+        Assert.Same(c, d);
+        Assert.Equal("tenants:e", e.Name);
+        Assert.Equal((1, 2L, 2L), (tenants.Group.Count, tenants.Group.Evictions, tenants.Group.SharedCalls));
+        Assert.Equal("tenants (1 of 1 keys)", tenants.Group.ToString());
+    }
+
+    [Fact]
+    public void A_full_group_answers_new_keys_with_its_shared_breaker_while_its_lock_is_held()
+    {
+        CircuitBreakerKeys<string> tenants = Tenants(maxKeys: 1);
+        tenants.GetBreaker("a");
+        CircuitBreaker shared = tenants.GetBreaker("b"); // the scan found nothing idle: b shares, and the next scan is a second away
+
+        // A scan (or a key being made) holds the group's lock: lookups that share must not wait for it.
+        bool answered;
+        using var looked = new ManualResetEventSlim();
+        lock (tenants.Group.KeysLock)
+        {
+            new Thread(() =>
+            {
+                tenants.GetBreaker("c");
+                looked.Set();
+            }).Start();
+            answered = looked.Wait(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.True(answered);
+        Assert.Same(shared, tenants.GetBreaker("d"));
+        Assert.Equal(3, tenants.Group.SharedCalls);
     }
 
     private CircuitBreakerKeys<string> Tenants(int maxKeys, TimeSpan? idle = null) =>

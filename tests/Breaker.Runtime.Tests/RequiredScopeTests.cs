@@ -26,7 +26,11 @@ public sealed class RequiredScopeTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => shared.Execute(static () => 1));
         Assert.Throws<InvalidOperationException>(() => shared.TryAcquire());
 
-        Assert.Contains($"'{shared.Name}' found no circuit breaker scope", resolved.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            $"A call through the shared circuit breaker '{shared.Name}' found no circuit breaker scope, and CircuitBreakerScope.Required is set. "
+            + "The call runs outside its test's flow (a thread or callback that does not carry the ExecutionContext: ThreadPool.UnsafeQueueUserWorkItem, "
+            + "ExecutionContext.SuppressFlow, a server that does not preserve it), or its test made no scope.",
+            resolved.Message);
         Assert.Equal(0, shared.GetMetrics().TotalCalls);
     }
 
@@ -45,6 +49,24 @@ public sealed class RequiredScopeTests : IDisposable
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => unflowed.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(0, shared.GetMetrics().TotalCalls);
+    }
+
+    [Fact]
+    public void A_keyed_lookup_in_a_shared_group_with_no_scope_throws_and_in_a_scope_uses_the_scopes_group()
+    {
+        string name = TestBreakers.UniqueName("required-group");
+        CircuitBreakerKeys<string> tenants = CircuitBreakerRegistry.Default.GetOrAddGroup<string>(name);
+
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => tenants.GetBreaker("acme"));
+        Assert.Throws<InvalidOperationException>(() => tenants.GetSharedBreaker());
+
+        Assert.StartsWith($"A call through the shared circuit breaker '{name}' found no circuit breaker scope", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, tenants.Group.Count);
+        using var scope = new CircuitBreakerScope(new FakeTimeProvider());
+        Assert.Equal($"{name}:acme", tenants.GetBreaker("acme").Name);
+        Assert.Equal(0, tenants.Group.Count);
+        Assert.True(scope.Registry.TryGetGroup(name, out CircuitBreakerGroup? scoped));
+        Assert.Equal(1, scoped.Count);
     }
 
     [Fact]

@@ -215,7 +215,11 @@ public sealed class ScopeTests
         Assert.Null(CircuitBreakerScope.Current);
         Assert.Same(shared, CircuitBreakerScope.Resolve(shared));
         InvalidOperationException error = Assert.Throws<InvalidOperationException>(lost.Dispose);
-        Assert.Contains("async method that has returned", error.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            "This circuit breaker scope is not current in the flow that disposes it, and no call ever used it: it was made in an "
+            + "async method that has returned (xUnit's IAsyncLifetime.InitializeAsync, an async helper, a Task.Run), so the code it "
+            + "was meant for ran with the shared breakers. Make the scope where the test runs: in the test, or in the test class's constructor.",
+            error.Message);
         Assert.True(lost.IsDisposed);
         lost.Dispose(); // and only once
     }
@@ -237,6 +241,24 @@ public sealed class ScopeTests
     }
 
     [Fact]
+    public async Task A_scope_used_in_its_own_flow_may_be_disposed_from_a_flow_where_another_scope_is_current()
+    {
+        CircuitBreaker shared = Shared();
+        using var mine = new CircuitBreakerScope(_time);
+        CircuitBreakerScope other = await Task.Run(() =>
+        {
+            var made = new CircuitBreakerScope(_time); // nested in mine, in the task's flow only
+            CircuitBreakerScope.Resolve(shared);
+            return made;
+        });
+
+        other.Dispose(); // not current here, and not the outer scope of the one current here
+
+        Assert.True(other.IsDisposed);
+        Assert.Same(mine, CircuitBreakerScope.Current);
+    }
+
+    [Fact]
     public void Changing_a_shared_breaker_by_hand_in_a_scope_throws_and_says_what_to_change_instead()
     {
         CircuitBreaker shared = Shared();
@@ -252,7 +274,11 @@ public sealed class ScopeTests
         })
         {
             InvalidOperationException error = Assert.Throws<InvalidOperationException>(change);
-            Assert.StartsWith(operation + " on the shared breaker '" + shared.Name + "'", error.Message, StringComparison.Ordinal);
+            Assert.Equal(
+                $"{operation} on the shared breaker '{shared.Name}' of CircuitBreakerRegistry.Default, in the flow of a circuit breaker scope: "
+                + $"the calls here use the scope's own '{shared.Name}', and the shared one belongs to every other test. "
+                + "Change the scope's breaker instead (CircuitBreakerScope.Current.Registry, or BreakerTestScope.Breaker(name) in Breaker.Testing).",
+                error.Message);
         }
 
         // Reads stay reads, and the scope's own breaker is the one to change.

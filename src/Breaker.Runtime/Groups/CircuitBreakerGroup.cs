@@ -174,12 +174,13 @@ public sealed class CircuitBreakerGroup
     }
 
     /// <summary>
-    /// Under the lock: whether one more key fits, after evicting (into <paramref name="evicted"/>) every idle key that may
-    /// go when the group is full and its last scan is a <see cref="RescanInterval"/> old. New keys share without taking the
-    /// lock until the next scan is due.
+    /// Under the lock: whether one more key fits, after evicting (into <paramref name="evicted"/>, null when no scan ran) every
+    /// idle key that may go when the group is full and its last scan is a <see cref="RescanInterval"/> old. New keys share
+    /// without taking the lock until the next scan is due.
     /// </summary>
-    internal bool MakeRoom(long now, ref List<CircuitBreaker>? evicted)
+    internal bool MakeRoom(long now, out List<CircuitBreaker>? evicted)
     {
+        evicted = null;
         CircuitBreakerOptions options = _options;
         if (_count < options.MaxKeys)
         {
@@ -188,25 +189,25 @@ public sealed class CircuitBreakerGroup
 
         if (now < _nextScan)
         {
+            // Only reachable when another thread scanned between this lookup's MayAdd and its taking the lock.
             return false;
         }
 
         long idleBefore = now - ToTimestampTicks(options.KeyIdleTimeout);
-        evicted ??= [];
-        int before = evicted.Count;
+        evicted = [];
         foreach (IKeyIndex index in _indexes)
         {
             index.EvictIdle(idleBefore, evicted);
         }
 
-        for (int i = before; i < evicted.Count; i++)
+        foreach (CircuitBreaker breaker in evicted)
         {
-            _registry.Unregister(evicted[i]);
-            CallTotals.Retire(evicted[i]);
+            _registry.Unregister(breaker);
+            CallTotals.Retire(breaker);
         }
 
-        Volatile.Write(ref _count, _count - (evicted.Count - before));
-        Interlocked.Add(ref _evictions, evicted.Count - before);
+        Volatile.Write(ref _count, _count - evicted.Count);
+        Interlocked.Add(ref _evictions, evicted.Count);
         Volatile.Write(ref _nextScan, now + ToTimestampTicks(RescanInterval));
         return _count < options.MaxKeys;
     }

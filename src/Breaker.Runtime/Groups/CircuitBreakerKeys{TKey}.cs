@@ -120,7 +120,7 @@ public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
         string text = KeyNames.Text(key);
         CircuitBreaker? created = null;
         ArgumentOutOfRangeException? rejected = null;
-        List<CircuitBreaker>? evicted = null;
+        List<CircuitBreaker>? evicted;
         lock (Group.KeysLock)
         {
             if (_breakers.TryGetValue(key, out CircuitBreaker? raced))
@@ -129,7 +129,7 @@ public sealed class CircuitBreakerKeys<TKey> : IKeyIndex
                 return raced;
             }
 
-            if (Group.MakeRoom(now, ref evicted))
+            if (Group.MakeRoom(now, out evicted))
             {
                 created = Group.CreateKeyed(text, new KeyPart<TKey>(this, key), now, out rejected);
                 _breakers[key] = created;

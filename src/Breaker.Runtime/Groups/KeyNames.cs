@@ -52,37 +52,38 @@ internal static class KeyNames
 
         var name = new StringBuilder(MaxKeyLength + 8);
         int cut = 0;
-        int i = 0;
-        while (i < text.Length && name.Length <= MaxKeyLength)
+        for (int i = 0; i < text.Length; i++)
         {
-            char c = text[i++];
-            if (char.IsHighSurrogate(c) && i < text.Length && char.IsLowSurrogate(text[i]))
+            char c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
-                name.Append(c).Append(text[i++]);
+                name.Append(c).Append(text[++i]);
             }
             else if (IsEscaped(c))
             {
-                name.Append(c <= 0xFF ? string.Create(CultureInfo.InvariantCulture, $"%{(int)c:X2}") : string.Create(CultureInfo.InvariantCulture, $"%u{(int)c:X4}"));
+                // Two hex digits reach every escaped character up to U+009F, the last control character below U+00FF
+                // (nothing from U+00A0 to U+060B is escaped).
+                name.Append(c <= '\u009F' ? string.Create(CultureInfo.InvariantCulture, $"%{(int)c:X2}") : string.Create(CultureInfo.InvariantCulture, $"%u{(int)c:X4}"));
             }
             else
             {
                 name.Append(c);
             }
 
-            // Where the name may be cut without splitting an escape or a surrogate pair, leaving room for the hash.
+            if (name.Length > MaxKeyLength)
+            {
+                // Too long: cut where no escape or surrogate pair is split, leaving room for the hash of the whole text.
+                name.Length = cut;
+                return name.Append("%…").Append(((uint)string.GetHashCode(text.AsSpan())).ToString("X8", CultureInfo.InvariantCulture)).ToString();
+            }
+
             if (name.Length <= MaxKeyLength - HashSuffixLength)
             {
                 cut = name.Length;
             }
         }
 
-        if (i == text.Length && name.Length <= MaxKeyLength)
-        {
-            return name.ToString();
-        }
-
-        name.Length = cut;
-        return name.Append("%…").Append(((uint)string.GetHashCode(text.AsSpan())).ToString("X8", CultureInfo.InvariantCulture)).ToString();
+        return name.ToString();
     }
 
     private static bool NeedsEscape(string text)

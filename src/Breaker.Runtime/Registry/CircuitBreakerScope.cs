@@ -43,7 +43,7 @@ public sealed class CircuitBreakerScope : IDisposable
     }
 
     /// <summary>The scope current in this flow, or <see langword="null"/> (a disposed scope stays current in flows that outlived it).</summary>
-    public static CircuitBreakerScope? Current => s_used ? Ambient.Value : null;
+    public static CircuitBreakerScope? Current => Ambient.Value;
 
     /// <summary>
     /// When <see langword="true"/>, a call through a breaker of <see cref="CircuitBreakerRegistry.Default"/> with no scope
