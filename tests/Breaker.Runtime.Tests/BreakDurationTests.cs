@@ -583,7 +583,7 @@ public sealed class BreakDurationTests
     {
         CircuitBreaker breaker = TestBreakers.Create(_time, o => { o.SuccessThreshold = 1; o.ConsecutiveFailureThreshold = 1; o.BreakJitterRatio = 0.5; });
         List<TimeSpan> breaks = OpenBreaks(breaker);
-        TimeSpan requested = TimeSpan.FromSeconds(requestedSeconds);
+        var requested = TimeSpan.FromSeconds(requestedSeconds);
 
         for (int i = 0; i < 100; i++)
         {
