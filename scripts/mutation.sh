@@ -48,6 +48,8 @@ root="$(pwd)"
 
 # One Stryker run over the files given, reports in $1. Block and statement mutations are ignored through the configuration
 # file (Stryker.NET has no flag for them), and so are Debug.Assert's arguments (compiled out of the Release build tested).
+# Breaker.Runtime targets netstandard2.0, net8.0 and net10.0: the mutants are compiled and tested for net10.0, the
+# framework the test project runs on.
 run() {
   local out="$1"; shift
   local mutate=""
@@ -59,6 +61,7 @@ run() {
     "project": "Breaker.Runtime.csproj",
     "test-projects": ["$root/tests/Breaker.Runtime.Tests/Breaker.Runtime.Tests.csproj"],
     "configuration": "Release",
+    "target-framework": "net10.0",
     "mutate": [$mutate],
     "ignore-mutations": ["block", "statement"],
     "ignore-methods": ["*Debug.Assert"],

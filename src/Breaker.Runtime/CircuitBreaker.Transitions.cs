@@ -53,9 +53,10 @@ public sealed partial class CircuitBreaker
         // 1. Back-off: the configured break, multiplied for each failed probe in a row, capped at MaxBreakDuration.
         TimeSpan backedOff = settings.BreakDurationAfter(breaks.Reopens);
 
-        // 2. Retry-After: what the dependency asked for (the time left of it) can lengthen the break, never shorten it.
+        // 2. Retry-After: what the dependency asked for (the time left of it) can lengthen the break, never shorten it. One
+        // exactly as long as the back-off is asked for too: jittered either way, the break could end before the wait does.
         TimeSpan? requested = RequestedBreak(now, settings);
-        bool asked = requested > backedOff;
+        bool asked = requested >= backedOff;
         TimeSpan chosen = asked ? requested!.Value : backedOff;
 
         // 3. The hook has the last word on the length, knowing both.
@@ -160,7 +161,10 @@ public sealed partial class CircuitBreaker
         }
 
         int word = _stateWord;
-        int next = (((word >> StateBits) + 1) << StateBits) | (int)to;
+
+        // Setting every state bit and adding one clears them and carries into the generation above: the next generation,
+        // wrapping (unchecked) after 2^29 changes of state, with the new state in the low bits.
+        int next = ((word | StateMask) + 1) | (int)to;
         Volatile.Write(ref _stateWord, next);
         return new Transition(true, StateOf(word), to, breakDuration, _metricsOnly);
     }

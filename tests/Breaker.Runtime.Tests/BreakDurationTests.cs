@@ -427,13 +427,20 @@ public sealed class BreakDurationTests
     [Fact]
     public void A_request_whose_wait_is_over_before_the_circuit_opens_changes_nothing()
     {
-        CircuitBreaker breaker = TestBreakers.Create(_time);
+        // The wait ends at the very instant the circuit opens: none is running, so the hook is told of none.
+        var seen = new List<TimeSpan?>();
+        CircuitBreaker breaker = TestBreakers.Create(_time, o => o.BreakDurationHook = c =>
+        {
+            seen.Add(c.RequestedBreak);
+            return null;
+        });
         List<TimeSpan> breaks = OpenBreaks(breaker);
 
         breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromSeconds(40));
         _time.Advance(TimeSpan.FromSeconds(40));
         breaker.Trip();
 
+        Assert.Equal([null], seen);
         Assert.Equal([Break], breaks);
     }
 
@@ -569,20 +576,23 @@ public sealed class BreakDurationTests
         Assert.Contains(breaks, b => b > Break);
     }
 
-    [Fact]
-    public void Jitter_only_lengthens_a_break_the_dependency_asked_for()
+    [Theory]
+    [InlineData(100)]
+    [InlineData(30)] // as long as the configured break: still what the dependency asked for, so no probe comes before its time
+    public void Jitter_only_lengthens_a_break_the_dependency_asked_for(int requestedSeconds)
     {
         CircuitBreaker breaker = TestBreakers.Create(_time, o => { o.SuccessThreshold = 1; o.ConsecutiveFailureThreshold = 1; o.BreakJitterRatio = 0.5; });
         List<TimeSpan> breaks = OpenBreaks(breaker);
+        var requested = TimeSpan.FromSeconds(requestedSeconds);
 
         for (int i = 0; i < 100; i++)
         {
-            breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, TimeSpan.FromSeconds(100));
+            breaker.TryAcquire().RecordFailure(null, FailureKind.HttpError, requested);
             _time.Advance(breaks[^1]);
             breaker.Succeed(1);
         }
 
-        Assert.All(breaks, b => Assert.InRange(b, TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(150)));
+        Assert.All(breaks, b => Assert.InRange(b, requested, requested * 1.5));
         Assert.True(breaks.Distinct().Count() > 1);
     }
 
