@@ -17,7 +17,8 @@ internal static class RetryAfter
     /// <param name="clock">The breaker's clock, for a date when the response carries no <c>Date</c>.</param>
     public static TimeSpan Requested(HttpResponseMessage response, TimeProvider clock)
     {
-        if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+        // 429 by number: netstandard2.0's HttpStatusCode has no TooManyRequests.
+        if ((int)response.StatusCode is not (429 or (int)HttpStatusCode.ServiceUnavailable)
             || response.Headers.RetryAfter is not RetryConditionHeaderValue retryAfter)
         {
             return TimeSpan.Zero;
