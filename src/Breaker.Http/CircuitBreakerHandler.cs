@@ -16,9 +16,6 @@ namespace Breaker;
 /// </summary>
 public sealed class CircuitBreakerHandler : DelegatingHandler
 {
-    /// <summary>Where the handler leaves the breaker that guarded a request, so a caller answering with a fallback can count it.</summary>
-    internal static readonly HttpRequestOptionsKey<CircuitBreaker> BreakerOption = new("Breaker.CircuitBreaker");
-
     private const string FallbackResponseOption = "HttpCircuitBreakerOptions.FallbackResponse";
 
     private readonly Func<HttpRequestMessage, CircuitBreaker> _selectBreaker;
@@ -52,8 +49,9 @@ public sealed class CircuitBreakerHandler : DelegatingHandler
     public static bool IsFailureStatus(HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
+        // By number: netstandard2.0's HttpStatusCode has no TooManyRequests (429).
         int status = (int)response.StatusCode;
-        return status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
+        return status >= 500 || status is (int)HttpStatusCode.RequestTimeout or 429;
     }
 
     /// <inheritdoc/>
@@ -61,7 +59,7 @@ public sealed class CircuitBreakerHandler : DelegatingHandler
     {
         // In a test's CircuitBreakerScope, the scope's breaker of the same name (the shared one otherwise).
         CircuitBreaker breaker = CircuitBreakerScope.Resolve(_selectBreaker(request));
-        request.Options.Set(BreakerOption, breaker);
+        RequestBreaker.Set(request, breaker);
         CircuitPermit permit = breaker.TryAcquire();
         if (!permit.IsGranted)
         {
@@ -69,7 +67,11 @@ public sealed class CircuitBreakerHandler : DelegatingHandler
         }
 
         TimeSpan timeout = breaker.Timeout;
+#if NET8_0_OR_GREATER
         using CancellationTokenSource? timeoutSource = timeout > TimeSpan.Zero ? new CancellationTokenSource(timeout, breaker.TimeProvider) : null;
+#else
+        using CancellationTokenSource? timeoutSource = timeout > TimeSpan.Zero ? breaker.TimeProvider.CreateCancellationTokenSource(timeout) : null;
+#endif
         using CancellationTokenSource? linkedSource = timeoutSource is null
             ? null
             : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);

@@ -55,7 +55,8 @@ public static class RetryAfterHeader
     {
         ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(clock);
-        if (status is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
+        // 429 by number: netstandard2.0's HttpStatusCode has no TooManyRequests.
+        if ((int)status is not (429 or (int)HttpStatusCode.ServiceUnavailable)
             || headers.RetryAfter is not RetryConditionHeaderValue retryAfter)
         {
             return TimeSpan.Zero;

@@ -91,13 +91,13 @@ public sealed class RedisCoordinationOptions
     internal string? ConfigurationError { get; set; }
 
     /// <summary>The time after which an instance that could not publish is considered gone (and goes local itself).</summary>
-    internal TimeSpan LocalFallbackAfter => PublishInterval * MissedPublishesBeforeLocal;
+    internal TimeSpan LocalFallbackAfter => TimeSpan.FromTicks(PublishInterval.Ticks * MissedPublishesBeforeLocal);
 
     /// <summary>Whether records are unsigned and the user did not opt out: breaks from the fleet are held to the breaker's own break.</summary>
     internal bool HoldsUnsignedBreaks => SigningKey is null && !AllowUnsigned;
 
     /// <summary>How long a fleet break's record outlives the break, while one instance probes for all.</summary>
-    internal TimeSpan BreakGrace => 2 * ProbeLeaseDuration;
+    internal TimeSpan BreakGrace => ProbeLeaseDuration + ProbeLeaseDuration;
 
     /// <summary>Checks the options, throwing <see cref="ArgumentException"/> (or <see cref="ArgumentOutOfRangeException"/>) that names the one at fault.</summary>
     public void Validate()

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
 using Breaker.Packaging.Tests.Infrastructure;
 
@@ -42,17 +43,24 @@ public sealed class NativeAotTests
             run.Output);
     }
 
-    [Fact]
-    public async Task The_console_demo_publishes_without_a_warning_and_the_native_binary_runs_the_whole_demo()
+    [Theory]
+    [InlineData("net10.0")]
+    [InlineData("net8.0")]
+    public async Task The_console_demo_publishes_without_a_warning_and_the_native_binary_runs_the_whole_demo(string target)
     {
-        using var work = new TemporaryDirectory("aot-demo");
+        using var work = new TemporaryDirectory("aot-demo-" + target);
         string publish = work.Combine("publish");
 
+        // .NET 8: the demo's BreakerTestOnNet8 switch (ILCompiler and the runtime packs for .NET 8 come from the package feed).
+        string[] targetSwitch = target == "net8.0" ? ["-p:BreakerTestOnNet8=true"] : [];
         ProcessResult published = (await DotNet.RunAsync(
             ["publish", Repository.PathOf("samples/Breaker.Samples.Console/Breaker.Samples.Console.csproj"), "-c", "Release", "-r", "linux-x64",
-             "-o", publish, "--artifacts-path", work.Combine("artifacts")],
+             "-o", publish, "--artifacts-path", work.Combine("artifacts"), .. targetSwitch],
             Repository.Root,
             PublishTimeout)).EnsureSucceeded();
+        string assets = Directory.GetFiles(work.Combine("artifacts"), "project.assets.json", SearchOption.AllDirectories)
+            .Single(static f => f.Contains("Breaker.Samples.Console", StringComparison.Ordinal));
+        Assert.Contains("\"Microsoft.DotNet.ILCompiler/" + (target == "net8.0" ? "8." : "10."), File.ReadAllText(assets), StringComparison.Ordinal);
         Assert.True(published.Warnings.Count == 0, "Trim/AOT warnings:\n" + string.Join('\n', published.Warnings));
         Assert.Contains("Generating native code", published.Output, StringComparison.Ordinal);
 

@@ -12,7 +12,7 @@ namespace Breaker;
 /// A typed JSON client over an <see cref="HttpClient"/> guarded by a <see cref="CircuitBreakerHandler"/>: each verb sends
 /// a request and deserializes the response through source-generated <see cref="JsonTypeInfo{T}"/> (no reflection).
 /// Without a fallback, failures surface as themselves: <see cref="BrokenCircuitException"/> when the circuit rejects,
-/// <see cref="HttpRequestException"/> with its <see cref="HttpRequestException.StatusCode"/> for an error status or a
+/// <see cref="HttpRequestException"/> (with its <c>StatusCode</c> on .NET 5 and later) for an error status or a
 /// connection error, <see cref="TaskCanceledException"/> wrapping a <see cref="TimeoutException"/> for a timeout.
 /// With a fallback, those failures return the fallback instead; the caller's own cancellation always throws.
 /// </summary>
@@ -78,7 +78,7 @@ public sealed class CircuitBreakerJsonClient(HttpClient httpClient)
         }
         catch (Exception ex) when (fallback.HasValue && IsDownstreamFailure(ex, cancellationToken))
         {
-            if (request.Options.TryGetValue(CircuitBreakerHandler.BreakerOption, out CircuitBreaker? breaker))
+            if (RequestBreaker.TryGet(request, out CircuitBreaker? breaker))
             {
                 breaker.RecordFallback();
             }

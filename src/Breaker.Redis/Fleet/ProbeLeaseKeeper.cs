@@ -127,7 +127,7 @@ internal sealed class ProbeLeaseKeeper
     /// How long an instance waits for the verdict of one instance holding the probe lease: its own break (a probe may hang
     /// that long before it counts as failed) plus two leases. Then it probes on its own.
     /// </summary>
-    private TimeSpan VerdictWait(BreakerParticipant p) => p.Breaker.Options.BreakDuration + 2 * _options.ProbeLeaseDuration;
+    private TimeSpan VerdictWait(BreakerParticipant p) => p.Breaker.Options.BreakDuration + _options.ProbeLeaseDuration + _options.ProbeLeaseDuration;
 
     /// <summary>
     /// Keeps the break's record alive while this instance probes, so that if it dies another can take the lease before the

@@ -53,6 +53,6 @@ internal readonly record struct RoundMark(string Session, long Round)
         long rounds = current.Round - Round - 1;
         return rounds <= 0 ? TimeSpan.Zero
             : rounds >= FleetLimits.MaxSharedBreak.Ticks / interval.Ticks ? FleetLimits.MaxSharedBreak
-            : interval * rounds;
+            : TimeSpan.FromTicks(interval.Ticks * rounds);
     }
 }

@@ -1,7 +1,7 @@
 #if !NET8_0_OR_GREATER
 using System;
 
-/// <summary>netstandard2.0: <c>ContainsAnyExceptInRange</c> (.NET 8) on a span of characters.</summary>
+/// <summary>netstandard2.0: <c>ContainsAnyExceptInRange</c> and <c>ContainsAnyInRange</c> (.NET 8) on a span of characters.</summary>
 internal static class SpanShims
 {
     extension(ReadOnlySpan<char> span)
@@ -11,6 +11,19 @@ internal static class SpanShims
             foreach (char c in span)
             {
                 if (c < lowInclusive || c > highInclusive)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public bool ContainsAnyInRange(char lowInclusive, char highInclusive)
+        {
+            foreach (char c in span)
+            {
+                if (c >= lowInclusive && c <= highInclusive)
                 {
                     return true;
                 }

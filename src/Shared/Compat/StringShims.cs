@@ -5,7 +5,8 @@ using System.Text;
 /// <summary>
 /// netstandard2.0: culture-explicit interpolation (<c>string.Create(provider, $"...")</c>,
 /// <c>StringBuilder.Append(provider, $"...")</c>) through <see cref="FormattableString"/>, which formats the same text
-/// at the cost of one argument array; these run on messages and summaries, never on a call's path.
+/// at the cost of one argument array; these run on messages and summaries, never on a call's path. Also the
+/// single-character separators of <c>string.Join</c> and <c>string.Split</c> (.NET Core 2.0+).
 /// </summary>
 internal static class StringShims
 {
@@ -24,6 +25,13 @@ internal static class StringShims
 
             return (int)hash;
         }
+
+        public static string Join(char separator, params object?[] values) => string.Join(separator.ToString(), values);
+    }
+
+    extension(string text)
+    {
+        public string[] Split(char separator, int count) => text.Split([separator], count);
     }
 
     extension(StringBuilder builder)
