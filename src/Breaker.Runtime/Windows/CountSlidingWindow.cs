@@ -64,9 +64,10 @@ internal sealed class CountSlidingWindow : SlidingWindow
 
     public override long Seal()
     {
-        // One exchange: every increment of the cursor happened before it (counted in what it returns) or after it (and
-        // returns a negative index, so its caller counts the call). The slots and totals go on, for a reader of the counts.
-        return FinishSeal(Interlocked.Exchange(ref _cursor, SealOffset) + 1);
+        // One atomic add: every increment of the cursor happened before it (counted in what it returns) or after it (and
+        // returns a negative index, so its caller counts the call). Its low 32 bits stay as they were, so the calls that
+        // come late still take the next slots of the ring, and the counts a racing reader evaluates stay the last N calls.
+        return FinishSeal(Interlocked.Add(ref _cursor, SealOffset) - SealOffset + 1);
     }
 
     public override WindowCounts GetCounts(long timestamp) => Decode(Volatile.Read(ref _totals));
