@@ -17,6 +17,8 @@ public sealed partial class CircuitBreaker
     // window replacement makes readers retry), but two in a row can fall: a read between a failure's count and its record
     // sees one call fewer, and so does one that overlaps a bucket's calls moving to the evicted total. What is published is
     // the highest derivation so far (_publishedSuccesses), so the count never goes back and never exceeds the calls made.
+    // Windows replaced: the current one and the one retired last are read live; those before are sealed into _retiredRecords
+    // (see ReplaceWindow), and a call that reaches a sealed window is counted by its caller instead, so none is lost.
     private SlidingWindow? _retiredWindow;
     private long _publishedSuccesses;
     private long _retiredRecords;
@@ -160,6 +162,10 @@ public sealed partial class CircuitBreaker
     /// <summary>
     /// Under the lock: starts a window of another kind or size (a reconfiguration). The old one is kept until the next
     /// replacement, so that a call still recording into it (it read the window just before the swap) is counted all the same.
+    /// At the next replacement it is sealed, not just read: a call that read it before both swaps (its thread descheduled
+    /// between reading the window and recording, while the options changed twice) used to land after its count was taken,
+    /// and was lost, so the published successes fell short for good. The seal counts each such call exactly once: in the
+    /// window's final count, or (told the window is sealed) by the caller.
     /// </summary>
     private void ReplaceWindow()
     {
@@ -169,7 +175,7 @@ public sealed partial class CircuitBreaker
         Interlocked.Increment(ref _windowReplacements);
         if (_retiredWindow is { } older)
         {
-            _retiredRecords += older.Recorded;
+            _retiredRecords += older.Seal();
         }
 
         _retiredWindow = _window;

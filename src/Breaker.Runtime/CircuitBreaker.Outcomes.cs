@@ -28,8 +28,10 @@ public sealed partial class CircuitBreaker
             SlidingWindow window = _window;
             if (permit.StateWord == Volatile.Read(ref _stateWord))
             {
-                recorded = true;
-                bool mayTrip = window.Record(failure: false, slow, DurationBins.Of(elapsed, settings.DurationUnitShift), now);
+                // Sealed: the window was replaced twice since it was read above, and its final count was taken without this
+                // call, which is then counted among the other successes below.
+                RecordResult result = window.Record(failure: false, slow, DurationBins.Of(elapsed, settings.DurationUnitShift), now);
+                recorded = result != RecordResult.Sealed;
 
                 // Read before writing: in the common case the counter is already zero and the cache line stays shared.
                 if (Volatile.Read(ref _consecutiveFailures) != 0)
@@ -38,8 +40,9 @@ public sealed partial class CircuitBreaker
                 }
 
                 // A plain success cannot raise a ratio: look at the counts only when the window says they may have
-                // crossed a threshold, or when this call may be the one that reaches the minimum throughput.
-                if (mayTrip || _armed)
+                // crossed a threshold, or when this call may be the one that reaches the minimum throughput (of a window
+                // it is in: a sealed one is in no window the breaker reads).
+                if (result == RecordResult.MayTrip || (recorded && _armed))
                 {
                     Evaluate(permit.StateWord, window, consecutiveFailures: 0, settings, now, BreakTrigger.Success(slow));
                 }
@@ -98,7 +101,14 @@ public sealed partial class CircuitBreaker
             {
                 // Counted before the window records it, so that successes derived from the two never count this call as one.
                 Interlocked.Increment(ref _windowFailures);
-                window.Record(failure: true, slow, DurationBins.Of(elapsed, settings.DurationUnitShift), now);
+                if (window.Record(failure: true, slow, DurationBins.Of(elapsed, settings.DurationUnitShift), now) == RecordResult.Sealed)
+                {
+                    // The window was replaced twice since it was read above and its final count was taken without this
+                    // call: it is among no window's records, so it leaves the failures they hold, and the window in force judges.
+                    Interlocked.Decrement(ref _windowFailures);
+                    window = _window;
+                }
+
                 int consecutive = Interlocked.Increment(ref _consecutiveFailures);
                 Evaluate(permit.StateWord, window, consecutive, settings, now, in trigger);
             }

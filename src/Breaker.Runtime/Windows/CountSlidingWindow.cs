@@ -36,9 +36,17 @@ internal sealed class CountSlidingWindow : SlidingWindow
         _fastModMultiplier = (ulong.MaxValue / (uint)size) + 1;
     }
 
-    public override long Recorded => Volatile.Read(ref _cursor) + 1;
+    public override long Recorded
+    {
+        get
+        {
+            // The cursor is -1 before the first record, far below that once sealed.
+            long cursor = Volatile.Read(ref _cursor);
+            return cursor >= -1 ? cursor + 1 : SealedRecorded();
+        }
+    }
 
-    public override bool Record(bool failure, bool slow, int durationBin, long timestamp)
+    public override RecordResult Record(bool failure, bool slow, int durationBin, long timestamp)
     {
         int outcome = CallBit | (failure ? FailureBit : 0) | (slow ? SlowBit : 0);
         long index = Interlocked.Increment(ref _cursor);
@@ -50,7 +58,16 @@ internal sealed class CountSlidingWindow : SlidingWindow
             Interlocked.Add(ref _totals, Pack(outcome) - Pack(evicted));
         }
 
-        return outcome != CallBit;
+        // The increment above is this call's one point of order against Seal's exchange: a negative index came after it.
+        return index < 0 ? RecordResult.Sealed : outcome != CallBit ? RecordResult.MayTrip : RecordResult.Counted;
+    }
+
+    public override long Seal()
+    {
+        // One atomic add: every increment of the cursor happened before it (counted in what it returns) or after it (and
+        // returns a negative index, so its caller counts the call). Its low 32 bits stay as they were, so the calls that
+        // come late still take the next slots of the ring, and the counts a racing reader evaluates stay the last N calls.
+        return FinishSeal(Interlocked.Add(ref _cursor, SealOffset) - SealOffset + 1);
     }
 
     public override WindowCounts GetCounts(long timestamp) => Decode(Volatile.Read(ref _totals));

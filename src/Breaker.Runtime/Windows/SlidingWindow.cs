@@ -1,19 +1,39 @@
 using System;
+using System.Threading;
 
 namespace Breaker.Windows;
 
 /// <summary>The recent outcomes a closed circuit judges by. Implementations are lock-free and allocate nothing per call.</summary>
 internal abstract class SlidingWindow
 {
-    /// <summary>Every outcome ever recorded in this window, evicted ones included.</summary>
+    /// <summary>
+    /// What <see cref="Seal"/> adds to each counter a call is counted in: so far below zero that the increments of calls still
+    /// arriving leave it negative, which tells each of them it came too late.
+    /// </summary>
+    protected const long SealOffset = long.MinValue / 2;
+
+    // What Recorded was when the window was sealed; -1 until then.
+    private long _sealedRecorded = -1;
+
+    /// <summary>Every outcome ever recorded in this window, evicted ones included (once sealed, those recorded before the seal).</summary>
     public abstract long Recorded { get; }
 
+    /// <summary>Whether <see cref="Seal"/> has finished: <see cref="Recorded"/> is final.</summary>
+    protected bool IsSealed => Volatile.Read(ref _sealedRecorded) >= 0;
+
     /// <summary>
-    /// Records one outcome, and the <see cref="DurationBins"/> bin of its duration. Returns true when the counts may now cross
-    /// a threshold (a failure, a slow call, or older outcomes aged out); a plain success cannot raise a ratio, so the caller
-    /// need not look at the counts.
+    /// Records one outcome, and the <see cref="DurationBins"/> bin of its duration. Says whether the counts may now cross a
+    /// threshold (a plain success cannot raise a ratio, so the caller need not look at the counts), or that the window was
+    /// sealed first and the outcome is not in <see cref="Recorded"/>.
     /// </summary>
-    public abstract bool Record(bool failure, bool slow, int durationBin, long timestamp);
+    public abstract RecordResult Record(bool failure, bool slow, int durationBin, long timestamp);
+
+    /// <summary>
+    /// Retires the window for good (the breaker no longer reads it) and returns <see cref="Recorded"/>, final from then on.
+    /// Each outcome recorded meanwhile is, atomically, either in that total or told <see cref="RecordResult.Sealed"/>: counted
+    /// once, by the window or by its caller. The counts stay readable. Runs once, and never beside <see cref="Clear"/>.
+    /// </summary>
+    public abstract long Seal();
 
     /// <summary>
     /// Empties the window in place while calls may still be recording into it. What was recorded stays counted in
@@ -29,6 +49,29 @@ internal abstract class SlidingWindow
     /// (<see cref="DurationBins.Count"/> long) and returns how many calls it added: all of them, or an even sample of a large window.
     /// </summary>
     public abstract long CountDurations(Span<int> bins, long timestamp);
+
+    /// <summary>Ends a seal: publishes the final <see cref="Recorded"/>, which <see cref="IsSealed"/> then reports.</summary>
+    protected long FinishSeal(long recorded)
+    {
+        Volatile.Write(ref _sealedRecorded, recorded);
+        return recorded;
+    }
+
+    /// <summary>
+    /// The final <see cref="Recorded"/> of a window a seal is closing: waits out the moment between the seal's atomic step
+    /// (which told the caller the window is sealed) and its <see cref="FinishSeal"/>.
+    /// </summary>
+    protected long SealedRecorded()
+    {
+        var spinner = default(SpinWait);
+        long recorded;
+        while ((recorded = Volatile.Read(ref _sealedRecorded)) < 0)
+        {
+            spinner.SpinOnce();
+        }
+
+        return recorded;
+    }
 
     public static SlidingWindow Create(CircuitBreakerOptions options, long timestampFrequency) =>
         options.IsTimeBased

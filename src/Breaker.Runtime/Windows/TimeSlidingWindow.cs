@@ -50,17 +50,23 @@ internal sealed partial class TimeSlidingWindow : SlidingWindow
         {
             // An advance moves a bucket's calls to the evicted total: a sum that overlapped one could miss them (a count
             // published from it would go back), so it starts again. The head only grows, and reads -1 while it moves.
+            // A seal holds the head too, and restores it as it was: a sum that overlapped one sees the window sealed after.
             var spinner = default(SpinWait);
             while (true)
             {
                 long head = ReadHead();
+                if (IsSealed)
+                {
+                    return SealedRecorded();
+                }
+
                 long recorded = Volatile.Read(ref _evicted);
                 for (int index = 0; index < BucketCount; index++)
                 {
                     recorded += CountsAt(index).Calls;
                 }
 
-                if (Volatile.Read(ref _head) == head)
+                if (Volatile.Read(ref _head) == head && !IsSealed)
                 {
                     return recorded;
                 }
@@ -70,19 +76,23 @@ internal sealed partial class TimeSlidingWindow : SlidingWindow
         }
     }
 
-    public override bool Record(bool failure, bool slow, int durationBin, long timestamp)
+    public override RecordResult Record(bool failure, bool slow, int durationBin, long timestamp)
     {
         bool advanced = Advance(timestamp, out long head);
         int index = (int)(head % BucketCount);
         ref Bucket bucket = ref _buckets[index];
         ref Counts counts = ref bucket.Counts;
+
+        // The call's count before it: negative once Seal has moved the counter below zero, and then the call is not counted
+        // here (the interlocked write that counts it is its one point of order against the seal's).
+        long before = 0;
         Counts[]? stripes = Volatile.Read(ref _stripes);
         if (stripes is null)
         {
             // Read-then-swap rather than an interlocked increment: it costs the same alone, and a failed swap is the one
             // sign of two threads recording at once that is free to observe.
-            long calls = Volatile.Read(ref counts.Calls);
-            if (Interlocked.CompareExchange(ref counts.Calls, calls + 1, calls) != calls)
+            before = Volatile.Read(ref counts.Calls);
+            if (Interlocked.CompareExchange(ref counts.Calls, before + 1, before) != before)
             {
                 stripes = Stripe();
             }
@@ -91,7 +101,7 @@ internal sealed partial class TimeSlidingWindow : SlidingWindow
         if (stripes is not null)
         {
             counts = ref stripes[(Stripes.Current * BucketCount) + index];
-            Interlocked.Increment(ref counts.Calls);
+            before = Interlocked.Increment(ref counts.Calls) - 1;
         }
 
         if (failure)
@@ -109,7 +119,38 @@ internal sealed partial class TimeSlidingWindow : SlidingWindow
             bucket.Durations.Add(durationBin);
         }
 
-        return failure || slow || advanced;
+        return before < 0 ? RecordResult.Sealed : failure || slow || advanced ? RecordResult.MayTrip : RecordResult.Counted;
+    }
+
+    public override long Seal()
+    {
+        // Stripes first: a call whose swap fails on a sealed bucket must find stripes that are sealed too, not make new ones.
+        Counts[] stripes = Stripe();
+
+        // Hold the head, so that no advance moves calls to the evicted total while the counters are sealed.
+        long head;
+        do
+        {
+            head = ReadHead();
+        }
+        while (Interlocked.CompareExchange(ref _head, Advancing, head) != head);
+
+        // One atomic add a counter: each call counted in it before is in what the add returns, each after sees it negative.
+        long recorded = Volatile.Read(ref _evicted);
+        for (int index = 0; index < BucketCount; index++)
+        {
+            recorded += Interlocked.Add(ref _buckets[index].Counts.Calls, SealOffset) - SealOffset;
+        }
+
+        for (int stripe = 0; stripe < stripes.Length; stripe++)
+        {
+            recorded += Interlocked.Add(ref stripes[stripe].Calls, SealOffset) - SealOffset;
+        }
+
+        // Sealed before the head comes back: an advance that takes the head next sees it, and empties nothing.
+        FinishSeal(recorded);
+        Volatile.Write(ref _head, head);
+        return recorded;
     }
 
     public override WindowCounts GetCounts(long timestamp)
@@ -164,18 +205,25 @@ internal sealed partial class TimeSlidingWindow : SlidingWindow
     private Counts CountsAt(int index)
     {
         ref Counts own = ref _buckets[index].Counts;
-        var sum = new Counts { Calls = Volatile.Read(ref own.Calls), Failures = Volatile.Read(ref own.Failures), Slow = Volatile.Read(ref own.Slow) };
+        var sum = new Counts { Calls = CallsIn(ref own), Failures = Volatile.Read(ref own.Failures), Slow = Volatile.Read(ref own.Slow) };
         if (Volatile.Read(ref _stripes) is { } stripes)
         {
             for (int stripe = index; stripe < stripes.Length; stripe += BucketCount)
             {
-                sum.Calls += Volatile.Read(ref stripes[stripe].Calls);
+                sum.Calls += CallsIn(ref stripes[stripe]);
                 sum.Failures += Volatile.Read(ref stripes[stripe].Failures);
                 sum.Slow += Volatile.Read(ref stripes[stripe].Slow);
             }
         }
 
         return sum;
+    }
+
+    /// <summary>The calls <paramref name="counts"/> holds, those recorded after a seal included: the counts stay readable.</summary>
+    private static long CallsIn(ref Counts counts)
+    {
+        long calls = Volatile.Read(ref counts.Calls);
+        return calls < 0 ? calls - SealOffset : calls;
     }
 
     /// <summary>Two threads recorded at once: from now on each processor counts in a stripe of its own (made once).</summary>
@@ -227,7 +275,8 @@ internal sealed partial class TimeSlidingWindow : SlidingWindow
                 continue;
             }
 
-            long stale = Math.Min(epoch - head, BucketCount);
+            // A sealed window's counters keep their seal: emptying one would make the calls that reach it count again.
+            long stale = IsSealed ? 0 : Math.Min(epoch - head, BucketCount);
             for (long e = head + 1; e <= head + stale; e++)
             {
                 EmptyBucket((int)(e % BucketCount));
