@@ -28,6 +28,9 @@ status=$?
 # so the .NET 8 runtime pack comes from the package feed and no .NET 8 install is needed. Their TRX joins the sum below.
 dotnet test tests/Breaker.Runtime.Tests -c Release -p:BreakerTestOnNet8=true -r linux-x64 -p:SelfContained=true \
   --logger "trx;LogFileName=Breaker.Runtime.Tests.net8.0.trx" --results-directory "$results" "$@" || status=1
+# The generated code's end-to-end tests on the real .NET 8 runtime too.
+dotnet test tests/Breaker.EndToEnd.Tests -c Release -p:BreakerTestOnNet8=true -r linux-x64 -p:SelfContained=true \
+  --logger "trx;LogFileName=Breaker.EndToEnd.Tests.net8.0.trx" --results-directory "$results" "$@" || status=1
 # Breaker's netstandard2.0 build and code generated into a netstandard2.0 library, on the real .NET 8 runtime too.
 dotnet test tests/Breaker.NetStandard.Tests -c Release -p:BreakerTestOnNet8=true -r linux-x64 -p:SelfContained=true \
   --logger "trx;LogFileName=Breaker.NetStandard.Tests.net8.0.trx" --results-directory "$results" "$@" || status=1
