@@ -75,6 +75,23 @@ public sealed class ScopedGroupTests
     }
 
     [Fact]
+    public void Outside_any_scope_a_key_of_a_default_registry_group_is_the_shared_groups_own()
+    {
+        string name = TestBreakers.UniqueName("unscoped");
+        CircuitBreakerKeys<string> shared = CircuitBreakerRegistry.Default.GetOrAddGroup<string>(name);
+        using (new CircuitBreakerScope(_time))
+        {
+            // Scopes are in use in this process from now on: lookups ask for a scope's stand-in group before their own.
+        }
+
+        CircuitBreaker breaker = shared.GetBreaker("k");
+
+        Assert.Same(breaker, CircuitBreakerScope.Resolve(breaker));
+        Assert.Same(breaker, shared.GetBreaker("k"));
+        Assert.Equal(1, shared.Group.Count);
+    }
+
+    [Fact]
     public void A_disposed_scopes_flow_cannot_reach_a_group()
     {
         string name = TestBreakers.UniqueName("late");
