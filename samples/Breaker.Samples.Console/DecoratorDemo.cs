@@ -5,7 +5,7 @@ using Breaker.Samples.Console.Services;
 namespace Breaker.Samples.Console;
 
 /// <summary>The decorator step: a breaker on an interface the demo does not own, generated from one attribute.</summary>
-internal sealed class DecoratorDemo(DemoClock clock)
+internal sealed class DecoratorDemo(SampleClock clock)
 {
     public void InterfaceYouDoNotOwn()
     {

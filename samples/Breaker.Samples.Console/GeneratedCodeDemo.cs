@@ -5,7 +5,7 @@ using Breaker.Samples.Console.Services;
 namespace Breaker.Samples.Console;
 
 /// <summary>The step that uses the source generator: a <c>[CircuitBreaker]</c> partial method with a fallback.</summary>
-internal sealed class GeneratedCodeDemo(DemoClock clock, Random random)
+internal sealed class GeneratedCodeDemo(SampleClock clock, Random random)
 {
     private static readonly string[] Cities = ["Oslo", "Lima", "Pune", "Kyiv", "Rome", "Nara"];
 

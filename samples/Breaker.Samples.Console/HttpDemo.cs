@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Breaker.Samples.Console;
 
 /// <summary>The step that guards an <see cref="HttpClient"/> with Breaker.Http against a flaky server on 127.0.0.1.</summary>
-internal sealed class HttpDemo(DemoClock clock)
+internal sealed class HttpDemo(SampleClock clock)
 {
     private const string BreakerName = "pricing-api";
     private const string RatesBreakerName = "rates-api";

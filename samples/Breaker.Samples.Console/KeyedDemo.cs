@@ -6,7 +6,7 @@ using Breaker.Samples.Console.Services;
 namespace Breaker.Samples.Console;
 
 /// <summary>The keyed step: one breaker per tenant, so a tenant whose backend fails is cut off alone.</summary>
-internal sealed class KeyedDemo(DemoClock clock)
+internal sealed class KeyedDemo(SampleClock clock)
 {
     private static readonly string[] Tenants = ["acme", "globex", "initech"];
 

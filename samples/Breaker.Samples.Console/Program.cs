@@ -1,12 +1,12 @@
 using System;
 using System.Globalization;
 using Breaker;
+using Breaker.Samples;
 using Breaker.Samples.Console;
-using Breaker.Samples.Console.Infrastructure;
 
 // Breaker's demo, end to end. `--seed N` makes every random choice repeatable.
 int seed = ParseSeed(args);
-var clock = new DemoClock();
+var clock = new SampleClock();
 
 // Generated code and AddCircuitBreaker take their breakers from the default registry: give it the demo's clock before
 // any breaker exists, so a 30-second break passes at once and every run is the same.

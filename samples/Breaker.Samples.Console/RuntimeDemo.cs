@@ -5,7 +5,7 @@ using Breaker.Samples.Console.Infrastructure;
 namespace Breaker.Samples.Console;
 
 /// <summary>The steps that use the runtime directly, through <see cref="CircuitBreaker.Execute{TState, TResult}"/>.</summary>
-internal sealed class RuntimeDemo(CircuitBreakerRegistry registry, DemoClock clock, Random random)
+internal sealed class RuntimeDemo(CircuitBreakerRegistry registry, SampleClock clock, Random random)
 {
     private readonly FlakyDependency _inventory = new("inventory-service", random);
     private CircuitBreaker _breaker = null!;

@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Breaker;
+using Breaker.Samples;
 using Breaker.Samples.Refit;
 using Microsoft.Extensions.DependencyInjection;
 using Refit;

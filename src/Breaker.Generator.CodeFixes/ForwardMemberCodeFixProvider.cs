@@ -108,8 +108,8 @@ public sealed class ForwardMemberCodeFixProvider : CodeFixProvider
     {
         bool unsafeCode = SignatureReader.IsPointer(method.ReturnType) || method.Parameters.Any(p => SignatureReader.IsPointer(p.Type));
         string typeParameters = method.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", method.TypeParameters.Select(p => SymbolNames.Identifier(p.Name))) + ">";
-        string parameters = string.Join(", ", method.Parameters.Select(p => Modifier(p.RefKind, declaration: true) + (p.IsParams ? "params " : string.Empty) + p.Type.ToDisplayString(TypeFormat) + " " + SymbolNames.Identifier(p.Name)));
-        string arguments = string.Join(", ", method.Parameters.Select(p => Modifier(p.RefKind, declaration: false) + SymbolNames.Identifier(p.Name)));
+        string parameters = string.Join(", ", method.Parameters.Select(p => SymbolNames.DeclarationModifier(p.RefKind) + (p.IsParams ? "params " : string.Empty) + p.Type.ToDisplayString(TypeFormat) + " " + SymbolNames.Identifier(p.Name)));
+        string arguments = string.Join(", ", method.Parameters.Select(p => SymbolNames.ArgumentModifier(p.RefKind) + SymbolNames.Identifier(p.Name)));
         IEnumerable<string> constraints = method.TypeParameters.Select(SignatureReader.Constraint).Where(c => c is not null).Select(c => " " + c);
         return "public " + (unsafeCode ? "unsafe " : string.Empty) + ReturnType(method.ReturnsByRef, method.ReturnsByRefReadonly, method.ReturnType)
             + " " + SymbolNames.Identifier(method.Name) + typeParameters + "(" + parameters + ")" + string.Concat(constraints)
@@ -120,10 +120,10 @@ public sealed class ForwardMemberCodeFixProvider : CodeFixProvider
     private static string Property(IPropertySymbol property, string inner)
     {
         string name = property.IsIndexer
-            ? "this[" + string.Join(", ", property.Parameters.Select(p => Modifier(p.RefKind, declaration: true) + p.Type.ToDisplayString(TypeFormat) + " " + SymbolNames.Identifier(p.Name))) + "]"
+            ? "this[" + string.Join(", ", property.Parameters.Select(p => SymbolNames.DeclarationModifier(p.RefKind) + p.Type.ToDisplayString(TypeFormat) + " " + SymbolNames.Identifier(p.Name))) + "]"
             : SymbolNames.Identifier(property.Name);
         string target = property.IsIndexer
-            ? inner + "[" + string.Join(", ", property.Parameters.Select(p => Modifier(p.RefKind, declaration: false) + SymbolNames.Identifier(p.Name))) + "]"
+            ? inner + "[" + string.Join(", ", property.Parameters.Select(p => SymbolNames.ArgumentModifier(p.RefKind) + SymbolNames.Identifier(p.Name))) + "]"
             : inner + "." + SymbolNames.Identifier(property.Name);
         return "public " + (SignatureReader.IsPointer(property.Type) ? "unsafe " : string.Empty) + ReturnType(property.ReturnsByRef, property.ReturnsByRefReadonly, property.Type)
             + " " + name + " => " + (property.ReturnsByRef || property.ReturnsByRefReadonly ? "ref " : string.Empty) + target + ";";
@@ -131,13 +131,4 @@ public sealed class ForwardMemberCodeFixProvider : CodeFixProvider
 
     private static string ReturnType(bool byRef, bool byRefReadonly, ITypeSymbol type) =>
         (byRef ? "ref " : byRefReadonly ? "ref readonly " : string.Empty) + type.ToDisplayString(TypeFormat);
-
-    private static string Modifier(RefKind kind, bool declaration) => kind switch
-    {
-        RefKind.Ref => "ref ",
-        RefKind.Out => "out ",
-        RefKind.In => "in ",
-        RefKind.RefReadOnlyParameter => declaration ? "ref readonly " : "in ",
-        _ => string.Empty,
-    };
 }

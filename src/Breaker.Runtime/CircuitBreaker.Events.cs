@@ -182,20 +182,7 @@ public sealed partial class CircuitBreaker
     private EventHandlers Handlers() =>
         Volatile.Read(ref _handlers) ?? Interlocked.CompareExchange(ref _handlers, new EventHandlers(), null) ?? _handlers!;
 
-    private void Raise<TEventArgs>(EventHandler<TEventArgs> handlers, TEventArgs args)
-    {
-        foreach (EventHandler<TEventArgs> handler in Delegate.EnumerateInvocationList(handlers))
-        {
-            try
-            {
-                handler(this, args);
-            }
-            catch (Exception)
-            {
-                // A listener's failure is the listener's: it must never fail the guarded call or stop the others.
-            }
-        }
-    }
+    private void Raise<TEventArgs>(EventHandler<TEventArgs> handlers, TEventArgs args) => EventHandlers.Raise(handlers, this, args);
 
     private readonly record struct Transition(
         bool Happened,

@@ -155,6 +155,47 @@ public class SyncShapeTests
     }
 
     [Fact]
+    public void Out_parameters_with_nullability_attributes_keep_their_promise_to_the_caller()
+    {
+        var settings = new SettingsStore();
+
+        // Each dereference below compiles warning-free (warnings are errors here) only because the generated
+        // method keeps the declaration's [NotNullWhen(true)] and [MaybeNullWhen(false)].
+        Assert.True(settings.TryGet("region", out string? region));
+        Assert.Equal(7, region.Length);
+        Assert.False(settings.TryGet("missing", out string? missing));
+        Assert.Null(missing);
+        Assert.True(settings.TryRead("retries", out int retries));
+        Assert.Equal(3, retries);
+        Assert.True(settings.TryRead<object>("region", out object? boxed));
+        Assert.Equal("eu-west", boxed.ToString());
+        Assert.False(settings.TryRead<string>("retries", out string? wrongType));
+        Assert.Null(wrongType);
+
+        settings.Fail = true;
+        Assert.False(settings.TryGet("region", out string? duringFailure));
+        Assert.Null(duringFailure);
+        Assert.IsType<IOException>(settings.FallbackReceived);
+        Assert.False(settings.TryGet("region", out _));
+        Assert.Equal(CircuitState.Open, TestClock.Breaker("e2e-settings").State);
+
+        settings.Fail = false;
+        Assert.False(settings.TryGet("region", out string? whileOpen));
+        Assert.Null(whileOpen);
+        Assert.Equal("e2e-settings", Assert.IsType<BrokenCircuitException>(settings.FallbackReceived).CircuitName);
+
+        TestClock.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(settings.TryGet("region", out string? afterBreak));
+        Assert.Equal("eu-west", afterBreak);
+
+        CircuitBreakerMetrics metrics = TestClock.Metrics("e2e-settings");
+        Assert.Equal(2, metrics.FailedCalls);
+        Assert.Equal(1, metrics.RejectedCalls);
+        Assert.Equal(3, metrics.FallbackCalls);
+        Assert.Equal(3, TestClock.Metrics("e2e-settings-typed").SuccessfulCalls);
+    }
+
+    [Fact]
     public void Void_methods_use_their_fallback_and_extension_methods_are_guarded()
     {
         var notifier = new Notifier();

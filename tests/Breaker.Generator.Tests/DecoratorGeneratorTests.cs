@@ -67,6 +67,8 @@ public class DecoratorGeneratorTests
         { "BRK0025", "public interface I { int Get(); } [CircuitBreaker(\"b\", BreakDurationHook = \"Missing\")] public partial class D : I;" },
         { "BRK0025", "public interface I { int Get(); } [CircuitBreaker(\"b\", BreakDurationHook = nameof(Hook))] public partial class D : I { private TimeSpan? Hook(BreakContext context) => null; }" },
         { "BRK0017", "public interface I { int Get(); } [CircuitBreaker(\" \")] public partial class D : I;" },
+        { "BRK0015", "public interface I { int Get(); } [CircuitBreaker(\"b\", Handles = [typeof(string)])] public partial class D : I;" },
+        { "BRK0016", "public interface I { int Get(); } [CircuitBreaker(\"b\", Handles = [typeof(IOException)], Ignores = [typeof(IOException)])] public partial class D : I;" },
     };
 
     [Theory]

@@ -26,6 +26,52 @@ public class NetStandardTargetTests
     // What a netstandard2.0 project declares (or gets from PolySharp) to use init accessors and records itself.
     private const string IsExternalInit = "namespace System.Runtime.CompilerServices { internal static class IsExternalInit { } }";
 
+    // netstandard2.0 has no nullable-flow attributes: a project that uses them declares them itself (or PolySharp does),
+    // internal, and the compiler knows them by name.
+    private const string NullabilityPolyfill = """
+        namespace System.Diagnostics.CodeAnalysis
+        {
+            [AttributeUsage(AttributeTargets.Parameter)]
+            internal sealed class NotNullWhenAttribute : Attribute
+            {
+                public NotNullWhenAttribute(bool returnValue) => ReturnValue = returnValue;
+
+                public bool ReturnValue { get; }
+            }
+
+            [AttributeUsage(AttributeTargets.Parameter)]
+            internal sealed class MaybeNullWhenAttribute : Attribute
+            {
+                public MaybeNullWhenAttribute(bool returnValue) => ReturnValue = returnValue;
+
+                public bool ReturnValue { get; }
+            }
+
+            [AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property | AttributeTargets.ReturnValue)]
+            internal sealed class MaybeNullAttribute : Attribute
+            {
+            }
+
+            [AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property | AttributeTargets.ReturnValue)]
+            internal sealed class NotNullAttribute : Attribute
+            {
+            }
+
+            [AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property | AttributeTargets.ReturnValue, AllowMultiple = true)]
+            internal sealed class NotNullIfNotNullAttribute : Attribute
+            {
+                public NotNullIfNotNullAttribute(string parameterName) => ParameterName = parameterName;
+
+                public string ParameterName { get; }
+            }
+
+            [AttributeUsage(AttributeTargets.Method)]
+            internal sealed class DoesNotReturnAttribute : Attribute
+            {
+            }
+        }
+        """;
+
     private static readonly MetadataReference[] References = LoadReferences();
 
     // "scoped" and "ref readonly" parameters need ref fields, which the netstandard2.0 runtime cannot promise (an error in
@@ -36,7 +82,7 @@ public class NetStandardTargetTests
     [MemberData(nameof(ShapeNames))]
     public void Every_shape_compiles_for_netstandard2_0_with_warnings_as_errors(string shape)
     {
-        AssertCompiles(Compile(LanguageVersion.Latest, Shapes.Usings + Shapes.Supported[shape], IsExternalInit));
+        AssertCompiles(Compile(LanguageVersion.Latest, Shapes.Usings + Shapes.Supported[shape], NullabilityPolyfill, IsExternalInit));
     }
 
     [Fact]
@@ -104,28 +150,10 @@ public class NetStandardTargetTests
         Assert.DoesNotContain("CancelAfter", code);
     }
 
-    // netstandard2.0 has no nullable-flow attributes: a project declares them itself (or PolySharp does), internal, and
-    // the compiler knows them by name. The decorator repeats them, named by namespace, which binds to that polyfill.
+    // The decorator repeats the nullable-flow attributes, named by namespace, which binds to the project's own polyfill.
     [Fact]
     public void A_decorator_repeats_nullability_attributes_a_netstandard2_0_project_declares_itself()
     {
-        const string Polyfill = """
-            namespace System.Diagnostics.CodeAnalysis
-            {
-                [AttributeUsage(AttributeTargets.Parameter)]
-                internal sealed class NotNullWhenAttribute : Attribute
-                {
-                    public NotNullWhenAttribute(bool returnValue) => ReturnValue = returnValue;
-
-                    public bool ReturnValue { get; }
-                }
-
-                [AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property | AttributeTargets.ReturnValue)]
-                internal sealed class MaybeNullAttribute : Attribute
-                {
-                }
-            }
-            """;
         const string Source = Shapes.Usings + """
             using System.Diagnostics.CodeAnalysis;
 
@@ -143,7 +171,7 @@ public class NetStandardTargetTests
                 public sealed partial class SettingsBreaker<T> : ISettings<T>;
             }
             """;
-        CSharpCompilation input = Compile(LanguageVersion.Latest, Source, Polyfill, IsExternalInit);
+        CSharpCompilation input = Compile(LanguageVersion.Latest, Source, NullabilityPolyfill, IsExternalInit);
         AssertCompiles(input);
         string code = GeneratorHarness.Describe(Run(input).Result);
 

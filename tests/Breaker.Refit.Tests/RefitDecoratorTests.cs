@@ -13,18 +13,18 @@ namespace Breaker.Refit.Tests;
 /// A generated decorator on a real Refit client (AddRefitClient + AddCircuitBreakerDecorator) calling Kestrel on 127.0.0.1.
 /// Every test uses its own logins, as the per-login breakers live in the process-wide registry.
 /// </summary>
-public sealed class RefitDecoratorTests : IClassFixture<GitHubServer>, IDisposable
+public sealed class RefitDecoratorTests : IClassFixture<SampleServerFixture>, IDisposable
 {
-    private readonly GitHubServer _server;
+    private readonly SampleServer _server;
     private readonly ServiceProvider _services;
     private readonly IGitHubApi _api;
 
-    public RefitDecoratorTests(GitHubServer server)
+    public RefitDecoratorTests(SampleServerFixture fixture)
     {
-        _server = server;
+        _server = fixture.Server;
         var services = new ServiceCollection();
         services.AddRefitGeneratedClient<IGitHubApi>(RefitFailures.Settings(GitHubJson.Default))
-            .ConfigureHttpClient(client => client.BaseAddress = new Uri(server.BaseAddress));
+            .ConfigureHttpClient(client => client.BaseAddress = fixture.Server.BaseAddress);
         services.AddCircuitBreakerDecorator<IGitHubApi>(static inner => new GitHubApiBreaker(inner));
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         _api = _services.GetRequiredService<IGitHubApi>();
@@ -157,7 +157,7 @@ public sealed class RefitDecoratorTests : IClassFixture<GitHubServer>, IDisposab
     {
         string login = "hostile-" + string.Concat(what.Where(char.IsLetterOrDigit));
         var unavailable = new User(login, "(unavailable)");
-        CircuitBreaker breaker = CircuitBreakerRegistry.Default.GetOrAddGroup<string>("refit-github.users").GetBreaker(login);
+        CircuitBreaker breaker = CircuitBreakerRegistry.Default.GetOrAddGroup<string>("sample-github.users").GetBreaker(login);
         int hookFailures = 0;
         breaker.BreakDurationHookFailed += (_, _) => Interlocked.Increment(ref hookFailures);
         _server.Reply(login, 429, lines);
@@ -181,7 +181,7 @@ public sealed class RefitDecoratorTests : IClassFixture<GitHubServer>, IDisposab
     {
         var services = new ServiceCollection();
         services.AddRefitGeneratedClient<IGitHubApi>(RefitFailures.Settings(GitHubJson.Default))
-            .ConfigureHttpClient(client => client.BaseAddress = new Uri(_server.BaseAddress));
+            .ConfigureHttpClient(client => client.BaseAddress = _server.BaseAddress);
         services.AddCircuitBreakerDecorator<IGitHubApi>(static inner => new GitHubApiClassHookBreaker(inner));
         using ServiceProvider provider = services.BuildServiceProvider();
         IGitHubApi api = provider.GetRequiredService<IGitHubApi>();

@@ -56,6 +56,27 @@ public sealed class RegistryTests
     }
 
     [Fact]
+    public void A_registry_listener_that_throws_fails_no_call_and_the_other_listeners_still_hear()
+    {
+        var registry = new CircuitBreakerRegistry(_time);
+        var added = new List<(object? Sender, string Name)>();
+        var rejected = new List<string>();
+        registry.BreakerAdded += (_, _) => throw new InvalidOperationException("listener bug");
+        registry.BreakerAdded += (sender, b) => added.Add((sender, b.Name));
+        registry.ConfigurationRejected += (_, _) => throw new InvalidOperationException("listener bug");
+        registry.ConfigurationRejected += (_, e) => rejected.Add(e.BreakerName);
+        registry.Configure("bad", o => o.MinimumThroughput = 500);
+
+        CircuitBreaker quotes = registry.GetOrAdd("quotes");
+        CircuitBreaker bad = registry.GetOrAdd("bad");
+
+        Assert.Equal([(registry, "quotes"), (registry, "bad")], added);
+        Assert.Equal(["bad"], rejected);
+        Assert.Same(quotes, registry.GetOrAdd("quotes"));
+        Assert.Equal(10, bad.Options.MinimumThroughput);
+    }
+
+    [Fact]
     public void Names_are_case_sensitive()
     {
         var registry = new CircuitBreakerRegistry(_time);

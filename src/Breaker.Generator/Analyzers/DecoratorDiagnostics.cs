@@ -22,19 +22,6 @@ internal static class DecoratorDiagnostics
         string contract = type.Interfaces.Length == 1 ? SymbolNames.Display(type.Interfaces[0]) : string.Empty;
         switch (failure.Reason)
         {
-            case ParseFailureReason.MissingBreakerName:
-                return Diagnostic.Create(DiagnosticDescriptors.MissingBreakerName, location, name);
-            case ParseFailureReason.InvalidExceptionType:
-                return Diagnostic.Create(DiagnosticDescriptors.InvalidExceptionType, location, failure.Values[0], member);
-            case ParseFailureReason.ExceptionTypeHandledAndIgnored:
-                return Diagnostic.Create(DiagnosticDescriptors.ExceptionTypeHandledAndIgnored, location, failure.Values[0]);
-            case ParseFailureReason.SettingOutOfRange:
-                return Diagnostic.Create(DiagnosticDescriptors.SettingOutOfRange, location, member, failure.Values[0], failure.Values[1]);
-            case ParseFailureReason.BreakDurationHookNotFound:
-            case ParseFailureReason.BreakDurationHookSignatureMismatch:
-            case ParseFailureReason.BreakDurationHookNotStatic:
-            case ParseFailureReason.BreakDurationHookUnreachable:
-                return FailureDiagnostics.HookUnusable(failure, location, name);
             case ParseFailureReason.DecoratorNotPartial:
                 return Diagnostic.Create(DiagnosticDescriptors.DecoratorNotPartial, location, name, Quoted(failure.Values.Count == 0 ? new[] { member } : failure.Values.ToArray(), "and"));
             case ParseFailureReason.DecoratorInterfaceCount:
@@ -56,7 +43,7 @@ internal static class DecoratorDiagnostics
                     name,
                     "it belongs to one method; declare that member as a partial method with its own [CircuitBreaker]");
             default:
-                return null;
+                return FailureDiagnostics.ArgumentDiagnostic(failure, location, name);
         }
     }
 

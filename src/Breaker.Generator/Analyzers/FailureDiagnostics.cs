@@ -29,8 +29,6 @@ internal static class FailureDiagnostics
             case ParseFailureReason.InvalidAttribute:
             case ParseFailureReason.InvalidDeclaration:
                 return null;
-            case ParseFailureReason.MissingBreakerName:
-                return Diagnostic.Create(DiagnosticDescriptors.MissingBreakerName, location, name);
             case ParseFailureReason.NotPartialDefinition:
                 return Diagnostic.Create(DiagnosticDescriptors.MethodNotPartial, location, name, WhyNotPartial(method, cancellationToken));
             case ParseFailureReason.ContainingTypeNotPartial:
@@ -75,17 +73,6 @@ internal static class FailureDiagnostics
                 return Diagnostic.Create(DiagnosticDescriptors.MemberNotStatic, location, "FailureWhen predicate", member, name);
             case ParseFailureReason.FailureWhenWithoutResult:
                 return Diagnostic.Create(DiagnosticDescriptors.FailureWhenWithoutResult, location, name);
-            case ParseFailureReason.BreakDurationHookNotFound:
-            case ParseFailureReason.BreakDurationHookSignatureMismatch:
-            case ParseFailureReason.BreakDurationHookNotStatic:
-            case ParseFailureReason.BreakDurationHookUnreachable:
-                return HookUnusable(failure, location, name);
-            case ParseFailureReason.InvalidExceptionType:
-                return Diagnostic.Create(DiagnosticDescriptors.InvalidExceptionType, location, failure.Values[0], member);
-            case ParseFailureReason.ExceptionTypeHandledAndIgnored:
-                return Diagnostic.Create(DiagnosticDescriptors.ExceptionTypeHandledAndIgnored, location, failure.Values[0]);
-            case ParseFailureReason.SettingOutOfRange:
-                return Diagnostic.Create(DiagnosticDescriptors.SettingOutOfRange, location, member, failure.Values[0], failure.Values[1]);
             case ParseFailureReason.TimeoutOnSynchronousMethod:
                 return Diagnostic.Create(DiagnosticDescriptors.TimeoutOnSynchronousMethod, location, name);
             case ParseFailureReason.KeyParameterNotFound:
@@ -104,6 +91,33 @@ internal static class FailureDiagnostics
                 return Diagnostic.Create(DiagnosticDescriptors.DecoratorMethodMatchesNoMember, location, name, method.ContainingType.Name, failure.Values[0]);
             case ParseFailureReason.SettingNotApplicable:
                 return Diagnostic.Create(DiagnosticDescriptors.SettingNotApplicable, location, member, name, "it applies to a decorator class only");
+            default:
+                return ArgumentDiagnostic(failure, location, name);
+        }
+    }
+
+    /// <summary>
+    /// The diagnostic for a failure of the attribute's own arguments, which a guarded method and a decorator class report
+    /// alike (<paramref name="name"/> is the method's or the class's), or <see langword="null"/> for any other failure.
+    /// </summary>
+    internal static Diagnostic? ArgumentDiagnostic(ParseFailure failure, Location location, string name)
+    {
+        string member = failure.Detail ?? string.Empty;
+        switch (failure.Reason)
+        {
+            case ParseFailureReason.MissingBreakerName:
+                return Diagnostic.Create(DiagnosticDescriptors.MissingBreakerName, location, name);
+            case ParseFailureReason.InvalidExceptionType:
+                return Diagnostic.Create(DiagnosticDescriptors.InvalidExceptionType, location, failure.Values[0], member);
+            case ParseFailureReason.ExceptionTypeHandledAndIgnored:
+                return Diagnostic.Create(DiagnosticDescriptors.ExceptionTypeHandledAndIgnored, location, failure.Values[0]);
+            case ParseFailureReason.SettingOutOfRange:
+                return Diagnostic.Create(DiagnosticDescriptors.SettingOutOfRange, location, member, failure.Values[0], failure.Values[1]);
+            case ParseFailureReason.BreakDurationHookNotFound:
+            case ParseFailureReason.BreakDurationHookSignatureMismatch:
+            case ParseFailureReason.BreakDurationHookNotStatic:
+            case ParseFailureReason.BreakDurationHookUnreachable:
+                return HookUnusable(failure, location, name);
             default:
                 return null;
         }
@@ -125,7 +139,7 @@ internal static class FailureDiagnostics
         ImmutableDictionary<string, string?>.Empty.Add(MemberNameProperty, name);
 
     /// <summary>BRK0025 for a <c>BreakDurationHook</c> failure of <paramref name="name"/> (a guarded method, or a decorator class).</summary>
-    internal static Diagnostic? HookUnusable(ParseFailure failure, Location location, string name)
+    private static Diagnostic? HookUnusable(ParseFailure failure, Location location, string name)
     {
         string hook = failure.Detail ?? string.Empty;
         string? why = failure.Reason switch

@@ -62,16 +62,7 @@ internal static class SignatureText
         method.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", method.TypeParameters.Select(p => p.Name)) + ">";
 
     private static string Parameters(IMethodSymbol method) =>
-        string.Join(", ", method.Parameters.Select(p => RefKind(p.RefKind) + Type(p.Type) + " " + SymbolNames.Identifier(p.Name)));
-
-    private static string RefKind(RefKind kind) => kind switch
-    {
-        Microsoft.CodeAnalysis.RefKind.Ref => "ref ",
-        Microsoft.CodeAnalysis.RefKind.Out => "out ",
-        Microsoft.CodeAnalysis.RefKind.In => "in ",
-        Microsoft.CodeAnalysis.RefKind.RefReadOnlyParameter => "ref readonly ",
-        _ => string.Empty,
-    };
+        string.Join(", ", method.Parameters.Select(p => SymbolNames.DeclarationModifier(p.RefKind) + Type(p.Type) + " " + SymbolNames.Identifier(p.Name)));
 
     /// <summary>Joins <c>a, b or c</c>.</summary>
     public static string Join(IReadOnlyList<string> items, string conjunction) =>

@@ -30,15 +30,7 @@ internal static class MemberResolver
             .Where(c => c is not null && !c.ReturnsByRef && !c.ReturnsByRefReadonly
                 && SameType(c.ReturnType, method.ReturnType) && Returns(c.ReturnType, method.ReturnType) && SameParameters(c.Parameters, method.Parameters))
             .ToList();
-        if (matches.Count == 0)
-        {
-            return Resolution<MemberCallModel>.Fail(ParseFailureReason.ImplementationSignatureMismatch, name);
-        }
-
-        IMethodSymbol? usable = matches.FirstOrDefault(c => c!.IsStatic || !method.IsStatic);
-        return usable is null
-            ? Resolution<MemberCallModel>.Fail(ParseFailureReason.ImplementationNotStatic, name)
-            : Resolution<MemberCallModel>.Success(Call(usable));
+        return FirstReachable(matches, method, name, ParseFailureReason.ImplementationSignatureMismatch, ParseFailureReason.ImplementationNotStatic);
     }
 
     /// <summary>Finds the <c>bool M(TResult)</c> predicate that marks results as failures.</summary>
@@ -64,14 +56,24 @@ internal static class MemberResolver
                 && Converts(resultType, c.Parameters[0].Type, known)
                 && Nullability.IsAssignable(resultType, c.Parameters[0].Type))
             .ToList();
+        return FirstReachable(matches, method, name, ParseFailureReason.FailureWhenSignatureMismatch, ParseFailureReason.FailureWhenNotStatic);
+    }
+
+    /// <summary>
+    /// The first of the members that fit whose call <paramref name="method"/> can make (a static method cannot call an
+    /// instance member), or <paramref name="noneFits"/>, or <paramref name="onlyInstance"/>.
+    /// </summary>
+    private static Resolution<MemberCallModel> FirstReachable(
+        List<IMethodSymbol?> matches, IMethodSymbol method, string name, ParseFailureReason noneFits, ParseFailureReason onlyInstance)
+    {
         if (matches.Count == 0)
         {
-            return Resolution<MemberCallModel>.Fail(ParseFailureReason.FailureWhenSignatureMismatch, name);
+            return Resolution<MemberCallModel>.Fail(noneFits, name);
         }
 
         IMethodSymbol? usable = matches.FirstOrDefault(c => c!.IsStatic || !method.IsStatic);
         return usable is null
-            ? Resolution<MemberCallModel>.Fail(ParseFailureReason.FailureWhenNotStatic, name)
+            ? Resolution<MemberCallModel>.Fail(onlyInstance, name)
             : Resolution<MemberCallModel>.Success(Call(usable));
     }
 

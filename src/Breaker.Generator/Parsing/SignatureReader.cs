@@ -264,14 +264,7 @@ internal static class SignatureReader
     private static string SymbolModifiers(IParameterSymbol parameter) =>
         (parameter.ScopedKind != ScopedKind.None && parameter.RefKind == RefKind.None ? "scoped " : string.Empty)
         + (parameter.IsParams ? "params " : string.Empty)
-        + parameter.RefKind switch
-        {
-            RefKind.Ref => "ref ",
-            RefKind.Out => "out ",
-            RefKind.In => "in ",
-            RefKind.RefReadOnlyParameter => "ref readonly ",
-            _ => string.Empty,
-        };
+        + SymbolNames.DeclarationModifier(parameter.RefKind);
 
     private static ParameterModel ReadParameter(IParameterSymbol parameter, MethodDeclarationSyntax declaration, KnownTypes known)
     {
@@ -283,13 +276,7 @@ internal static class SignatureReader
 
     private static ParameterModel ReadParameter(IParameterSymbol parameter, string modifiers, KnownTypes known)
     {
-        string argumentModifier = parameter.RefKind switch
-        {
-            RefKind.Ref => "ref ",
-            RefKind.Out => "out ",
-            RefKind.In or RefKind.RefReadOnlyParameter => "in ",
-            _ => string.Empty,
-        };
+        string argumentModifier = SymbolNames.ArgumentModifier(parameter.RefKind);
         bool isToken = parameter.RefKind != RefKind.Out && Is(parameter.Type, known.CancellationToken);
         return new ParameterModel(modifiers, SymbolNames.Type(parameter.Type), SymbolNames.Identifier(parameter.Name), argumentModifier, isToken);
     }

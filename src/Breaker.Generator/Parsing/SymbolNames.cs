@@ -29,4 +29,18 @@ internal static class SymbolNames
     /// <summary>An identifier, prefixed with <c>@</c> when it is a keyword.</summary>
     public static string Identifier(string name) =>
         SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    /// <summary>How a parameter's declaration says it is passed: <c>ref </c>, <c>out </c>, <c>in </c>, <c>ref readonly </c>, or nothing.</summary>
+    public static string DeclarationModifier(RefKind kind) => kind switch
+    {
+        RefKind.Ref => "ref ",
+        RefKind.Out => "out ",
+        RefKind.In => "in ",
+        RefKind.RefReadOnlyParameter => "ref readonly ",
+        _ => string.Empty,
+    };
+
+    /// <summary>What a call writes before the argument of such a parameter: as declared, but <c>in </c> for <c>ref readonly</c>.</summary>
+    public static string ArgumentModifier(RefKind kind) =>
+        kind == RefKind.RefReadOnlyParameter ? "in " : DeclarationModifier(kind);
 }

@@ -6,7 +6,7 @@ namespace Breaker.Parts;
 /// <summary>
 /// The handlers of a breaker's events, made when the first one subscribes: a breaker nobody listens to (most of them)
 /// holds one null reference instead of six. Reading a handler is one more null check than a field-like event, on paths
-/// that read it anyway.
+/// that read it anyway. Its static members add, remove and raise handlers for the registry's events too.
 /// </summary>
 internal sealed class EventHandlers
 {
@@ -32,6 +32,26 @@ internal sealed class EventHandlers
             }
 
             seen = raced;
+        }
+    }
+
+    /// <summary>
+    /// Calls each of <paramref name="handlers"/> in turn with <paramref name="sender"/> and <paramref name="args"/>; the
+    /// breakers' and the registry's events are all raised through here.
+    /// </summary>
+    public static void Raise<TEventArgs>(EventHandler<TEventArgs> handlers, object sender, TEventArgs args)
+    {
+        foreach (EventHandler<TEventArgs> handler in Delegate.EnumerateInvocationList(handlers))
+        {
+            try
+            {
+                handler(sender, args);
+            }
+            catch (Exception)
+            {
+                // A listener's failure is the listener's: it must never fail the call that raised the event (a guarded
+                // call, or the one that happened to create a breaker) nor keep the other listeners from hearing of it.
+            }
         }
     }
 }

@@ -6,6 +6,7 @@ using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using System.Threading;
+using Breaker.Parts;
 
 namespace Breaker;
 
@@ -363,7 +364,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
 
         if (rejected is not null && ConfigurationRejected is { } handlers)
         {
-            Notify(handlers, new ConfigurationRejectedEventArgs(name, rejected));
+            EventHandlers.Raise(handlers, this, new ConfigurationRejectedEventArgs(name, rejected));
         }
 
         return group;
@@ -398,13 +399,13 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             breaker.RecordConfigurationRejected(rejected.Message);
             if (ConfigurationRejected is { } rejectedHandlers)
             {
-                Notify(rejectedHandlers, new ConfigurationRejectedEventArgs(breaker.Name, rejected));
+                EventHandlers.Raise(rejectedHandlers, this, new ConfigurationRejectedEventArgs(breaker.Name, rejected));
             }
         }
 
         if (BreakerAdded is { } handlers)
         {
-            Notify(handlers, breaker);
+            EventHandlers.Raise(handlers, this, breaker);
         }
     }
 
@@ -413,7 +414,7 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
     {
         if (BreakerRemoved is { } handlers)
         {
-            Notify(handlers, breaker);
+            EventHandlers.Raise(handlers, this, breaker);
         }
     }
 
@@ -517,21 +518,6 @@ public sealed class CircuitBreakerRegistry : IReadOnlyCollection<CircuitBreaker>
             if (_declared.Keys.All(_entries.ContainsKey) && _declaredGroups.Keys.All(_groups.ContainsKey))
             {
                 _uncreatedDeclarations = false;
-            }
-        }
-    }
-
-    private void Notify<TEventArgs>(EventHandler<TEventArgs> handlers, TEventArgs args)
-    {
-        foreach (EventHandler<TEventArgs> handler in Delegate.EnumerateInvocationList(handlers))
-        {
-            try
-            {
-                handler(this, args);
-            }
-            catch (Exception)
-            {
-                // A listener's failure must not fail the call that happened to create the breaker.
             }
         }
     }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 
 namespace Breaker.EndToEnd.Tests.Services;
@@ -124,6 +126,52 @@ public partial class Parser
     private static bool NotParsed(string text, ref int position, out int value, int radix, Exception error)
     {
         value = error is BrokenCircuitException ? -2 : -1;
+        return false;
+    }
+}
+
+/// <summary>A lookup whose partial methods promise nullability on their out parameters, as TryGetValue does.</summary>
+public partial class SettingsStore
+{
+    private readonly Dictionary<string, object> _values = new() { ["region"] = "eu-west", ["retries"] = 3 };
+
+    public bool Fail { get; set; }
+
+    public Exception? FallbackReceived { get; private set; }
+
+    [CircuitBreaker("e2e-settings", Fallback = nameof(NotFound), ConsecutiveFailureThreshold = 2, BreakDurationMs = 10_000)]
+    public partial bool TryGet(string key, [NotNullWhen(true)] out string? value);
+
+    [CircuitBreaker("e2e-settings-typed")]
+    public partial bool TryRead<T>(string key, [MaybeNullWhen(false)] out T value);
+
+    private bool TryGetCore(string key, [NotNullWhen(true)] out string? value)
+    {
+        if (Fail)
+        {
+            throw new IOException("settings store down");
+        }
+
+        value = _values.TryGetValue(key, out object? found) ? found as string : null;
+        return value is not null;
+    }
+
+    private bool NotFound(string key, [NotNullWhen(true)] out string? value, Exception error)
+    {
+        FallbackReceived = error;
+        value = null;
+        return false;
+    }
+
+    private bool TryReadCore<T>(string key, [MaybeNullWhen(false)] out T value)
+    {
+        if (_values.TryGetValue(key, out object? found) && found is T typed)
+        {
+            value = typed;
+            return true;
+        }
+
+        value = default;
         return false;
     }
 }

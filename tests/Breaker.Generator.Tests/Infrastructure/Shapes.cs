@@ -472,6 +472,72 @@ public static class Shapes
             }
             """,
 
+        ["NullabilityAttributesOnAPartialMethod"] = """
+            namespace Settings;
+
+            using System.Diagnostics.CodeAnalysis;
+
+            public partial class SettingsCache
+            {
+                [CircuitBreaker("settings", Fallback = nameof(NotFound))]
+                public partial bool TryGet(string key, [NotNullWhen(true)] out string? value);
+
+                [CircuitBreaker("settings.items")]
+                public partial bool TryTake<T>(string key, [MaybeNullWhen(false)] out T item);
+
+                private bool TryGetCore(string key, [NotNullWhen(true)] out string? value)
+                {
+                    value = key.Length > 0 ? key : null;
+                    return value is not null;
+                }
+
+                private static bool NotFound(string key, [NotNullWhen(true)] out string? value, Exception error)
+                {
+                    value = null;
+                    return false;
+                }
+
+                private bool TryTakeCore<T>(string key, [MaybeNullWhen(false)] out T item)
+                {
+                    item = default;
+                    return false;
+                }
+
+                [CircuitBreaker("settings.normalize", Fallback = nameof(Blank))]
+                public partial void Normalize([NotNull] ref string? text);
+
+                private static void NormalizeCore([NotNull] ref string? text) => text = text?.Trim() ?? string.Empty;
+
+                private static void Blank([NotNull] ref string? text) => text = string.Empty;
+
+                [CircuitBreaker("settings.describe")]
+                [return: NotNullIfNotNull(nameof(fallback))]
+                public partial string? Describe(string key, string? fallback);
+
+                [return: NotNullIfNotNull(nameof(fallback))]
+                private string? DescribeCore(string key, string? fallback) => fallback;
+
+                [CircuitBreaker("settings.fail")]
+                [DoesNotReturn]
+                public partial void Fail(string message);
+
+                [DoesNotReturn]
+                private void FailCore(string message) => throw new InvalidOperationException(message);
+            }
+
+            // Callers get the declaration's flow: no warning on value.Length.
+            public static class SettingsReader
+            {
+                public static int Length(SettingsCache cache) => cache.TryGet("key", out string? value) ? value.Length : 0;
+
+                public static int Normalized(SettingsCache cache, string? text)
+                {
+                    cache.Normalize(ref text);
+                    return text.Length;
+                }
+            }
+            """,
+
         ["NullableAnnotationsAndKeywords"] = """
             public partial class Lookup
             {

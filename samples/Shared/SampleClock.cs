@@ -1,8 +1,11 @@
 using System;
 
-namespace Breaker.Samples.Refit;
+namespace Breaker.Samples;
 
-/// <summary>The breakers' clock, moved by the sample: a 30-second break and a 120-second Retry-After take no time to watch.</summary>
+/// <summary>
+/// The breakers' clock in the console and Refit samples (each links this file), moved by hand: a 30-second break or a
+/// 120-second Retry-After takes no time to watch, and every run prints the same.
+/// </summary>
 internal sealed class SampleClock : TimeProvider
 {
     private DateTimeOffset _now = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
