@@ -13,12 +13,13 @@ namespace Breaker.AspNetCore.History;
 /// the application's shutdown stops.
 /// </summary>
 /// <remarks>
-/// A round costs what changed, not what exists: the rounds' times are kept once for all, a breaker is read again only when
-/// something happened to it (<see cref="CircuitBreaker.Changes"/>) or its rate is not 0 (a time window ages), reading its
-/// window alone (<see cref="CircuitBreaker.GetStatus"/>), and its samples are stored only once its rate has moved; until then
-/// the one rate it has held stands for every round. A keyed group is one series however many keys it holds: the failure
-/// rate of all its breakers' windows together, which each key's history answers with. Memory: at most 300 rates for each
-/// breaker on its own whose rate moved, and for each group; dropped with the breaker or the group.
+/// A round costs what changed, not what exists: the rounds' times are kept once for all, and a breaker on its own is read
+/// again only when something happened to it or a call of its time window ages out (<see cref="CircuitBreaker.TryReadWindow"/>
+/// answers from a mark kept per breaker, reading a few fields), and then only its window's calls and failures; its samples
+/// are stored only once its rate has moved, and until then the one rate it has held stands for every round. A keyed group
+/// is one series however many keys it holds: the failure rate of all its breakers' windows together, read in full each
+/// round (nothing is kept per key), which each key's history answers with. Memory: at most 300 rates for each breaker on
+/// its own whose rate moved, and for each group; dropped with the breaker or the group.
 /// </remarks>
 internal sealed class FailureRateHistory : IDisposable
 {
@@ -94,7 +95,7 @@ internal sealed class FailureRateHistory : IDisposable
                 // A key's breaker (or a group's shared one) counts in its group's series only: nothing is kept per key.
                 if (breaker.Group is { } name && _groups.TryGetValue(name, out GroupSeries? group) && group.Round == round)
                 {
-                    group.Add(breaker.GetStatus());
+                    group.Add(breaker);
                     continue;
                 }
 
@@ -160,25 +161,23 @@ internal sealed class FailureRateHistory : IDisposable
         private float[]? _rates;
         private long _written;
         private float _rate;
-        private long _changes = -1;
+        private CircuitBreakerWindowMark _mark;
 
         /// <summary>The round that last saw this breaker (or group).</summary>
         public long Round { get; protected set; }
 
-        /// <summary>Reads the breaker again only if something happened to it, or its window may have aged since.</summary>
+        /// <summary>Reads the breaker again only if something happened to it, or a call of its window has aged out since.</summary>
         public void Sample(CircuitBreaker breaker, long round)
         {
             Round = round;
-            long changes = breaker.Changes;
-            if (changes == _changes && _rate == 0)
+            if (breaker.TryReadWindow(ref _mark, out long calls, out long failures))
             {
-                // Nothing recorded, nothing to age out: still 0.
-                return;
+                Record(Rate(calls, failures), round);
             }
-
-            _changes = changes;
-            Record((float)breaker.GetStatus().FailureRate, round);
         }
+
+        /// <summary>The failure rate of a window of <paramref name="calls"/> of which <paramref name="failures"/> failed, as stored.</summary>
+        protected static float Rate(long calls, long failures) => calls == 0 ? 0f : (float)((double)failures / calls);
 
         /// <summary>The rate of <paramref name="round"/>: stored only when it differs from the one held.</summary>
         protected void Record(float rate, long round)
@@ -236,12 +235,15 @@ internal sealed class FailureRateHistory : IDisposable
             _failures = 0;
         }
 
-        public void Add(CircuitBreakerStatus status)
+        /// <summary>Adds the window of one of the group's breakers (read in full: no mark is kept per key).</summary>
+        public void Add(CircuitBreaker breaker)
         {
-            _calls += status.WindowCalls;
-            _failures += status.WindowFailures;
+            CircuitBreakerWindowMark none = default;
+            breaker.TryReadWindow(ref none, out long calls, out long failures);
+            _calls += calls;
+            _failures += failures;
         }
 
-        public void Finish(long round) => Record(_calls == 0 ? 0f : (float)((double)_failures / _calls), round);
+        public void Finish(long round) => Record(Rate(_calls, _failures), round);
     }
 }
