@@ -114,6 +114,30 @@ public sealed class HistorySamplingTests
     }
 
     [Fact]
+    public void A_reset_shows_even_when_the_newest_bucket_counts_as_many_calls_again()
+    {
+        // A 30 s window: buckets of 3 s. A failure in the first, a success in the second, the newest; after the reset, a
+        // success in that same bucket again, which counts as many calls as before the reset.
+        var registry = new CircuitBreakerRegistry(_time);
+        CircuitBreaker breaker = registry.GetOrAdd("window", static o =>
+        {
+            o.MinimumThroughput = 100;
+            o.SamplingDuration = TimeSpan.FromSeconds(30);
+        });
+        using var history = new FailureRateHistory(registry);
+        At(0.5);
+        Calls.Fail(breaker, 1);
+        At(3.5);
+        Calls.Succeed(breaker, 1);
+        At(4.5);
+        breaker.Reset();
+        Calls.Succeed(breaker, 1);
+        At(6);
+
+        Assert.Equal([1, 0.5, 0], Rates(history, breaker));
+    }
+
+    [Fact]
     public void A_key_evicted_while_a_round_reads_its_group_leaves_the_round_whole()
     {
         var clock = new TriggeringClock(_time);
