@@ -138,6 +138,28 @@ public sealed class HistorySamplingTests
     }
 
     [Fact]
+    public void Breakers_and_groups_made_after_the_first_round_are_sampled_from_the_next_round()
+    {
+        var registry = new CircuitBreakerRegistry(_time);
+        CircuitBreaker first = registry.GetOrAdd("first", static o => o.MinimumThroughput = 100);
+        using var history = new FailureRateHistory(registry);
+        At(2);
+
+        CircuitBreaker later = registry.GetOrAdd("later", static o => o.MinimumThroughput = 100);
+        Calls.Fail(later, 1);
+        CircuitBreakerKeys<int> tenants = registry.GetOrAddGroup<int>("tenants", static o => o.MinimumThroughput = 100);
+        Calls.Fail(tenants.GetBreaker(1), 1);
+        Calls.Succeed(tenants.GetBreaker(2), 3);
+        At(4);
+
+        Assert.Equal([0, 0], Rates(history, first));
+        Assert.Equal([1], Rates(history, later));
+        Assert.Equal([0.25], Rates(history, tenants.GetBreaker(2)));
+        history.Read(tenants.GetBreaker(1), out string? group);
+        Assert.Equal("tenants", group);
+    }
+
+    [Fact]
     public void A_key_evicted_while_a_round_reads_its_group_leaves_the_round_whole()
     {
         var clock = new TriggeringClock(_time);
