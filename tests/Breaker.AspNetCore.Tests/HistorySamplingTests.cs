@@ -24,11 +24,7 @@ public sealed class HistorySamplingTests
     {
         // A 10 s window: ten buckets of a second, so a call made at 0.5 s counts until 10 s and one made at 4.5 s until 14 s.
         var registry = new CircuitBreakerRegistry(_time);
-        CircuitBreaker breaker = registry.GetOrAdd("window", static o =>
-        {
-            o.MinimumThroughput = 100;
-            o.SamplingDuration = TimeSpan.FromSeconds(10);
-        });
+        CircuitBreaker breaker = TimeWindow(registry, seconds: 10);
         using var history = new FailureRateHistory(registry);
 
         At(0.5);
@@ -69,11 +65,7 @@ public sealed class HistorySamplingTests
     {
         // A 60 s window: buckets of 6 s, so every call below lands in the bucket the previous round read.
         var registry = new CircuitBreakerRegistry(_time);
-        CircuitBreaker breaker = registry.GetOrAdd("window", static o =>
-        {
-            o.MinimumThroughput = 100;
-            o.SamplingDuration = TimeSpan.FromSeconds(60);
-        });
+        CircuitBreaker breaker = TimeWindow(registry, seconds: 60);
         using var history = new FailureRateHistory(registry);
 
         At(0.5);
@@ -119,11 +111,7 @@ public sealed class HistorySamplingTests
         // A 30 s window: buckets of 3 s. A failure in the first, a success in the second, the newest; after the reset, a
         // success in that same bucket again, which counts as many calls as before the reset.
         var registry = new CircuitBreakerRegistry(_time);
-        CircuitBreaker breaker = registry.GetOrAdd("window", static o =>
-        {
-            o.MinimumThroughput = 100;
-            o.SamplingDuration = TimeSpan.FromSeconds(30);
-        });
+        CircuitBreaker breaker = TimeWindow(registry, seconds: 30);
         using var history = new FailureRateHistory(registry);
         At(0.5);
         Calls.Fail(breaker, 1);
@@ -201,11 +189,7 @@ public sealed class HistorySamplingTests
     {
         var clock = new TriggeringClock(_time);
         var registry = new CircuitBreakerRegistry(clock);
-        CircuitBreaker breaker = registry.GetOrAdd("window", static o =>
-        {
-            o.MinimumThroughput = 100;
-            o.SamplingDuration = TimeSpan.FromSeconds(10);
-        });
+        CircuitBreaker breaker = TimeWindow(registry, seconds: 10);
         using var history = new FailureRateHistory(registry);
         At(0.5);
         Calls.Fail(breaker, 1);
@@ -240,6 +224,14 @@ public sealed class HistorySamplingTests
             _time.Advance(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1));
         }
     }
+
+    /// <summary>A breaker with a time window of <paramref name="seconds"/> (ten buckets) that never opens in these tests.</summary>
+    private static CircuitBreaker TimeWindow(CircuitBreakerRegistry registry, int seconds) =>
+        registry.GetOrAdd("window", options =>
+        {
+            options.MinimumThroughput = 100;
+            options.SamplingDuration = TimeSpan.FromSeconds(seconds);
+        });
 
     private static double[] Rates(FailureRateHistory history, CircuitBreaker breaker) =>
         [.. history.Read(breaker, out _).Select(static sample => sample.FailureRate)];
