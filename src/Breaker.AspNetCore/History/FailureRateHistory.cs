@@ -148,7 +148,6 @@ internal sealed class FailureRateHistory : IDisposable
                     _groups.TryRemove(pair);
                 }
             }
-
         }
         catch (Exception)
         {
