@@ -159,6 +159,8 @@ internal sealed partial class TimeSlidingWindow : SlidingWindow
         {
             // Every call is counted in the head's bucket (a late one too), after moving the head if its time is newer: the
             // head and that bucket's calls and failures (each only grows until the head moves on) change with every record.
+            // One exception: a call whose thread stopped between reading the head and counting, while another moved the
+            // head, lands in the bucket behind it; a monitor sees it at the next record or ageing, not at once.
             long head = ReadHead();
             Counts newest = CountsAt((int)(head % BucketCount));
             return new WindowStamp(head, newest.Calls + newest.Failures);
