@@ -16,8 +16,10 @@ namespace Breaker.Benchmarks;
 /// events feed the dashboard polls (<c>/circuit-breakers/events?limit=25</c>), the same with a bad query (a 400), the
 /// summary page the dashboard polls (<c>?order=worst&amp;limit=24</c>), and one OpenTelemetry collection. The breakers are
 /// named like a host each, use a 30 s time window, took 20 calls each (a quarter failed) and have full event rings (32
-/// events: isolated and reset 16 times), the worst case for the events feed. The history round is also measured on 10,000
-/// keys of one keyed group, and the collection on 100,000 keys of one group. Each endpoint runs as Kestrel would run it,
+/// events: isolated and reset 16 times), the worst case for the events feed. The history round is measured three ways over
+/// them: with nothing called since the last round (every rate non-zero, nothing aged out), with one call to every breaker
+/// since the last round (each must be read), and over 10,000 breakers never called (idle); and on 10,000 keys of one keyed
+/// group. The collection is also measured on 100,000 keys of one group. Each endpoint runs as Kestrel would run it,
 /// on a <see cref="DefaultHttpContext"/> whose response goes nowhere.
 /// </summary>
 public class MonitorCostBenchmarks
@@ -32,13 +34,13 @@ public class MonitorCostBenchmarks
     private MeterListening? _meter;
     private IServiceProvider _services = null!;
 
-    [GlobalSetup(Targets = [nameof(History_round), nameof(Events_limit_25), nameof(Events_bad_query), nameof(Summary_worst_24), nameof(OpenTelemetry_collection)])]
+    [GlobalSetup(Targets = [nameof(History_round), nameof(History_round_everything_changed), nameof(Events_limit_25), nameof(Events_bad_query), nameof(Summary_worst_24), nameof(OpenTelemetry_collection)])]
     public void TenThousandBreakers()
     {
-        _registry = new CircuitBreakerRegistry(new TimerlessTime());
+        _registry = new CircuitBreakerRegistry(TimeProvider.System);
         for (int i = 0; i < Breakers; i++)
         {
-            CircuitBreaker breaker = _registry.GetOrAdd(string.Create(CultureInfo.InvariantCulture, $"partners:api-{i:D5}.example.com:443"), Configure);
+            CircuitBreaker breaker = Add(i);
             for (int round = 0; round < 16; round++)
             {
                 breaker.Isolate();
@@ -49,6 +51,28 @@ public class MonitorCostBenchmarks
         }
 
         Listen();
+    }
+
+    [GlobalSetup(Target = nameof(History_round_idle))]
+    public void TenThousandIdleBreakers()
+    {
+        _registry = new CircuitBreakerRegistry(TimeProvider.System);
+        for (int i = 0; i < Breakers; i++)
+        {
+            Add(i);
+        }
+
+        Listen();
+    }
+
+    /// <summary>Before each round of <see cref="History_round_everything_changed"/>: one successful call to every breaker.</summary>
+    [IterationSetup(Target = nameof(History_round_everything_changed))]
+    public void CallEveryBreakerOnce()
+    {
+        foreach (CircuitBreaker breaker in _registry)
+        {
+            breaker.Execute(static () => 0);
+        }
     }
 
     [GlobalSetup(Target = nameof(History_round_keyed_group))]
@@ -64,9 +88,17 @@ public class MonitorCostBenchmarks
         _history.Dispose();
     }
 
-    /// <summary>One sampling round of the dashboard's history (every 2 s in production).</summary>
+    /// <summary>One sampling round of the dashboard's history (every 2 s in production), nothing called since the last.</summary>
     [Benchmark]
     public void History_round() => _history.Sample();
+
+    /// <summary>One sampling round after every breaker took a call: each breaker's window is read.</summary>
+    [Benchmark]
+    public void History_round_everything_changed() => _history.Sample();
+
+    /// <summary>One sampling round over breakers never called.</summary>
+    [Benchmark]
+    public void History_round_idle() => _history.Sample();
 
     /// <summary>One sampling round when every breaker is a key of one keyed group.</summary>
     [Benchmark]
@@ -116,9 +148,12 @@ public class MonitorCostBenchmarks
         }
     }
 
+    private CircuitBreaker Add(int i) =>
+        _registry.GetOrAdd(string.Create(CultureInfo.InvariantCulture, $"partners:api-{i:D5}.example.com:443"), Configure);
+
     private void Keys(int count)
     {
-        _registry = new CircuitBreakerRegistry(new TimerlessTime());
+        _registry = new CircuitBreakerRegistry(TimeProvider.System);
         CircuitBreakerKeys<int> tenants = _registry.GetOrAddGroup<int>("tenants", Configure);
         for (int key = 0; key < count; key++)
         {
@@ -130,6 +165,9 @@ public class MonitorCostBenchmarks
 
     private void Listen()
     {
+        // The breakers keep the system clock, as in production (the cached one: their slow calls are 10 s); the history
+        // gets one whose timers never fire.
+        _registry.TimeProvider = new TimerlessTime();
         _history = new FailureRateHistory(_registry);
         _events = new EventEndpoints(_registry, _history);
         _monitor = new MonitorEndpoints(_registry);

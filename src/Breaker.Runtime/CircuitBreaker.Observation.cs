@@ -41,6 +41,42 @@ public sealed partial class CircuitBreaker
     }
 
     /// <summary>
+    /// The current window's calls and failures, for a monitor that samples many breakers' failure rates round after round:
+    /// <see langword="false"/>, having read a few fields and not the window's counts nor the clock, when they cannot have
+    /// moved since <paramref name="mark"/> (no outcome recorded, no change of state or of window, no call of a time-based
+    /// window aged out since); otherwise they are read, <paramref name="mark"/> moves on and the answer is
+    /// <see langword="true"/>. Allocation-free; a pure read.
+    /// </summary>
+    /// <param name="mark">Where the last read of this breaker left off; <see langword="default"/> the first time (the window is read).</param>
+    /// <param name="calls">The window's calls, when read; 0 otherwise.</param>
+    /// <param name="failures">The window's failed calls, when read; 0 otherwise.</param>
+    public bool TryReadWindow(ref CircuitBreakerWindowMark mark, out long calls, out long failures)
+    {
+        // What moves the mark is read before the counts: a record or a change the counts miss moves the next mark, so it is
+        // read then. The state's generation and the window replacements only grow: their sum moves when either does.
+        long changes = ((uint)Volatile.Read(ref _stateWord) >> StateBits) + Volatile.Read(ref _windowReplacements);
+        SlidingWindow window = _window;
+        WindowStamp stamp = window.Stamp;
+        bool unchanged = mark.Taken && changes == mark.Changes && stamp == mark.Stamp;
+
+        // Nothing recorded: only ageing can move the counts, and a window nothing can age out of is not even timed. A clock
+        // gone back ages nothing; one gone far ahead ages everything, read once more.
+        long now = unchanged && mark.AgesAt == long.MaxValue ? long.MinValue : Now();
+        if (unchanged && now < mark.AgesAt)
+        {
+            calls = 0;
+            failures = 0;
+            return false;
+        }
+
+        WindowCounts counts = window.GetCounts(now, out long agesAt);
+        mark = new CircuitBreakerWindowMark { Taken = true, Changes = changes, Stamp = stamp, AgesAt = agesAt };
+        calls = counts.Calls;
+        failures = counts.Failures;
+        return true;
+    }
+
+    /// <summary>
     /// How many events <see cref="GetRecentEvents"/> would return now, and when the latest of them happened
     /// (<paramref name="latest"/> is <see langword="default"/> when there is none), without building them: a monitor merging
     /// thousands of breakers' events reads out only those of the breakers whose events can make its page. Allocation-free;

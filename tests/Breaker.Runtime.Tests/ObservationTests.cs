@@ -7,8 +7,9 @@ namespace Breaker.Runtime.Tests;
 
 /// <summary>
 /// The cheap reads a monitor watching thousands of breakers uses (<see cref="CircuitBreaker.GetStatus"/>,
-/// <see cref="CircuitBreaker.Changes"/>, <see cref="CircuitBreaker.CountRecentEvents"/>): they agree with the full reads,
-/// tell every change that matters, and allocate nothing.
+/// <see cref="CircuitBreaker.Changes"/>, <see cref="CircuitBreaker.TryReadWindow"/>,
+/// <see cref="CircuitBreaker.CountRecentEvents"/>): they agree with the full reads, tell every change that matters, and
+/// allocate nothing.
 /// </summary>
 public sealed class ObservationTests
 {
@@ -108,9 +109,73 @@ public sealed class ObservationTests
 
         static void Read(CircuitBreaker breaker)
         {
+            CircuitBreakerWindowMark mark = default;
             _ = breaker.GetStatus();
             _ = breaker.Changes;
+            _ = breaker.TryReadWindow(ref mark, out _, out _);
+            _ = breaker.TryReadWindow(ref mark, out _, out _);
             _ = breaker.CountRecentEvents(out _);
+        }
+    }
+
+    [Fact]
+    public void A_window_read_is_skipped_only_when_its_counts_are_what_the_last_read_gave()
+    {
+        var random = new Random(25);
+        foreach (TimeSpan sampling in new[] { TimeSpan.FromSeconds(10), TimeSpan.Zero })
+        {
+            var clock = new TimestampClock();
+            var options = new CircuitBreakerOptions { MinimumThroughput = 20, SlidingWindowSize = 20, FailureRatio = 1, SamplingDuration = sampling };
+            var breaker = new CircuitBreaker("watched", options, clock);
+            CircuitBreakerWindowMark mark = default;
+            (long Calls, long Failures) lastRead = (-1, -1);
+            int skipped = 0, read = 0;
+            for (int step = 0; step < 3000; step++)
+            {
+                // Calls, time passing (backwards too), a reset, a window replaced (or kept), or nothing since the last read.
+                int action = random.Next(12);
+                if (action < 4)
+                {
+                    breaker.Succeed(random.Next(1, 3));
+                }
+                else if (action < 6)
+                {
+                    breaker.Fail();
+                }
+                else if (action < 9)
+                {
+                    clock.Pass(TimeSpan.FromMilliseconds(random.Next(0, 3000)));
+                }
+                else if (action == 9)
+                {
+                    clock.Pass(TimeSpan.FromSeconds(random.Next(-20, 0)));
+                }
+                else if (action == 10 && random.Next(10) == 0)
+                {
+                    breaker.Reset();
+                }
+                else if (action == 10)
+                {
+                    var window = TimeSpan.FromSeconds(random.Next(2) * 10);
+                    breaker.Reconfigure(new CircuitBreakerOptions { MinimumThroughput = 20, SlidingWindowSize = 20, FailureRatio = 1, SamplingDuration = window });
+                }
+
+                CircuitBreakerStatus status = breaker.GetStatus();
+                if (breaker.TryReadWindow(ref mark, out long calls, out long failures))
+                {
+                    lastRead = (calls, failures);
+                    read++;
+                }
+                else
+                {
+                    skipped++;
+                }
+
+                // Skipped or read, what the history draws is the window now.
+                Assert.Equal((status.WindowCalls, status.WindowFailures), lastRead);
+            }
+
+            Assert.True(skipped > 300 && read > 300, $"{skipped} skipped, {read} read: both paths taken.");
         }
     }
 
@@ -120,6 +185,18 @@ public sealed class ObservationTests
         int count = breaker.CountRecentEvents(out DateTimeOffset latest);
         Assert.Equal(events.Count, count);
         Assert.Equal(events.Max(static e => e.Time), latest);
+    }
+
+    /// <summary>A clock whose timestamps a test moves, backwards too.</summary>
+    private sealed class TimestampClock : TimeProvider
+    {
+        private long _timestamp = 1_000_000 * TimeSpan.TicksPerSecond;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _timestamp;
+
+        public void Pass(TimeSpan span) => _timestamp += span.Ticks;
     }
 
     /// <summary>A wall clock a test sets, backwards too (the breaker's timestamps run on).</summary>

@@ -50,6 +50,8 @@ public sealed class PureReadTests
                 _ = breaker.CreateRejectedException();
                 _ = breaker.GetStatus();
                 _ = breaker.Changes;
+                CircuitBreakerWindowMark mark = default;
+                _ = breaker.TryReadWindow(ref mark, out _, out _);
                 _ = breaker.CountRecentEvents(out _);
                 _ = breaker.ToString();
                 CircuitBreakerRegistrySummary summary = registry.GetSummary();

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using Breaker.AspNetCore.Contracts;
 
@@ -13,12 +14,13 @@ namespace Breaker.AspNetCore.History;
 /// the application's shutdown stops.
 /// </summary>
 /// <remarks>
-/// A round costs what changed, not what exists: the rounds' times are kept once for all, a breaker is read again only when
-/// something happened to it (<see cref="CircuitBreaker.Changes"/>) or its rate is not 0 (a time window ages), reading its
-/// window alone (<see cref="CircuitBreaker.GetStatus"/>), and its samples are stored only once its rate has moved; until then
-/// the one rate it has held stands for every round. A keyed group is one series however many keys it holds: the failure
-/// rate of all its breakers' windows together, which each key's history answers with. Memory: at most 300 rates for each
-/// breaker on its own whose rate moved, and for each group; dropped with the breaker or the group.
+/// A round costs what changed, not what exists: the rounds' times are kept once for all, and a breaker on its own is read
+/// again only when something happened to it or a call of its time window ages out (<see cref="CircuitBreaker.TryReadWindow"/>
+/// answers from a mark kept per breaker, reading a few fields), and then only its window's calls and failures; its samples
+/// are stored only once its rate has moved, and until then the one rate it has held stands for every round. A keyed group
+/// is one series however many keys it holds: the failure rate of all its breakers' windows together, read in full each
+/// round (nothing is kept per key), which each key's history answers with. Memory: at most 300 rates for each breaker on
+/// its own whose rate moved, and for each group; dropped with the breaker or the group.
 /// </remarks>
 internal sealed class FailureRateHistory : IDisposable
 {
@@ -26,10 +28,19 @@ internal sealed class FailureRateHistory : IDisposable
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
     private readonly CircuitBreakerRegistry _registry;
-    private readonly ConcurrentDictionary<CircuitBreaker, Series> _breakers = new();
+    private readonly ConcurrentDictionary<CircuitBreaker, OwnSeries> _breakers = new();
     private readonly ConcurrentDictionary<string, GroupSeries> _groups = new(StringComparer.Ordinal);
     private readonly ITimer _timer;
     private readonly object _sampleLock = new();
+
+    // The series of the breakers on their own, as the registry listed them when it last changed: a round walks this list
+    // rather than the registry and a dictionary (reading a breaker costs less than finding it). The registry announces each
+    // breaker it adds or removes; _listedAfter is the count of announcements the list was made after (-1: never made), and
+    // _listedGroups the count of groups then (a new group's breakers are listed in its series, not here).
+    private readonly List<OwnSeries> _listed = [];
+    private int _announcements;
+    private int _listedAfter = -1;
+    private int _listedGroups;
 
     // Each round's time, at its number modulo Samples; written and read under the lock, with the number of the last round.
     private readonly long[] _times = new long[Samples];
@@ -38,6 +49,8 @@ internal sealed class FailureRateHistory : IDisposable
     public FailureRateHistory(CircuitBreakerRegistry registry)
     {
         _registry = registry;
+        registry.BreakerAdded += OnBreakerAddedOrRemoved;
+        registry.BreakerRemoved += OnBreakerAddedOrRemoved;
         _timer = registry.TimeProvider.CreateTimer(static state => ((FailureRateHistory)state!).Sample(), this, Interval, Interval);
     }
 
@@ -54,7 +67,11 @@ internal sealed class FailureRateHistory : IDisposable
             group = name;
             series = ofGroup;
         }
-        else if (!_breakers.TryGetValue(breaker, out series))
+        else if (_breakers.TryGetValue(breaker, out OwnSeries? own))
+        {
+            series = own;
+        }
+        else
         {
             return [];
         }
@@ -66,7 +83,12 @@ internal sealed class FailureRateHistory : IDisposable
         }
     }
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose()
+    {
+        _timer.Dispose();
+        _registry.BreakerAdded -= OnBreakerAddedOrRemoved;
+        _registry.BreakerRemoved -= OnBreakerAddedOrRemoved;
+    }
 
     /// <summary>
     /// One round: each breaker on its own whose rate may have moved, and each keyed group's breakers together; breakers and
@@ -83,23 +105,36 @@ internal sealed class FailureRateHistory : IDisposable
         try
         {
             long round = StartRound();
-            foreach (CircuitBreakerGroup group in _registry.Groups)
+            IReadOnlyCollection<CircuitBreakerGroup> groups = _registry.Groups;
+            foreach (CircuitBreakerGroup group in groups)
             {
                 _groups.GetOrAdd(group.Name, static (_, first) => new GroupSeries(first), round).Start(round);
             }
 
-            int sampled = 0;
-            foreach (CircuitBreaker breaker in _registry)
+            // Read before the registry is walked: a breaker added during the walk is announced after, and listed next round.
+            int announcements = Volatile.Read(ref _announcements);
+            if (announcements != _listedAfter || groups.Count != _listedGroups)
+            {
+                List(round);
+                _listedAfter = announcements;
+                _listedGroups = groups.Count;
+            }
+
+            foreach (OwnSeries series in _listed)
+            {
+                series.Sample(round);
+            }
+
+            if (groups.Count > 0)
             {
                 // A key's breaker (or a group's shared one) counts in its group's series only: nothing is kept per key.
-                if (breaker.Group is { } name && _groups.TryGetValue(name, out GroupSeries? group) && group.Round == round)
+                foreach (CircuitBreaker breaker in _registry)
                 {
-                    group.Add(breaker.GetStatus());
-                    continue;
+                    if (IsInGroup(breaker, round, out GroupSeries? group))
+                    {
+                        group.Add(breaker);
+                    }
                 }
-
-                _breakers.GetOrAdd(breaker, static (_, first) => new Series(first), round).Sample(breaker, round);
-                sampled++;
             }
 
             foreach (KeyValuePair<string, GroupSeries> pair in _groups)
@@ -113,18 +148,6 @@ internal sealed class FailureRateHistory : IDisposable
                     _groups.TryRemove(pair);
                 }
             }
-
-            // As many series as breakers sampled: each was seen this round, and none needs forgetting.
-            if (_breakers.Count != sampled)
-            {
-                foreach (KeyValuePair<CircuitBreaker, Series> pair in _breakers)
-                {
-                    if (pair.Value.Round != round)
-                    {
-                        _breakers.TryRemove(pair);
-                    }
-                }
-            }
         }
         catch (Exception)
         {
@@ -135,6 +158,45 @@ internal sealed class FailureRateHistory : IDisposable
             Monitor.Exit(_sampleLock);
         }
     }
+
+    /// <summary>
+    /// Lists the series of the breakers on their own that the registry holds now (made for those new to it), and forgets the
+    /// series of those it no longer holds.
+    /// </summary>
+    private void List(long round)
+    {
+        _listed.Clear();
+        foreach (CircuitBreaker breaker in _registry)
+        {
+            if (!IsInGroup(breaker, round, out _))
+            {
+                OwnSeries series = _breakers.GetOrAdd(breaker, static (added, first) => new OwnSeries(added, first), round);
+                series.Round = round;
+                _listed.Add(series);
+            }
+        }
+
+        // As many series as listed: each is the series of a breaker the registry holds, and none needs forgetting.
+        if (_breakers.Count != _listed.Count)
+        {
+            foreach (KeyValuePair<CircuitBreaker, OwnSeries> pair in _breakers)
+            {
+                if (pair.Value.Round != round)
+                {
+                    _breakers.TryRemove(pair);
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="breaker"/> is a key (or the shared breaker) of a group present in <paramref name="round"/>.</summary>
+    private bool IsInGroup(CircuitBreaker breaker, long round, [NotNullWhen(true)] out GroupSeries? group)
+    {
+        group = null;
+        return breaker.Group is { } name && _groups.TryGetValue(name, out group) && group.Round == round;
+    }
+
+    private void OnBreakerAddedOrRemoved(object? sender, CircuitBreaker breaker) => Interlocked.Increment(ref _announcements);
 
     private long StartRound()
     {
@@ -153,32 +215,19 @@ internal sealed class FailureRateHistory : IDisposable
     /// change, in a ring made at the first change (a rate that never moved needs none). Written by the sampling round, read
     /// by requests, under its own lock.
     /// </summary>
-    private class Series(long first)
+    private abstract class Series(long first)
     {
         private readonly Lock _lock = new();
         private readonly long _first = first;
         private float[]? _rates;
         private long _written;
         private float _rate;
-        private long _changes = -1;
 
-        /// <summary>The round that last saw this breaker (or group).</summary>
-        public long Round { get; protected set; }
+        /// <summary>The round that last listed this breaker, or saw this group.</summary>
+        public long Round { get; set; }
 
-        /// <summary>Reads the breaker again only if something happened to it, or its window may have aged since.</summary>
-        public void Sample(CircuitBreaker breaker, long round)
-        {
-            Round = round;
-            long changes = breaker.Changes;
-            if (changes == _changes && _rate == 0)
-            {
-                // Nothing recorded, nothing to age out: still 0.
-                return;
-            }
-
-            _changes = changes;
-            Record((float)breaker.GetStatus().FailureRate, round);
-        }
+        /// <summary>The failure rate of a window of <paramref name="calls"/> of which <paramref name="failures"/> failed, as stored.</summary>
+        protected static float Rate(long calls, long failures) => calls == 0 ? 0f : (float)((double)failures / calls);
 
         /// <summary>The rate of <paramref name="round"/>: stored only when it differs from the one held.</summary>
         protected void Record(float rate, long round)
@@ -222,6 +271,21 @@ internal sealed class FailureRateHistory : IDisposable
         }
     }
 
+    /// <summary>The series of a breaker on its own, with where the last read of its window left off.</summary>
+    private sealed class OwnSeries(CircuitBreaker breaker, long first) : Series(first)
+    {
+        private CircuitBreakerWindowMark _mark;
+
+        /// <summary>Reads the breaker again only if something happened to it, or a call of its window has aged out since.</summary>
+        public void Sample(long round)
+        {
+            if (breaker.TryReadWindow(ref _mark, out long calls, out long failures))
+            {
+                Record(Rate(calls, failures), round);
+            }
+        }
+    }
+
     /// <summary>A keyed group's series: the failure rate of all its breakers' windows together, summed during a round.</summary>
     private sealed class GroupSeries(long first) : Series(first)
     {
@@ -236,12 +300,15 @@ internal sealed class FailureRateHistory : IDisposable
             _failures = 0;
         }
 
-        public void Add(CircuitBreakerStatus status)
+        /// <summary>Adds the window of one of the group's breakers (read in full: no mark is kept per key).</summary>
+        public void Add(CircuitBreaker breaker)
         {
-            _calls += status.WindowCalls;
-            _failures += status.WindowFailures;
+            CircuitBreakerWindowMark none = default;
+            breaker.TryReadWindow(ref none, out long calls, out long failures);
+            _calls += calls;
+            _failures += failures;
         }
 
-        public void Finish(long round) => Record(_calls == 0 ? 0f : (float)((double)_failures / _calls), round);
+        public void Finish(long round) => Record(Rate(_calls, _failures), round);
     }
 }

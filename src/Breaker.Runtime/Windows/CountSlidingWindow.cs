@@ -70,7 +70,17 @@ internal sealed class CountSlidingWindow : SlidingWindow
         return FinishSeal(Interlocked.Add(ref _cursor, SealOffset) - SealOffset + 1);
     }
 
+    // The totals are the counts: equal totals, equal counts, whatever was recorded in between.
+    public override WindowStamp Stamp => new(0, Volatile.Read(ref _totals));
+
     public override WindowCounts GetCounts(long timestamp) => Decode(Volatile.Read(ref _totals));
+
+    public override WindowCounts GetCounts(long timestamp, out long agesAt)
+    {
+        // Only a call pushes a call out of a count window.
+        agesAt = long.MaxValue;
+        return GetCounts(timestamp);
+    }
 
     public override long CountDurations(Span<int> bins, long timestamp)
     {

@@ -41,8 +41,21 @@ internal abstract class SlidingWindow
     /// </summary>
     public abstract void Clear();
 
+    /// <summary>
+    /// What the newest records left, read in a field or two for a monitor that skips windows nothing happened to: the stamp
+    /// differs after any outcome recorded since it was read. Equal stamps (of the same window, with no <see cref="Clear"/>
+    /// between) mean equal counts, but for the calls aged out since. Read it before the counts it stands for.
+    /// </summary>
+    public abstract WindowStamp Stamp { get; }
+
     /// <summary>The counts at <paramref name="timestamp"/>, without what has aged out by then.</summary>
     public abstract WindowCounts GetCounts(long timestamp);
+
+    /// <summary>
+    /// The counts at <paramref name="timestamp"/>, and the timestamp from which the oldest call among them has aged out
+    /// (<paramref name="agesAt"/>; <see cref="long.MaxValue"/> when time alone cannot change them).
+    /// </summary>
+    public abstract WindowCounts GetCounts(long timestamp, out long agesAt);
 
     /// <summary>
     /// Adds the duration bins of the calls in the window at <paramref name="timestamp"/> to <paramref name="bins"/>

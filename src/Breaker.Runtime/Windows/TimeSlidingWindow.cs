@@ -153,21 +153,42 @@ internal sealed partial class TimeSlidingWindow : SlidingWindow
         return recorded;
     }
 
-    public override WindowCounts GetCounts(long timestamp)
+    public override WindowStamp Stamp
+    {
+        get
+        {
+            // Every call is counted in the head's bucket (a late one too), after moving the head if its time is newer: the
+            // head and that bucket's calls and failures (each only grows until the head moves on) change with every record.
+            // One exception: a call whose thread stopped between reading the head and counting, while another moved the
+            // head, lands in the bucket behind it; a monitor sees it at the next record or ageing, not at once.
+            long head = ReadHead();
+            Counts newest = CountsAt((int)(head % BucketCount));
+            return new WindowStamp(head, newest.Calls + newest.Failures);
+        }
+    }
+
+    public override WindowCounts GetCounts(long timestamp) => GetCounts(timestamp, out _);
+
+    public override WindowCounts GetCounts(long timestamp, out long agesAt)
     {
         long head = ReadHead();
         long calls = 0, failures = 0, slow = 0;
+        long oldest = long.MaxValue;
         for (int index = 0; index < BucketCount; index++)
         {
-            if (IsLive(index, head, timestamp))
+            long epoch = EpochAt(index, head);
+            if (IsLive(epoch, head, timestamp))
             {
                 Counts counts = CountsAt(index);
                 calls += counts.Calls;
                 failures += counts.Failures;
                 slow += counts.Slow;
+                oldest = counts.Calls > 0 ? Math.Min(oldest, epoch) : oldest;
             }
         }
 
+        // A bucket is live while its epoch is one of the last BucketCount: it leaves at the start of epoch + BucketCount.
+        agesAt = oldest > (long.MaxValue / _bucketWidth) - BucketCount ? long.MaxValue : (oldest + BucketCount) * _bucketWidth;
         return new WindowCounts(calls, failures, slow);
     }
 
@@ -177,7 +198,7 @@ internal sealed partial class TimeSlidingWindow : SlidingWindow
         long counted = 0;
         for (int index = 0; index < BucketCount; index++)
         {
-            if (!IsLive(index, head, timestamp))
+            if (!IsLive(EpochAt(index, head), head, timestamp))
             {
                 continue;
             }
@@ -230,13 +251,12 @@ internal sealed partial class TimeSlidingWindow : SlidingWindow
     private Counts[] Stripe() =>
         Interlocked.CompareExchange(ref _stripes, new Counts[Stripes.Count * BucketCount], null) ?? Volatile.Read(ref _stripes)!;
 
-    /// <summary>Whether bucket <paramref name="index"/> holds an epoch still inside the window at <paramref name="timestamp"/>.</summary>
-    private bool IsLive(int index, long head, long timestamp)
-    {
-        // The epoch this bucket index holds: the one in (head - BucketCount, head] congruent to it.
-        long epoch = head - ((((head - index) % BucketCount) + BucketCount) % BucketCount);
-        return epoch >= Math.Max(head, timestamp / _bucketWidth) - (BucketCount - 1);
-    }
+    /// <summary>The epoch bucket <paramref name="index"/> holds: the one in (head - BucketCount, head] congruent to it.</summary>
+    private static long EpochAt(int index, long head) => head - ((((head - index) % BucketCount) + BucketCount) % BucketCount);
+
+    /// <summary>Whether a bucket of <paramref name="epoch"/> is still inside the window at <paramref name="timestamp"/>.</summary>
+    private bool IsLive(long epoch, long head, long timestamp) =>
+        epoch >= Math.Max(head, timestamp / _bucketWidth) - (BucketCount - 1);
 
     private long ReadHead()
     {
