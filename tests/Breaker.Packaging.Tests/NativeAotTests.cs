@@ -8,10 +8,11 @@ namespace Breaker.Packaging.Tests;
 
 /// <summary>
 /// Publishes with NativeAOT into temporary folders (intermediate files too, through <c>--artifacts-path</c>, so nothing
-/// races with builds of the repository) and runs the native binaries.
+/// races with builds of the repository) and runs the native binaries. The net10.0 publishes share their artifacts folder
+/// (<see cref="SharedArtifacts"/>), so Breaker is compiled once for them, not once per app.
 /// </summary>
 [Collection(DotNetProcesses.Name)]
-public sealed class NativeAotTests
+public sealed class NativeAotTests(SharedArtifacts net10Artifacts)
 {
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(8);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(1);
@@ -24,7 +25,7 @@ public sealed class NativeAotTests
 
         ProcessResult published = (await DotNet.RunAsync(
             ["publish", Repository.PathOf("tests/Breaker.AotTest/Breaker.AotTest.csproj"), "-c", "Release", "-r", "linux-x64",
-             "-o", publish, "--artifacts-path", work.Combine("artifacts")],
+             "-o", publish, "--artifacts-path", net10Artifacts.Path],
             Repository.Root,
             PublishTimeout)).EnsureSucceeded();
         Assert.True(published.Warnings.Count == 0, "Trim/AOT warnings:\n" + string.Join('\n', published.Warnings));
@@ -51,16 +52,19 @@ public sealed class NativeAotTests
         using var work = new TemporaryDirectory("aot-demo-" + target);
         string publish = work.Combine("publish");
 
-        // .NET 8: the demo's BreakerTestOnNet8 switch (ILCompiler and the runtime packs for .NET 8 come from the package feed).
-        string[] targetSwitch = target == "net8.0" ? ["-p:BreakerTestOnNet8=true"] : [];
+        // .NET 8: the demo's BreakerTestOnNet8 switch (ILCompiler and the runtime packs for .NET 8 come from the package feed),
+        // built in a folder of its own: the demo's single target puts both targets' objects in the same place.
+        bool net8 = target == "net8.0";
+        string[] targetSwitch = net8 ? ["-p:BreakerTestOnNet8=true"] : [];
+        string artifacts = net8 ? work.Combine("artifacts") : net10Artifacts.Path;
         ProcessResult published = (await DotNet.RunAsync(
             ["publish", Repository.PathOf("samples/Breaker.Samples.Console/Breaker.Samples.Console.csproj"), "-c", "Release", "-r", "linux-x64",
-             "-o", publish, "--artifacts-path", work.Combine("artifacts"), .. targetSwitch],
+             "-o", publish, "--artifacts-path", artifacts, .. targetSwitch],
             Repository.Root,
             PublishTimeout)).EnsureSucceeded();
-        string assets = Directory.GetFiles(work.Combine("artifacts"), "project.assets.json", SearchOption.AllDirectories)
+        string assets = Directory.GetFiles(artifacts, "project.assets.json", SearchOption.AllDirectories)
             .Single(static f => f.Contains("Breaker.Samples.Console", StringComparison.Ordinal));
-        Assert.Contains("\"Microsoft.DotNet.ILCompiler/" + (target == "net8.0" ? "8." : "10."), File.ReadAllText(assets), StringComparison.Ordinal);
+        Assert.Contains("\"Microsoft.DotNet.ILCompiler/" + (net8 ? "8." : "10."), File.ReadAllText(assets), StringComparison.Ordinal);
         Assert.True(published.Warnings.Count == 0, "Trim/AOT warnings:\n" + string.Join('\n', published.Warnings));
         Assert.Contains("Generating native code", published.Output, StringComparison.Ordinal);
 
@@ -123,7 +127,7 @@ public sealed class NativeAotTests
 
         ProcessResult published = (await DotNet.RunAsync(
             ["publish", Repository.PathOf("samples/Breaker.Samples.Web/Breaker.Samples.Web.csproj"), "-c", "Release", "-r", "linux-x64",
-             "-o", publish, "--artifacts-path", work.Combine("artifacts")],
+             "-o", publish, "--artifacts-path", net10Artifacts.Path],
             Repository.Root,
             PublishTimeout)).EnsureSucceeded();
         Assert.True(published.Warnings.Count == 0, "Trim/AOT warnings:\n" + string.Join('\n', published.Warnings));
@@ -133,9 +137,12 @@ public sealed class NativeAotTests
     }
 }
 
-/// <summary>The tests that run <c>dotnet</c> as a child process go one at a time: each one alone keeps both cores busy.</summary>
+/// <summary>
+/// The tests that run <c>dotnet</c> as a child process go one at a time: each one alone keeps both cores busy, and the
+/// NativeAOT publishes that share <see cref="SharedArtifacts"/> never build in it at the same time.
+/// </summary>
 [CollectionDefinition(Name)]
-public sealed class DotNetProcesses
+public sealed class DotNetProcesses : ICollectionFixture<SharedArtifacts>
 {
     public const string Name = "dotnet child processes";
 }
