@@ -47,6 +47,35 @@ public sealed class LateCallTests
         Assert.Equal(1, metrics.WindowCalls); // the late call is in no window the breaker judges by
     }
 
+    [Fact]
+    public void A_late_success_into_a_sealed_window_opens_nothing_whatever_that_window_holds()
+    {
+        var breaker = new CircuitBreaker(TestBreakers.UniqueName("seal"), SmallOptions(timeBased: false));
+        CircuitPermit failed = breaker.TryAcquire();
+        CircuitPermit late = breaker.TryAcquire();
+        failed.RecordFailure(new InvalidOperationException("down")); // 1 call of 2 needed, over the ratio: armed
+
+        object read = WindowField.GetValue(breaker)!;
+        breaker.Reconfigure(SmallOptions(timeBased: true));
+        breaker.Reconfigure(SmallOptions(timeBased: false));
+        object current = WindowField.GetValue(breaker)!;
+        WindowField.SetValue(breaker, read);
+        late.RecordSuccess(); // the sealed window now holds a failure and a success: it would meet 0.5 of 2 calls
+        WindowField.SetValue(breaker, current);
+
+        // The breaker judges by no sealed window: the success is counted, and the circuit stays closed.
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        Assert.Equal((1L, 1L), (breaker.GetMetrics().SuccessfulCalls, breaker.GetMetrics().FailedCalls));
+    }
+
+    private static CircuitBreakerOptions SmallOptions(bool timeBased) => new()
+    {
+        SlidingWindowSize = 10,
+        MinimumThroughput = 2,
+        FailureRatio = 0.5,
+        SamplingDuration = timeBased ? TimeSpan.FromSeconds(30) : TimeSpan.Zero,
+    };
+
     // The window field, reached by reflection: an UnsafeAccessor misses a volatile field on runtimes before its fix.
     private static readonly FieldInfo WindowField = typeof(CircuitBreaker).GetField("_window", BindingFlags.NonPublic | BindingFlags.Instance)!;
 
