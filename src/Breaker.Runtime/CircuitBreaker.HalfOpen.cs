@@ -35,9 +35,8 @@ public sealed partial class CircuitBreaker
             {
                 breaks.ProbeSlots--;
                 breaks.HalfOpenAttempts++;
-                ProbeStarts probes = breaks.ProbeStarts ??= new ProbeStarts();
-                probes.Add(now);
-                Volatile.Write(ref breaks.OldestProbeStart, probes.Oldest);
+                breaks.ProbeStarts.Add(now);
+                Volatile.Write(ref breaks.OldestProbeStart, breaks.ProbeStarts.Oldest);
                 return true;
             }
 
@@ -65,7 +64,7 @@ public sealed partial class CircuitBreaker
                 BreakState breaks = _break!;
                 breaks.ProbeSlots = _settings.Options.SuccessThreshold;
                 breaks.ProbeSuccesses = 0;
-                (breaks.ProbeStarts ??= new ProbeStarts()).Clear(breaks.ProbeSlots);
+                breaks.ProbeStarts.Clear(breaks.ProbeSlots);
                 Volatile.Write(ref breaks.OldestProbeStart, long.MaxValue);
                 transition = Note(Publish(CircuitState.HalfOpen, null), CircuitTransitionReason.BreakOver);
             }
@@ -115,7 +114,7 @@ public sealed partial class CircuitBreaker
     {
         Debug.Assert(Monitor.IsEntered(_transitionLock), "Runs under the transition lock.");
         BreakState breaks = _break!;
-        breaks.ProbeStarts?.Remove(start);
-        Volatile.Write(ref breaks.OldestProbeStart, breaks.ProbeStarts?.Oldest ?? long.MaxValue);
+        breaks.ProbeStarts.Remove(start);
+        Volatile.Write(ref breaks.OldestProbeStart, breaks.ProbeStarts.Oldest);
     }
 }

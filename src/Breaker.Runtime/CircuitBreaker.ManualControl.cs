@@ -107,6 +107,10 @@ public sealed partial class CircuitBreaker
             bool newWindow = !settings.UsesSameWindowAs(previous);
             _settings = settings;
             _inFlight = InFlightFor(settings, _inFlight, Now(), previous.SlowCallTicks);
+
+            // The thresholds may have moved below the window's ratios: the next outcome, even a plain success, looks at the
+            // counts (docs/semantics.md: they are evaluated after every outcome).
+            _armed = true;
             if (OptionChanges.Describe(previous.Options, settings.Options) is { Length: > 0 } changes)
             {
                 NoteConfiguration(CircuitBreakerEventKind.ConfigurationApplied, changes);

@@ -83,9 +83,10 @@ public sealed partial class CircuitBreaker
         CountFailure(kind);
         Measure(elapsed, slow);
 
-        // Only an outcome that still decides something (its period is the current one) may ask for a break, and not on a
-        // group's shared breaker: one of the many keys it serves must not hold it open for all.
-        if (requestedBreak > TimeSpan.Zero
+        // Only an outcome that asks for a wait (zero: none) and still decides something (its period is the current one) may
+        // ask for a break, and not on a group's shared breaker: one of the many keys it serves must not hold it open for all.
+        // A negative wait ends before now, which RequestedBreak reads as none.
+        if (requestedBreak != TimeSpan.Zero
             && permit.Kind is PermitKind.Closed or PermitKind.Probe
             && permit.StateWord == Volatile.Read(ref _stateWord)
             && !IsSharedKey)

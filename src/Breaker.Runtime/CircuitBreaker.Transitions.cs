@@ -110,7 +110,8 @@ public sealed partial class CircuitBreaker
 
     /// <summary>
     /// Remembers that a failure of the current period asked for a break (an HTTP Retry-After) until now + <paramref name="requested"/>:
-    /// the latest end asked for wins, lock-free, since failures record concurrently. Only positive waits come here (OnFailure).
+    /// the latest end asked for wins, lock-free, since failures record concurrently. Only non-zero waits come here (OnFailure); a
+    /// negative one ends in the past, which <see cref="RequestedBreak"/> reads as none.
     /// </summary>
     private void RememberRequestedBreak(TimeSpan requested, long now, BreakerSettings settings) =>
         HighWaterMark.Raise(ref _requestedUntil, now + settings.ToTimestampTicks(TimeSpan.FromTicks(Math.Min(requested.Ticks, settings.LongestRequestedBreak.Ticks))));

@@ -675,6 +675,24 @@ public sealed class BreakDurationTests
     }
 
     [Fact]
+    public void In_metrics_only_mode_a_call_the_circuit_would_have_rejected_asks_for_no_break()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time, o => { o.ConsecutiveFailureThreshold = 1; o.SuccessThreshold = 1; });
+        breaker.SetMetricsOnly(true);
+        List<TimeSpan> breaks = OpenBreaks(breaker);
+        breaker.Fail(); // would open for 30 s
+
+        // Let through only because of metrics-only mode: its Retry-After decides nothing.
+        CircuitPermit observed = breaker.TryAcquire();
+        Assert.True(observed.IsGranted);
+        observed.RecordFailure(null, FailureKind.HttpError, TimeSpan.FromMinutes(4));
+        _time.Advance(Break);
+        breaker.Fail(); // the would-be probe fails
+
+        Assert.Equal([Break, Break], breaks);
+    }
+
+    [Fact]
     public void TryOpen_shares_the_break_the_wait_asked_for_the_hook_and_the_jitter_chose_once()
     {
         var contexts = new List<BreakContext>();

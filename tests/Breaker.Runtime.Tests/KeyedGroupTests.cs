@@ -496,6 +496,30 @@ public sealed class KeyedGroupTests
         Assert.Equal(3, tenants.Group.SharedCalls);
     }
 
+    [Fact]
+    public void A_new_key_that_looked_while_another_lookup_scanned_shares_until_the_next_scan()
+    {
+        CircuitBreakerKeys<GatedKey> tenants = _registry.GetOrAddGroup<GatedKey>("gated", o => { o.MaxKeys = 1; o.KeyIdleTimeout = Idle; });
+        CircuitBreaker a = tenants.GetBreaker(new GatedKey("a"));
+
+        // The group is full and its first scan is due: this lookup sees so, then stops while its key's text is written.
+        using var late = new GatedKey("late", gated: true);
+        Thread lookup = new(() => late.Breaker = tenants.GetBreaker(late));
+        lookup.Start();
+        late.WaitUntilWriting();
+
+        // Meanwhile another new key scans: a is in use and stays, so it shares, and the next scan is a second away.
+        CircuitBreaker other = tenants.GetBreaker(new GatedKey("other"));
+        late.Release();
+        Assert.True(lookup.Join(TimeSpan.FromSeconds(60)));
+
+        // The late lookup takes the lock after that scan: it must not make a key beyond the bound, nor scan again.
+        Assert.Same(tenants.Group.SharedBreaker, other);
+        Assert.Same(tenants.Group.SharedBreaker, late.Breaker);
+        Assert.Equal((1, 0L), (tenants.Group.Count, tenants.Group.Evictions));
+        Assert.Same(a, tenants.GetBreaker(new GatedKey("a")));
+    }
+
     private CircuitBreakerKeys<string> Tenants(int maxKeys, TimeSpan? idle = null) =>
         _registry.GetOrAddGroup<string>("tenants", o =>
         {
@@ -512,6 +536,41 @@ public sealed class KeyedGroupTests
     {
         Europe,
         Asia,
+    }
+
+    /// <summary>A key whose text, when gated, is written only once the test releases it: a lookup stops between its look at the group and the group's lock.</summary>
+    internal sealed class GatedKey(string id, bool gated = false) : IEquatable<GatedKey>, IDisposable
+    {
+        private readonly ManualResetEventSlim _writing = new();
+        private readonly ManualResetEventSlim _release = new(!gated);
+
+        public CircuitBreaker? Breaker { get; set; }
+
+        public void WaitUntilWriting() => Assert.True(_writing.Wait(TimeSpan.FromSeconds(60)));
+
+        public void Release() => _release.Set();
+
+        public override string ToString()
+        {
+            _writing.Set();
+            Assert.True(_release.Wait(TimeSpan.FromSeconds(60)));
+            return id;
+        }
+
+        public bool Equals(GatedKey? other) => other is not null && other.Id == Id;
+
+        public override bool Equals(object? obj) => Equals(obj as GatedKey);
+
+        public override int GetHashCode() => Id.GetHashCode(StringComparison.Ordinal);
+
+        public void Dispose()
+        {
+            _release.Set();
+            _writing.Dispose();
+            _release.Dispose();
+        }
+
+        private string Id => id;
     }
 
     /// <summary>A key whose hash code is the same for every value: every lookup walks one bucket.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Breaker.Runtime.Tests;
@@ -400,6 +401,23 @@ public sealed class StateMachineTests
         _time.Advance(TimeSpan.FromSeconds(30));
         breaker.Succeed(1);
         Assert.Equal(CircuitState.Closed, breaker.State); // the new success threshold of 1
+    }
+
+    [Fact]
+    public void After_a_reconfiguration_lowers_the_ratio_below_the_windows_the_next_outcome_opens_even_a_success()
+    {
+        CircuitBreaker breaker = TestBreakers.Create(_time, o => o.FailureRatio = 0.9);
+        breaker.Fail(3);
+        breaker.Succeed(1);
+        Assert.Equal(CircuitState.Closed, breaker.State); // 3 failures in 4 calls: below 0.9
+
+        // 3 in 4 is over 0.5: the thresholds are evaluated after every outcome, so the next call, a success, opens it.
+        breaker.Reconfigure(new CircuitBreakerOptions { MinimumThroughput = 4, SlidingWindowSize = 10, FailureRatio = 0.5 });
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        breaker.Succeed(1);
+
+        Assert.Equal(CircuitState.Open, breaker.State);
+        Assert.Equal(CircuitTransitionReason.FailureRatio, breaker.GetRecentEvents().First(e => e.Kind == CircuitBreakerEventKind.StateChanged).Reason);
     }
 
     [Fact]

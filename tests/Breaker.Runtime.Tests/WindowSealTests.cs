@@ -8,7 +8,7 @@ namespace Breaker.Runtime.Tests;
 
 /// <summary>
 /// A window replaced twice is sealed (issue 26): each call that records into it is counted exactly once, in the window's
-/// final count or, told the window is sealed, by the breaker. The breaker's side is in <see cref="PublishedCountTests"/>.
+/// final count or, told the window is sealed, by the breaker. The breaker's side is in <see cref="LateCallTests"/>.
 /// Bounded in calls and time.
 /// </summary>
 public sealed class WindowSealTests

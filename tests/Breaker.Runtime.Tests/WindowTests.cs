@@ -64,6 +64,23 @@ public sealed class WindowTests
         Assert.Equal(3.0 / 7, metrics.FailureRate);
     }
 
+    [Theory]
+    [InlineData(-1, 3, 2, 0, 3, 2)] // a call swapped out of its slot before its own count was added
+    [InlineData(5, -2, 4, 5, 0, 4)]
+    [InlineData(7, 1, -1, 7, 1, 0)]
+    [InlineData(-3, -1, -2, 0, 0, 0)]
+    [InlineData(1_000_000, 1_000_000, 1_000_000, 1_000_000, 1_000_000, 1_000_000)] // the largest window, every call failed and slow
+    public void A_count_based_windows_totals_read_mid_race_never_corrupt_a_neighbouring_count(int calls, int failures, int slow, int readCalls, int readFailures, int readSlow)
+    {
+        // Record and Clear each swap a slot, then add the difference to the packed totals: between the two, a field can
+        // be a little below zero. The reader sees it as zero, and the fields above it as they are.
+        long packed = calls + ((long)failures << 21) + ((long)slow << 42);
+
+        Breaker.Windows.WindowCounts counts = Breaker.Windows.CountSlidingWindow.Decode(packed);
+
+        Assert.Equal((readCalls, readFailures, readSlow), ((int)counts.Calls, (int)counts.Failures, (int)counts.SlowCalls));
+    }
+
     [Fact]
     public void A_time_based_window_spans_ten_buckets_of_a_tenth_of_the_sampling_duration()
     {

@@ -28,6 +28,10 @@ internal static class KeyNames
     // "%…" and eight hex digits.
     private const int HashSuffixLength = 10;
 
+    // The most a name holds before it is cut, so the builder never grows: MaxKeyLength characters, then one escape
+    // ("%uXXXX", six characters) that crosses the limit.
+    private const int LongestUncut = MaxKeyLength + 6;
+
     /// <summary>The key's text: a string as it is, anything else formatted with the invariant culture (without boxing).</summary>
     public static string Text<TKey>(TKey key)
     {
@@ -50,7 +54,7 @@ internal static class KeyNames
             return text;
         }
 
-        var name = new StringBuilder(MaxKeyLength + 8);
+        var name = new StringBuilder(LongestUncut);
         int cut = 0;
         for (int i = 0; i < text.Length; i++)
         {

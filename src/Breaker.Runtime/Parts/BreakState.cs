@@ -42,8 +42,8 @@ internal sealed class BreakState
     /// <summary>The state word of the open period a decision made elsewhere started (0: none): only it may be ended from elsewhere.</summary>
     public int OpenedElsewhereWord;
 
-    /// <summary>When each probe of the current period started; made on the first probe.</summary>
-    public ProbeStarts? ProbeStarts;
+    /// <summary>When each probe of the current half-open period started (empty outside one).</summary>
+    public readonly ProbeStarts ProbeStarts = new();
 
     public long Opens;
     public long Closes;

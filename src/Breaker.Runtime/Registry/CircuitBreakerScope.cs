@@ -77,9 +77,16 @@ public sealed class CircuitBreakerScope : IDisposable
     /// <exception cref="ObjectDisposedException">The scope current in this flow was disposed: work started in it outlived it.</exception>
     /// <exception cref="InvalidOperationException">Scopes are <see cref="Required"/> and none is current.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static CircuitBreaker Resolve(CircuitBreaker breaker) =>
+    public static CircuitBreaker Resolve(CircuitBreaker breaker)
+    {
         // The production path: one static read, false until a test makes a scope, so the JIT keeps the call this cheap.
-        s_used ? ResolveInScope(breaker) : breaker;
+        if (!s_used)
+        {
+            return breaker;
+        }
+
+        return ResolveInScope(breaker);
+    }
 
     /// <summary>
     /// Ends the scope: the scope that was current when it was made is current again in this flow, and a call in a flow that

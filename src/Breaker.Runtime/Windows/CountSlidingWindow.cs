@@ -125,7 +125,8 @@ internal sealed class CountSlidingWindow : SlidingWindow
     private static long Pack(int code) =>
         (long)(code & CallBit) + ((long)((code & FailureBit) >> 1) << FieldBits) + ((long)((code & SlowBit) >> 2) << (2 * FieldBits));
 
-    private static WindowCounts Decode(long packed)
+    /// <summary>The three counts of a packed totals word; a field a race left below zero reads as zero.</summary>
+    internal static WindowCounts Decode(long packed)
     {
         long calls = SignExtend(packed & FieldMask);
         packed = (packed - calls) >> FieldBits;
