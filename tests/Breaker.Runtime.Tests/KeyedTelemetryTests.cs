@@ -125,11 +125,13 @@ public sealed class KeyedTelemetryTests
             // Every key of the last phase is idle now: the callers' new keys evict them while they call and a collector reads.
             _time.Advance(TimeSpan.FromSeconds(2));
             int running = Threads;
+            int reads = 0;
             var collector = Task.Run(() =>
             {
                 while (Volatile.Read(ref running) > 0 && !ceiling.IsCancellationRequested)
                 {
                     listener.Observe();
+                    Interlocked.Increment(ref reads);
                 }
             });
             Task[] callers = Enumerable.Range(0, Threads).Select(t => Task.Run(() =>
@@ -137,6 +139,13 @@ public sealed class KeyedTelemetryTests
                 var random = new Random((phase * Threads) + t);
                 for (int i = 0; i < CallsPerThread && !ceiling.IsCancellationRequested; i++)
                 {
+                    if (i == CallsPerThread / 2)
+                    {
+                        // Halfway, wait for a read to end: the collector reads while calls run, however late its task starts.
+                        int seen = Volatile.Read(ref reads);
+                        SpinWait.SpinUntil(() => Volatile.Read(ref reads) > seen || ceiling.IsCancellationRequested);
+                    }
+
                     group.GetBreaker(random.Next(500)).TryAcquire().RecordSuccess();
                 }
 
