@@ -43,7 +43,8 @@ public sealed partial class CircuitBreaker
                 // crossed a threshold, or when this call may be the one that reaches the minimum throughput (of a window
                 // it is in: a sealed one is in no window the breaker reads).
                 // Stryker disable once Logical : evaluating after every recorded success reaches the same verdicts, only slower: a success the window calls Counted with the breaker unarmed cannot cross a threshold
-                if (result == RecordResult.MayTrip || (recorded && _armed))
+                bool armedSuccess = recorded && _armed;
+                if (result == RecordResult.MayTrip || armedSuccess)
                 {
                     Evaluate(permit.StateWord, window, consecutiveFailures: 0, settings, now, BreakTrigger.Success(slow));
                 }
