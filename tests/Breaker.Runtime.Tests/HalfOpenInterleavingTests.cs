@@ -47,19 +47,7 @@ public sealed class HalfOpenInterleavingTests
     public async Task A_rejection_while_every_probe_slot_is_taken_does_not_wait_for_a_reconfiguration()
     {
         using var clock = new PausingClock();
-        CircuitBreaker breaker = TestBreakers.Create(clock, o => o.SuccessThreshold = 1);
-        breaker.Trip();
-        clock.Advance(TimeSpan.FromSeconds(30));
-        CircuitPermit probe = breaker.TryAcquire();
-        Assert.True(probe.IsGranted);
-
-        // The reconfiguration stops at the clock with the breaker's lock held.
-        Task reconfiguring = Task.Run(() =>
-        {
-            clock.PauseNextReadOnThisThread();
-            breaker.Reconfigure(Options(successThreshold: 1, failureRatio: 0.6));
-        });
-        clock.WaitUntilPaused();
+        (CircuitBreaker breaker, CircuitPermit probe, Task reconfiguring) = HalfOpenWithAReconfigurationHeld(clock, 1, Options(successThreshold: 1, failureRatio: 0.6));
         try
         {
             CircuitPermit rejected = await Task.Run(() => breaker.TryAcquire()).WaitAsync(Ceiling);
@@ -80,19 +68,9 @@ public sealed class HalfOpenInterleavingTests
     public async Task A_call_that_waited_for_the_lock_while_its_probe_slot_went_away_is_rejected_without_reopening()
     {
         using var clock = new PausingClock();
-        CircuitBreaker breaker = TestBreakers.Create(clock, o => o.SuccessThreshold = 2);
-        breaker.Trip();
-        clock.Advance(TimeSpan.FromSeconds(30));
-        CircuitPermit probe = breaker.TryAcquire();
-        Assert.True(probe.IsGranted);
 
         // A reconfiguration lowering SuccessThreshold to 1 (taking the free slot away) stops with the lock held...
-        Task reconfiguring = Task.Run(() =>
-        {
-            clock.PauseNextReadOnThisThread();
-            breaker.Reconfigure(Options(successThreshold: 1, failureRatio: 0.5));
-        });
-        clock.WaitUntilPaused();
+        (CircuitBreaker breaker, CircuitPermit probe, Task reconfiguring) = HalfOpenWithAReconfigurationHeld(clock, 2, Options(successThreshold: 1, failureRatio: 0.5));
 
         // ...while a call that saw the free slot waits for that lock.
         CircuitPermit late = default;
@@ -115,6 +93,27 @@ public sealed class HalfOpenInterleavingTests
         Assert.Equal(CircuitState.HalfOpen, breaker.State);
         probe.RecordSuccess();
         Assert.Equal(CircuitState.Closed, breaker.State);
+    }
+
+    /// <summary>
+    /// A half-open breaker with one probe running, and a reconfiguration to <paramref name="options"/> stopped at the clock with
+    /// the breaker's lock held (until <see cref="PausingClock.Resume"/>).
+    /// </summary>
+    private static (CircuitBreaker Breaker, CircuitPermit Probe, Task Reconfiguring) HalfOpenWithAReconfigurationHeld(
+        PausingClock clock, int successThreshold, CircuitBreakerOptions options)
+    {
+        CircuitBreaker breaker = TestBreakers.Create(clock, o => o.SuccessThreshold = successThreshold);
+        breaker.Trip();
+        clock.Advance(TimeSpan.FromSeconds(30));
+        CircuitPermit probe = breaker.TryAcquire();
+        Assert.True(probe.IsGranted);
+        Task reconfiguring = Task.Run(() =>
+        {
+            clock.PauseNextReadOnThisThread();
+            breaker.Reconfigure(options);
+        });
+        clock.WaitUntilPaused();
+        return (breaker, probe, reconfiguring);
     }
 
     private static CircuitBreakerOptions Options(int successThreshold, double failureRatio) => new()
